@@ -1,0 +1,35 @@
+/**
+ * Jest in native ESM mode (NestJS 12 is ESM-only): ts-jest compiles with
+ * `useESM`, and `.js` suffixes of relative imports map back to the sources.
+ * Two projects: fast unit specs beside the code, and integration/e2e specs in
+ * test/ that boot the real application on a real database.
+ */
+const shared = {
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
+    // @fastify/static (CommonJS, used for the Swagger UI) requires
+    // content-disposition, which is ESM-only; Node 20 loads that natively, but
+    // Jest's CommonJS loader cannot before Node 24.9, so compile it for Jest.
+    '/node_modules/content-disposition/.+\\.js$': [
+      'ts-jest',
+      { useESM: false, tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } },
+    ],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  testEnvironment: 'node',
+};
+
+export default {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.int-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+    },
+  ],
+  testTimeout: 60_000,
+};

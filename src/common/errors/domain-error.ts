@@ -1,0 +1,23 @@
+import { ERROR_STATUS, type ErrorCode } from './error-codes.js';
+
+export type ErrorDetails = Record<string, unknown>;
+
+/**
+ * An error the caller can act on: a stable `code`, a human message and
+ * optional structured details. Services throw it; the exception filter turns
+ * it into `{statusCode, code, message, details}`.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetails = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}

@@ -1,0 +1,80 @@
+import { HttpException } from '@nestjs/common';
+import { DomainError } from './domain-error.js';
+import { ERROR_STATUS, type ErrorCode } from './error-codes.js';
+
+export interface ErrorBody {
+  statusCode: number;
+  code: ErrorCode;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/** What Fastify attaches to errors it raises itself (body parsing, limits). */
+interface FrameworkError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+}
+
+const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN_ROLE',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+function body(code: ErrorCode, message: string, details: Record<string, unknown> = {}): ErrorBody {
+  return { statusCode: ERROR_STATUS[code], code, message, details };
+}
+
+/**
+ * Maps anything thrown while serving a request to the API's error shape.
+ * Returns `undefined` for an error that is not the caller's fault: the caller
+ * of this function answers those with a generic 500 and logs the cause.
+ */
+export function toErrorBody(error: unknown): ErrorBody | undefined {
+  if (error instanceof DomainError) return body(error.code, error.message, error.details);
+
+  if (error instanceof HttpException) {
+    // Nest wraps Fastify's own errors (body parsing, limits); read the original.
+    if (error.cause !== undefined && !(error.cause instanceof HttpException)) {
+      const inner = toErrorBody(error.cause);
+      if (inner) return inner;
+    }
+    const status = error.getStatus();
+    const code = STATUS_CODES[status];
+    if (status === 404) return body('NOT_FOUND', 'No such resource');
+    if (code) return { ...body(code, error.message), statusCode: status };
+    return undefined;
+  }
+
+  const framework = (typeof error === 'object' && error !== null ? error : {}) as FrameworkError;
+  const fcode = typeof framework.code === 'string' ? framework.code : '';
+  if (fcode === 'FST_ERR_CTP_BODY_TOO_LARGE' || framework.statusCode === 413) {
+    return body('PAYLOAD_TOO_LARGE', 'The request body is larger than the service accepts', {
+      limitBytes: MAX_BODY_BYTES,
+    });
+  }
+  if (fcode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || framework.statusCode === 415) {
+    return body('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json');
+  }
+  if (
+    error instanceof SyntaxError ||
+    fcode === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+    fcode === 'FST_ERR_CTP_INVALID_JSON_BODY'
+  ) {
+    return body('MALFORMED_JSON', 'The request body is not valid JSON');
+  }
+  if (typeof framework.statusCode === 'number' && framework.statusCode >= 400 && framework.statusCode < 500) {
+    const code = STATUS_CODES[framework.statusCode] ?? 'VALIDATION_FAILED';
+    return { ...body(code, framework.message ?? 'Bad request'), statusCode: framework.statusCode };
+  }
+  return undefined;
+}
+
+/** Largest accepted request body: 256 kB. */
+export const MAX_BODY_BYTES = 256 * 1024;

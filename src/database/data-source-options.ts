@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations/index.js';
+import type { AppConfig } from '../config/app-config.js';
+import { ENTITIES } from './entities.js';
+
+export const SQLITE_FILE_NAME = 'kanribo.sqlite';
+
+/** Milliseconds a SQLite writer waits for the lock before giving up. */
+export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+/** Where the embedded database lives for this configuration. */
+export function sqliteFilePath(config: Pick<AppConfig, 'DATA_DIR'>): string {
+  return resolve(join(config.DATA_DIR, SQLITE_FILE_NAME));
+}
+
+/**
+ * The TypeORM options for the configured database. The schema comes only from
+ * the migrations; `migrationsRun` applies any pending one when the data source
+ * starts.
+ */
+export function buildDataSourceOptions(
+  config: Pick<AppConfig, 'DATABASE_URL' | 'DATA_DIR'>,
+  options: { migrationsRun?: boolean } = {},
+): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: options.migrationsRun ?? true,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logging: false,
+  };
+  if (config.DATABASE_URL) {
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.DATABASE_URL,
+      extra: { max: 10, application_name: 'kanribo' },
+    };
+  }
+  mkdirSync(resolve(config.DATA_DIR), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: sqliteFilePath(config),
+    timeout: SQLITE_BUSY_TIMEOUT_MS,
+    prepareDatabase: (db: Database.Database) => {
+      // WAL lets readers run beside the one writer; FULL makes every commit
+      // durable before it is acknowledged (an entry survives power loss).
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, Roles } from '../../common/auth/auth.decorators.js';
+import { ListOf } from '../../common/http/list.js';
+import type { Actor } from '../identity/roles.js';
+import { ContractsService, type ContractView } from './contracts.service.js';
+import { ContractResponse, CreateContractRequest } from './dto/contract.dto.js';
+import { CreateRosterEntryRequest, RosterEntryResponse } from './dto/roster.dto.js';
+import { RosterService } from './roster.service.js';
+
+const toResponse = (view: ContractView): ContractResponse =>
+  ContractResponse.from(view.contract, view.subcontractorOrganizationIds);
+
+@ApiTags('contracts')
+@ApiBearerAuth()
+@Controller('contracts')
+export class ContractsController {
+  constructor(
+    private readonly contracts: ContractsService,
+    private readonly roster: RosterService,
+  ) {}
+
+  @Roles('ward_officer')
+  @Post()
+  @ApiCreatedResponse({ type: ContractResponse })
+  async create(
+    @CurrentActor() actor: Actor,
+    @Body() body: CreateContractRequest,
+  ): Promise<ContractResponse> {
+    return toResponse(await this.contracts.create(actor, body));
+  }
+
+  @Get()
+  @ApiOkResponse({ type: ListOf(ContractResponse) })
+  async list(@CurrentActor() actor: Actor): Promise<{ items: ContractResponse[] }> {
+    return { items: (await this.contracts.list(actor)).map(toResponse) };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ContractResponse })
+  async get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<ContractResponse> {
+    return toResponse(await this.contracts.findReadable(actor, id));
+  }
+
+  @Roles('ward_officer')
+  @Post(':id/roster')
+  @ApiCreatedResponse({ type: RosterEntryResponse })
+  async addRosterEntry(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: CreateRosterEntryRequest,
+  ): Promise<RosterEntryResponse> {
+    return RosterEntryResponse.from(await this.roster.add(actor, id, body));
+  }
+
+  @Get(':id/roster')
+  @ApiOkResponse({ type: ListOf(RosterEntryResponse) })
+  async listRoster(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+  ): Promise<{ items: RosterEntryResponse[] }> {
+    const entries = await this.roster.list(actor, id);
+    return { items: entries.map((e) => RosterEntryResponse.from(e)) };
+  }
+
+  @Roles('ward_officer')
+  @Delete(':id/roster/:entryId')
+  @ApiOkResponse({ type: RosterEntryResponse, description: 'Withdrawn; kept in the history' })
+  async removeRosterEntry(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('entryId') entryId: string,
+  ): Promise<RosterEntryResponse> {
+    return RosterEntryResponse.from(await this.roster.remove(actor, id, entryId));
+  }
+}

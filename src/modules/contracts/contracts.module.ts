@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ContractsController } from './contracts.controller.js';
+import { ContractsService } from './contracts.service.js';
+import { ContractSubcontractorEntity } from './entities/contract-subcontractor.entity.js';
+import { ContractEntity } from './entities/contract.entity.js';
+import { RosterEntryEntity } from './entities/roster-entry.entity.js';
+import { RosterService } from './roster.service.js';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([ContractEntity, ContractSubcontractorEntity, RosterEntryEntity]),
+  ],
+  controllers: [ContractsController],
+  providers: [ContractsService, RosterService],
+  exports: [ContractsService, RosterService],
+})
+export class ContractsModule {}

@@ -1,0 +1,140 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { IsIsoDate } from '../../../common/http/validators.js';
+import {
+  CONTRACT_STATUSES,
+  type ContractEntity,
+  type ContractStatus,
+} from '../entities/contract.entity.js';
+
+export class HandoverPolicyDto {
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 10080,
+    default: 60,
+    description: 'Least time between a medium and its password notice (別の機会)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10080)
+  minSeparationMinutes?: number;
+}
+
+export class AuditPolicyDto {
+  @ApiPropertyOptional({
+    type: [Number],
+    default: [60, 30, 7],
+    description: 'Days before the audit due date on which reminders go out',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(365, { each: true })
+  reminderLeadDays?: number[];
+}
+
+export class CreateContractRequest {
+  @ApiProperty({ example: '住民税課税資料のデータ入力業務委託', description: '登録業務の名称' })
+  @IsString()
+  @Length(1, 300)
+  title: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  contractorOrganizationId: string;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Approved 再委託先' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsUUID(undefined, { each: true })
+  subcontractorOrganizationIds?: string[];
+
+  @ApiProperty({ example: '2026-09-01', format: 'date' })
+  @IsIsoDate()
+  startsOn: string;
+
+  @ApiProperty({ example: '2027-03-31', format: 'date' })
+  @IsIsoDate()
+  endsOn: string;
+
+  @ApiProperty({ type: [String], example: ['氏名', '住所', '生年月日'], description: '情報項目' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @Length(1, 200, { each: true })
+  dataItems: string[];
+
+  @ApiProperty({ minimum: 0, example: 12000, description: '対象者数' })
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  subjectCount: number;
+
+  @ApiPropertyOptional({ type: () => HandoverPolicyDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => HandoverPolicyDto)
+  handoverPolicy?: HandoverPolicyDto;
+
+  @ApiPropertyOptional({ type: () => AuditPolicyDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AuditPolicyDto)
+  auditPolicy?: AuditPolicyDto;
+}
+
+export class ContractResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ format: 'uuid' }) wardOrganizationId: string;
+  @ApiProperty({ format: 'uuid' }) contractorOrganizationId: string;
+  @ApiProperty({ type: [String] }) subcontractorOrganizationIds: string[];
+  @ApiProperty({ format: 'date' }) startsOn: string;
+  @ApiProperty({ format: 'date' }) endsOn: string;
+  @ApiProperty({ type: [String] }) dataItems: string[];
+  @ApiProperty() subjectCount: number;
+  @ApiProperty({ type: () => HandoverPolicyDto }) handoverPolicy: { minSeparationMinutes: number };
+  @ApiProperty({ type: () => AuditPolicyDto }) auditPolicy: { reminderLeadDays: number[] };
+  @ApiProperty({ enum: CONTRACT_STATUSES }) status: ContractStatus;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+
+  static from(contract: ContractEntity, subcontractorOrganizationIds: string[]): ContractResponse {
+    return {
+      id: contract.id,
+      title: contract.title,
+      wardOrganizationId: contract.wardOrganizationId,
+      contractorOrganizationId: contract.contractorOrganizationId,
+      subcontractorOrganizationIds: [...subcontractorOrganizationIds].sort(),
+      startsOn: contract.startsOn,
+      endsOn: contract.endsOn,
+      dataItems: contract.dataItems,
+      subjectCount: contract.subjectCount,
+      handoverPolicy: { minSeparationMinutes: contract.minSeparationMinutes },
+      auditPolicy: { reminderLeadDays: contract.reminderLeadDays },
+      status: contract.status,
+      createdAt: contract.createdAt.toISOString(),
+    };
+  }
+}

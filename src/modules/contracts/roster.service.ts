@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, IsNull } from 'typeorm';
+import { AppConfig } from '../../config/app-config.js';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { businessDateOf } from '../../common/time/business-date.js';
+import { Clock } from '../../common/time/clock.js';
+import { UserEntity } from '../identity/entities/user.entity.js';
+import type { Actor } from '../identity/roles.js';
+import { rosterableOrganizations } from './contract-access.policy.js';
+import { checkPeriod } from './contract-terms.rule.js';
+import { ContractsService, type ContractView } from './contracts.service.js';
+import type { CreateRosterEntryRequest } from './dto/roster.dto.js';
+import { RosterEntryEntity } from './entities/roster-entry.entity.js';
+import { periodsOverlap } from './roster.rule.js';
+
+/** The handler roster (名簿) of each contract. */
+@Injectable()
+export class RosterService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly contracts: ContractsService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async add(
+    actor: Actor,
+    contractId: string,
+    request: CreateRosterEntryRequest,
+  ): Promise<RosterEntryEntity> {
+    const view = await this.contracts.findManageable(actor, contractId);
+    this.requireOpen(view);
+    const now = this.clock.now();
+    const today = businessDateOf(now, this.config.BUSINESS_TIMEZONE);
+    const validFrom =
+      request.validFrom ?? (view.contract.startsOn > today ? view.contract.startsOn : today);
+    const validTo = request.validTo ?? null;
+    if (validTo !== null && checkPeriod(validFrom, validTo)) {
+      throw new DomainError('INVALID_PERIOD', 'validTo must not be before validFrom', {
+        validFrom,
+        validTo,
+      });
+    }
+
+    return this.dataSource.transaction(async (manager) => {
+      const user = await manager.findOneBy(UserEntity, { id: request.userId });
+      if (
+        !user ||
+        !user.active ||
+        user.role !== 'contractor_staff' ||
+        !rosterableOrganizations(view).includes(user.organizationId)
+      ) {
+        throw new DomainError(
+          'ROSTER_USER_NOT_ELIGIBLE',
+          'Only contractor staff of the contractor or an approved subcontractor can be named',
+          { userId: request.userId },
+        );
+      }
+      const current = await manager.findBy(RosterEntryEntity, {
+        contractId,
+        userId: user.id,
+        role: request.role,
+        removedAt: IsNull(),
+      });
+      const clash = current.find((entry) => periodsOverlap(entry, { validFrom, validTo }));
+      if (clash) {
+        throw new DomainError(
+          'ROSTER_ENTRY_EXISTS',
+          'The user is already named in this role for an overlapping period',
+          { entryId: clash.id },
+        );
+      }
+      const entry = manager.create(RosterEntryEntity, {
+        id: randomUUID(),
+        contractId,
+        userId: user.id,
+        organizationId: user.organizationId,
+        role: request.role,
+        validFrom,
+        validTo,
+        createdByUserId: actor.userId,
+        createdAt: now,
+        removedByUserId: null,
+        removedAt: null,
+      });
+      await manager.insert(RosterEntryEntity, entry);
+      entry.user = user;
+      return entry;
+    });
+  }
+
+  /** Every entry, withdrawn ones included: the roster's history. */
+  async list(actor: Actor, contractId: string): Promise<RosterEntryEntity[]> {
+    await this.contracts.findReadable(actor, contractId);
+    return this.dataSource.getRepository(RosterEntryEntity).find({
+      where: { contractId },
+      relations: { user: true },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /** Withdraws an entry. It stays in the history with the time it ended. */
+  async remove(actor: Actor, contractId: string, entryId: string): Promise<RosterEntryEntity> {
+    const view = await this.contracts.findManageable(actor, contractId);
+    this.requireOpen(view);
+    return this.dataSource.transaction(async (manager) => {
+      const entry = await manager.findOne(RosterEntryEntity, {
+        where: { id: entryId, contractId, removedAt: IsNull() },
+        relations: { user: true },
+      });
+      if (!entry) {
+        throw new DomainError('ROSTER_ENTRY_NOT_FOUND', 'No such current roster entry', {
+          entryId,
+        });
+      }
+      entry.removedAt = this.clock.now();
+      entry.removedByUserId = actor.userId;
+      await manager.update(
+        RosterEntryEntity,
+        { id: entry.id },
+        { removedAt: entry.removedAt, removedByUserId: actor.userId },
+      );
+      return entry;
+    });
+  }
+
+  private requireOpen(view: ContractView): void {
+    if (view.contract.status === 'closed') {
+      throw new DomainError('CONTRACT_CLOSED', 'The contract is closed', {
+        contractId: view.contract.id,
+      });
+    }
+  }
+}

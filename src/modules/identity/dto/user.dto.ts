@@ -1,0 +1,66 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import type { UserEntity } from '../entities/user.entity.js';
+import { MAX_PASSWORD_LENGTH } from '../password.rule.js';
+import { type Role, ROLES } from '../roles.js';
+
+export class CreateUserRequest {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  organizationId: string;
+
+  @ApiProperty({ example: 'sato.hanako', pattern: '^[A-Za-z0-9._@-]{3,64}$' })
+  @Matches(/^[A-Za-z0-9._@-]{3,64}$/, {
+    message: 'loginId must be 3-64 characters of letters, digits and . _ @ -',
+  })
+  loginId: string;
+
+  @ApiProperty({ example: '佐藤 花子' })
+  @IsString()
+  @Length(1, 200)
+  displayName: string;
+
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES)
+  role: Role;
+
+  @ApiProperty({
+    format: 'password',
+    description: 'Temporary password; the user must change it at first login',
+  })
+  @IsString()
+  @MaxLength(MAX_PASSWORD_LENGTH)
+  password: string;
+}
+
+export class ListUsersQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  organizationId?: string;
+}
+
+export class UserResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) organizationId: string;
+  @ApiProperty() loginId: string;
+  @ApiProperty() displayName: string;
+  @ApiProperty({ enum: ROLES }) role: Role;
+  @ApiProperty() active: boolean;
+  @ApiProperty({ description: 'The password is temporary and must be changed before anything else' })
+  mustChangePassword: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+
+  static from(user: UserEntity): UserResponse {
+    return {
+      id: user.id,
+      organizationId: user.organizationId,
+      loginId: user.loginId,
+      displayName: user.displayName,
+      role: user.role,
+      active: user.active,
+      mustChangePassword: user.mustChangePassword,
+      createdAt: user.createdAt.toISOString(),
+    };
+  }
+}

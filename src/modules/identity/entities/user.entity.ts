@@ -1,0 +1,49 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { ID_LENGTH, INSTANT_LENGTH, instantTransformer } from '../../../database/column-types.js';
+import { OrganizationEntity } from './organization.entity.js';
+import type { Role } from '../roles.js';
+
+@Entity({ name: 'users' })
+export class UserEntity {
+  @PrimaryColumn({ type: 'varchar', length: ID_LENGTH })
+  id: string;
+
+  @Index('idx_users_organization')
+  @Column({ name: 'organization_id', type: 'varchar', length: ID_LENGTH })
+  organizationId: string;
+
+  @ManyToOne(() => OrganizationEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'organization_id' })
+  organization?: OrganizationEntity;
+
+  @Column({ name: 'login_id', type: 'varchar', length: 64, unique: true })
+  loginId: string;
+
+  @Column({ name: 'display_name', type: 'varchar', length: 200 })
+  displayName: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  role: Role;
+
+  @Column({ name: 'password_hash', type: 'varchar', length: 255 })
+  passwordHash: string;
+
+  /** Hashes of earlier passwords, newest first, so that none is reused. */
+  @Column({ name: 'previous_password_hashes', type: 'simple-json' })
+  previousPasswordHashes: string[];
+
+  /** Set for a password someone else chose: it must be changed at first login. */
+  @Column({ name: 'must_change_password', type: 'boolean' })
+  mustChangePassword: boolean;
+
+  @Column({ type: 'boolean' })
+  active: boolean;
+
+  @Column({
+    name: 'created_at',
+    type: 'varchar',
+    length: INSTANT_LENGTH,
+    transformer: instantTransformer,
+  })
+  createdAt: Date;
+}

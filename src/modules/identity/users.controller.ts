@@ -1,0 +1,33 @@
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, Roles } from '../../common/auth/auth.decorators.js';
+import { ListOf } from '../../common/http/list.js';
+import { CreateUserRequest, ListUsersQuery, UserResponse } from './dto/user.dto.js';
+import { IdentityService } from './identity.service.js';
+import type { Actor } from './roles.js';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('users')
+export class UsersController {
+  constructor(private readonly identity: IdentityService) {}
+
+  @Roles('admin')
+  @Post()
+  @ApiCreatedResponse({ type: UserResponse })
+  async create(@Body() body: CreateUserRequest): Promise<UserResponse> {
+    return UserResponse.from(await this.identity.createUser(body));
+  }
+
+  /** Admins and auditors: every account. Ward officers: contractor staff, for rosters. */
+  @Roles('admin', 'auditor', 'ward_officer')
+  @Get()
+  @ApiOkResponse({ type: ListOf(UserResponse) })
+  async list(
+    @CurrentActor() actor: Actor,
+    @Query() query: ListUsersQuery,
+  ): Promise<{ items: UserResponse[] }> {
+    const users = await this.identity.listUsers(actor, query);
+    return { items: users.map((u) => UserResponse.from(u)) };
+  }
+}

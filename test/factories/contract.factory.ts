@@ -1,0 +1,27 @@
+import type { TestApp } from '../support/test-app.js';
+import type { World } from './identity.factory.js';
+
+/** A valid contract body, for Ward A with Contractor X and Subcontractor Z unless told otherwise. */
+export function contractBody(world: World, overrides: Record<string, unknown> = {}) {
+  return {
+    title: '住民税課税資料のデータ入力業務委託',
+    contractorOrganizationId: world.contractorX.id,
+    subcontractorOrganizationIds: [world.subcontractorZ.id],
+    startsOn: '2026-09-01',
+    endsOn: '2027-03-31',
+    dataItems: ['氏名', '住所', '生年月日'],
+    subjectCount: 12000,
+    ...overrides,
+  };
+}
+
+/** Creates a contract through the API as Ward A's officer and returns its body. */
+export async function aContract(
+  t: TestApp,
+  world: World,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string } & Record<string, any>> {
+  const response = await t.post('/api/contracts', contractBody(world, overrides), world.officerA.token);
+  if (response.status !== 201) throw new Error(`contract not created: ${response.text}`);
+  return response.body;
+}

@@ -1,0 +1,104 @@
+import 'reflect-metadata';
+import { Writable } from 'node:stream';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/app.factory.js';
+import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
+import { FixedClock } from '../../src/common/time/clock.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+  text: string;
+}
+
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  /** Sent as is, with `content-type: application/json` unless headers say otherwise. */
+  rawBody?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+/** The running application of one test file, spoken to over real HTTP. */
+export class TestApp {
+  private constructor(
+    /** Every line of the JSON request log, as written. */
+    readonly logLines: string[],
+    readonly app: NestFastifyApplication,
+    readonly baseUrl: string,
+    readonly clock: FixedClock,
+    readonly config: AppConfig,
+    readonly database: TestDatabase,
+  ) {}
+
+  static async start(
+    options: { env?: Record<string, string>; at?: string } = {},
+  ): Promise<TestApp> {
+    const database = await createTestDatabase();
+    const config = loadConfig({ LOG_LEVEL: 'info', ...database.env, ...options.env });
+    const clock = new FixedClock(options.at ?? '2026-11-25T01:00:00.000Z');
+    const lines: string[] = [];
+    const logStream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const app = await createApp({ config, clock, logStream, frameworkLogLevels: ['fatal', 'error'] });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.getHttpServer().address() as { port: number };
+    return new TestApp(lines, app, `http://127.0.0.1:${address.port}`, clock, config, database);
+  }
+
+  get dataSource(): DataSource {
+    return this.app.get(DataSource);
+  }
+
+  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | Buffer | undefined;
+    if (options.rawBody !== undefined) {
+      body = options.rawBody;
+      headers['content-type'] ??= 'application/json';
+    } else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+    }
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    if (response.headers.get('content-type')?.includes('application/json') && text.length > 0) {
+      parsed = JSON.parse(text);
+    }
+    return { status: response.status, body: parsed as T, headers: response.headers, text };
+  }
+
+  get<T = any>(path: string, token?: string): Promise<ApiResponse<T>> {
+    return this.request<T>('GET', path, { token });
+  }
+
+  post<T = any>(path: string, body: unknown, token?: string): Promise<ApiResponse<T>> {
+    return this.request<T>('POST', path, { token, body });
+  }
+
+  delete<T = any>(path: string, token?: string): Promise<ApiResponse<T>> {
+    return this.request<T>('DELETE', path, { token });
+  }
+
+  /** Number of rows in a table, to prove that a refused request wrote nothing. */
+  async count(table: string): Promise<number> {
+    const rows: Array<{ n: number | string }> = await this.dataSource.query(
+      `SELECT COUNT(*) AS n FROM "${table}"`,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    await this.database.drop();
+  }
+}
