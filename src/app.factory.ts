@@ -6,7 +6,6 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
-import { sendError } from './common/errors/all-exceptions.filter.js';
 import { MAX_BODY_BYTES } from './common/errors/error-response.js';
 
 export interface CreateAppOptions extends AppModuleOptions {
@@ -63,15 +62,16 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
         logLevels: options.frameworkLogLevels ?? NEST_LEVELS[config.LOG_LEVEL],
       }),
       abortOnError: false,
+      // Fastify's own JSON parser (with prototype-poisoning protection) is the
+      // only one: the API speaks application/json and nothing else.
+      bodyParser: false,
     },
   );
   app.setGlobalPrefix('api');
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
-  // Errors Fastify raises before a route runs (JSON syntax, body size, media
-  // type) get the same shape as everything else.
-  fastify.setErrorHandler((error, request, reply) => sendError(reply, request, error, fastify.log));
+  fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', String(request.id));
     return payload;

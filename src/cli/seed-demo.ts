@@ -1,0 +1,150 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../app.module.js';
+import { loadConfigOrExit } from '../config/load-config-or-exit.js';
+import { ContractsService } from '../modules/contracts/contracts.service.js';
+import { RosterService } from '../modules/contracts/roster.service.js';
+import { OrganizationEntity } from '../modules/identity/entities/organization.entity.js';
+import { UserEntity } from '../modules/identity/entities/user.entity.js';
+import { IdentityService } from '../modules/identity/identity.service.js';
+import type { Actor, Role } from '../modules/identity/roles.js';
+
+const DEMO_WARD = 'デモ区 区民部 (demo ward)';
+
+interface DemoUser {
+  loginId: string;
+  displayName: string;
+  role: Role;
+  organization: 'ward' | 'contractor' | 'subcontractor';
+}
+
+const DEMO_USERS: DemoUser[] = [
+  { loginId: 'demo.admin', displayName: '管理 太郎', role: 'admin', organization: 'ward' },
+  { loginId: 'demo.officer', displayName: '区民 花子', role: 'ward_officer', organization: 'ward' },
+  { loginId: 'demo.auditor', displayName: '監査 一郎', role: 'auditor', organization: 'ward' },
+  {
+    loginId: 'demo.responsible',
+    displayName: '責任 次郎',
+    role: 'contractor_staff',
+    organization: 'contractor',
+  },
+  {
+    loginId: 'demo.handler',
+    displayName: '取扱 三郎',
+    role: 'contractor_staff',
+    organization: 'contractor',
+  },
+  {
+    loginId: 'demo.sub',
+    displayName: '再委 四郎',
+    role: 'contractor_staff',
+    organization: 'subcontractor',
+  },
+];
+
+const actorOf = (user: UserEntity): Actor => ({
+  userId: user.id,
+  organizationId: user.organizationId,
+  role: user.role,
+  loginId: user.loginId,
+  displayName: user.displayName,
+  tokenId: 'seed-demo',
+  mustChangePassword: false,
+});
+
+/**
+ * `npm run seed:demo`: a ward, a contractor, a subcontractor, one user of each
+ * role and a contract with its roster, so that a new user can try the API.
+ * Prints the logins with one-time passwords (changed at first login). Run
+ * again, it changes nothing and says so.
+ */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config }), {
+    logger: ['fatal', 'error'],
+  });
+  try {
+    const dataSource = app.get(DataSource);
+    if (await dataSource.getRepository(OrganizationEntity).existsBy({ name: DEMO_WARD })) {
+      process.stdout.write(
+        `Demo data is already in the ${config.databaseKind} database; its one-time passwords were printed when it was created.\n` +
+          `Logins: ${DEMO_USERS.map((u) => u.loginId).join(', ')}\n`,
+      );
+      return;
+    }
+    const identity = app.get(IdentityService);
+    const organizations = {
+      ward: await identity.createOrganization({ name: DEMO_WARD, kind: 'ward' }),
+      contractor: await identity.createOrganization({
+        name: '株式会社デモ情報処理 (demo contractor)',
+        kind: 'contractor',
+      }),
+      subcontractor: await identity.createOrganization({
+        name: 'デモ印刷株式会社 (demo subcontractor)',
+        kind: 'contractor',
+      }),
+    };
+    const created = new Map<string, { user: UserEntity; password: string }>();
+    for (const demo of DEMO_USERS) {
+      const password = randomBytes(12).toString('base64url');
+      const user = await identity.createUser({
+        organizationId: organizations[demo.organization].id,
+        loginId: demo.loginId,
+        displayName: demo.displayName,
+        role: demo.role,
+        password,
+      });
+      created.set(demo.loginId, { user, password });
+    }
+    const officer = actorOf(created.get('demo.officer')!.user);
+    const contract = await app.get(ContractsService).create(officer, {
+      title: '住民税課税資料のデータ入力業務委託 (demo)',
+      contractorOrganizationId: organizations.contractor.id,
+      subcontractorOrganizationIds: [organizations.subcontractor.id],
+      startsOn: '2026-09-01',
+      endsOn: '2027-03-31',
+      dataItems: ['氏名', '住所', '生年月日', '課税額'],
+      subjectCount: 12000,
+    });
+    const roster = app.get(RosterService);
+    const entries: Array<[string, 'responsible' | 'handler']> = [
+      ['demo.responsible', 'responsible'],
+      ['demo.handler', 'handler'],
+      ['demo.sub', 'responsible'],
+    ];
+    for (const [loginId, role] of entries) {
+      await roster.add(officer, contract.contract.id, {
+        userId: created.get(loginId)!.user.id,
+        role,
+        validFrom: '2026-09-01',
+      });
+    }
+
+    const lines = [
+      `Demo data created in the ${config.databaseKind} database.`,
+      `Contract ${contract.contract.id}: ${contract.contract.title}`,
+      '',
+      'login              role              one-time password (change it at first login)',
+      ...DEMO_USERS.map((u) => {
+        const { password } = created.get(u.loginId)!;
+        return `${u.loginId.padEnd(18)} ${u.role.padEnd(17)} ${password}`;
+      }),
+      '',
+      'Log in:  curl -s -X POST localhost:3000/api/auth/login -H "content-type: application/json" \\',
+      `           -d '{"loginId":"demo.officer","password":"<one-time password>"}'`,
+      'Then POST /api/auth/password {currentPassword, newPassword} with the token, and explore /api/docs.',
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await app.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `kanribo: seeding failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,154 @@
+import { createServer } from 'node:net';
+import { built, childEnv, runNode, startNode } from '../support/run-node.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+
+describe('the server entry point', () => {
+  it.each([
+    ['PORT', { PORT: 'abc' }, /PORT must be an integer/],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://root@localhost/x' }, /DATABASE_URL must be a postgres/],
+    ['BUSINESS_TIMEZONE', { BUSINESS_TIMEZONE: 'Mars/Olympus' }, /BUSINESS_TIMEZONE must be an IANA/],
+    ['TOKEN_TTL_MINUTES', { TOKEN_TTL_MINUTES: '0' }, /TOKEN_TTL_MINUTES must be/],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    ['BOOTSTRAP_ADMIN_PASSWORD', { BOOTSTRAP_ADMIN_LOGIN: 'admin' }, /must be set together/],
+  ])('stops with one clear line on a bad %s', async (_name, env, pattern) => {
+    const result = await runNode(built('src/main.js'), childEnv({ DATA_DIR: '/nonexistent/never', ...env }));
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^kanribo: invalid configuration: /);
+    expect(lines[0]).toMatch(pattern);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('never echoes a secret it refuses', async () => {
+    const result = await runNode(
+      built('src/main.js'),
+      childEnv({ BOOTSTRAP_ADMIN_LOGIN: 'admin', BOOTSTRAP_ADMIN_PASSWORD: 'tooshort' }),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/BOOTSTRAP_ADMIN_PASSWORD must be at least 12/);
+    expect(result.stderr).not.toContain('tooshort');
+  });
+
+  describe('with a good configuration', () => {
+    let db: TestDatabase;
+    beforeAll(async () => {
+      db = await createTestDatabase();
+    });
+    afterAll(() => db.drop());
+
+    it('migrates, starts and reports healthy', async () => {
+      const port = await freePort();
+      const child = startNode(
+        built('src/main.js'),
+        childEnv({ ...db.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }),
+      );
+      try {
+        let health: Response | undefined;
+        for (let i = 0; i < 150 && !health; i++) {
+          health = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined);
+          if (!health) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(health?.status).toBe(200);
+        expect(await health!.json()).toMatchObject({ status: 'ok', database: { status: 'up' } });
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('close', r));
+      }
+      expect(child.output()).not.toMatch(/error/i);
+    });
+
+    it('migration:run then finds nothing left to apply', async () => {
+      const result = await runNode(built('src/database/migrate.js'), childEnv(db.env));
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/schema is up to date/);
+    });
+  });
+});
+
+describe('npm run migration:run on an empty database', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  it('applies the migrations and says which', async () => {
+    const result = await runNode(built('src/database/migrate.js'), childEnv(db.env));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/applied Foundation\d+/);
+  });
+});
+
+describe('npm run seed:demo', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  it('creates the demo cast, prints working one-time passwords, and changes nothing when run again', async () => {
+    const first = await runNode(built('src/cli/seed-demo.js'), childEnv({ ...db.env, LOG_LEVEL: 'warn' }));
+    expect(first.code).toBe(0);
+    const logins = [...first.stdout.matchAll(/^(demo\.\w+)\s+(\w+)\s+(\S{12,})$/gm)].map((m) => ({
+      loginId: m[1]!,
+      role: m[2]!,
+      password: m[3]!,
+    }));
+    expect(logins.map((l) => l.role).sort()).toEqual(
+      ['admin', 'auditor', 'contractor_staff', 'contractor_staff', 'contractor_staff', 'ward_officer'].sort(),
+    );
+
+    const second = await runNode(built('src/cli/seed-demo.js'), childEnv({ ...db.env, LOG_LEVEL: 'warn' }));
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/already/);
+
+    // The printed passwords log in against a server on the same database.
+    const port = await freePort();
+    const child = startNode(
+      built('src/main.js'),
+      childEnv({ ...db.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }),
+    );
+    try {
+      let up = false;
+      for (let i = 0; i < 150 && !up; i++) {
+        up = (await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined))?.ok ?? false;
+        if (!up) await new Promise((r) => setTimeout(r, 100));
+      }
+      const officer = logins.find((l) => l.loginId === 'demo.officer')!;
+      const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ loginId: officer.loginId, password: officer.password }),
+      });
+      expect(login.status).toBe(200);
+      const body = (await login.json()) as { token: string; user: { mustChangePassword: boolean } };
+      expect(body.user.mustChangePassword).toBe(true);
+      const changed = await fetch(`http://127.0.0.1:${port}/api/auth/password`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${body.token}` },
+        body: JSON.stringify({ currentPassword: officer.password, newPassword: 'my-own-demo-secret-1' }),
+      });
+      expect(changed.status).toBe(200);
+      const contracts = await fetch(`http://127.0.0.1:${port}/api/contracts`, {
+        headers: { authorization: `Bearer ${body.token}` },
+      });
+      const list = (await contracts.json()) as { items: Array<{ subcontractorOrganizationIds: string[] }> };
+      expect(list.items).toHaveLength(1);
+      expect(list.items[0]!.subcontractorOrganizationIds).toHaveLength(1);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('close', r));
+    }
+  });
+});

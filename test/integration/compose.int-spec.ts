@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { KNOWN_VARIABLES } from '../../src/config/app-config.js';
+
+// Static checks of the container files; no Docker engine is needed. Jest runs
+// from the repository root.
+const root = process.cwd();
+const composeText = readFileSync(join(root, 'docker', 'compose.yaml'), 'utf8');
+const dockerfileText = readFileSync(join(root, 'docker', 'Dockerfile'), 'utf8');
+
+interface ComposeService {
+  environment?: unknown;
+  [key: string]: unknown;
+}
+
+interface ComposeFile {
+  services?: Record<string, ComposeService>;
+}
+
+const compose = parse(composeText) as ComposeFile;
+const services: Record<string, ComposeService> = compose.services ?? {};
+
+/** A service's environment, which must be written as a KEY: value mapping. */
+function environmentOf(name: string): Record<string, unknown> {
+  const environment = services[name]?.environment;
+  if (environment === undefined || environment === null) return {};
+  if (typeof environment !== 'object' || Array.isArray(environment)) {
+    throw new Error(`environment of service "${name}" must be a mapping, not a list`);
+  }
+  return environment as Record<string, unknown>;
+}
+
+/** A value that is exactly one `${...}` interpolation of the host environment. */
+const INTERPOLATION = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?:(?::?[-?+])[^}]*)?\}$/;
+
+/** The Dockerfile's instructions (comments dropped, continuation lines joined). */
+const instructions = dockerfileText
+  .replace(/\\\r?\n/g, ' ')
+  .split(/\r?\n/)
+  .map((line) => line.trim())
+  .filter((line) => line !== '' && !line.startsWith('#'));
+
+describe('docker/compose.yaml', () => {
+  it('names the kanribo, postgres and redis services', () => {
+    expect(Object.keys(services)).toEqual(expect.arrayContaining(['kanribo', 'postgres', 'redis']));
+  });
+
+  it('writes every environment as a mapping', () => {
+    for (const name of Object.keys(services)) {
+      expect(() => environmentOf(name)).not.toThrow();
+    }
+  });
+
+  it('sets only variables the configuration knows on kanribo', () => {
+    const names = Object.keys(environmentOf('kanribo'));
+    expect(names.length).toBeGreaterThan(0);
+    const unknown = names.filter((name) => !KNOWN_VARIABLES.has(name));
+    expect(unknown).toEqual([]);
+  });
+
+  it('points kanribo at PostgreSQL, with the password from the host environment', () => {
+    const url = environmentOf('kanribo').DATABASE_URL;
+    expect(typeof url).toBe('string');
+    expect(url as string).toMatch(/^postgres:\/\//);
+    // The credentials part of the URL is user:${POSTGRES_PASSWORD...}.
+    expect(url as string).toMatch(
+      /^postgres:\/\/[^:@/]+:\$\{POSTGRES_PASSWORD(?::?[-?+][^}]*)?\}@/,
+    );
+  });
+
+  it('holds no literal password in any service', () => {
+    const offenders: string[] = [];
+    for (const name of Object.keys(services)) {
+      for (const [key, value] of Object.entries(environmentOf(name))) {
+        if (!/PASSWORD/i.test(key)) continue;
+        if (typeof value !== 'string' || !INTERPOLATION.test(value)) {
+          offenders.push(`${name}.${key}`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe('docker/Dockerfile', () => {
+  const fromIndexes = instructions
+    .map((line, index) => (/^FROM\s/i.test(line) ? index : -1))
+    .filter((index) => index >= 0);
+  const lastFrom = fromIndexes[fromIndexes.length - 1] ?? -1;
+  const runtime = instructions.slice(lastFrom + 1);
+
+  it('is a multi-stage build', () => {
+    expect(fromIndexes.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('runs the final stage as the node user', () => {
+    expect(runtime).toContainEqual(expect.stringMatching(/^USER\s+node\s*$/i));
+  });
+
+  it('starts the compiled server', () => {
+    const cmd = runtime.filter((line) => /^CMD\s/i.test(line)).pop();
+    expect(cmd).toBeDefined();
+    expect(cmd).toMatch(/dist\/src\/main\.js/);
+  });
+});
