@@ -6,10 +6,14 @@ import { loadConfig } from '../src/config/app-config.js';
 import { buildDataSourceOptions } from '../src/database/data-source-options.js';
 
 const config = loadConfig(process.env);
-const ds = new DataSource({ ...buildDataSourceOptions(config, { migrationsRun: false }), migrations: [] });
+const ds = new DataSource({
+  ...buildDataSourceOptions(config, { migrationsRun: false }),
+  migrations: [],
+});
 await ds.initialize();
 const sql = await ds.driver.createSchemaBuilder().log();
 for (const q of sql.upQueries) console.log(`await queryRunner.query(${JSON.stringify(q.query)});`);
 console.log('--- down');
-for (const q of sql.downQueries.reverse()) console.log(`await queryRunner.query(${JSON.stringify(q.query)});`);
+for (const q of sql.downQueries.reverse())
+  console.log(`await queryRunner.query(${JSON.stringify(q.query)});`);
 await ds.destroy();

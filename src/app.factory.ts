@@ -45,7 +45,9 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     bodyLimit: MAX_BODY_BYTES,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given)
+        ? given
+        : randomUUID();
     },
     logger: {
       level: config.LOG_LEVEL,
@@ -85,7 +87,11 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
         'Chain of custody (管理簿) of personal-data media handed between a ward and its contractors.',
       )
       .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Token from POST /api/auth/login' })
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: 'Token from POST /api/auth/login',
+      })
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });

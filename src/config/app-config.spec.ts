@@ -1,4 +1,10 @@
-import { AppConfig, ConfigError, KNOWN_VARIABLES, SECRET_VARIABLES, loadConfig } from './app-config.js';
+import {
+  AppConfig,
+  ConfigError,
+  KNOWN_VARIABLES,
+  SECRET_VARIABLES,
+  loadConfig,
+} from './app-config.js';
 
 /** Runs loadConfig and returns the ConfigError it throws (fails if it does not throw one). */
 function configErrorOf(env: Record<string, string | undefined>): ConfigError {
@@ -107,16 +113,25 @@ describe('loadConfig', () => {
     );
 
     it('accepts redis:// and rediss:// URLs', () => {
-      expect(loadConfig({ REDIS_URL: 'redis://localhost:6379' }).REDIS_URL).toBe('redis://localhost:6379');
-      expect(loadConfig({ REDIS_URL: 'rediss://cache:6380/0' }).REDIS_URL).toBe('rediss://cache:6380/0');
+      expect(loadConfig({ REDIS_URL: 'redis://localhost:6379' }).REDIS_URL).toBe(
+        'redis://localhost:6379',
+      );
+      expect(loadConfig({ REDIS_URL: 'rediss://cache:6380/0' }).REDIS_URL).toBe(
+        'rediss://cache:6380/0',
+      );
     });
 
-    it.each(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])('accepts LOG_LEVEL %s', (level) => {
-      expect(loadConfig({ LOG_LEVEL: level }).LOG_LEVEL).toBe(level);
-    });
+    it.each(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])(
+      'accepts LOG_LEVEL %s',
+      (level) => {
+        expect(loadConfig({ LOG_LEVEL: level }).LOG_LEVEL).toBe(level);
+      },
+    );
 
     it('accepts other IANA time zones', () => {
-      expect(loadConfig({ BUSINESS_TIMEZONE: 'Europe/Paris' }).BUSINESS_TIMEZONE).toBe('Europe/Paris');
+      expect(loadConfig({ BUSINESS_TIMEZONE: 'Europe/Paris' }).BUSINESS_TIMEZONE).toBe(
+        'Europe/Paris',
+      );
       expect(loadConfig({ BUSINESS_TIMEZONE: 'UTC' }).BUSINESS_TIMEZONE).toBe('UTC');
     });
 
@@ -206,7 +221,10 @@ describe('loadConfig', () => {
     it('rejects a short BOOTSTRAP_ADMIN_PASSWORD without echoing it', () => {
       const password = 'Short-pw-11'; // 11 characters
       expect(password).toHaveLength(11);
-      const error = configErrorOf({ BOOTSTRAP_ADMIN_LOGIN: 'admin', BOOTSTRAP_ADMIN_PASSWORD: password });
+      const error = configErrorOf({
+        BOOTSTRAP_ADMIN_LOGIN: 'admin',
+        BOOTSTRAP_ADMIN_PASSWORD: password,
+      });
       expect(error.problems).toHaveLength(1);
       expect(error.problems[0]).toMatch(/^BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters/);
       expect(everythingShown(error)).not.toContain(password);
@@ -215,16 +233,25 @@ describe('loadConfig', () => {
     it('rejects an over-long BOOTSTRAP_ADMIN_PASSWORD without echoing it', () => {
       const password = 'x'.repeat(250) + 'SECRET';
       expect(password).toHaveLength(256);
-      expect(loadConfig({ BOOTSTRAP_ADMIN_LOGIN: 'admin', BOOTSTRAP_ADMIN_PASSWORD: password }).BOOTSTRAP_ADMIN_PASSWORD).toBe(password);
+      expect(
+        loadConfig({ BOOTSTRAP_ADMIN_LOGIN: 'admin', BOOTSTRAP_ADMIN_PASSWORD: password })
+          .BOOTSTRAP_ADMIN_PASSWORD,
+      ).toBe(password);
       const tooLong = password + 'Z';
-      const error = configErrorOf({ BOOTSTRAP_ADMIN_LOGIN: 'admin', BOOTSTRAP_ADMIN_PASSWORD: tooLong });
+      const error = configErrorOf({
+        BOOTSTRAP_ADMIN_LOGIN: 'admin',
+        BOOTSTRAP_ADMIN_PASSWORD: tooLong,
+      });
       expect(error.problems).toHaveLength(1);
       expect(error.problems[0]).toMatch(/^BOOTSTRAP_ADMIN_PASSWORD must be at most 256 characters/);
       expect(everythingShown(error)).not.toContain('SECRET');
     });
 
     it('rejects a malformed BOOTSTRAP_ADMIN_LOGIN', () => {
-      const error = configErrorOf({ BOOTSTRAP_ADMIN_LOGIN: 'a b', BOOTSTRAP_ADMIN_PASSWORD: 'long-enough-password' });
+      const error = configErrorOf({
+        BOOTSTRAP_ADMIN_LOGIN: 'a b',
+        BOOTSTRAP_ADMIN_PASSWORD: 'long-enough-password',
+      });
       expect(error.problems).toHaveLength(1);
       expect(error.problems[0]).toMatch(/^BOOTSTRAP_ADMIN_LOGIN must be 3-64 characters/);
     });
@@ -239,10 +266,22 @@ describe('loadConfig', () => {
       });
       const named = error.problems.map((p) => p.split(' ')[0]);
       expect(named).toEqual(
-        expect.arrayContaining(['PORT', 'DATABASE_URL', 'BUSINESS_TIMEZONE', 'LOG_LEVEL', 'BOOTSTRAP_ADMIN_LOGIN']),
+        expect.arrayContaining([
+          'PORT',
+          'DATABASE_URL',
+          'BUSINESS_TIMEZONE',
+          'LOG_LEVEL',
+          'BOOTSTRAP_ADMIN_LOGIN',
+        ]),
       );
       expect(error.problems).toHaveLength(5);
-      for (const name of ['PORT', 'DATABASE_URL', 'BUSINESS_TIMEZONE', 'LOG_LEVEL', 'BOOTSTRAP_ADMIN_LOGIN']) {
+      for (const name of [
+        'PORT',
+        'DATABASE_URL',
+        'BUSINESS_TIMEZONE',
+        'LOG_LEVEL',
+        'BOOTSTRAP_ADMIN_LOGIN',
+      ]) {
         expect(error.message).toContain(name);
       }
       expect(error.message).toMatch(/^invalid configuration: /);
@@ -269,6 +308,10 @@ describe('KNOWN_VARIABLES', () => {
 
   it('includes every secret variable', () => {
     for (const name of SECRET_VARIABLES) expect(KNOWN_VARIABLES.has(name)).toBe(true);
-    expect([...SECRET_VARIABLES].sort()).toEqual(['BOOTSTRAP_ADMIN_PASSWORD', 'DATABASE_URL', 'REDIS_URL']);
+    expect([...SECRET_VARIABLES].sort()).toEqual([
+      'BOOTSTRAP_ADMIN_PASSWORD',
+      'DATABASE_URL',
+      'REDIS_URL',
+    ]);
   });
 });

@@ -110,8 +110,14 @@ describe('authentication', () => {
     it('answers an unknown login and a wrong password identically', async () => {
       const org = await anOrganization(t, 'ward');
       const { user } = await aUser(t, org, 'ward_officer', { login: false });
-      const unknown = await t.post('/api/auth/login', { loginId: 'nobody.here', password: 'whatever-123' });
-      const wrong = await t.post('/api/auth/login', { loginId: user.loginId, password: 'whatever-123' });
+      const unknown = await t.post('/api/auth/login', {
+        loginId: 'nobody.here',
+        password: 'whatever-123',
+      });
+      const wrong = await t.post('/api/auth/login', {
+        loginId: user.loginId,
+        password: 'whatever-123',
+      });
       expect(unknown.status).toBe(401);
       expect(wrong.status).toBe(401);
       expect(unknown.body).toEqual(wrong.body);
@@ -122,7 +128,10 @@ describe('authentication', () => {
       const org = await anOrganization(t, 'ward');
       const { user } = await aUser(t, org, 'ward_officer', { login: false });
       await t.dataSource.getRepository(UserEntity).update({ id: user.id }, { active: false });
-      const login = await t.post('/api/auth/login', { loginId: user.loginId, password: TEST_PASSWORD });
+      const login = await t.post('/api/auth/login', {
+        loginId: user.loginId,
+        password: TEST_PASSWORD,
+      });
       expect(login.status).toBe(401);
       expect(login.body.code).toBe('INVALID_CREDENTIALS');
     });
@@ -148,7 +157,12 @@ describe('authentication', () => {
 
   describe('tokens', () => {
     it('are refused when missing, malformed or unknown', async () => {
-      for (const authorization of [undefined, 'Basic abc', 'Bearer', 'Bearer not-a-real-token-at-all-xyz']) {
+      for (const authorization of [
+        undefined,
+        'Basic abc',
+        'Bearer',
+        'Bearer not-a-real-token-at-all-xyz',
+      ]) {
         const response = await t.request('GET', '/api/auth/me', {
           headers: authorization ? { authorization } : {},
         });

@@ -133,7 +133,11 @@ describe('contracts', () => {
     ])('refuses %s with 422 INVALID_REFERENCE and writes nothing', async (_label, override) => {
       const contracts = await t.count('contracts');
       const subs = await t.count('contract_subcontractors');
-      const response = await t.post('/api/contracts', contractBody(w, override(w)), w.officerA.token);
+      const response = await t.post(
+        '/api/contracts',
+        contractBody(w, override(w)),
+        w.officerA.token,
+      );
       expect(response.status).toBe(422);
       expect(response.body.code).toBe('INVALID_REFERENCE');
       expect(await t.count('contracts')).toBe(contracts);
@@ -143,7 +147,9 @@ describe('contracts', () => {
     it('refuses duplicated subcontractors with 400', async () => {
       const response = await t.post(
         '/api/contracts',
-        contractBody(w, { subcontractorOrganizationIds: [w.subcontractorZ.id, w.subcontractorZ.id] }),
+        contractBody(w, {
+          subcontractorOrganizationIds: [w.subcontractorZ.id, w.subcontractorZ.id],
+        }),
         w.officerA.token,
       );
       expect(response.status).toBe(400);
@@ -191,7 +197,10 @@ describe('contracts', () => {
     });
 
     it('an unknown id answers exactly like a foreign one', async () => {
-      const unknown = await t.get('/api/contracts/00000000-0000-4000-8000-000000000000', w.officerB.token);
+      const unknown = await t.get(
+        '/api/contracts/00000000-0000-4000-8000-000000000000',
+        w.officerB.token,
+      );
       const foreign = await t.get(`/api/contracts/${contractId}`, w.officerB.token);
       expect(unknown.status).toBe(foreign.status);
       expect(unknown.body.code).toBe(foreign.body.code);
@@ -204,9 +213,11 @@ describe('contracts', () => {
       const forY = await t.get('/api/contracts', w.staffY.token);
       expect(forY.body.items.map((c: { id: string }) => c.id)).toEqual([otherWardContractId]);
       const forZ = await t.get('/api/contracts', w.staffZ.token);
-      expect(forZ.body.items.every((c: { subcontractorOrganizationIds: string[] }) =>
-        c.subcontractorOrganizationIds.includes(w.subcontractorZ.id),
-      )).toBe(true);
+      expect(
+        forZ.body.items.every((c: { subcontractorOrganizationIds: string[] }) =>
+          c.subcontractorOrganizationIds.includes(w.subcontractorZ.id),
+        ),
+      ).toBe(true);
       const forAuditor = await t.get('/api/contracts', w.auditor.token);
       expect(forAuditor.body.items.map((c: { id: string }) => c.id)).toEqual(
         expect.arrayContaining([contractId, otherWardContractId]),

@@ -15,13 +15,24 @@ const freePort = (): Promise<number> =>
 describe('the server entry point', () => {
   it.each([
     ['PORT', { PORT: 'abc' }, /PORT must be an integer/],
-    ['DATABASE_URL', { DATABASE_URL: 'mysql://root@localhost/x' }, /DATABASE_URL must be a postgres/],
-    ['BUSINESS_TIMEZONE', { BUSINESS_TIMEZONE: 'Mars/Olympus' }, /BUSINESS_TIMEZONE must be an IANA/],
+    [
+      'DATABASE_URL',
+      { DATABASE_URL: 'mysql://root@localhost/x' },
+      /DATABASE_URL must be a postgres/,
+    ],
+    [
+      'BUSINESS_TIMEZONE',
+      { BUSINESS_TIMEZONE: 'Mars/Olympus' },
+      /BUSINESS_TIMEZONE must be an IANA/,
+    ],
     ['TOKEN_TTL_MINUTES', { TOKEN_TTL_MINUTES: '0' }, /TOKEN_TTL_MINUTES must be/],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     ['BOOTSTRAP_ADMIN_PASSWORD', { BOOTSTRAP_ADMIN_LOGIN: 'admin' }, /must be set together/],
   ])('stops with one clear line on a bad %s', async (_name, env, pattern) => {
-    const result = await runNode(built('src/main.js'), childEnv({ DATA_DIR: '/nonexistent/never', ...env }));
+    const result = await runNode(
+      built('src/main.js'),
+      childEnv({ DATA_DIR: '/nonexistent/never', ...env }),
+    );
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -98,18 +109,31 @@ describe('npm run seed:demo', () => {
   afterAll(() => db.drop());
 
   it('creates the demo cast, prints working one-time passwords, and changes nothing when run again', async () => {
-    const first = await runNode(built('src/cli/seed-demo.js'), childEnv({ ...db.env, LOG_LEVEL: 'warn' }));
+    const first = await runNode(
+      built('src/cli/seed-demo.js'),
+      childEnv({ ...db.env, LOG_LEVEL: 'warn' }),
+    );
     expect(first.code).toBe(0);
     const logins = [...first.stdout.matchAll(/^(demo\.\w+)\s+(\w+)\s+(\S{12,})$/gm)].map((m) => ({
-      loginId: m[1]!,
-      role: m[2]!,
-      password: m[3]!,
+      loginId: m[1],
+      role: m[2],
+      password: m[3],
     }));
     expect(logins.map((l) => l.role).sort()).toEqual(
-      ['admin', 'auditor', 'contractor_staff', 'contractor_staff', 'contractor_staff', 'ward_officer'].sort(),
+      [
+        'admin',
+        'auditor',
+        'contractor_staff',
+        'contractor_staff',
+        'contractor_staff',
+        'ward_officer',
+      ].sort(),
     );
 
-    const second = await runNode(built('src/cli/seed-demo.js'), childEnv({ ...db.env, LOG_LEVEL: 'warn' }));
+    const second = await runNode(
+      built('src/cli/seed-demo.js'),
+      childEnv({ ...db.env, LOG_LEVEL: 'warn' }),
+    );
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/already/);
 
@@ -122,7 +146,8 @@ describe('npm run seed:demo', () => {
     try {
       let up = false;
       for (let i = 0; i < 150 && !up; i++) {
-        up = (await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined))?.ok ?? false;
+        up =
+          (await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined))?.ok ?? false;
         if (!up) await new Promise((r) => setTimeout(r, 100));
       }
       const officer = logins.find((l) => l.loginId === 'demo.officer')!;
@@ -137,15 +162,20 @@ describe('npm run seed:demo', () => {
       const changed = await fetch(`http://127.0.0.1:${port}/api/auth/password`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${body.token}` },
-        body: JSON.stringify({ currentPassword: officer.password, newPassword: 'my-own-demo-secret-1' }),
+        body: JSON.stringify({
+          currentPassword: officer.password,
+          newPassword: 'my-own-demo-secret-1',
+        }),
       });
       expect(changed.status).toBe(200);
       const contracts = await fetch(`http://127.0.0.1:${port}/api/contracts`, {
         headers: { authorization: `Bearer ${body.token}` },
       });
-      const list = (await contracts.json()) as { items: Array<{ subcontractorOrganizationIds: string[] }> };
+      const list = (await contracts.json()) as {
+        items: Array<{ subcontractorOrganizationIds: string[] }>;
+      };
       expect(list.items).toHaveLength(1);
-      expect(list.items[0]!.subcontractorOrganizationIds).toHaveLength(1);
+      expect(list.items[0].subcontractorOrganizationIds).toHaveLength(1);
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('close', r));

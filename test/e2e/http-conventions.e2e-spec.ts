@@ -39,7 +39,10 @@ describe('HTTP conventions', () => {
 
   it('answers a body over 256 kB with 413 PAYLOAD_TOO_LARGE', async () => {
     const big = JSON.stringify({ title: 'x'.repeat(256 * 1024), dataItems: [] });
-    const response = await t.request('POST', '/api/contracts', { token: w.officerA.token, rawBody: big });
+    const response = await t.request('POST', '/api/contracts', {
+      token: w.officerA.token,
+      rawBody: big,
+    });
     expect(response.status).toBe(413);
     expectErrorShape(response.body, 413, 'PAYLOAD_TOO_LARGE');
   });
@@ -94,7 +97,9 @@ describe('HTTP conventions', () => {
   it('tags each response with a request id, and keeps a sane one given by the caller', async () => {
     const generated = await t.get('/api/health');
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    const given = await t.request('GET', '/api/health', { headers: { 'x-request-id': 'trace-123' } });
+    const given = await t.request('GET', '/api/health', {
+      headers: { 'x-request-id': 'trace-123' },
+    });
     expect(given.headers.get('x-request-id')).toBe('trace-123');
   });
 

@@ -37,20 +37,27 @@ describe('organizations and users (admin only)', () => {
       expect(await t.count('organizations')).toBe(before);
     });
 
-    it.each(['officerA', 'auditor', 'staffX'] as const)('refuses creation by %s with 403', async (who) => {
-      const before = await t.count('organizations');
-      const response = await t.post(
-        '/api/organizations',
-        { name: `forbidden by ${who}`, kind: 'ward' },
-        w[who].token,
-      );
-      expect(response.status).toBe(403);
-      expect(response.body.code).toBe('FORBIDDEN_ROLE');
-      expect(await t.count('organizations')).toBe(before);
-    });
+    it.each(['officerA', 'auditor', 'staffX'] as const)(
+      'refuses creation by %s with 403',
+      async (who) => {
+        const before = await t.count('organizations');
+        const response = await t.post(
+          '/api/organizations',
+          { name: `forbidden by ${who}`, kind: 'ward' },
+          w[who].token,
+        );
+        expect(response.status).toBe(403);
+        expect(response.body.code).toBe('FORBIDDEN_ROLE');
+        expect(await t.count('organizations')).toBe(before);
+      },
+    );
 
     it('validates name and kind', async () => {
-      const response = await t.post('/api/organizations', { name: '', kind: 'bank' }, w.admin.token);
+      const response = await t.post(
+        '/api/organizations',
+        { name: '', kind: 'bank' },
+        w.admin.token,
+      );
       expect(response.status).toBe(400);
       expect(response.body.code).toBe('VALIDATION_FAILED');
       expect(response.body.details.fields.map((f: { field: string }) => f.field).sort()).toEqual([
@@ -71,7 +78,10 @@ describe('organizations and users (admin only)', () => {
     });
 
     it('answers 404 for an unknown id', async () => {
-      const response = await t.get('/api/organizations/00000000-0000-4000-8000-000000000000', w.admin.token);
+      const response = await t.get(
+        '/api/organizations/00000000-0000-4000-8000-000000000000',
+        w.admin.token,
+      );
       expect(response.status).toBe(404);
       expect(response.body.code).toBe('ORGANIZATION_NOT_FOUND');
     });
@@ -101,7 +111,7 @@ describe('organizations and users (admin only)', () => {
       const rows: Array<{ password_hash: string }> = await t.dataSource.query(
         `SELECT password_hash FROM users WHERE login_id = 'new.handler'`,
       );
-      expect(rows[0]!.password_hash).toMatch(/^\$argon2id\$/);
+      expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
 
       const login = await t.post('/api/auth/login', {
         loginId: 'new.handler',
@@ -182,15 +192,29 @@ describe('organizations and users (admin only)', () => {
       );
       expect(response.status).toBe(400);
       const fields = response.body.details.fields.map((f: { field: string }) => f.field).sort();
-      expect(fields).toEqual(['displayName', 'isAdmin', 'loginId', 'organizationId', 'password', 'role']);
+      expect(fields).toEqual([
+        'displayName',
+        'isAdmin',
+        'loginId',
+        'organizationId',
+        'password',
+        'role',
+      ]);
     });
 
-    it.each(['officerA', 'auditor', 'staffX'] as const)('refuses creation by %s with 403', async (who) => {
-      const before = await t.count('users');
-      const response = await t.post('/api/users', body(w, { loginId: `by.${who}` }), w[who].token);
-      expect(response.status).toBe(403);
-      expect(await t.count('users')).toBe(before);
-    });
+    it.each(['officerA', 'auditor', 'staffX'] as const)(
+      'refuses creation by %s with 403',
+      async (who) => {
+        const before = await t.count('users');
+        const response = await t.post(
+          '/api/users',
+          body(w, { loginId: `by.${who}` }),
+          w[who].token,
+        );
+        expect(response.status).toBe(403);
+        expect(await t.count('users')).toBe(before);
+      },
+    );
 
     it('lists every user to admins, contractor staff only to ward officers, nothing to contractor staff', async () => {
       const all = await t.get('/api/users', w.admin.token);
@@ -202,9 +226,14 @@ describe('organizations and users (admin only)', () => {
       const forOfficer = await t.get('/api/users', w.officerA.token);
       expect(forOfficer.status).toBe(200);
       expect(forOfficer.body.items.length).toBeGreaterThan(0);
-      expect(forOfficer.body.items.every((u: { role: string }) => u.role === 'contractor_staff')).toBe(true);
+      expect(
+        forOfficer.body.items.every((u: { role: string }) => u.role === 'contractor_staff'),
+      ).toBe(true);
 
-      const filtered = await t.get(`/api/users?organizationId=${w.subcontractorZ.id}`, w.officerA.token);
+      const filtered = await t.get(
+        `/api/users?organizationId=${w.subcontractorZ.id}`,
+        w.officerA.token,
+      );
       expect(filtered.body.items.map((u: { id: string }) => u.id)).toEqual([w.staffZ.user.id]);
 
       expect((await t.get('/api/users', w.staffX.token)).status).toBe(403);

@@ -17,7 +17,11 @@ describe('handler rosters', () => {
   afterAll(() => t.close());
 
   it('names a contractor handler, valid from today when the contract has started', async () => {
-    const response = await t.post(roster(), { userId: w.staffX.user.id, role: 'handler' }, w.officerA.token);
+    const response = await t.post(
+      roster(),
+      { userId: w.staffX.user.id, role: 'handler' },
+      w.officerA.token,
+    );
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({
       contractId,
@@ -61,7 +65,12 @@ describe('handler rosters', () => {
   it('names a subcontractor’s staff as its responsible person, with given dates', async () => {
     const response = await t.post(
       roster(),
-      { userId: w.staffZ.user.id, role: 'responsible', validFrom: '2026-12-01', validTo: '2027-03-31' },
+      {
+        userId: w.staffZ.user.id,
+        role: 'responsible',
+        validFrom: '2026-12-01',
+        validTo: '2027-03-31',
+      },
       w.officerA.token,
     );
     expect(response.status).toBe(201);
@@ -82,14 +91,22 @@ describe('handler rosters', () => {
     });
 
     it('staff of an unrelated contractor (422 ROSTER_USER_NOT_ELIGIBLE)', async () => {
-      const response = await t.post(roster(), { userId: w.staffY.user.id, role: 'handler' }, w.officerA.token);
+      const response = await t.post(
+        roster(),
+        { userId: w.staffY.user.id, role: 'handler' },
+        w.officerA.token,
+      );
       expect(response.status).toBe(422);
       expect(response.body.code).toBe('ROSTER_USER_NOT_ELIGIBLE');
     });
 
     it('a ward officer, an auditor or an admin as handler (422)', async () => {
       for (const who of ['officerA', 'auditor', 'admin'] as const) {
-        const response = await t.post(roster(), { userId: w[who].user.id, role: 'handler' }, w.officerA.token);
+        const response = await t.post(
+          roster(),
+          { userId: w[who].user.id, role: 'handler' },
+          w.officerA.token,
+        );
         expect(response.status).toBe(422);
         expect(response.body.code).toBe('ROSTER_USER_NOT_ELIGIBLE');
       }
@@ -113,7 +130,11 @@ describe('handler rosters', () => {
           : 'UPDATE users SET active = 0 WHERE id = ?',
         [user.id],
       );
-      const response = await t.post(roster(), { userId: user.id, role: 'handler' }, w.officerA.token);
+      const response = await t.post(
+        roster(),
+        { userId: user.id, role: 'handler' },
+        w.officerA.token,
+      );
       expect(response.status).toBe(422);
     });
 
@@ -130,7 +151,12 @@ describe('handler rosters', () => {
     it('validTo before validFrom (422 INVALID_PERIOD)', async () => {
       const response = await t.post(
         roster(),
-        { userId: w.staffX2.user.id, role: 'handler', validFrom: '2027-01-02', validTo: '2027-01-01' },
+        {
+          userId: w.staffX2.user.id,
+          role: 'handler',
+          validFrom: '2027-01-02',
+          validTo: '2027-01-01',
+        },
         w.officerA.token,
       );
       expect(response.status).toBe(422);
@@ -154,14 +180,22 @@ describe('handler rosters', () => {
 
     it('contractor staff, auditors and admins (403)', async () => {
       for (const who of ['staffX', 'auditor', 'admin'] as const) {
-        const response = await t.post(roster(), { userId: w.staffX2.user.id, role: 'handler' }, w[who].token);
+        const response = await t.post(
+          roster(),
+          { userId: w.staffX2.user.id, role: 'handler' },
+          w[who].token,
+        );
         expect(response.status).toBe(403);
         expect(response.body.code).toBe('FORBIDDEN_ROLE');
       }
     });
 
     it('a ward officer of another ward, who cannot see the contract (404)', async () => {
-      const response = await t.post(roster(), { userId: w.staffX2.user.id, role: 'handler' }, w.officerB.token);
+      const response = await t.post(
+        roster(),
+        { userId: w.staffX2.user.id, role: 'handler' },
+        w.officerB.token,
+      );
       expect(response.status).toBe(404);
       expect(response.body.code).toBe('CONTRACT_NOT_FOUND');
     });

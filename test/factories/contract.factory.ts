@@ -21,7 +21,11 @@ export async function aContract(
   world: World,
   overrides: Record<string, unknown> = {},
 ): Promise<{ id: string } & Record<string, any>> {
-  const response = await t.post('/api/contracts', contractBody(world, overrides), world.officerA.token);
+  const response = await t.post(
+    '/api/contracts',
+    contractBody(world, overrides),
+    world.officerA.token,
+  );
   if (response.status !== 201) throw new Error(`contract not created: ${response.text}`);
   return response.body;
 }

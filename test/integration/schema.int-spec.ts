@@ -11,7 +11,9 @@ describe('migrations', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    dataSource = new DataSource(buildDataSourceOptions(loadConfig(db.env), { migrationsRun: false }));
+    dataSource = new DataSource(
+      buildDataSourceOptions(loadConfig(db.env), { migrationsRun: false }),
+    );
     await dataSource.initialize();
   });
   afterAll(async () => {
@@ -27,7 +29,8 @@ describe('migrations', () => {
   });
 
   it('can be undone and applied again', async () => {
-    for (let i = 0; i < MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
+    for (let i = 0; i < MIGRATIONS.length; i++)
+      await dataSource.undoLastMigration({ transaction: 'each' });
     const tables = await dataSource.createQueryRunner().getTables(['users', 'contracts']);
     expect(tables).toHaveLength(0);
     await dataSource.runMigrations({ transaction: 'each' });

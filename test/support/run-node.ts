@@ -50,7 +50,10 @@ export function runNode(
 }
 
 /** Starts a long-running built script; the caller stops it. */
-export function startNode(script: string, env: NodeJS.ProcessEnv): ChildProcess & { output: () => string } {
+export function startNode(
+  script: string,
+  env: NodeJS.ProcessEnv,
+): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));

@@ -47,7 +47,12 @@ export class TestApp {
         done();
       },
     });
-    const app = await createApp({ config, clock, logStream, frameworkLogLevels: ['fatal', 'error'] });
+    const app = await createApp({
+      config,
+      clock,
+      logStream,
+      frameworkLogLevels: ['fatal', 'error'],
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.getHttpServer().address() as { port: number };
     return new TestApp(lines, app, `http://127.0.0.1:${address.port}`, clock, config, database);
@@ -57,7 +62,11 @@ export class TestApp {
     return this.app.get(DataSource);
   }
 
-  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | Buffer | undefined;

@@ -23,7 +23,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return {
       kind: 'sqlite',
       env: { DATA_DIR: dataDir },
-      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+      drop: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })),
     };
   }
   const baseUrl = new URL(base);

@@ -24,7 +24,9 @@ function wrapped(cause: Error & { statusCode?: number }): HttpException {
 describe('toErrorBody', () => {
   describe('DomainError', () => {
     it('answers its status, code, message and details', () => {
-      const error = new DomainError('CONTRACT_CLOSED', 'The contract is closed', { contractId: 'c-1' });
+      const error = new DomainError('CONTRACT_CLOSED', 'The contract is closed', {
+        contractId: 'c-1',
+      });
       expect(toErrorBody(error)).toEqual({
         statusCode: 409,
         code: 'CONTRACT_CLOSED',
@@ -51,27 +53,48 @@ describe('toErrorBody', () => {
     it('is found inside an HttpException that wraps it', () => {
       const inner = new DomainError('NOT_CONTRACT_WARD', 'Not your ward', { wardId: 'w' });
       const body = toErrorBody(new HttpException('wrapped', 500, { cause: inner }));
-      expect(body).toEqual({ statusCode: 403, code: 'NOT_CONTRACT_WARD', message: 'Not your ward', details: { wardId: 'w' } });
+      expect(body).toEqual({
+        statusCode: 403,
+        code: 'NOT_CONTRACT_WARD',
+        message: 'Not your ward',
+        details: { wardId: 'w' },
+      });
     });
   });
 
   describe('Nest HttpException', () => {
     it('maps NotFoundException to 404 NOT_FOUND without echoing the path', () => {
       const body = toErrorBody(new NotFoundException('Cannot GET /api/secret-route'));
-      expect(body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: 'No such resource', details: {} });
+      expect(body).toEqual({
+        statusCode: 404,
+        code: 'NOT_FOUND',
+        message: 'No such resource',
+        details: {},
+      });
     });
 
     it('maps a bare NotFoundException to 404 NOT_FOUND', () => {
-      expect(toErrorBody(new NotFoundException())).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+      expect(toErrorBody(new NotFoundException())).toMatchObject({
+        statusCode: 404,
+        code: 'NOT_FOUND',
+      });
     });
 
     it.each([
-      [new BadRequestException('bad'), 400, 'VALIDATION_FAILED'],
+      [new BadRequestException('bad'), 400, 'BAD_REQUEST'],
       [new UnauthorizedException(), 401, 'UNAUTHENTICATED'],
       [new ForbiddenException(), 403, 'FORBIDDEN_ROLE'],
-      [new HttpException('Method Not Allowed', HttpStatus.METHOD_NOT_ALLOWED), 405, 'METHOD_NOT_ALLOWED'],
+      [
+        new HttpException('Method Not Allowed', HttpStatus.METHOD_NOT_ALLOWED),
+        405,
+        'METHOD_NOT_ALLOWED',
+      ],
       [new PayloadTooLargeException(), 413, 'PAYLOAD_TOO_LARGE'],
-      [new HttpException('Unsupported', HttpStatus.UNSUPPORTED_MEDIA_TYPE), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      [
+        new HttpException('Unsupported', HttpStatus.UNSUPPORTED_MEDIA_TYPE),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
       [new HttpException('Down', HttpStatus.SERVICE_UNAVAILABLE), 503, 'SERVICE_UNAVAILABLE'],
     ])('maps %p to %i %s', (error, status, code) => {
       const body = toErrorBody(error);
@@ -81,19 +104,23 @@ describe('toErrorBody', () => {
     it('keeps the message of a mapped HttpException', () => {
       expect(toErrorBody(new BadRequestException('Validation failed (uuid is expected)'))).toEqual({
         statusCode: 400,
-        code: 'VALIDATION_FAILED',
+        code: 'BAD_REQUEST',
         message: 'Validation failed (uuid is expected)',
         details: {},
       });
     });
 
     it('leaves an internal-server-error HttpException to the caller (500)', () => {
-      expect(toErrorBody(new HttpException('boom', HttpStatus.INTERNAL_SERVER_ERROR))).toBeUndefined();
+      expect(
+        toErrorBody(new HttpException('boom', HttpStatus.INTERNAL_SERVER_ERROR)),
+      ).toBeUndefined();
     });
 
     it('falls back to the status when the cause is not a known error', () => {
-      const body = toErrorBody(new BadRequestException('bad', { cause: new Error('internal detail') }));
-      expect(body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'bad' });
+      const body = toErrorBody(
+        new BadRequestException('bad', { cause: new Error('internal detail') }),
+      );
+      expect(body).toMatchObject({ statusCode: 400, code: 'BAD_REQUEST', message: 'bad' });
     });
 
     it('does not recurse into a cause that is itself an HttpException', () => {
@@ -104,7 +131,11 @@ describe('toErrorBody', () => {
 
   describe('Fastify errors wrapped by Nest', () => {
     it('maps an invalid JSON body to 400 MALFORMED_JSON', () => {
-      const cause = fastifyError('FST_ERR_CTP_INVALID_JSON_BODY', 400, "Body is not valid JSON but content-type is set to 'application/json'");
+      const cause = fastifyError(
+        'FST_ERR_CTP_INVALID_JSON_BODY',
+        400,
+        "Body is not valid JSON but content-type is set to 'application/json'",
+      );
       expect(toErrorBody(wrapped(cause))).toEqual({
         statusCode: 400,
         code: 'MALFORMED_JSON',
@@ -114,14 +145,21 @@ describe('toErrorBody', () => {
     });
 
     it('maps a plain-object Fastify-style cause too', () => {
-      const cause = { name: 'FastifyError', code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 };
+      const cause = {
+        name: 'FastifyError',
+        code: 'FST_ERR_CTP_INVALID_JSON_BODY',
+        statusCode: 400,
+      };
       const error = new HttpException('Bad Request', 400, { cause });
       expect(toErrorBody(error)).toMatchObject({ statusCode: 400, code: 'MALFORMED_JSON' });
     });
 
     it('maps an empty JSON body to 400 MALFORMED_JSON', () => {
       const cause = fastifyError('FST_ERR_CTP_EMPTY_JSON_BODY', 400);
-      expect(toErrorBody(wrapped(cause))).toMatchObject({ statusCode: 400, code: 'MALFORMED_JSON' });
+      expect(toErrorBody(wrapped(cause))).toMatchObject({
+        statusCode: 400,
+        code: 'MALFORMED_JSON',
+      });
     });
 
     it('maps a body that is too large to 413 PAYLOAD_TOO_LARGE with the limit', () => {
@@ -136,15 +174,26 @@ describe('toErrorBody', () => {
     });
 
     it('maps an unsupported media type to 415 UNSUPPORTED_MEDIA_TYPE', () => {
-      const cause = fastifyError('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415, 'Unsupported Media Type: text/plain');
-      expect(toErrorBody(wrapped(cause))).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+      const cause = fastifyError(
+        'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+        415,
+        'Unsupported Media Type: text/plain',
+      );
+      expect(toErrorBody(wrapped(cause))).toMatchObject({
+        statusCode: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+      });
     });
 
     it('maps another 4xx Fastify error to its status', () => {
-      const cause = fastifyError('FST_ERR_CTP_INVALID_CONTENT_LENGTH', 400, 'Request body size did not match Content-Length');
+      const cause = fastifyError(
+        'FST_ERR_CTP_INVALID_CONTENT_LENGTH',
+        400,
+        'Request body size did not match Content-Length',
+      );
       expect(toErrorBody(wrapped(cause))).toEqual({
         statusCode: 400,
-        code: 'VALIDATION_FAILED',
+        code: 'BAD_REQUEST',
         message: 'Request body size did not match Content-Length',
         details: {},
       });
@@ -159,14 +208,21 @@ describe('toErrorBody', () => {
       });
     });
 
-    it('maps a JSON SyntaxError to MALFORMED_JSON', () => {
+    it('leaves a SyntaxError from service code to the 500 answer', () => {
       let syntaxError: unknown;
       try {
         JSON.parse('{"a":');
       } catch (error) {
         syntaxError = error;
       }
-      expect(toErrorBody(syntaxError)).toMatchObject({ statusCode: 400, code: 'MALFORMED_JSON' });
+      expect(toErrorBody(syntaxError)).toBeUndefined();
+    });
+
+    it('maps a framework 4xx outside the table to BAD_REQUEST, keeping the status', () => {
+      expect(toErrorBody({ statusCode: 406, message: 'Not Acceptable' })).toMatchObject({
+        statusCode: 406,
+        code: 'BAD_REQUEST',
+      });
     });
 
     it('maps a 404 framework error to NOT_FOUND', () => {
@@ -177,11 +233,14 @@ describe('toErrorBody', () => {
     });
   });
 
-  describe('errors that are not the caller\'s fault', () => {
+  describe("errors that are not the caller's fault", () => {
     it.each([
       ['a plain Error', new Error('database exploded')],
       ['a TypeError', new TypeError('x is undefined')],
-      ['an error with a non-HTTP code', Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })],
+      [
+        'an error with a non-HTTP code',
+        Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }),
+      ],
       ['a 5xx Fastify error', fastifyError('FST_ERR_HANDLER_TIMEOUT', 503)],
       ['a string', 'something went wrong'],
       ['null', null],
@@ -191,5 +250,22 @@ describe('toErrorBody', () => {
     ])('answers undefined for %s', (_label, error) => {
       expect(toErrorBody(error)).toBeUndefined();
     });
+  });
+});
+
+describe('toErrorBody keeps internals out of messages', () => {
+  it('answers only the status text for an HttpException wrapping an Error', () => {
+    const body = toErrorBody(new HttpException(new Error('internal db detail'), 400));
+    expect(body).toMatchObject({ statusCode: 400, code: 'BAD_REQUEST', message: 'Bad Request' });
+    expect(JSON.stringify(body)).not.toContain('internal db detail');
+  });
+
+  it.each([
+    [409, 'CONFLICT'],
+    [422, 'UNPROCESSABLE'],
+    [429, 'TOO_MANY_REQUESTS'],
+    [418, 'BAD_REQUEST'],
+  ])('maps an HttpException with status %i to %s, not to a 500', (status, code) => {
+    expect(toErrorBody(new HttpException('x', status))).toMatchObject({ statusCode: status, code });
   });
 });

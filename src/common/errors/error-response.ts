@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
 import { DomainError } from './domain-error.js';
 import { ERROR_STATUS, type ErrorCode } from './error-codes.js';
@@ -16,16 +17,24 @@ interface FrameworkError {
   message?: string;
 }
 
-const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
-  400: 'VALIDATION_FAILED',
+const STATUS_CODES_TO_ERROR: Partial<Record<number, ErrorCode>> = {
+  400: 'BAD_REQUEST',
   401: 'UNAUTHENTICATED',
   403: 'FORBIDDEN_ROLE',
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  429: 'TOO_MANY_REQUESTS',
   503: 'SERVICE_UNAVAILABLE',
 };
+
+/** The code of a 4xx status outside the table is BAD_REQUEST, keeping the status. */
+function codeOfStatus(status: number): ErrorCode {
+  return STATUS_CODES_TO_ERROR[status] ?? 'BAD_REQUEST';
+}
 
 function body(code: ErrorCode, message: string, details: Record<string, unknown> = {}): ErrorBody {
   return { statusCode: ERROR_STATUS[code], code, message, details };
@@ -46,10 +55,9 @@ export function toErrorBody(error: unknown): ErrorBody | undefined {
       if (inner) return inner;
     }
     const status = error.getStatus();
-    const code = STATUS_CODES[status];
     if (status === 404) return body('NOT_FOUND', 'No such resource');
-    if (code) return { ...body(code, error.message), statusCode: status };
-    return undefined;
+    if ((status < 400 || status >= 500) && status !== 503) return undefined;
+    return { ...body(codeOfStatus(status), httpExceptionMessage(error)), statusCode: status };
   }
 
   const framework = (typeof error === 'object' && error !== null ? error : {}) as FrameworkError;
@@ -62,18 +70,35 @@ export function toErrorBody(error: unknown): ErrorBody | undefined {
   if (fcode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || framework.statusCode === 415) {
     return body('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json');
   }
-  if (
-    error instanceof SyntaxError ||
-    fcode === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
-    fcode === 'FST_ERR_CTP_INVALID_JSON_BODY'
-  ) {
+  if (fcode === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fcode === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return body('MALFORMED_JSON', 'The request body is not valid JSON');
   }
-  if (typeof framework.statusCode === 'number' && framework.statusCode >= 400 && framework.statusCode < 500) {
-    const code = STATUS_CODES[framework.statusCode] ?? 'VALIDATION_FAILED';
-    return { ...body(code, framework.message ?? 'Bad request'), statusCode: framework.statusCode };
+  if (
+    typeof framework.statusCode === 'number' &&
+    framework.statusCode >= 400 &&
+    framework.statusCode < 500
+  ) {
+    return {
+      ...body(codeOfStatus(framework.statusCode), framework.message ?? 'Bad request'),
+      statusCode: framework.statusCode,
+    };
   }
   return undefined;
+}
+
+/**
+ * The message Nest's own exceptions carry (`new BadRequestException('…')`),
+ * but only the status text when the exception wraps an Error, whose message
+ * may hold internals.
+ */
+function httpExceptionMessage(error: HttpException): string {
+  const response = error.getResponse();
+  if (typeof response === 'string') return response;
+  if (typeof response === 'object' && response !== null && !(response instanceof Error)) {
+    const message = (response as { message?: unknown }).message;
+    if (typeof message === 'string') return message;
+  }
+  return STATUS_CODES[error.getStatus()] ?? 'Bad request';
 }
 
 /** Largest accepted request body: 256 kB. */

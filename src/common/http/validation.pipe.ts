@@ -1,4 +1,9 @@
-import { type ArgumentMetadata, Injectable, ValidationPipe, type ValidationError } from '@nestjs/common';
+import {
+  type ArgumentMetadata,
+  Injectable,
+  ValidationPipe,
+  type ValidationError,
+} from '@nestjs/common';
 import { DomainError } from '../errors/domain-error.js';
 
 export interface FieldProblem {

@@ -8,7 +8,10 @@ export function IsIsoDate(options?: ValidationOptions): PropertyDecorator {
       name: 'isIsoDate',
       target: target.constructor,
       propertyName: propertyName.toString(),
-      options: { message: `${propertyName.toString()} must be a date written YYYY-MM-DD`, ...options },
+      options: {
+        message: `${propertyName.toString()} must be a date written YYYY-MM-DD`,
+        ...options,
+      },
       validator: { validate: (value: unknown) => isIsoDate(value) },
     });
   };

@@ -78,3 +78,11 @@ describe('businessDateOf', () => {
     }
   });
 });
+
+describe('isIsoDate for years below 100', () => {
+  it('accepts a real date in year 0050 and refuses 0050-02-29', () => {
+    expect(isIsoDate('0050-01-01')).toBe(true);
+    expect(isIsoDate('0048-02-29')).toBe(true);
+    expect(isIsoDate('0050-02-29')).toBe(false);
+  });
+});

@@ -112,11 +112,17 @@ describe('contract access policy', () => {
 
 describe('rosterableOrganizations', () => {
   it('lists the contractor first, then every approved subcontractor', () => {
-    expect(rosterableOrganizations(parties)).toEqual([CONTRACTOR, SUBCONTRACTOR, SECOND_SUBCONTRACTOR]);
+    expect(rosterableOrganizations(parties)).toEqual([
+      CONTRACTOR,
+      SUBCONTRACTOR,
+      SECOND_SUBCONTRACTOR,
+    ]);
   });
 
   it('lists only the contractor when subcontracting is not approved', () => {
-    expect(rosterableOrganizations({ ...parties, subcontractorOrganizationIds: [] })).toEqual([CONTRACTOR]);
+    expect(rosterableOrganizations({ ...parties, subcontractorOrganizationIds: [] })).toEqual([
+      CONTRACTOR,
+    ]);
   });
 
   it('never includes the ward', () => {

@@ -6,7 +6,11 @@ import { DomainError } from '../../common/errors/domain-error.js';
 import { Clock } from '../../common/time/clock.js';
 import { OrganizationEntity } from '../identity/entities/organization.entity.js';
 import type { Actor } from '../identity/roles.js';
-import { canManageContract, canReadContract, type ContractParties } from './contract-access.policy.js';
+import {
+  canManageContract,
+  canReadContract,
+  type ContractParties,
+} from './contract-access.policy.js';
 import {
   checkPeriod,
   DEFAULT_MIN_SEPARATION_MINUTES,

@@ -1,4 +1,9 @@
-import { ROSTER_ROLES, type RosterValidity, isRosterEntryValidAt, periodsOverlap } from './roster.rule.js';
+import {
+  ROSTER_ROLES,
+  type RosterValidity,
+  isRosterEntryValidAt,
+  periodsOverlap,
+} from './roster.rule.js';
 
 /** An instant and its Asia/Tokyo business date, as the services pass them. */
 const at = (iso: string): Date => new Date(iso);
@@ -33,7 +38,11 @@ describe('isRosterEntryValidAt', () => {
   });
 
   it('compares dates as calendar dates across months and years', () => {
-    const span: RosterValidity = { validFrom: '2025-12-31', validTo: '2026-01-09', removedAt: null };
+    const span: RosterValidity = {
+      validFrom: '2025-12-31',
+      validTo: '2026-01-09',
+      removedAt: null,
+    };
     expect(isRosterEntryValidAt(span, at('2026-01-05T00:00:00Z'), '2026-01-05')).toBe(true);
     expect(isRosterEntryValidAt(span, at('2026-01-10T00:00:00Z'), '2026-01-10')).toBe(false);
     expect(isRosterEntryValidAt(span, at('2025-12-30T00:00:00Z'), '2025-12-30')).toBe(false);
@@ -44,11 +53,15 @@ describe('isRosterEntryValidAt', () => {
     const withdrawn: RosterValidity = { ...entry, removedAt };
 
     it('is invalid at exactly the instant of withdrawal', () => {
-      expect(isRosterEntryValidAt(withdrawn, at('2026-06-15T03:00:00.000Z'), '2026-06-15')).toBe(false);
+      expect(isRosterEntryValidAt(withdrawn, at('2026-06-15T03:00:00.000Z'), '2026-06-15')).toBe(
+        false,
+      );
     });
 
     it('is still valid one millisecond before withdrawal', () => {
-      expect(isRosterEntryValidAt(withdrawn, at('2026-06-15T02:59:59.999Z'), '2026-06-15')).toBe(true);
+      expect(isRosterEntryValidAt(withdrawn, at('2026-06-15T02:59:59.999Z'), '2026-06-15')).toBe(
+        true,
+      );
     });
 
     it('is invalid after withdrawal even within the validity dates', () => {
@@ -70,26 +83,42 @@ describe('periodsOverlap', () => {
   const range = (validFrom: string, validTo: string | null) => ({ validFrom, validTo });
 
   it('overlaps when one range ends on the day the other starts (inclusive)', () => {
-    expect(periodsOverlap(range('2026-04-01', '2026-06-30'), range('2026-06-30', '2026-09-30'))).toBe(true);
-    expect(periodsOverlap(range('2026-06-30', '2026-09-30'), range('2026-04-01', '2026-06-30'))).toBe(true);
+    expect(
+      periodsOverlap(range('2026-04-01', '2026-06-30'), range('2026-06-30', '2026-09-30')),
+    ).toBe(true);
+    expect(
+      periodsOverlap(range('2026-06-30', '2026-09-30'), range('2026-04-01', '2026-06-30')),
+    ).toBe(true);
   });
 
   it('does not overlap when one range ends the day before the other starts', () => {
-    expect(periodsOverlap(range('2026-04-01', '2026-06-29'), range('2026-06-30', '2026-09-30'))).toBe(false);
-    expect(periodsOverlap(range('2026-06-30', '2026-09-30'), range('2026-04-01', '2026-06-29'))).toBe(false);
+    expect(
+      periodsOverlap(range('2026-04-01', '2026-06-29'), range('2026-06-30', '2026-09-30')),
+    ).toBe(false);
+    expect(
+      periodsOverlap(range('2026-06-30', '2026-09-30'), range('2026-04-01', '2026-06-29')),
+    ).toBe(false);
   });
 
   it('does not overlap for disjoint ranges', () => {
-    expect(periodsOverlap(range('2026-01-01', '2026-01-31'), range('2026-03-01', '2026-03-31'))).toBe(false);
+    expect(
+      periodsOverlap(range('2026-01-01', '2026-01-31'), range('2026-03-01', '2026-03-31')),
+    ).toBe(false);
   });
 
   it('overlaps when one contains the other', () => {
-    expect(periodsOverlap(range('2026-01-01', '2026-12-31'), range('2026-05-01', '2026-05-01'))).toBe(true);
-    expect(periodsOverlap(range('2026-05-01', '2026-05-01'), range('2026-01-01', '2026-12-31'))).toBe(true);
+    expect(
+      periodsOverlap(range('2026-01-01', '2026-12-31'), range('2026-05-01', '2026-05-01')),
+    ).toBe(true);
+    expect(
+      periodsOverlap(range('2026-05-01', '2026-05-01'), range('2026-01-01', '2026-12-31')),
+    ).toBe(true);
   });
 
   it('overlaps for identical single-day ranges', () => {
-    expect(periodsOverlap(range('2026-05-01', '2026-05-01'), range('2026-05-01', '2026-05-01'))).toBe(true);
+    expect(
+      periodsOverlap(range('2026-05-01', '2026-05-01'), range('2026-05-01', '2026-05-01')),
+    ).toBe(true);
   });
 
   it('treats an open end as reaching every later day', () => {
@@ -99,8 +128,12 @@ describe('periodsOverlap', () => {
   });
 
   it('does not let an open end reach back before its start', () => {
-    expect(periodsOverlap(range('2026-06-01', null), range('2026-01-01', '2026-05-31'))).toBe(false);
-    expect(periodsOverlap(range('2026-01-01', '2026-05-31'), range('2026-06-01', null))).toBe(false);
+    expect(periodsOverlap(range('2026-06-01', null), range('2026-01-01', '2026-05-31'))).toBe(
+      false,
+    );
+    expect(periodsOverlap(range('2026-01-01', '2026-05-31'), range('2026-06-01', null))).toBe(
+      false,
+    );
     expect(periodsOverlap(range('2026-06-01', null), range('2026-01-01', '2026-06-01'))).toBe(true);
   });
 });

@@ -1,5 +1,10 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Public } from '../../common/auth/auth.decorators.js';
@@ -32,7 +37,11 @@ export class HealthController {
     let database: ComponentHealth;
     try {
       await this.dataSource.query('SELECT 1');
-      database = { status: 'up', kind, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+      database = {
+        status: 'up',
+        kind,
+        latencyMs: Math.round((performance.now() - started) * 10) / 10,
+      };
     } catch {
       database = { status: 'down', kind };
     }

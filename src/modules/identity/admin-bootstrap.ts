@@ -73,7 +73,9 @@ export class AdminBootstrap implements OnApplicationBootstrap {
       if (isUniqueViolation(error)) return false;
       throw error;
     }
-    this.logger.log(`Created the first admin "${login}"; the password must be changed at first login.`);
+    this.logger.log(
+      `Created the first admin "${login}"; the password must be changed at first login.`,
+    );
     return true;
   }
 }

@@ -1,10 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import {
-  AllowTemporaryPassword,
-  CurrentActor,
-  Public,
-} from '../../common/auth/auth.decorators.js';
+import { AllowTemporaryPassword, CurrentActor, Public } from '../../common/auth/auth.decorators.js';
 import { AuthService } from './auth.service.js';
 import { ChangePasswordRequest, LoginRequest, LoginResponse } from './dto/auth.dto.js';
 import { UserResponse } from './dto/user.dto.js';

@@ -21,7 +21,8 @@ describe('generateBearerToken', () => {
 });
 
 describe('hashBearerToken', () => {
-  const sha256 = (text: string): string => createHash('sha256').update(Buffer.from(text, 'utf8')).digest('hex');
+  const sha256 = (text: string): string =>
+    createHash('sha256').update(Buffer.from(text, 'utf8')).digest('hex');
 
   it('is the lowercase hex SHA-256 of the token', () => {
     const token = generateBearerToken();
@@ -31,7 +32,9 @@ describe('hashBearerToken', () => {
   });
 
   it('matches a known SHA-256 vector', () => {
-    expect(hashBearerToken('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(hashBearerToken('abc')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
   });
 
   it('hashes UTF-8 bytes', () => {
@@ -39,8 +42,12 @@ describe('hashBearerToken', () => {
   });
 
   it('is deterministic and differs between tokens', () => {
-    expect(hashBearerToken('token-one-aaaaaaaaaaaaaa')).toBe(hashBearerToken('token-one-aaaaaaaaaaaaaa'));
-    expect(hashBearerToken('token-one-aaaaaaaaaaaaaa')).not.toBe(hashBearerToken('token-two-aaaaaaaaaaaaaa'));
+    expect(hashBearerToken('token-one-aaaaaaaaaaaaaa')).toBe(
+      hashBearerToken('token-one-aaaaaaaaaaaaaa'),
+    );
+    expect(hashBearerToken('token-one-aaaaaaaaaaaaaa')).not.toBe(
+      hashBearerToken('token-two-aaaaaaaaaaaaaa'),
+    );
   });
 
   it('does not contain the token', () => {
@@ -86,5 +93,13 @@ describe('parseAuthorizationHeader', () => {
     ['a second credential after the token', `Bearer ${token}, Bearer ${token}`],
   ])('refuses %s', (_label, header) => {
     expect(parseAuthorizationHeader(header)).toBeNull();
+  });
+});
+
+describe('parseAuthorizationHeader scheme case', () => {
+  it('accepts the scheme in any case (RFC 7235 §2.1)', () => {
+    const token = 'A'.repeat(43);
+    expect(parseAuthorizationHeader(`bearer ${token}`)).toBe(token);
+    expect(parseAuthorizationHeader(`BEARER ${token}`)).toBe(token);
   });
 });

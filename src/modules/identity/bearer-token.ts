@@ -10,7 +10,8 @@ export function hashBearerToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]{20,200})$/;
+// The scheme name is case-insensitive (RFC 7235 §2.1).
+const BEARER = /^Bearer ([A-Za-z0-9_-]{20,200})$/i;
 
 /** The token of an `Authorization: Bearer …` header, or null. */
 export function parseAuthorizationHeader(header: string | undefined): string | null {

@@ -1,4 +1,9 @@
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, PASSWORD_HISTORY_DEPTH, passwordProblem } from './password.rule.js';
+import {
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  PASSWORD_HISTORY_DEPTH,
+  passwordProblem,
+} from './password.rule.js';
 
 describe('passwordProblem', () => {
   const login = 'tanaka.h';
@@ -38,7 +43,9 @@ describe('passwordProblem', () => {
   });
 
   it('refuses a single repeated character', () => {
-    expect(passwordProblem('aaaaaaaaaaaaa', login)).toBe('must use at least 4 different characters');
+    expect(passwordProblem('aaaaaaaaaaaaa', login)).toBe(
+      'must use at least 4 different characters',
+    );
   });
 
   it('refuses three distinct characters and accepts four', () => {

@@ -5,7 +5,10 @@ import type { RosterEntryEntity } from '../entities/roster-entry.entity.js';
 import { ROSTER_ROLES, type RosterRole } from '../roster.rule.js';
 
 export class CreateRosterEntryRequest {
-  @ApiProperty({ format: 'uuid', description: 'A contractor_staff user of the contractor or an approved subcontractor' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'A contractor_staff user of the contractor or an approved subcontractor',
+  })
   @IsUUID()
   userId: string;
 

@@ -47,7 +47,9 @@ export class UserResponse {
   @ApiProperty() displayName: string;
   @ApiProperty({ enum: ROLES }) role: Role;
   @ApiProperty() active: boolean;
-  @ApiProperty({ description: 'The password is temporary and must be changed before anything else' })
+  @ApiProperty({
+    description: 'The password is temporary and must be changed before anything else',
+  })
   mustChangePassword: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 
