@@ -6,6 +6,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { StrictValidationPipe } from './common/http/validation.pipe.js';
 import { Clock, SystemClock } from './common/time/clock.js';
 import { buildDataSourceOptions } from './database/data-source-options.js';
+import { DatabaseModule } from './database/database.module.js';
 import { ContractsModule } from './modules/contracts/contracts.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(options),
         TypeOrmModule.forRoot(buildDataSourceOptions(options.config)),
+        DatabaseModule,
         HealthModule,
         IdentityModule,
         ContractsModule,

@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, type Repository } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { Clock } from '../../common/time/clock.js';
+import { TransactionRunner } from '../../database/transaction-runner.js';
 import { OrganizationEntity } from '../identity/entities/organization.entity.js';
 import type { Actor } from '../identity/roles.js';
 import {
@@ -38,6 +39,7 @@ export class ContractsService {
     @InjectRepository(ContractSubcontractorEntity)
     private readonly subcontractors: Repository<ContractSubcontractorEntity>,
     private readonly clock: Clock,
+    private readonly tx: TransactionRunner,
   ) {}
 
   async create(actor: Actor, request: CreateContractRequest): Promise<ContractView> {
@@ -80,7 +82,7 @@ export class ContractsService {
       createdByUserId: actor.userId,
       createdAt: now,
     });
-    await this.dataSource.transaction(async (manager) => {
+    await this.tx.run(async (manager) => {
       await manager.insert(ContractEntity, contract);
       for (const organizationId of subcontractorIds) {
         await manager.insert(ContractSubcontractorEntity, {

@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { businessDateOf } from '../../common/time/business-date.js';
 import { Clock } from '../../common/time/clock.js';
+import { TransactionRunner } from '../../database/transaction-runner.js';
 import { UserEntity } from '../identity/entities/user.entity.js';
 import type { Actor } from '../identity/roles.js';
 import { rosterableOrganizations } from './contract-access.policy.js';
@@ -22,6 +23,7 @@ export class RosterService {
     private readonly contracts: ContractsService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly tx: TransactionRunner,
   ) {}
 
   async add(
@@ -43,7 +45,7 @@ export class RosterService {
       });
     }
 
-    return this.dataSource.transaction(async (manager) => {
+    return this.tx.run(async (manager) => {
       const user = await manager.findOneBy(UserEntity, { id: request.userId });
       if (
         !user ||
@@ -104,7 +106,7 @@ export class RosterService {
   async remove(actor: Actor, contractId: string, entryId: string): Promise<RosterEntryEntity> {
     const view = await this.contracts.findManageable(actor, contractId);
     this.requireOpen(view);
-    return this.dataSource.transaction(async (manager) => {
+    return this.tx.run(async (manager) => {
       const entry = await manager.findOne(RosterEntryEntity, {
         where: { id: entryId, contractId, removedAt: IsNull() },
         relations: { user: true },

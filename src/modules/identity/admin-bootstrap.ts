@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { isUniqueViolation } from '../../common/errors/unique-violation.js';
 import { Clock } from '../../common/time/clock.js';
+import { TransactionRunner } from '../../database/transaction-runner.js';
 import { OrganizationEntity } from './entities/organization.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -22,6 +23,7 @@ export class AdminBootstrap implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
+    private readonly tx: TransactionRunner,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -43,7 +45,8 @@ export class AdminBootstrap implements OnApplicationBootstrap {
     const passwordHash = await this.hasher.hash(password);
     const now = this.clock.now();
     try {
-      await this.dataSource.transaction(async (manager) => {
+      await this.tx.run(async (manager) => {
+        if ((await manager.count(UserEntity)) > 0) return;
         const name = this.config.BOOTSTRAP_ORGANIZATION_NAME;
         let organization = await manager.findOneBy(OrganizationEntity, { name });
         if (!organization) {

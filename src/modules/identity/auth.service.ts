@@ -5,6 +5,7 @@ import { IsNull, Not, type Repository } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { Clock } from '../../common/time/clock.js';
+import { TransactionRunner } from '../../database/transaction-runner.js';
 import { generateBearerToken, hashBearerToken } from './bearer-token.js';
 import type { ChangePasswordRequest, LoginRequest } from './dto/auth.dto.js';
 import { AuthTokenEntity } from './entities/auth-token.entity.js';
@@ -30,6 +31,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly tx: TransactionRunner,
   ) {}
 
   /**
@@ -47,14 +49,16 @@ export class AuthService {
     const token = generateBearerToken();
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.config.TOKEN_TTL_MINUTES * 60_000);
-    await this.tokens.insert({
-      id: randomUUID(),
-      tokenHash: hashBearerToken(token),
-      userId: user.id,
-      createdAt: now,
-      expiresAt,
-      revokedAt: null,
-    });
+    await this.tx.run((manager) =>
+      manager.insert(AuthTokenEntity, {
+        id: randomUUID(),
+        tokenHash: hashBearerToken(token),
+        userId: user.id,
+        createdAt: now,
+        expiresAt,
+        revokedAt: null,
+      }),
+    );
     return { token, expiresAt, user };
   }
 
@@ -79,7 +83,10 @@ export class AuthService {
   }
 
   async logout(actor: Actor): Promise<void> {
-    await this.tokens.update({ id: actor.tokenId }, { revokedAt: this.clock.now() });
+    const now = this.clock.now();
+    await this.tx.run((manager) =>
+      manager.update(AuthTokenEntity, { id: actor.tokenId }, { revokedAt: now }),
+    );
   }
 
   async me(actor: Actor): Promise<UserEntity> {
@@ -116,12 +123,21 @@ export class AuthService {
     );
     user.passwordHash = await this.hasher.hash(request.newPassword);
     user.mustChangePassword = false;
-    await this.users.manager.transaction(async (manager) => {
-      await manager.save(user);
+    const now = this.clock.now();
+    await this.tx.run(async (manager) => {
+      await manager.update(
+        UserEntity,
+        { id: user.id },
+        {
+          passwordHash: user.passwordHash,
+          previousPasswordHashes: user.previousPasswordHashes,
+          mustChangePassword: false,
+        },
+      );
       await manager.update(
         AuthTokenEntity,
         { userId: user.id, id: Not(actor.tokenId), revokedAt: IsNull() },
-        { revokedAt: this.clock.now() },
+        { revokedAt: now },
       );
     });
     return user;

@@ -5,6 +5,7 @@ import type { FindOptionsWhere, Repository } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { isUniqueViolation } from '../../common/errors/unique-violation.js';
 import { Clock } from '../../common/time/clock.js';
+import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { CreateOrganizationRequest, ListOrganizationsQuery } from './dto/organization.dto.js';
 import type { CreateUserRequest, ListUsersQuery } from './dto/user.dto.js';
 import { OrganizationEntity } from './entities/organization.entity.js';
@@ -22,6 +23,7 @@ export class IdentityService {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
+    private readonly tx: TransactionRunner,
   ) {}
 
   async createOrganization(request: CreateOrganizationRequest): Promise<OrganizationEntity> {
@@ -38,7 +40,8 @@ export class IdentityService {
       createdAt: this.clock.now(),
     });
     try {
-      return await this.organizations.save(organization);
+      await this.tx.run((manager) => manager.insert(OrganizationEntity, organization));
+      return organization;
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new DomainError('ORGANIZATION_EXISTS', 'An organization with this name exists', {
@@ -101,7 +104,8 @@ export class IdentityService {
       createdAt: this.clock.now(),
     });
     try {
-      return await this.users.save(user);
+      await this.tx.run((manager) => manager.insert(UserEntity, user));
+      return user;
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new DomainError('LOGIN_ID_TAKEN', 'This login id is taken', {

@@ -1,0 +1,110 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+
+/** A unit of work: everything it writes commits together or not at all. */
+export type Work<T> = (manager: EntityManager) => Promise<T>;
+
+interface Pending {
+  work: Work<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Most units one SQLite commit carries. */
+const MAX_GROUP = 64;
+
+/**
+ * Runs every write of the service as one transaction.
+ *
+ * PostgreSQL: a plain transaction on a pooled connection; callers that must
+ * serialize (ledger appends) take a row lock inside it.
+ *
+ * SQLite: better-sqlite3 has one connection and TypeORM one query runner for
+ * it, so two transactions opened side by side would interleave on it. Units
+ * are therefore queued and run one after another, and the units waiting at
+ * the same moment share one commit (group commit): each runs in its own
+ * savepoint, so a unit that fails is rolled back alone and the others still
+ * commit, with one fsync for all of them at `synchronous=FULL`. The outer
+ * transaction is `BEGIN IMMEDIATE`, so it holds the write lock from its first
+ * statement and another process (a CLI) waits on the busy timeout instead of
+ * failing mid-way.
+ *
+ * Every write must go through here: a write made beside it on SQLite would
+ * land inside whatever group is open.
+ */
+@Injectable()
+export class TransactionRunner {
+  private readonly logger = new Logger('TransactionRunner');
+  private readonly queue: Pending[] = [];
+  private draining = false;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  get isSqlite(): boolean {
+    return this.dataSource.options.type === 'better-sqlite3';
+  }
+
+  run<T>(work: Work<T>): Promise<T> {
+    if (!this.isSqlite) return this.dataSource.transaction('READ COMMITTED', work);
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // Let the requests that arrived in the same turn of the event loop join.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      while (this.queue.length > 0) {
+        await this.runGroup(runner, this.queue.splice(0, MAX_GROUP));
+      }
+    } finally {
+      this.draining = false;
+      await runner.release();
+    }
+  }
+
+  private async runGroup(runner: QueryRunner, group: Pending[]): Promise<void> {
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      await runner.query('BEGIN IMMEDIATE');
+    } catch (error) {
+      for (const unit of group) unit.reject(error);
+      return;
+    }
+    // Writes made through the manager must not open a transaction of their own.
+    (runner as { isTransactionActive: boolean }).isTransactionActive = true;
+    try {
+      for (const [index, unit] of group.entries()) {
+        const savepoint = `unit_${index}`;
+        await runner.query(`SAVEPOINT ${savepoint}`);
+        try {
+          const value = await unit.work(runner.manager);
+          await runner.query(`RELEASE ${savepoint}`);
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          await runner.query(`ROLLBACK TO ${savepoint}`);
+          await runner.query(`RELEASE ${savepoint}`);
+          outcomes.push({ ok: false, error });
+        }
+      }
+      await runner.query('COMMIT');
+    } catch (error) {
+      this.logger.error('a SQLite commit failed; every unit of its group is refused', error);
+      await runner.query('ROLLBACK').catch(() => undefined);
+      for (const unit of group) unit.reject(error);
+      return;
+    } finally {
+      (runner as { isTransactionActive: boolean }).isTransactionActive = false;
+    }
+    outcomes.forEach((outcome, i) => {
+      const unit = group[i];
+      if (outcome.ok) unit.resolve(outcome.value);
+      else unit.reject(outcome.error);
+    });
+  }
+}
