@@ -1,4 +1,5 @@
 import { Foundation1764093600000 } from './1764093600000-Foundation.js';
+import { CustodyLedger1764180000000 } from './1764180000000-CustodyLedger.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
-export const MIGRATIONS = [Foundation1764093600000];
+export const MIGRATIONS = [Foundation1764093600000, CustodyLedger1764180000000];

@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { ContractsModule } from './modules/contracts/contracts.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
+import { LedgerModule } from './modules/ledger/ledger.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -45,6 +46,7 @@ export class AppModule {
         HealthModule,
         IdentityModule,
         ContractsModule,
+        LedgerModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: StrictValidationPipe },

@@ -4,6 +4,12 @@ import { RosterEntryEntity } from '../modules/contracts/entities/roster-entry.en
 import { AuthTokenEntity } from '../modules/identity/entities/auth-token.entity.js';
 import { OrganizationEntity } from '../modules/identity/entities/organization.entity.js';
 import { UserEntity } from '../modules/identity/entities/user.entity.js';
+import { HandoverItemEntity } from '../modules/custody/entities/handover-item.entity.js';
+import { HandoverEntity } from '../modules/custody/entities/handover.entity.js';
+import { IncidentEntity } from '../modules/custody/entities/incident.entity.js';
+import { MediumEntity } from '../modules/custody/entities/medium.entity.js';
+import { LedgerEntryEntity } from '../modules/ledger/entities/ledger-entry.entity.js';
+import { LedgerHeadEntity } from '../modules/ledger/entities/ledger-head.entity.js';
 
 /** Every entity, listed once: the data source and the schema test read this. */
 export const ENTITIES = [
@@ -13,4 +19,10 @@ export const ENTITIES = [
   ContractEntity,
   ContractSubcontractorEntity,
   RosterEntryEntity,
+  LedgerEntryEntity,
+  LedgerHeadEntity,
+  MediumEntity,
+  HandoverEntity,
+  HandoverItemEntity,
+  IncidentEntity,
 ];

@@ -5,6 +5,7 @@ import { ContractsService } from './contracts.service.js';
 import { ContractSubcontractorEntity } from './entities/contract-subcontractor.entity.js';
 import { ContractEntity } from './entities/contract.entity.js';
 import { RosterEntryEntity } from './entities/roster-entry.entity.js';
+import { RosterProjector } from './roster.projector.js';
 import { RosterService } from './roster.service.js';
 
 @Module({
@@ -12,7 +13,7 @@ import { RosterService } from './roster.service.js';
     TypeOrmModule.forFeature([ContractEntity, ContractSubcontractorEntity, RosterEntryEntity]),
   ],
   controllers: [ContractsController],
-  providers: [ContractsService, RosterService],
+  providers: [ContractsService, RosterService, RosterProjector],
   exports: [ContractsService, RosterService],
 })
 export class ContractsModule {}

@@ -5,6 +5,7 @@ import { DataSource, In, type Repository } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { Clock } from '../../common/time/clock.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 import { OrganizationEntity } from '../identity/entities/organization.entity.js';
 import type { Actor } from '../identity/roles.js';
 import {
@@ -40,6 +41,7 @@ export class ContractsService {
     private readonly subcontractors: Repository<ContractSubcontractorEntity>,
     private readonly clock: Clock,
     private readonly tx: TransactionRunner,
+    private readonly ledger: LedgerService,
   ) {}
 
   async create(actor: Actor, request: CreateContractRequest): Promise<ContractView> {
@@ -91,6 +93,25 @@ export class ContractsService {
           approvedAt: now,
         });
       }
+      // Entry 1 of the contract's ledger: its terms as registered.
+      const chain = await this.ledger.open(manager, contract.id, actor);
+      await chain.append({
+        type: 'contract_registered',
+        occurredAt: now,
+        payload: {
+          contractId: contract.id,
+          title: contract.title,
+          wardOrganizationId: contract.wardOrganizationId,
+          contractorOrganizationId: contract.contractorOrganizationId,
+          subcontractorOrganizationIds: [...subcontractorIds].sort(),
+          startsOn: contract.startsOn,
+          endsOn: contract.endsOn,
+          dataItems: contract.dataItems,
+          subjectCount: contract.subjectCount,
+          handoverPolicy: { minSeparationMinutes: contract.minSeparationMinutes },
+          auditPolicy: { reminderLeadDays: contract.reminderLeadDays },
+        },
+      });
     });
     return this.view(contract, subcontractorIds);
   }

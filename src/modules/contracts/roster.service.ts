@@ -6,6 +6,7 @@ import { DomainError } from '../../common/errors/domain-error.js';
 import { businessDateOf } from '../../common/time/business-date.js';
 import { Clock } from '../../common/time/clock.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 import { UserEntity } from '../identity/entities/user.entity.js';
 import type { Actor } from '../identity/roles.js';
 import { rosterableOrganizations } from './contract-access.policy.js';
@@ -13,6 +14,7 @@ import { checkPeriod } from './contract-terms.rule.js';
 import { ContractsService, type ContractView } from './contracts.service.js';
 import type { CreateRosterEntryRequest } from './dto/roster.dto.js';
 import { RosterEntryEntity } from './entities/roster-entry.entity.js';
+import type { RosterEntryAddedPayload, RosterEntryRemovedPayload } from './roster.projector.js';
 import { periodsOverlap } from './roster.rule.js';
 
 /** The handler roster (名簿) of each contract. */
@@ -24,6 +26,7 @@ export class RosterService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly tx: TransactionRunner,
+    private readonly ledger: LedgerService,
   ) {}
 
   async add(
@@ -46,6 +49,7 @@ export class RosterService {
     }
 
     return this.tx.run(async (manager) => {
+      const chain = await this.ledger.open(manager, contractId, actor);
       const user = await manager.findOneBy(UserEntity, { id: request.userId });
       if (
         !user ||
@@ -73,20 +77,17 @@ export class RosterService {
           { entryId: clash.id },
         );
       }
-      const entry = manager.create(RosterEntryEntity, {
-        id: randomUUID(),
-        contractId,
+      const payload: RosterEntryAddedPayload = {
+        entryId: randomUUID(),
         userId: user.id,
+        displayName: user.displayName,
         organizationId: user.organizationId,
         role: request.role,
         validFrom,
         validTo,
-        createdByUserId: actor.userId,
-        createdAt: now,
-        removedByUserId: null,
-        removedAt: null,
-      });
-      await manager.insert(RosterEntryEntity, entry);
+      };
+      await chain.append({ type: 'roster_entry_added', occurredAt: now, payload: { ...payload } });
+      const entry = await manager.findOneByOrFail(RosterEntryEntity, { id: payload.entryId });
       entry.user = user;
       return entry;
     });
@@ -107,6 +108,7 @@ export class RosterService {
     const view = await this.contracts.findManageable(actor, contractId);
     this.requireOpen(view);
     return this.tx.run(async (manager) => {
+      const chain = await this.ledger.open(manager, contractId, actor);
       const entry = await manager.findOne(RosterEntryEntity, {
         where: { id: entryId, contractId, removedAt: IsNull() },
         relations: { user: true },
@@ -116,14 +118,15 @@ export class RosterService {
           entryId,
         });
       }
-      entry.removedAt = this.clock.now();
-      entry.removedByUserId = actor.userId;
-      await manager.update(
-        RosterEntryEntity,
-        { id: entry.id },
-        { removedAt: entry.removedAt, removedByUserId: actor.userId },
-      );
-      return entry;
+      const payload: RosterEntryRemovedPayload = { entryId: entry.id, userId: entry.userId };
+      await chain.append({
+        type: 'roster_entry_removed',
+        occurredAt: this.clock.now(),
+        payload: { ...payload },
+      });
+      const removed = await manager.findOneByOrFail(RosterEntryEntity, { id: entry.id });
+      removed.user = entry.user;
+      return removed;
     });
   }
 

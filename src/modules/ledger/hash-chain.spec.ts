@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import {
+  canonicalJson,
+  ChainVerifier,
+  entryHash,
+  GENESIS_HASH,
+  type LedgerEntry,
+  storedEntryHash,
+  type StoredEntry,
+  type UnhashedEntry,
+} from './hash-chain.js';
+
+const actor = {
+  userId: 'u1',
+  loginId: 'sato',
+  displayName: '佐藤 花子',
+  organizationId: 'o1',
+  role: 'ward_officer',
+};
+
+function chain(length: number): LedgerEntry[] {
+  const entries: LedgerEntry[] = [];
+  let prevHash = GENESIS_HASH;
+  for (let seq = 1; seq <= length; seq++) {
+    const unhashed: UnhashedEntry = {
+      contractId: 'c1',
+      seq,
+      type: seq === 1 ? 'contract_registered' : 'handover_dispatched',
+      occurredAt: `2026-04-01T00:00:${String(seq % 60).padStart(2, '0')}.000Z`,
+      recordedAt: '2026-04-01T01:00:00.000Z',
+      actor,
+      payload: { n: seq, label: `DVD-R ${seq}`, items: [{ b: 1, a: '情報' }], note: null },
+      prevHash,
+    };
+    const hash = entryHash(unhashed);
+    entries.push({ ...unhashed, hash });
+    prevHash = hash;
+  }
+  return entries;
+}
+
+const stored = (e: LedgerEntry): StoredEntry => ({
+  ...e,
+  actor: canonicalJson(e.actor),
+  payload: canonicalJson(e.payload),
+});
+
+describe('canonicalJson (RFC 8785)', () => {
+  it('sorts keys by UTF-16 code units and drops whitespace', () => {
+    expect(canonicalJson({ b: 1, a: [3, { d: true, c: null }], é: 'x', Z: 2 })).toBe(
+      '{"Z":2,"a":[3,{"c":null,"d":true}],"b":1,"é":"x"}',
+    );
+  });
+
+  it('serializes numbers the ECMAScript way', () => {
+    expect(canonicalJson([1e21, 0.1, -0, 100, 1.5e-7])).toBe('[1e+21,0.1,0,100,1.5e-7]');
+  });
+
+  it('passes through non-ASCII text unescaped', () => {
+    expect(canonicalJson({ 内容: '住民税\n' })).toBe('{"内容":"住民税\\n"}');
+  });
+});
+
+describe('entryHash', () => {
+  it('is the SHA-256 of the canonical JSON of the entry without hash', () => {
+    const [first] = chain(1);
+    const { hash, ...rest } = first!;
+    const expected = createHash('sha256').update(canonicalJson(rest), 'utf8').digest('hex');
+    expect(hash).toBe(expected);
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('the stored-column form gives the same hash', () => {
+    for (const entry of chain(20)) expect(storedEntryHash(stored(entry))).toBe(entry.hash);
+  });
+
+  it('changes with any field', () => {
+    const [entry] = chain(1);
+    const base = entryHash(entry!);
+    expect(entryHash({ ...entry!, seq: 2 })).not.toBe(base);
+    expect(entryHash({ ...entry!, payload: { ...entry!.payload, n: 2 } })).not.toBe(base);
+    expect(entryHash({ ...entry!, actor: { ...actor, displayName: 'x' } })).not.toBe(base);
+  });
+});
+
+describe('ChainVerifier', () => {
+  const verify = (rows: StoredEntry[], expectedLength?: number) => {
+    const verifier = new ChainVerifier();
+    for (const row of rows) verifier.push(row);
+    return verifier.result(expectedLength);
+  };
+
+  it('accepts an intact chain and names its head', () => {
+    const entries = chain(10);
+    expect(verify(entries.map(stored), 10)).toEqual({
+      valid: true,
+      length: 10,
+      head: entries[9]!.hash,
+    });
+  });
+
+  it('accepts the empty chain', () => {
+    expect(verify([])).toEqual({ valid: true, length: 0, head: GENESIS_HASH });
+  });
+
+  it('names a changed entry', () => {
+    const rows = chain(10).map(stored);
+    rows[4] = { ...rows[4]!, payload: rows[4]!.payload.replace('DVD-R 5', 'DVD-R 6') };
+    expect(verify(rows)).toMatchObject({ valid: false, firstInvalidSeq: 5, length: 4 });
+  });
+
+  it('names a deleted entry', () => {
+    const rows = chain(10).map(stored);
+    rows.splice(6, 1);
+    expect(verify(rows)).toMatchObject({ valid: false, firstInvalidSeq: 7 });
+  });
+
+  it('names the first of two swapped entries', () => {
+    const rows = chain(10).map(stored);
+    // Swap the contents of 3 and 4 but leave the seq column in order.
+    const [three, four] = [rows[2]!, rows[3]!];
+    rows[2] = { ...four, seq: 3 };
+    rows[3] = { ...three, seq: 4 };
+    expect(verify(rows)).toMatchObject({ valid: false, firstInvalidSeq: 3 });
+  });
+
+  it('names an entry re-hashed after a change (its successor no longer links)', () => {
+    const rows = chain(10).map(stored);
+    const changed = { ...rows[2]!, payload: '{"forged":true}' };
+    changed.hash = storedEntryHash(changed);
+    rows[2] = changed;
+    expect(verify(rows)).toMatchObject({ valid: false, firstInvalidSeq: 4 });
+  });
+
+  it('names a cut-off tail against the recorded head', () => {
+    const rows = chain(10).map(stored).slice(0, 8);
+    expect(verify(rows, 10)).toMatchObject({ valid: false, firstInvalidSeq: 9, length: 8 });
+  });
+
+  it('stops at the first failure', () => {
+    const rows = chain(10).map(stored);
+    rows[1] = { ...rows[1]!, type: 'x' };
+    rows[7] = { ...rows[7]!, type: 'y' };
+    expect(verify(rows)).toMatchObject({ firstInvalidSeq: 2 });
+  });
+});

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+
+/** `prevHash` of entry 1. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Who recorded an entry, as it was at that moment. */
+export interface LedgerActor {
+  userId: string;
+  loginId: string;
+  displayName: string;
+  organizationId: string;
+  role: string;
+}
+
+/** An entry as served and as hashed (with `hash`), per PRODUCT.md. */
+export interface LedgerEntry {
+  contractId: string;
+  seq: number;
+  type: string;
+  occurredAt: string;
+  recordedAt: string;
+  actor: LedgerActor;
+  payload: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export type UnhashedEntry = Omit<LedgerEntry, 'hash'>;
+
+/** RFC 8785 canonical JSON (JCS) of a JSON value. */
+export function canonicalJson(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new Error('value has no JSON form');
+  return text;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * The hash of an entry: lowercase hex SHA-256 of the UTF-8 bytes of the RFC
+ * 8785 canonical JSON of the entry without `hash`. Anyone holding an export
+ * can recompute it without the service.
+ */
+export function entryHash(entry: UnhashedEntry): string {
+  return sha256Hex(canonicalJson(entry));
+}
+
+/**
+ * The same canonical JSON as {@link entryHash} computes, assembled from the
+ * stored columns: `actor` and `payload` are kept as canonical JSON text, so
+ * verifying a long chain needs no parse and re-serialization per entry. The
+ * keys are written in JCS order (UTF-16 code units): actor, contractId,
+ * occurredAt, payload, prevHash, recordedAt, seq, type.
+ */
+export function storedEntryHash(row: StoredEntry): string {
+  const text =
+    `{"actor":${row.actor},"contractId":${JSON.stringify(row.contractId)}` +
+    `,"occurredAt":${JSON.stringify(row.occurredAt)},"payload":${row.payload}` +
+    `,"prevHash":${JSON.stringify(row.prevHash)},"recordedAt":${JSON.stringify(row.recordedAt)}` +
+    `,"seq":${row.seq},"type":${JSON.stringify(row.type)}}`;
+  return sha256Hex(text);
+}
+
+/** An entry as stored: actor and payload as canonical JSON text. */
+export interface StoredEntry {
+  contractId: string;
+  seq: number;
+  type: string;
+  occurredAt: string;
+  recordedAt: string;
+  actor: string;
+  payload: string;
+  prevHash: string;
+  hash: string;
+}
+
+export type ChainVerdict =
+  | { valid: true; length: number; head: string }
+  | { valid: false; length: number; firstInvalidSeq: number; reason: string };
+
+/**
+ * Walks a chain in stored order and stops at the first entry that is not
+ * where it should be: a seq out of order (a deleted or moved row), a
+ * `prevHash` that is not the previous `hash`, or a `hash` that does not match
+ * the entry's content. Feed it entries batch by batch; {@link result} gives
+ * the verdict, `expectedLength` (the recorded head) catches a cut-off tail.
+ */
+export class ChainVerifier {
+  private seq = 0;
+  private previous = GENESIS_HASH;
+  private failure: { seq: number; reason: string } | undefined;
+
+  get done(): boolean {
+    return this.failure !== undefined;
+  }
+
+  push(row: StoredEntry): void {
+    if (this.failure) return;
+    const expected = this.seq + 1;
+    if (row.seq !== expected) {
+      this.failure = { seq: expected, reason: `entry ${expected} is missing or out of place` };
+    } else if (row.prevHash !== this.previous) {
+      this.failure = { seq: expected, reason: 'prevHash does not match the previous entry' };
+    } else if (storedEntryHash(row) !== row.hash) {
+      this.failure = { seq: expected, reason: 'hash does not match the entry' };
+    } else {
+      this.seq = expected;
+      this.previous = row.hash;
+    }
+  }
+
+  result(expectedLength?: number): ChainVerdict {
+    if (this.failure) {
+      return {
+        valid: false,
+        length: this.seq,
+        firstInvalidSeq: this.failure.seq,
+        reason: this.failure.reason,
+      };
+    }
+    if (expectedLength !== undefined && expectedLength > this.seq) {
+      return {
+        valid: false,
+        length: this.seq,
+        firstInvalidSeq: this.seq + 1,
+        reason: `the chain ends at ${this.seq} but its head records ${expectedLength}`,
+      };
+    }
+    return { valid: true, length: this.seq, head: this.previous };
+  }
+}

@@ -1,0 +1,24 @@
+/** Every kind of ledger entry. The payload of each is described beside its producer. */
+export const LEDGER_EVENT_TYPES = [
+  'contract_registered',
+  'roster_entry_added',
+  'roster_entry_removed',
+  'medium_registered',
+  'handover_dispatched',
+  'handover_received',
+  'medium_stored',
+  'incident_reported',
+] as const;
+export type LedgerEventType = (typeof LEDGER_EVENT_TYPES)[number];
+
+/** Japanese names of the entry types, for people reading an export. */
+export const LEDGER_EVENT_LABELS: Record<LedgerEventType, string> = {
+  contract_registered: '契約登録',
+  roster_entry_added: '名簿登録',
+  roster_entry_removed: '名簿削除',
+  medium_registered: '媒体登録',
+  handover_dispatched: '引渡',
+  handover_received: '受領',
+  medium_stored: '保管',
+  incident_reported: '事故報告',
+};

@@ -1,0 +1,52 @@
+/**
+ * Shapes of the payloads that the 管理簿 export reads. Each entry carries the
+ * names and descriptions as they were when it was recorded, so that an export
+ * (or anyone holding one) needs nothing but the ledger.
+ */
+export interface PartyRef {
+  userId: string;
+  displayName: string;
+  organizationId: string;
+  organizationName: string;
+}
+
+export interface HandoverItemRef {
+  mediumId: string;
+  kind: string;
+  label: string;
+  description: string;
+  recordCount: number;
+}
+
+/** `handover_dispatched` */
+export interface HandoverDispatchedPayload {
+  handoverId: string;
+  purpose: string;
+  method: string;
+  bagId: string | null;
+  sealNumber: string | null;
+  note: string | null;
+  from: PartyRef;
+  to: PartyRef;
+  items: HandoverItemRef[];
+}
+
+/** `handover_received` */
+export interface HandoverReceivedPayload {
+  handoverId: string;
+  purpose: string;
+  method: string;
+  bagId: string | null;
+  sealNumber: string | null;
+  from: PartyRef;
+  to: PartyRef;
+  items: HandoverItemRef[];
+  sealIntact: boolean;
+  /** Fingerprints the recipient computed, by medium id. */
+  sha256: Record<string, string>;
+  /** Items whose fingerprint did not match the registered one. */
+  fingerprintMismatches: string[];
+  compromisedMediumIds: string[];
+  /** Item ids in the state each is in after the receipt. */
+  states: Record<string, string>;
+}

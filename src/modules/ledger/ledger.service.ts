@@ -1,0 +1,251 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager, MoreThan } from 'typeorm';
+import { Clock } from '../../common/time/clock.js';
+import { TransactionRunner } from '../../database/transaction-runner.js';
+import type { Actor } from '../identity/roles.js';
+import { LedgerEntryEntity } from './entities/ledger-entry.entity.js';
+import { LedgerHeadEntity } from './entities/ledger-head.entity.js';
+import {
+  canonicalJson,
+  ChainVerifier,
+  type ChainVerdict,
+  entryHash,
+  GENESIS_HASH,
+  type LedgerActor,
+  type LedgerEntry,
+  type StoredEntry,
+  type UnhashedEntry,
+} from './hash-chain.js';
+import type { LedgerEventType } from './ledger-events.js';
+import { ProjectorRegistry } from './projector-registry.js';
+
+export interface NewLedgerEvent {
+  type: LedgerEventType;
+  occurredAt: Date;
+  payload: Record<string, unknown>;
+}
+
+/** Rows read per query when walking a whole chain: memory stays flat. */
+const BATCH = 2000;
+
+export function ledgerActorOf(actor: Actor): LedgerActor {
+  return {
+    userId: actor.userId,
+    loginId: actor.loginId,
+    displayName: actor.displayName,
+    organizationId: actor.organizationId,
+    role: actor.role,
+  };
+}
+
+export function toLedgerEntry(row: StoredEntry): LedgerEntry {
+  return {
+    contractId: row.contractId,
+    seq: row.seq,
+    type: row.type,
+    occurredAt: row.occurredAt,
+    recordedAt: row.recordedAt,
+    actor: JSON.parse(row.actor) as LedgerActor,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    prevHash: row.prevHash,
+    hash: row.hash,
+  };
+}
+
+/**
+ * One contract's chain, locked for the transaction that opened it. Appends
+ * made through it get consecutive seqs, and each runs the projectors in the
+ * same transaction.
+ */
+export class LedgerChain {
+  constructor(
+    private readonly manager: EntityManager,
+    readonly contractId: string,
+    private head: { seq: number; hash: string },
+    private readonly actor: LedgerActor,
+    private readonly recordedAt: string,
+    private readonly projectors: ProjectorRegistry,
+  ) {}
+
+  get length(): number {
+    return this.head.seq;
+  }
+
+  async append(event: NewLedgerEvent): Promise<LedgerEntry> {
+    // Through JSON once, so that what is hashed is exactly what is stored and
+    // served (an undefined field, say, is dropped before hashing, not after).
+    const unhashed = JSON.parse(
+      JSON.stringify({
+        contractId: this.contractId,
+        seq: this.head.seq + 1,
+        type: event.type,
+        occurredAt: event.occurredAt.toISOString(),
+        recordedAt: this.recordedAt,
+        actor: this.actor,
+        payload: event.payload,
+        prevHash: this.head.hash,
+      }),
+    ) as UnhashedEntry;
+    const entry: LedgerEntry = { ...unhashed, hash: entryHash(unhashed) };
+    await this.manager.insert(LedgerEntryEntity, {
+      contractId: entry.contractId,
+      seq: entry.seq,
+      type: entry.type,
+      occurredAt: entry.occurredAt,
+      recordedAt: entry.recordedAt,
+      actor: canonicalJson(entry.actor),
+      payload: canonicalJson(entry.payload),
+      prevHash: entry.prevHash,
+      hash: entry.hash,
+    });
+    await this.manager.update(
+      LedgerHeadEntity,
+      { contractId: this.contractId },
+      { seq: entry.seq, hash: entry.hash },
+    );
+    this.head = { seq: entry.seq, hash: entry.hash };
+    await this.projectors.apply(this.manager, entry);
+    return entry;
+  }
+}
+
+/**
+ * The only writer of the ledger. Appends go through {@link open}, inside a
+ * {@link TransactionRunner} unit: the chain's head row is locked (PostgreSQL:
+ * `FOR UPDATE`; SQLite: the runner already serializes writers), so appends
+ * to one contract take turns whatever process takes the request, and the
+ * primary key `(contract_id, seq)` refuses any that would fork the chain.
+ */
+@Injectable()
+export class LedgerService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly projectors: ProjectorRegistry,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  /** Locks the contract's chain for this transaction and returns it for appending. */
+  async open(manager: EntityManager, contractId: string, actor: Actor): Promise<LedgerChain> {
+    const head =
+      (await this.lockHead(manager, contractId)) ?? (await this.createHead(manager, contractId));
+    return new LedgerChain(
+      manager,
+      contractId,
+      head,
+      ledgerActorOf(actor),
+      this.clock.now().toISOString(),
+      this.projectors,
+    );
+  }
+
+  private async lockHead(
+    manager: EntityManager,
+    contractId: string,
+  ): Promise<{ seq: number; hash: string } | undefined> {
+    const query = manager
+      .getRepository(LedgerHeadEntity)
+      .createQueryBuilder('h')
+      .where('h.contract_id = :contractId', { contractId });
+    if (manager.connection.options.type === 'postgres') query.setLock('pessimistic_write');
+    const head = await query.getOne();
+    return head ? { seq: head.seq, hash: head.hash } : undefined;
+  }
+
+  private async createHead(
+    manager: EntityManager,
+    contractId: string,
+  ): Promise<{ seq: number; hash: string }> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(LedgerHeadEntity)
+      .values({ contractId, seq: 0, hash: GENESIS_HASH })
+      .orIgnore()
+      .execute();
+    const head = await this.lockHead(manager, contractId);
+    if (!head) throw new Error(`ledger head of ${contractId} could not be created`);
+    return head;
+  }
+
+  async length(contractId: string): Promise<number> {
+    const head = await this.dataSource.getRepository(LedgerHeadEntity).findOneBy({ contractId });
+    return head?.seq ?? 0;
+  }
+
+  /** Entries after `afterSeq`, in order, at most `limit`. */
+  async list(contractId: string, afterSeq: number, limit: number): Promise<LedgerEntry[]> {
+    const rows = await this.dataSource.getRepository(LedgerEntryEntity).find({
+      where: { contractId, seq: MoreThan(afterSeq) },
+      order: { seq: 'ASC' },
+      take: limit,
+    });
+    return rows.map(toLedgerEntry);
+  }
+
+  /** Every stored entry of a chain in seq order, read in batches. */
+  async *stream(
+    contractId: string,
+    types?: readonly LedgerEventType[],
+  ): AsyncGenerator<StoredEntry> {
+    let after = 0;
+    for (;;) {
+      const query = this.dataSource
+        .getRepository(LedgerEntryEntity)
+        .createQueryBuilder('e')
+        .where('e.contract_id = :contractId AND e.seq > :after', { contractId, after })
+        .orderBy('e.seq', 'ASC')
+        .limit(BATCH);
+      if (types) query.andWhere('e.type IN (:...types)', { types });
+      const rows = await query.getMany();
+      for (const row of rows) yield row;
+      if (rows.length < BATCH) return;
+      after = rows[rows.length - 1]!.seq;
+    }
+  }
+
+  /** Recomputes the whole chain from the stored rows and names the first bad entry. */
+  async verify(contractId: string): Promise<ChainVerdict> {
+    const verifier = new ChainVerifier();
+    // Read by the seq column's order, but check each row's own seq, so a
+    // deleted or moved row shows up as a break.
+    for await (const row of this.stream(contractId)) {
+      verifier.push(row);
+      if (verifier.done) break;
+    }
+    return verifier.result(await this.length(contractId));
+  }
+
+  /**
+   * Empties every projection and replays every chain into it, in one
+   * transaction. Returns the number of entries replayed.
+   */
+  async rebuildProjections(): Promise<number> {
+    return this.tx.run(async (manager) => {
+      for (const projector of this.projectors.all) await projector.reset(manager);
+      let replayed = 0;
+      const contracts: Array<{ contract_id: string }> = await manager.query(
+        'SELECT contract_id FROM ledger_heads ORDER BY contract_id',
+      );
+      for (const { contract_id: contractId } of contracts) {
+        let after = 0;
+        for (;;) {
+          const rows = await manager
+            .getRepository(LedgerEntryEntity)
+            .createQueryBuilder('e')
+            .where('e.contract_id = :contractId AND e.seq > :after', { contractId, after })
+            .orderBy('e.seq', 'ASC')
+            .limit(BATCH)
+            .getMany();
+          for (const row of rows) {
+            await this.projectors.apply(manager, toLedgerEntry(row));
+            replayed++;
+          }
+          if (rows.length < BATCH) break;
+          after = rows[rows.length - 1]!.seq;
+        }
+      }
+      return replayed;
+    });
+  }
+}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { LedgerEntry } from './hash-chain.js';
+import type { LedgerEventType } from './ledger-events.js';
+
+/**
+ * Something that keeps query tables in step with the ledger. The same
+ * `apply` runs inside the transaction of every append and, entry by entry,
+ * when the tables are rebuilt from the ledger alone, so the two cannot differ.
+ */
+export interface LedgerProjector {
+  readonly name: string;
+  readonly types: readonly LedgerEventType[];
+  apply(manager: EntityManager, entry: LedgerEntry): Promise<void>;
+  /** Empties the tables this projector owns, before a rebuild. */
+  reset(manager: EntityManager): Promise<void>;
+}
+
+/** The projectors of every module; each registers itself when its module starts. */
+@Injectable()
+export class ProjectorRegistry {
+  private readonly projectors: LedgerProjector[] = [];
+
+  register(projector: LedgerProjector): void {
+    if (this.projectors.some((p) => p.name === projector.name)) return;
+    this.projectors.push(projector);
+  }
+
+  get all(): readonly LedgerProjector[] {
+    return this.projectors;
+  }
+
+  async apply(manager: EntityManager, entry: LedgerEntry): Promise<void> {
+    for (const projector of this.projectors) {
+      if (projector.types.includes(entry.type as LedgerEventType)) {
+        await projector.apply(manager, entry);
+      }
+    }
+  }
+}
