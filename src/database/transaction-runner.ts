@@ -102,7 +102,7 @@ export class TransactionRunner {
       (runner as { isTransactionActive: boolean }).isTransactionActive = false;
     }
     outcomes.forEach((outcome, i) => {
-      const unit = group[i];
+      const unit = group[i]!;
       if (outcome.ok) unit.resolve(outcome.value);
       else unit.reject(outcome.error);
     });

@@ -175,7 +175,7 @@ describe('npm run seed:demo', () => {
         items: Array<{ subcontractorOrganizationIds: string[] }>;
       };
       expect(list.items).toHaveLength(1);
-      expect(list.items[0].subcontractorOrganizationIds).toHaveLength(1);
+      expect(list.items[0]!.subcontractorOrganizationIds).toHaveLength(1);
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('close', r));

@@ -111,7 +111,7 @@ describe('organizations and users (admin only)', () => {
       const rows: Array<{ password_hash: string }> = await t.dataSource.query(
         `SELECT password_hash FROM users WHERE login_id = 'new.handler'`,
       );
-      expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
+      expect(rows[0]!.password_hash).toMatch(/^\$argon2id\$/);
 
       const login = await t.post('/api/auth/login', {
         loginId: 'new.handler',

@@ -63,7 +63,7 @@ describe('TransactionRunner', () => {
     const rows: Array<{ n: number | string }> = await t.dataSource.query(
       `SELECT COUNT(*) AS n FROM organizations WHERE name LIKE '${name}%'`,
     );
-    expect(Number(rows[0].n)).toBe(2);
+    expect(Number(rows[0]!.n)).toBe(2);
   });
 
   it('keeps working after a failure', async () => {
