@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { businessDateOf } from '../../common/time/business-date.js';
@@ -15,7 +15,7 @@ import { ContractsService, type ContractView } from './contracts.service.js';
 import type { CreateRosterEntryRequest } from './dto/roster.dto.js';
 import { RosterEntryEntity } from './entities/roster-entry.entity.js';
 import type { RosterEntryAddedPayload, RosterEntryRemovedPayload } from './roster.projector.js';
-import { periodsOverlap } from './roster.rule.js';
+import { isRosterEntryValidAt, periodsOverlap } from './roster.rule.js';
 
 /** The handler roster (名簿) of each contract. */
 @Injectable()
@@ -128,6 +128,32 @@ export class RosterService {
       removed.user = entry.user;
       return removed;
     });
+  }
+
+  /** Whether the user is named on the contract's roster at `instant` (any role, or the one given). */
+  async isRosteredAt(
+    manager: EntityManager,
+    contractId: string,
+    userId: string,
+    instant: Date,
+    role?: RosterEntryEntity['role'],
+  ): Promise<boolean> {
+    const entries = await manager.findBy(RosterEntryEntity, {
+      contractId,
+      userId,
+      ...(role ? { role } : {}),
+    });
+    const date = businessDateOf(instant, this.config.BUSINESS_TIMEZONE);
+    return entries.some((entry) => isRosterEntryValidAt(entry, instant, date));
+  }
+
+  /** Whether the user has ever been named on the contract and is not withdrawn. */
+  async isCurrentlyNamed(
+    manager: EntityManager,
+    contractId: string,
+    userId: string,
+  ): Promise<boolean> {
+    return manager.existsBy(RosterEntryEntity, { contractId, userId, removedAt: IsNull() });
   }
 
   private requireOpen(view: ContractView): void {

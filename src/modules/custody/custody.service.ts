@@ -1,0 +1,726 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager, In } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { Clock } from '../../common/time/clock.js';
+import { MAX_CLOCK_SKEW_MS } from '../../common/time/instant.js';
+import { TransactionRunner } from '../../database/transaction-runner.js';
+import { rosterableOrganizations } from '../contracts/contract-access.policy.js';
+import { ContractsService, type ContractView } from '../contracts/contracts.service.js';
+import { RosterService } from '../contracts/roster.service.js';
+import { OrganizationEntity } from '../identity/entities/organization.entity.js';
+import { UserEntity } from '../identity/entities/user.entity.js';
+import type { Actor } from '../identity/roles.js';
+import type {
+  HandoverDispatchedPayload,
+  HandoverItemRef,
+  HandoverReceivedPayload,
+  PartyRef,
+} from '../ledger/ledger-payloads.js';
+import { type LedgerChain, LedgerService } from '../ledger/ledger.service.js';
+import type {
+  IncidentReportedPayload,
+  MediumRegisteredPayload,
+  MediumStoredPayload,
+} from './custody.projector.js';
+import {
+  CLOSED_STATES,
+  type CustodyState,
+  custodyRefusal,
+  type HandoverPurpose,
+  stateOnReceipt,
+} from './custody-state.js';
+import type { DispatchRequest, ReceiveRequest } from './dto/handover.dto.js';
+import {
+  SHA256_HEX,
+  type ListMediaQuery,
+  type RegisterMediumRequest,
+  type StoreMediumRequest,
+} from './dto/medium.dto.js';
+import { HandoverItemEntity } from './entities/handover-item.entity.js';
+import { HandoverEntity } from './entities/handover.entity.js';
+import { IncidentEntity } from './entities/incident.entity.js';
+import { MediumEntity } from './entities/medium.entity.js';
+import { checkSplitChannel, type ItemFacts, methodRefusal } from './split-channel.rule.js';
+
+export interface Appended {
+  id: string;
+  seq: number;
+  hash: string;
+}
+
+export interface ReceiptResult extends Appended {
+  compromisedMediumIds: string[];
+  incidentIds: string[];
+}
+
+/** Which side of the contract a user is on. */
+type Side = 'ward' | 'contractor';
+
+/**
+ * Media, handovers and their rules. Each command reads the contract (404 for
+ * strangers), then in one transaction locks the contract's chain, checks
+ * every rule against the projections as they are under that lock, appends
+ * its events and lets the projector update the tables. A refusal throws
+ * before anything is appended, so nothing is written.
+ */
+@Injectable()
+export class CustodyService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+    private readonly ledger: LedgerService,
+    private readonly contracts: ContractsService,
+    private readonly roster: RosterService,
+    private readonly clock: Clock,
+  ) {}
+
+  // ---------------------------------------------------------------- media
+
+  async registerMedium(
+    actor: Actor,
+    contractId: string,
+    request: RegisterMediumRequest,
+  ): Promise<Appended> {
+    const view = await this.contracts.findReadable(actor, contractId);
+    this.requireActive(view);
+    this.checkMediumShape(request);
+    const occurredAt = this.occurredAt(request.occurredAt);
+    return this.tx.run(async (manager) => {
+      const chain = await this.ledger.open(manager, contractId, actor);
+      await this.requireActing(manager, view, actor, occurredAt);
+      if (request.kind === 'password_notice') {
+        await this.checkNoticeTarget(manager, contractId, request.unlocksMediumId!);
+      }
+      const payload: MediumRegisteredPayload = {
+        mediumId: randomUUID(),
+        kind: request.kind,
+        label: request.label.trim(),
+        description: request.description.trim(),
+        recordCount: request.recordCount,
+        encrypted: request.encrypted,
+        sha256: request.sha256?.toLowerCase() ?? null,
+        unlocksMediumId: request.unlocksMediumId ?? null,
+        location: request.location?.trim() ?? null,
+        holder: { organizationId: actor.organizationId, userId: actor.userId },
+      };
+      const entry = await chain.append({
+        type: 'medium_registered',
+        occurredAt,
+        payload: { ...payload },
+      });
+      return { id: payload.mediumId, seq: entry.seq, hash: entry.hash };
+    });
+  }
+
+  async listMedia(
+    actor: Actor,
+    contractId: string,
+    query: ListMediaQuery,
+  ): Promise<MediumEntity[]> {
+    const view = await this.contracts.findReadable(actor, contractId);
+    await this.requireNeedToKnow(view, actor);
+    return this.dataSource.getRepository(MediumEntity).find({
+      where: { contractId, ...(query.state ? { state: query.state } : {}) },
+      order: { registeredAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  async getMedium(actor: Actor, contractId: string, mediumId: string): Promise<MediumEntity> {
+    const view = await this.contracts.findReadable(actor, contractId);
+    await this.requireNeedToKnow(view, actor);
+    const medium = await this.dataSource
+      .getRepository(MediumEntity)
+      .findOneBy({ id: mediumId, contractId });
+    if (!medium)
+      throw new DomainError('MEDIUM_NOT_FOUND', 'No such medium on this contract', { mediumId });
+    return medium;
+  }
+
+  /** Records where the holder keeps a medium (施錠できる金庫又はキャビネット). */
+  async storeMedium(
+    actor: Actor,
+    contractId: string,
+    mediumId: string,
+    request: StoreMediumRequest,
+  ): Promise<Appended> {
+    const view = await this.contracts.findReadable(actor, contractId);
+    this.requireActive(view);
+    const occurredAt = this.occurredAt(request.occurredAt);
+    return this.tx.run(async (manager) => {
+      const chain = await this.ledger.open(manager, contractId, actor);
+      const medium = await manager.findOneBy(MediumEntity, { id: mediumId, contractId });
+      if (!medium)
+        throw new DomainError('MEDIUM_NOT_FOUND', 'No such medium on this contract', { mediumId });
+      await this.requireActing(manager, view, actor, occurredAt);
+      this.requireCustody([medium], actor.organizationId);
+      this.requireNotBefore([medium], occurredAt);
+      const payload: MediumStoredPayload = { mediumId, location: request.location.trim() };
+      const entry = await chain.append({
+        type: 'medium_stored',
+        occurredAt,
+        payload: { ...payload },
+      });
+      return { id: mediumId, seq: entry.seq, hash: entry.hash };
+    });
+  }
+
+  // ------------------------------------------------------------ handovers
+
+  async dispatch(actor: Actor, contractId: string, request: DispatchRequest): Promise<Appended> {
+    const view = await this.contracts.findReadable(actor, contractId);
+    this.requireActive(view);
+    const occurredAt = this.occurredAt(request.occurredAt);
+    return this.tx.run(async (manager) => {
+      const chain = await this.ledger.open(manager, contractId, actor);
+      const media = await this.loadItems(manager, contractId, request.items);
+      await this.requireActing(manager, view, actor, occurredAt);
+      this.requireCustody(media, actor.organizationId);
+      this.requireNotBefore(media, occurredAt);
+
+      const addressee = await this.addressee(manager, view, actor, request.toUserId);
+      const expected = this.purposeFor(view, actor, addressee);
+      if (request.purpose !== expected) {
+        throw new DomainError(
+          'PURPOSE_MISMATCH',
+          `A handover from this sender to this addressee is "${expected}", not "${request.purpose}"`,
+          { expected, given: request.purpose },
+        );
+      }
+      if (this.sideOf(view, addressee.role, addressee.organizationId) === 'contractor') {
+        if (!(await this.roster.isRosteredAt(manager, contractId, addressee.id, occurredAt))) {
+          throw new DomainError(
+            'NOT_ROSTERED',
+            'The addressee is not on the contract’s roster at that time',
+            {
+              userId: addressee.id,
+            },
+          );
+        }
+      }
+
+      await this.checkSplitChannel(manager, view, media, request, occurredAt);
+      const refusal = methodRefusal(media.map(itemFacts), request.method, request.bagId);
+      if (refusal) {
+        throw new DomainError('HANDOVER_METHOD_NOT_ALLOWED', refusal.message, {
+          method: request.method,
+          ...(refusal.mediumId ? { mediumId: refusal.mediumId } : {}),
+        });
+      }
+
+      const payload: HandoverDispatchedPayload = {
+        handoverId: randomUUID(),
+        purpose: request.purpose,
+        method: request.method,
+        bagId: request.bagId ?? null,
+        sealNumber: request.sealNumber ?? null,
+        note: request.note ?? null,
+        from: await this.partyRef(manager, actor.userId),
+        to: await this.partyRef(manager, addressee.id),
+        items: media.map(itemRef),
+      };
+      const entry = await chain.append({
+        type: 'handover_dispatched',
+        occurredAt,
+        payload: { ...payload },
+      });
+      return { id: payload.handoverId, seq: entry.seq, hash: entry.hash };
+    });
+  }
+
+  /**
+   * The addressee signs for a handover. A broken seal, or a fingerprint that
+   * differs from the registered one, records the receipt and an incident,
+   * and marks the items compromised.
+   */
+  async receive(
+    actor: Actor,
+    contractId: string,
+    handoverId: string,
+    request: ReceiveRequest,
+  ): Promise<ReceiptResult> {
+    const view = await this.contracts.findReadable(actor, contractId);
+    this.requireActive(view);
+    const occurredAt = this.occurredAt(request.occurredAt);
+    const given = this.checkFingerprintShape(request.sha256);
+    return this.tx.run(async (manager) => {
+      const chain = await this.ledger.open(manager, contractId, actor);
+      const handover = await manager.findOneBy(HandoverEntity, { id: handoverId, contractId });
+      if (!handover) {
+        throw new DomainError('HANDOVER_NOT_FOUND', 'No such handover on this contract', {
+          handoverId,
+        });
+      }
+      if (handover.toUserId !== actor.userId) {
+        throw new DomainError('NOT_ADDRESSEE', 'Only the addressee can receive this handover', {
+          handoverId,
+        });
+      }
+      if (handover.status === 'received') {
+        throw new DomainError('HANDOVER_ALREADY_RECEIVED', 'This handover has been received', {
+          handoverId,
+          receiptSeq: handover.receiptSeq,
+        });
+      }
+      if (occurredAt.toISOString() < handover.dispatchedAt) {
+        throw new DomainError(
+          'INVALID_OCCURRED_AT',
+          'A receipt cannot be dated before its dispatch',
+          {
+            dispatchedAt: handover.dispatchedAt,
+            occurredAt: occurredAt.toISOString(),
+          },
+        );
+      }
+      await this.requireActing(manager, view, actor, occurredAt);
+
+      const itemIds = (await manager.findBy(HandoverItemEntity, { handoverId })).map(
+        (i) => i.mediumId,
+      );
+      const media = await manager.findBy(MediumEntity, { id: In(itemIds) });
+      media.sort((a, b) => itemIds.indexOf(a.id) - itemIds.indexOf(b.id));
+      const unknown = Object.keys(given).filter((id) => !itemIds.includes(id));
+      if (unknown.length > 0) {
+        throw new DomainError(
+          'UNKNOWN_MEDIUM',
+          'sha256 names media that are not in this handover',
+          {
+            mediumIds: unknown,
+          },
+        );
+      }
+      const mismatches = media
+        .filter((m) => m.sha256 !== null && given[m.id] !== undefined && given[m.id] !== m.sha256)
+        .map((m) => m.id);
+      const compromised = media
+        .filter((m) => !request.sealIntact || mismatches.includes(m.id))
+        .map((m) => m.id);
+      const toWard = this.sideOf(view, actor.role, actor.organizationId) === 'ward';
+      const states: Record<string, CustodyState> = {};
+      for (const m of media) {
+        states[m.id] = stateOnReceipt({
+          compromised: m.compromised || compromised.includes(m.id),
+          purpose: handover.purpose,
+          toWard,
+        });
+      }
+      const payload: HandoverReceivedPayload = {
+        handoverId,
+        purpose: handover.purpose,
+        method: handover.method,
+        bagId: handover.bagId,
+        sealNumber: handover.sealNumber,
+        from: await this.partyRef(manager, handover.fromUserId),
+        to: await this.partyRef(manager, handover.toUserId),
+        items: media.map(itemRef),
+        sealIntact: request.sealIntact,
+        sha256: given,
+        fingerprintMismatches: mismatches,
+        compromisedMediumIds: compromised,
+        states,
+      };
+      const entry = await chain.append({
+        type: 'handover_received',
+        occurredAt,
+        payload: { ...payload },
+      });
+
+      const incidentIds: string[] = [];
+      if (!request.sealIntact) {
+        incidentIds.push(
+          await this.appendIncident(chain, occurredAt, {
+            kind: 'seal_broken',
+            handoverId,
+            mediumIds: media.map((m) => m.id),
+            description: `Seal ${handover.sealNumber ?? '(no number)'} of bag ${handover.bagId ?? '-'} arrived broken`,
+          }),
+        );
+      }
+      if (mismatches.length > 0) {
+        incidentIds.push(
+          await this.appendIncident(chain, occurredAt, {
+            kind: 'fingerprint_mismatch',
+            handoverId,
+            mediumIds: mismatches,
+            description: `SHA-256 computed on receipt differs from the registered fingerprint for ${mismatches.length} item(s)`,
+          }),
+        );
+      }
+      return {
+        id: handoverId,
+        seq: entry.seq,
+        hash: entry.hash,
+        compromisedMediumIds: compromised,
+        incidentIds,
+      };
+    });
+  }
+
+  async listHandovers(
+    actor: Actor,
+    contractId: string,
+  ): Promise<Array<{ handover: HandoverEntity; items: string[] }>> {
+    await this.contracts.findReadable(actor, contractId);
+    const handovers = await this.dataSource.getRepository(HandoverEntity).find({
+      where: { contractId },
+      order: { dispatchSeq: 'ASC' },
+    });
+    const items = await this.dataSource.getRepository(HandoverItemEntity).findBy({ contractId });
+    return handovers.map((handover) => ({
+      handover,
+      items: items.filter((i) => i.handoverId === handover.id).map((i) => i.mediumId),
+    }));
+  }
+
+  async listIncidents(actor: Actor, contractId: string): Promise<IncidentEntity[]> {
+    await this.contracts.findReadable(actor, contractId);
+    return this.dataSource.getRepository(IncidentEntity).find({
+      where: { contractId },
+      order: { seq: 'ASC' },
+    });
+  }
+
+  // ---------------------------------------------------------------- rules
+
+  private requireActive(view: ContractView): void {
+    if (view.contract.status === 'closed') {
+      throw new DomainError(
+        'CONTRACT_CLOSED',
+        'The contract is closed; its ledger takes no custody events',
+        {
+          contractId: view.contract.id,
+        },
+      );
+    }
+  }
+
+  /** `occurredAt` as given (or now); not more than the clock skew ahead of the server. */
+  private occurredAt(given: string | undefined): Date {
+    const now = this.clock.now();
+    if (given === undefined) return now;
+    const at = new Date(given);
+    if (at.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
+      throw new DomainError('INVALID_OCCURRED_AT', 'occurredAt is in the future', {
+        occurredAt: at.toISOString(),
+        now: now.toISOString(),
+      });
+    }
+    return at;
+  }
+
+  /** No event about an item may be dated before the item's previous event. */
+  private requireNotBefore(media: MediumEntity[], occurredAt: Date): void {
+    const at = occurredAt.toISOString();
+    const earlier = media.find((m) => at < m.lastEventAt);
+    if (earlier) {
+      throw new DomainError(
+        'INVALID_OCCURRED_AT',
+        'occurredAt is before the item’s previous event',
+        {
+          mediumId: earlier.id,
+          previousEventAt: earlier.lastEventAt,
+          occurredAt: at,
+        },
+      );
+    }
+  }
+
+  private sideOf(view: ContractView, role: string, organizationId: string): Side | null {
+    if (role === 'ward_officer' && organizationId === view.wardOrganizationId) return 'ward';
+    if (role === 'contractor_staff' && rosterableOrganizations(view).includes(organizationId)) {
+      return 'contractor';
+    }
+    return null;
+  }
+
+  /**
+   * The caller acts on the contract: a ward officer of its ward, or contractor
+   * staff named on its roster at `occurredAt` (取扱者をあらかじめ指定).
+   */
+  private async requireActing(
+    manager: EntityManager,
+    view: ContractView,
+    actor: Actor,
+    at: Date,
+  ): Promise<void> {
+    const side = this.sideOf(view, actor.role, actor.organizationId);
+    if (side === 'ward') return;
+    if (
+      side === 'contractor' &&
+      (await this.roster.isRosteredAt(manager, view.contract.id, actor.userId, at))
+    ) {
+      return;
+    }
+    throw new DomainError(
+      'NOT_ROSTERED',
+      'Only the ward’s officers and rostered handlers act on this contract',
+      {
+        userId: actor.userId,
+      },
+    );
+  }
+
+  /** Media lists are need-to-know: the ward, rostered handlers, auditors and admins. */
+  private async requireNeedToKnow(view: ContractView, actor: Actor): Promise<void> {
+    if (actor.role !== 'contractor_staff') return;
+    if (await this.roster.isCurrentlyNamed(this.dataSource.manager, view.contract.id, actor.userId))
+      return;
+    throw new DomainError('NOT_ROSTERED', 'Only rostered handlers see the contract’s media', {
+      userId: actor.userId,
+    });
+  }
+
+  private requireCustody(media: MediumEntity[], organizationId: string): void {
+    for (const medium of media) {
+      const refusal = custodyRefusal(medium, organizationId);
+      if (!refusal) continue;
+      const messages = {
+        MEDIUM_CLOSED: `The medium is ${medium.state} and cannot move`,
+        IN_TRANSIT: 'The medium is in transit; it must be received first',
+        NOT_CUSTODIAN: 'Only the organization that holds the medium can hand it over',
+      };
+      throw new DomainError(refusal.code, messages[refusal.code], {
+        mediumId: medium.id,
+        state: medium.state,
+      });
+    }
+  }
+
+  private async loadItems(
+    manager: EntityManager,
+    contractId: string,
+    ids: string[],
+  ): Promise<MediumEntity[]> {
+    const media = await manager.findBy(MediumEntity, { id: In(ids), contractId });
+    const unknown = ids.filter((id) => !media.some((m) => m.id === id));
+    if (unknown.length > 0) {
+      throw new DomainError('UNKNOWN_MEDIUM', 'Some items are not media of this contract', {
+        mediumIds: unknown,
+      });
+    }
+    return ids.map((id) => media.find((m) => m.id === id)!);
+  }
+
+  /** The addressee must be a party of the contract and another person than the sender. */
+  private async addressee(
+    manager: EntityManager,
+    view: ContractView,
+    actor: Actor,
+    toUserId: string,
+  ): Promise<UserEntity> {
+    const user = await manager.findOneBy(UserEntity, { id: toUserId });
+    if (
+      user &&
+      user.active &&
+      user.role === 'contractor_staff' &&
+      this.sideOf(view, user.role, user.organizationId) === null
+    ) {
+      throw new DomainError(
+        'SUBCONTRACTING_NOT_APPROVED',
+        'The addressee’s organization is not approved on this contract',
+        { toUserId },
+      );
+    }
+    if (
+      !user ||
+      !user.active ||
+      this.sideOf(view, user.role, user.organizationId) === null ||
+      user.id === actor.userId
+    ) {
+      throw new DomainError(
+        'INVALID_ADDRESSEE',
+        'The addressee must be another ward officer of the contract’s ward or a handler of its contractor or approved subcontractors',
+        { toUserId },
+      );
+    }
+    return user;
+  }
+
+  /** The purpose a handover between these two parties has. */
+  private purposeFor(view: ContractView, actor: Actor, addressee: UserEntity): HandoverPurpose {
+    if (actor.organizationId === addressee.organizationId) return 'internal';
+    const from = this.sideOf(view, actor.role, actor.organizationId);
+    const to = this.sideOf(view, addressee.role, addressee.organizationId);
+    if (from === 'ward') return 'provide';
+    if (to === 'ward') return 'return';
+    return 'subcontract';
+  }
+
+  private async checkSplitChannel(
+    manager: EntityManager,
+    view: ContractView,
+    media: MediumEntity[],
+    request: DispatchRequest,
+    occurredAt: Date,
+  ): Promise<void> {
+    const contractId = view.contract.id;
+    const ids = media.map((m) => m.id);
+    // A notice's counterpart is the medium it unlocks; a medium's are its notices.
+    const notices = await manager.findBy(MediumEntity, { contractId, unlocksMediumId: In(ids) });
+    const counterparts = new Map<string, string[]>();
+    for (const m of media) {
+      const list = m.unlocksMediumId
+        ? [m.unlocksMediumId]
+        : notices.filter((n) => n.unlocksMediumId === m.id).map((n) => n.id);
+      counterparts.set(m.id, list);
+    }
+    const counterpartIds = [...new Set([...counterparts.values()].flat())];
+    const counterpartDispatches = counterpartIds.length
+      ? await manager.findBy(HandoverItemEntity, { mediumId: In(counterpartIds) })
+      : [];
+    let bagCargo: Array<{ handoverId: string; mediumId: string }> = [];
+    if (request.bagId && counterpartIds.length) {
+      const inBag = await manager.findBy(HandoverEntity, {
+        contractId,
+        bagId: request.bagId,
+        status: 'dispatched',
+      });
+      if (inBag.length) {
+        bagCargo = await manager.findBy(HandoverItemEntity, {
+          handoverId: In(inBag.map((h) => h.id)),
+        });
+      }
+    }
+    const violation = checkSplitChannel({
+      items: media.map(itemFacts),
+      method: request.method,
+      occurredAt,
+      minSeparationMinutes: view.contract.minSeparationMinutes,
+      counterparts,
+      counterpartDispatches,
+      bagCargo,
+    });
+    if (violation) {
+      const { message, ...details } = violation;
+      throw new DomainError('SPLIT_CHANNEL_VIOLATION', message, { ...details });
+    }
+  }
+
+  private checkMediumShape(request: RegisterMediumRequest): void {
+    const fields: Array<{ field: string; messages: string[] }> = [];
+    const notice = request.kind === 'password_notice';
+    if (notice && !request.unlocksMediumId) {
+      fields.push({
+        field: 'unlocksMediumId',
+        messages: ['a password notice names the medium it unlocks'],
+      });
+    }
+    if (!notice && request.unlocksMediumId) {
+      fields.push({
+        field: 'unlocksMediumId',
+        messages: ['only a password notice unlocks a medium'],
+      });
+    }
+    if (notice && request.encrypted) {
+      fields.push({
+        field: 'encrypted',
+        messages: ['a password notice is not itself encrypted data'],
+      });
+    }
+    if (notice && request.sha256) {
+      fields.push({ field: 'sha256', messages: ['a password notice has no file fingerprint'] });
+    }
+    if (request.kind === 'encrypted_file' && !request.encrypted) {
+      fields.push({ field: 'encrypted', messages: ['an encrypted_file must be encrypted'] });
+    }
+    if (fields.length > 0) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Invalid request: ${fields.map((f) => f.field).join(', ')}`,
+        {
+          fields,
+        },
+      );
+    }
+  }
+
+  /** One live notice per medium, for an encrypted medium of the same contract. */
+  private async checkNoticeTarget(
+    manager: EntityManager,
+    contractId: string,
+    targetId: string,
+  ): Promise<void> {
+    const target = await manager.findOneBy(MediumEntity, { id: targetId, contractId });
+    if (!target) {
+      throw new DomainError('UNKNOWN_MEDIUM', 'unlocksMediumId is not a medium of this contract', {
+        mediumIds: [targetId],
+      });
+    }
+    if (target.kind === 'password_notice' || !target.encrypted) {
+      throw new DomainError(
+        'NOTICE_TARGET_INVALID',
+        'A password notice unlocks an encrypted medium',
+        {
+          unlocksMediumId: targetId,
+        },
+      );
+    }
+    const notices = await manager.findBy(MediumEntity, { contractId, unlocksMediumId: targetId });
+    const live = notices.find((n) => !CLOSED_STATES.has(n.state));
+    if (live) {
+      throw new DomainError('NOTICE_EXISTS', 'The medium already has a live password notice', {
+        unlocksMediumId: targetId,
+        noticeId: live.id,
+      });
+    }
+  }
+
+  private checkFingerprintShape(given: Record<string, string> | undefined): Record<string, string> {
+    const out: Record<string, string> = {};
+    const bad: string[] = [];
+    for (const [mediumId, value] of Object.entries(given ?? {})) {
+      if (typeof value !== 'string' || !SHA256_HEX.test(value)) bad.push(mediumId);
+      else out[mediumId] = value.toLowerCase();
+    }
+    if (bad.length > 0) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'sha256 values must be 64 hexadecimal characters',
+        {
+          fields: bad.map((id) => ({
+            field: `sha256.${id}`,
+            messages: ['must be 64 hexadecimal characters'],
+          })),
+        },
+      );
+    }
+    return out;
+  }
+
+  private async partyRef(manager: EntityManager, userId: string): Promise<PartyRef> {
+    const user = await manager.findOneByOrFail(UserEntity, { id: userId });
+    const organization = await manager.findOneByOrFail(OrganizationEntity, {
+      id: user.organizationId,
+    });
+    return {
+      userId: user.id,
+      displayName: user.displayName,
+      organizationId: organization.id,
+      organizationName: organization.name,
+    };
+  }
+
+  private async appendIncident(
+    chain: LedgerChain,
+    occurredAt: Date,
+    incident: Omit<IncidentReportedPayload, 'incidentId' | 'states'>,
+  ): Promise<string> {
+    const payload: IncidentReportedPayload = { incidentId: randomUUID(), ...incident, states: {} };
+    await chain.append({ type: 'incident_reported', occurredAt, payload: { ...payload } });
+    return payload.incidentId;
+  }
+}
+
+function itemFacts(m: MediumEntity): ItemFacts {
+  return { id: m.id, kind: m.kind, unlocksMediumId: m.unlocksMediumId };
+}
+
+function itemRef(m: MediumEntity): HandoverItemRef {
+  return {
+    mediumId: m.id,
+    kind: m.kind,
+    label: m.label,
+    description: m.description,
+    recordCount: m.recordCount,
+  };
+}

@@ -1,0 +1,150 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+} from 'class-validator';
+import { IsInstant } from '../../../common/http/validators.js';
+import {
+  HANDOVER_METHODS,
+  HANDOVER_PURPOSES,
+  type HandoverMethod,
+  type HandoverPurpose,
+  type HandoverStatus,
+} from '../custody-state.js';
+import type { HandoverEntity } from '../entities/handover.entity.js';
+
+export class DispatchRequest {
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Medium ids' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsUUID(undefined, { each: true })
+  items: string[];
+
+  @ApiProperty({ format: 'uuid', description: 'The addressee (受領者)' })
+  @IsUUID()
+  toUserId: string;
+
+  @ApiProperty({ enum: HANDOVER_METHODS })
+  @IsIn(HANDOVER_METHODS)
+  method: HandoverMethod;
+
+  @ApiPropertyOptional({ example: 'BAG-07', description: '鍵付きカバン番号; required by hand' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  bagId?: string;
+
+  @ApiPropertyOptional({ example: 'S-000123', description: '封印番号' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  sealNumber?: string;
+
+  @ApiProperty({ enum: HANDOVER_PURPOSES })
+  @IsIn(HANDOVER_PURPOSES)
+  purpose: HandoverPurpose;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now; may be back-dated' })
+  @IsOptional()
+  @IsInstant()
+  occurredAt?: string;
+
+  @ApiPropertyOptional({ description: '備考' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  note?: string;
+}
+
+export class ReceiveRequest {
+  @ApiProperty({ description: 'The seal arrived unbroken' })
+  @IsBoolean()
+  sealIntact: boolean;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Fingerprints the recipient computed, by medium id',
+  })
+  @IsOptional()
+  @IsObject()
+  sha256?: Record<string, string>;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsInstant()
+  occurredAt?: string;
+}
+
+export class DispatchResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() seq: number;
+  @ApiProperty({ enum: ['dispatched'] }) status: 'dispatched';
+  @ApiProperty() hash: string;
+}
+
+export class ReceiptResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() seq: number;
+  @ApiProperty({ enum: ['received'] }) status: 'received';
+  @ApiProperty() hash: string;
+  @ApiProperty({ type: [String] }) compromisedMediumIds: string[];
+  @ApiProperty({ type: [String] }) incidentIds: string[];
+}
+
+export class HandoverResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() contractId: string;
+  @ApiProperty({ enum: ['dispatched', 'received'] }) status: HandoverStatus;
+  @ApiProperty({ enum: HANDOVER_PURPOSES }) purpose: HandoverPurpose;
+  @ApiProperty({ enum: HANDOVER_METHODS }) method: HandoverMethod;
+  @ApiProperty({ type: [String] }) items: string[];
+  @ApiProperty({ nullable: true, type: String }) bagId: string | null;
+  @ApiProperty({ nullable: true, type: String }) sealNumber: string | null;
+  @ApiProperty({ nullable: true, type: String }) note: string | null;
+  @ApiProperty() fromUserId: string;
+  @ApiProperty() fromOrganizationId: string;
+  @ApiProperty() toUserId: string;
+  @ApiProperty() toOrganizationId: string;
+  @ApiProperty({ format: 'date-time' }) dispatchedAt: string;
+  @ApiProperty() dispatchSeq: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) receivedAt: string | null;
+  @ApiProperty({ nullable: true, type: Number }) receiptSeq: number | null;
+  @ApiProperty({ nullable: true, type: Boolean }) sealIntact: boolean | null;
+  @ApiProperty() compromised: boolean;
+
+  static from(h: HandoverEntity, items: string[]): HandoverResponse {
+    return {
+      id: h.id,
+      contractId: h.contractId,
+      status: h.status,
+      purpose: h.purpose,
+      method: h.method,
+      items,
+      bagId: h.bagId,
+      sealNumber: h.sealNumber,
+      note: h.note,
+      fromUserId: h.fromUserId,
+      fromOrganizationId: h.fromOrganizationId,
+      toUserId: h.toUserId,
+      toOrganizationId: h.toOrganizationId,
+      dispatchedAt: h.dispatchedAt,
+      dispatchSeq: h.dispatchSeq,
+      receivedAt: h.receivedAt,
+      receiptSeq: h.receiptSeq,
+      sealIntact: h.sealIntact,
+      compromised: h.compromised,
+    };
+  }
+}

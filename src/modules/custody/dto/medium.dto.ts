@@ -1,0 +1,157 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { IsInstant } from '../../../common/http/validators.js';
+import {
+  CUSTODY_STATES,
+  type CustodyState,
+  MEDIUM_KINDS,
+  type MediumKind,
+} from '../custody-state.js';
+import type { MediumEntity } from '../entities/medium.entity.js';
+
+export const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+
+export class RegisterMediumRequest {
+  @ApiProperty({ enum: MEDIUM_KINDS })
+  @IsIn(MEDIUM_KINDS)
+  kind: MediumKind;
+
+  @ApiProperty({ example: '住民-001', description: 'Label or serial number' })
+  @IsString()
+  @Length(1, 200)
+  label: string;
+
+  @ApiProperty({ example: '住民税課税資料 令和8年度分', description: '情報の内容' })
+  @IsString()
+  @Length(1, 1000)
+  description: string;
+
+  @ApiProperty({ minimum: 0, example: 12000, description: '件数' })
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  recordCount: number;
+
+  @ApiProperty({
+    description:
+      'The data on it is encrypted (must be true for encrypted_file, false for a password notice)',
+  })
+  @IsBoolean()
+  encrypted: boolean;
+
+  @ApiPropertyOptional({ description: 'SHA-256 of the encrypted file, hex' })
+  @IsOptional()
+  @Matches(SHA256_HEX, { message: 'sha256 must be 64 hexadecimal characters' })
+  sha256?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Password notices only: the medium it unlocks',
+  })
+  @IsOptional()
+  @IsUUID()
+  unlocksMediumId?: string;
+
+  @ApiPropertyOptional({ example: '第2書庫 金庫A', description: 'Where it is kept' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 300)
+  location?: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When it was prepared; defaults to now',
+  })
+  @IsOptional()
+  @IsInstant()
+  occurredAt?: string;
+}
+
+export class StoreMediumRequest {
+  @ApiProperty({ example: '第2書庫 金庫A', description: '施錠できる金庫又はキャビネット' })
+  @IsString()
+  @Length(1, 300)
+  location: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsInstant()
+  occurredAt?: string;
+}
+
+export class ListMediaQuery {
+  @ApiPropertyOptional({ enum: CUSTODY_STATES })
+  @IsOptional()
+  @IsIn(CUSTODY_STATES)
+  state?: CustodyState;
+}
+
+export class CustodyResponse {
+  @ApiProperty({ enum: CUSTODY_STATES }) state: CustodyState;
+  @ApiProperty() holderOrganizationId: string;
+  @ApiProperty({ nullable: true, type: String }) holderUserId: string | null;
+  @ApiProperty({ nullable: true, type: String }) location: string | null;
+  @ApiProperty({ nullable: true, type: String }) inTransitHandoverId: string | null;
+  @ApiProperty({ description: 'Broken seal or wrong fingerprint at some receipt' })
+  compromised: boolean;
+  @ApiProperty({ format: 'date-time', description: 'occurredAt of the latest event about it' })
+  since: string;
+  @ApiProperty({ description: 'seq of that event' }) seq: number;
+}
+
+export class MediumResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() contractId: string;
+  @ApiProperty({ enum: MEDIUM_KINDS }) kind: MediumKind;
+  @ApiProperty() label: string;
+  @ApiProperty() description: string;
+  @ApiProperty() recordCount: number;
+  @ApiProperty() encrypted: boolean;
+  @ApiProperty({ nullable: true, type: String }) sha256: string | null;
+  @ApiProperty({ nullable: true, type: String }) unlocksMediumId: string | null;
+  @ApiProperty({ format: 'date-time' }) registeredAt: string;
+  @ApiProperty({ type: CustodyResponse }) custody: CustodyResponse;
+
+  static from(m: MediumEntity): MediumResponse {
+    return {
+      id: m.id,
+      contractId: m.contractId,
+      kind: m.kind,
+      label: m.label,
+      description: m.description,
+      recordCount: m.recordCount,
+      encrypted: m.encrypted,
+      sha256: m.sha256,
+      unlocksMediumId: m.unlocksMediumId,
+      registeredAt: m.registeredAt,
+      custody: {
+        state: m.state,
+        holderOrganizationId: m.holderOrganizationId,
+        holderUserId: m.holderUserId,
+        location: m.location,
+        inTransitHandoverId: m.inTransitHandoverId,
+        compromised: m.compromised,
+        since: m.lastEventAt,
+        seq: m.lastSeq,
+      },
+    };
+  }
+}
+
+/** What a write answers: the entry it appended. */
+export class AppendedResponse {
+  @ApiProperty() id: string;
+  @ApiProperty({ description: 'seq of the ledger entry' }) seq: number;
+  @ApiProperty({ description: 'hash of the ledger entry' }) hash: string;
+}

@@ -1,0 +1,69 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, Roles } from '../../common/auth/auth.decorators.js';
+import { ListOf } from '../../common/http/list.js';
+import type { Actor } from '../identity/roles.js';
+import { CustodyService } from './custody.service.js';
+import {
+  DispatchRequest,
+  DispatchResponse,
+  HandoverResponse,
+  ReceiptResponse,
+  ReceiveRequest,
+} from './dto/handover.dto.js';
+import { IncidentResponse } from './dto/incident.dto.js';
+
+@ApiTags('handovers')
+@ApiBearerAuth()
+@Controller('contracts/:id')
+export class HandoversController {
+  constructor(private readonly custody: CustodyService) {}
+
+  /** Dispatch by the holder: the items are in transit until the addressee receives them. */
+  @Roles('ward_officer', 'contractor_staff')
+  @Post('handovers')
+  @ApiCreatedResponse({ type: DispatchResponse })
+  async dispatch(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: DispatchRequest,
+  ): Promise<DispatchResponse> {
+    const appended = await this.custody.dispatch(actor, id, body);
+    return { ...appended, status: 'dispatched' };
+  }
+
+  /** Receipt by the addressee; custody moves to them. */
+  @Roles('ward_officer', 'contractor_staff')
+  @Post('handovers/:handoverId/receive')
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: ReceiptResponse })
+  async receive(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('handoverId') handoverId: string,
+    @Body() body: ReceiveRequest,
+  ): Promise<ReceiptResponse> {
+    const result = await this.custody.receive(actor, id, handoverId, body);
+    return { ...result, status: 'received' };
+  }
+
+  @Get('handovers')
+  @ApiOkResponse({ type: ListOf(HandoverResponse) })
+  async list(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+  ): Promise<{ items: HandoverResponse[] }> {
+    const handovers = await this.custody.listHandovers(actor, id);
+    return { items: handovers.map((h) => HandoverResponse.from(h.handover, h.items)) };
+  }
+
+  @Get('incidents')
+  @ApiOkResponse({ type: ListOf(IncidentResponse) })
+  async incidents(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+  ): Promise<{ items: IncidentResponse[] }> {
+    const incidents = await this.custody.listIncidents(actor, id);
+    return { items: incidents.map((i) => IncidentResponse.from(i)) };
+  }
+}

@@ -1,0 +1,68 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, Roles } from '../../common/auth/auth.decorators.js';
+import { ListOf } from '../../common/http/list.js';
+import type { Actor } from '../identity/roles.js';
+import { CustodyService } from './custody.service.js';
+import {
+  AppendedResponse,
+  ListMediaQuery,
+  MediumResponse,
+  RegisterMediumRequest,
+  StoreMediumRequest,
+} from './dto/medium.dto.js';
+
+@ApiTags('media')
+@ApiBearerAuth()
+@Controller('contracts/:id/media')
+export class MediaController {
+  constructor(private readonly custody: CustodyService) {}
+
+  /** Registers a medium; the registering organization holds it. */
+  @Roles('ward_officer', 'contractor_staff')
+  @Post()
+  @ApiCreatedResponse({ type: AppendedResponse })
+  register(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: RegisterMediumRequest,
+  ): Promise<AppendedResponse> {
+    return this.custody.registerMedium(actor, id, body);
+  }
+
+  /** Media with their current custody: the ward, rostered handlers, auditors and admins. */
+  @Get()
+  @ApiOkResponse({ type: ListOf(MediumResponse) })
+  async list(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Query() query: ListMediaQuery,
+  ): Promise<{ items: MediumResponse[] }> {
+    const media = await this.custody.listMedia(actor, id, query);
+    return { items: media.map((m) => MediumResponse.from(m)) };
+  }
+
+  @Get(':mediumId')
+  @ApiOkResponse({ type: MediumResponse })
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('mediumId') mediumId: string,
+  ): Promise<MediumResponse> {
+    return MediumResponse.from(await this.custody.getMedium(actor, id, mediumId));
+  }
+
+  /** Records where the holder keeps it (locked safe or cabinet). */
+  @Roles('ward_officer', 'contractor_staff')
+  @Post(':mediumId/store')
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: AppendedResponse })
+  store(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('mediumId') mediumId: string,
+    @Body() body: StoreMediumRequest,
+  ): Promise<AppendedResponse> {
+    return this.custody.storeMedium(actor, id, mediumId, body);
+  }
+}
