@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../app.module.js';
+import { loadConfigOrExit } from '../config/load-config-or-exit.js';
+import { LedgerService } from '../modules/ledger/ledger.service.js';
+
+/**
+ * `npm run ledger:rebuild`: empties every projection (media, handovers,
+ * incidents, rosters) and replays every contract's ledger into it, in one
+ * transaction. The ledger itself is only read.
+ */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config }), {
+    logger: ['fatal', 'error'],
+  });
+  try {
+    const started = performance.now();
+    const replayed = await app.get(LedgerService).rebuildProjections();
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    process.stdout.write(
+      `kanribo: rebuilt the projections from ${replayed} ledger entries in ${seconds} s\n`,
+    );
+  } finally {
+    await app.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `kanribo: rebuild failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
