@@ -1,3 +1,5 @@
+import { isIsoDate } from './business-date.js';
+
 /** An ISO 8601 instant with an explicit offset: `2026-04-01T09:30:00+09:00` or `…Z`. */
 const INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -6,8 +8,9 @@ export function isInstant(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const m = INSTANT.exec(value);
   if (!m) return false;
-  const [month, day, hour, minute, second] = [m[2], m[3], m[4], m[5], m[7] ?? '0'].map(Number);
-  if (month! < 1 || month! > 12 || day! < 1 || day! > 31) return false;
+  // Date.parse rolls 30 February over into March; check the calendar date itself.
+  if (!isIsoDate(value.slice(0, 10))) return false;
+  const [hour, minute, second] = [m[4], m[5], m[7] ?? '0'].map(Number);
   if (hour! > 23 || minute! > 59 || second! > 59) return false;
   return !Number.isNaN(Date.parse(value));
 }

@@ -520,3 +520,10 @@ describe('kanriboLine', () => {
     expect(cells[12]).toBe('目的: audit');
   });
 });
+
+describe('csvCell numbers', () => {
+  it('leaves a negative number a number, not a quoted formula', () => {
+    expect(csvCell(-5)).toBe('-5');
+    expect(csvCell('-5')).toBe("'-5");
+  });
+});

@@ -51,7 +51,8 @@ const PURPOSE_LABELS: Record<string, string> = {
  * with a comma, quote or line break is quoted, quotes doubled.
  */
 export function csvCell(value: string | number | null | undefined): string {
-  let text = value === null || value === undefined ? '' : String(value);
+  if (typeof value === 'number') return String(value);
+  let text = value === null || value === undefined ? '' : value;
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   if (/[",\r\n]/.test(text)) text = `"${text.replace(/"/g, '""')}"`;
   return text;
