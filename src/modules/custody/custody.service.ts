@@ -31,6 +31,7 @@ import {
   stateOnReceipt,
 } from './custody-state.js';
 import type { DispatchRequest, ReceiveRequest } from './dto/handover.dto.js';
+import type { ReportIncidentRequest } from './dto/incident.dto.js';
 import {
   SHA256_HEX,
   type ListMediaQuery,
@@ -370,6 +371,71 @@ export class CustodyService {
       handover,
       items: items.filter((i) => i.handoverId === handover.id).map((i) => i.mediumId),
     }));
+  }
+
+  /**
+   * 事故報告: a lost medium, or anything else that went wrong. Lost media
+   * become `lost` and never move again. The ward's officers report about any
+   * medium; a handler about the media their organization holds or has in
+   * transit.
+   */
+  async reportIncident(
+    actor: Actor,
+    contractId: string,
+    request: ReportIncidentRequest,
+  ): Promise<Appended> {
+    const view = await this.contracts.findReadable(actor, contractId);
+    this.requireActive(view);
+    const occurredAt = this.occurredAt(request.occurredAt);
+    return this.tx.run(async (manager) => {
+      const chain = await this.ledger.open(manager, contractId, actor);
+      const media = await this.loadItems(manager, contractId, request.mediumIds);
+      await this.requireActing(manager, view, actor, occurredAt);
+      if (this.sideOf(view, actor.role, actor.organizationId) !== 'ward') {
+        for (const medium of media) {
+          const involved =
+            medium.holderOrganizationId === actor.organizationId ||
+            (medium.inTransitHandoverId !== null &&
+              (await manager.existsBy(HandoverEntity, {
+                id: medium.inTransitHandoverId,
+                toOrganizationId: actor.organizationId,
+              })));
+          if (!involved) {
+            throw new DomainError(
+              'NOT_CUSTODIAN',
+              'A handler reports only about media their organization holds or awaits',
+              {
+                mediumId: medium.id,
+              },
+            );
+          }
+        }
+      }
+      const closed = media.find((m) => CLOSED_STATES.has(m.state));
+      if (request.kind === 'lost' && closed) {
+        throw new DomainError('MEDIUM_CLOSED', `The medium is already ${closed.state}`, {
+          mediumId: closed.id,
+          state: closed.state,
+        });
+      }
+      this.requireNotBefore(media, occurredAt);
+      const states: Record<string, CustodyState> = {};
+      if (request.kind === 'lost') for (const m of media) states[m.id] = 'lost';
+      const payload: IncidentReportedPayload = {
+        incidentId: randomUUID(),
+        kind: request.kind,
+        handoverId: null,
+        mediumIds: media.map((m) => m.id),
+        description: request.description.trim(),
+        states,
+      };
+      const entry = await chain.append({
+        type: 'incident_reported',
+        occurredAt,
+        payload: { ...payload },
+      });
+      return { id: payload.incidentId, seq: entry.seq, hash: entry.hash };
+    });
   }
 
   async listIncidents(actor: Actor, contractId: string): Promise<IncidentEntity[]> {

@@ -11,7 +11,8 @@ import {
   ReceiptResponse,
   ReceiveRequest,
 } from './dto/handover.dto.js';
-import { IncidentResponse } from './dto/incident.dto.js';
+import { IncidentResponse, ReportIncidentRequest } from './dto/incident.dto.js';
+import { AppendedResponse } from './dto/medium.dto.js';
 
 @ApiTags('handovers')
 @ApiBearerAuth()
@@ -55,6 +56,18 @@ export class HandoversController {
   ): Promise<{ items: HandoverResponse[] }> {
     const handovers = await this.custody.listHandovers(actor, id);
     return { items: handovers.map((h) => HandoverResponse.from(h.handover, h.items)) };
+  }
+
+  /** Reports an incident at once (事故発生時の報告): a lost medium, or anything else. */
+  @Roles('ward_officer', 'contractor_staff')
+  @Post('incidents')
+  @ApiCreatedResponse({ type: AppendedResponse })
+  report(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: ReportIncidentRequest,
+  ): Promise<AppendedResponse> {
+    return this.custody.reportIncident(actor, id, body);
   }
 
   @Get('incidents')

@@ -1,9 +1,52 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+} from 'class-validator';
+import { IsInstant } from '../../../common/http/validators.js';
 import {
   INCIDENT_KINDS,
   type IncidentEntity,
   type IncidentKind,
 } from '../entities/incident.entity.js';
+
+export const REPORTABLE_INCIDENT_KINDS = ['lost', 'other'] as const;
+export type ReportableIncidentKind = (typeof REPORTABLE_INCIDENT_KINDS)[number];
+
+export class ReportIncidentRequest {
+  @ApiProperty({
+    enum: REPORTABLE_INCIDENT_KINDS,
+    description:
+      'lost: the media are gone (紛失) and can never move again; other: anything else to report',
+  })
+  @IsIn(REPORTABLE_INCIDENT_KINDS)
+  kind: ReportableIncidentKind;
+
+  @ApiProperty({ type: [String], format: 'uuid' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsUUID(undefined, { each: true })
+  mediumIds: string[];
+
+  @ApiProperty({ example: '搬送中に鍵付きカバンを紛失' })
+  @IsString()
+  @Length(1, 2000)
+  description: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsInstant()
+  occurredAt?: string;
+}
 
 export class IncidentResponse {
   @ApiProperty() id: string;
