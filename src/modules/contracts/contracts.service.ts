@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, type Repository } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { Clock } from '../../common/time/clock.js';
+import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { OrganizationEntity } from '../identity/entities/organization.entity.js';
@@ -142,14 +143,21 @@ export class ContractsService {
     );
   }
 
-  /** The contract if the caller may read it; otherwise 404, as if it did not exist. */
+  /**
+   * The contract if the caller may read it; otherwise 404, as if it did not
+   * exist. Every request about a contract starts here, so it is plain SQL.
+   */
   async findReadable(actor: Actor, contractId: string): Promise<ContractView> {
-    const contract = await this.contracts.findOneBy({ id: contractId });
-    if (contract) {
-      const subs = await this.subcontractors.findBy({ contractId });
+    const sql = new Sql(this.contracts.manager);
+    const row = await sql.one<ContractRow>('SELECT * FROM contracts WHERE id = ?', [contractId]);
+    if (row) {
+      const subs = await sql.all<{ organization_id: string }>(
+        'SELECT organization_id FROM contract_subcontractors WHERE contract_id = ?',
+        [contractId],
+      );
       const view = this.view(
-        contract,
-        subs.map((s) => s.organizationId),
+        contractFromRow(row),
+        subs.map((s) => s.organization_id),
       );
       if (canReadContract(actor, view)) return view;
     }
@@ -191,4 +199,38 @@ export class ContractsService {
       });
     }
   }
+}
+
+interface ContractRow {
+  id: string;
+  title: string;
+  ward_organization_id: string;
+  contractor_organization_id: string;
+  starts_on: string;
+  ends_on: string;
+  data_items: string;
+  subject_count: number;
+  min_separation_minutes: number;
+  reminder_lead_days: string;
+  status: ContractEntity['status'];
+  created_by_user_id: string;
+  created_at: string;
+}
+
+function contractFromRow(row: ContractRow): ContractEntity {
+  return Object.assign(new ContractEntity(), {
+    id: row.id,
+    title: row.title,
+    wardOrganizationId: row.ward_organization_id,
+    contractorOrganizationId: row.contractor_organization_id,
+    startsOn: row.starts_on,
+    endsOn: row.ends_on,
+    dataItems: JSON.parse(row.data_items) as string[],
+    subjectCount: Number(row.subject_count),
+    minSeparationMinutes: Number(row.min_separation_minutes),
+    reminderLeadDays: JSON.parse(row.reminder_lead_days) as number[],
+    status: row.status,
+    createdByUserId: row.created_by_user_id,
+    createdAt: new Date(row.created_at),
+  });
 }

@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { businessDateOf } from '../../common/time/business-date.js';
 import { Clock } from '../../common/time/clock.js';
+import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { UserEntity } from '../identity/entities/user.entity.js';
@@ -138,13 +139,29 @@ export class RosterService {
     instant: Date,
     role?: RosterEntryEntity['role'],
   ): Promise<boolean> {
-    const entries = await manager.findBy(RosterEntryEntity, {
-      contractId,
-      userId,
-      ...(role ? { role } : {}),
-    });
+    const rows = await new Sql(manager).all<{
+      role: string;
+      valid_from: string;
+      valid_to: string | null;
+      removed_at: string | null;
+    }>(
+      'SELECT role, valid_from, valid_to, removed_at FROM roster_entries WHERE contract_id = ? AND user_id = ?',
+      [contractId, userId],
+    );
     const date = businessDateOf(instant, this.config.BUSINESS_TIMEZONE);
-    return entries.some((entry) => isRosterEntryValidAt(entry, instant, date));
+    return rows.some(
+      (row) =>
+        (!role || row.role === role) &&
+        isRosterEntryValidAt(
+          {
+            validFrom: row.valid_from,
+            validTo: row.valid_to,
+            removedAt: row.removed_at === null ? null : new Date(row.removed_at),
+          },
+          instant,
+          date,
+        ),
+    );
   }
 
   /** Whether the user has ever been named on the contract and is not withdrawn. */

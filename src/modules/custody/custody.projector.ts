@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { type EntityManager, In } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { Sql } from '../../database/sql.js';
 import type { LedgerEntry } from '../ledger/hash-chain.js';
 import type {
   HandoverDispatchedPayload,
@@ -130,46 +131,41 @@ export class CustodyProjector implements LedgerProjector, OnModuleInit {
     entry: LedgerEntry,
     p: HandoverDispatchedPayload,
   ): Promise<void> {
-    await manager.insert(HandoverEntity, {
-      id: p.handoverId,
-      contractId: entry.contractId,
-      status: 'dispatched',
-      purpose: p.purpose as HandoverEntity['purpose'],
-      method: p.method as HandoverEntity['method'],
-      bagId: p.bagId,
-      sealNumber: p.sealNumber,
-      note: p.note,
-      fromUserId: p.from.userId,
-      fromOrganizationId: p.from.organizationId,
-      toUserId: p.to.userId,
-      toOrganizationId: p.to.organizationId,
-      dispatchedAt: entry.occurredAt,
-      dispatchSeq: entry.seq,
-      receivedAt: null,
-      receiptSeq: null,
-      sealIntact: null,
-      compromised: false,
-    });
-    const ids = p.items.map((i) => i.mediumId);
-    await manager.insert(
-      HandoverItemEntity,
-      ids.map((mediumId) => ({
-        handoverId: p.handoverId,
-        mediumId,
-        contractId: entry.contractId,
-        dispatchedAt: entry.occurredAt,
-      })),
+    // Plain SQL: this runs on every dispatch.
+    const sql = new Sql(manager);
+    await sql.run(
+      `INSERT INTO handovers (id, contract_id, status, purpose, method, bag_id, seal_number, note,
+         from_user_id, from_organization_id, to_user_id, to_organization_id, dispatched_at,
+         dispatch_seq, received_at, receipt_seq, seal_intact, compromised)
+       VALUES (?, ?, 'dispatched', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?)`,
+      [
+        p.handoverId,
+        entry.contractId,
+        p.purpose,
+        p.method,
+        p.bagId,
+        p.sealNumber,
+        p.note,
+        p.from.userId,
+        p.from.organizationId,
+        p.to.userId,
+        p.to.organizationId,
+        entry.occurredAt,
+        entry.seq,
+        false,
+      ],
     );
-    await manager.update(
-      MediumEntity,
-      { id: In(ids) },
-      {
-        state: 'in_transit',
-        inTransitHandoverId: p.handoverId,
-        location: null,
-        lastEventAt: entry.occurredAt,
-        lastSeq: entry.seq,
-      },
+    const ids = p.items.map((i) => i.mediumId);
+    for (const mediumId of ids) {
+      await sql.run(
+        'INSERT INTO handover_items (handover_id, medium_id, contract_id, dispatched_at) VALUES (?, ?, ?, ?)',
+        [p.handoverId, mediumId, entry.contractId, entry.occurredAt],
+      );
+    }
+    await sql.run(
+      `UPDATE media SET state = 'in_transit', in_transit_handover_id = ?, location = NULL,
+         last_event_at = ?, last_seq = ? WHERE id IN (${Sql.list(ids.length)})`,
+      [p.handoverId, entry.occurredAt, entry.seq, ...ids],
     );
   }
 
@@ -178,31 +174,29 @@ export class CustodyProjector implements LedgerProjector, OnModuleInit {
     entry: LedgerEntry,
     p: HandoverReceivedPayload,
   ): Promise<void> {
-    await manager.update(
-      HandoverEntity,
-      { id: p.handoverId },
-      {
-        status: 'received',
-        receivedAt: entry.occurredAt,
-        receiptSeq: entry.seq,
-        sealIntact: p.sealIntact,
-        compromised: p.compromisedMediumIds.length > 0,
-      },
+    // Plain SQL: this runs on every receipt.
+    const sql = new Sql(manager);
+    await sql.run(
+      `UPDATE handovers SET status = 'received', received_at = ?, receipt_seq = ?, seal_intact = ?,
+         compromised = ? WHERE id = ?`,
+      [entry.occurredAt, entry.seq, p.sealIntact, p.compromisedMediumIds.length > 0, p.handoverId],
     );
     const compromised = new Set(p.compromisedMediumIds);
     for (const item of p.items) {
-      await manager.update(
-        MediumEntity,
-        { id: item.mediumId },
-        {
-          state: p.states[item.mediumId] as CustodyState,
-          holderOrganizationId: p.to.organizationId,
-          holderUserId: p.to.userId,
-          inTransitHandoverId: null,
-          lastEventAt: entry.occurredAt,
-          lastSeq: entry.seq,
-          ...(compromised.has(item.mediumId) ? { compromised: true } : {}),
-        },
+      await sql.run(
+        `UPDATE media SET state = ?, holder_organization_id = ?, holder_user_id = ?,
+           in_transit_handover_id = NULL, last_event_at = ?, last_seq = ?${
+             compromised.has(item.mediumId) ? ', compromised = ?' : ''
+           } WHERE id = ?`,
+        [
+          p.states[item.mediumId],
+          p.to.organizationId,
+          p.to.userId,
+          entry.occurredAt,
+          entry.seq,
+          ...(compromised.has(item.mediumId) ? [true] : []),
+          item.mediumId,
+        ],
       );
     }
   }

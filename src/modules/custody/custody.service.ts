@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, In } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { Clock } from '../../common/time/clock.js';
 import { MAX_CLOCK_SKEW_MS } from '../../common/time/instant.js';
+import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { rosterableOrganizations } from '../contracts/contract-access.policy.js';
 import { ContractsService, type ContractView } from '../contracts/contracts.service.js';
 import { RosterService } from '../contracts/roster.service.js';
-import { OrganizationEntity } from '../identity/entities/organization.entity.js';
-import { UserEntity } from '../identity/entities/user.entity.js';
 import type { Actor } from '../identity/roles.js';
 import type {
   HandoverDispatchedPayload,
@@ -39,6 +38,7 @@ import {
   type StoreMediumRequest,
 } from './dto/medium.dto.js';
 import { HandoverItemEntity } from './entities/handover-item.entity.js';
+import { CustodyQueries } from './custody.queries.js';
 import { HandoverEntity } from './entities/handover.entity.js';
 import { IncidentEntity } from './entities/incident.entity.js';
 import { MediumEntity } from './entities/medium.entity.js';
@@ -150,7 +150,7 @@ export class CustodyService {
     const occurredAt = this.occurredAt(request.occurredAt);
     return this.tx.run(async (manager) => {
       const chain = await this.ledger.open(manager, contractId, actor);
-      const medium = await manager.findOneBy(MediumEntity, { id: mediumId, contractId });
+      const [medium] = await queries(manager).media(contractId, [mediumId]);
       if (!medium)
         throw new DomainError('MEDIUM_NOT_FOUND', 'No such medium on this contract', { mediumId });
       await this.requireActing(manager, view, actor, occurredAt);
@@ -246,7 +246,8 @@ export class CustodyService {
     const given = this.checkFingerprintShape(request.sha256);
     return this.tx.run(async (manager) => {
       const chain = await this.ledger.open(manager, contractId, actor);
-      const handover = await manager.findOneBy(HandoverEntity, { id: handoverId, contractId });
+      const q = queries(manager);
+      const handover = await q.handover(contractId, handoverId);
       if (!handover) {
         throw new DomainError('HANDOVER_NOT_FOUND', 'No such handover on this contract', {
           handoverId,
@@ -275,10 +276,8 @@ export class CustodyService {
       }
       await this.requireActing(manager, view, actor, occurredAt);
 
-      const itemIds = (await manager.findBy(HandoverItemEntity, { handoverId })).map(
-        (i) => i.mediumId,
-      );
-      const media = await manager.findBy(MediumEntity, { id: In(itemIds) });
+      const itemIds = await q.handoverItemIds(handoverId);
+      const media = await q.media(contractId, itemIds);
       media.sort((a, b) => itemIds.indexOf(a.id) - itemIds.indexOf(b.id));
       const unknown = Object.keys(given).filter((id) => !itemIds.includes(id));
       if (unknown.length > 0) {
@@ -557,7 +556,7 @@ export class CustodyService {
     contractId: string,
     ids: string[],
   ): Promise<MediumEntity[]> {
-    const media = await manager.findBy(MediumEntity, { id: In(ids), contractId });
+    const media = await queries(manager).media(contractId, ids);
     const unknown = ids.filter((id) => !media.some((m) => m.id === id));
     if (unknown.length > 0) {
       throw new DomainError('UNKNOWN_MEDIUM', 'Some items are not media of this contract', {
@@ -573,8 +572,8 @@ export class CustodyService {
     view: ContractView,
     actor: Actor,
     toUserId: string,
-  ): Promise<UserEntity> {
-    const user = await manager.findOneBy(UserEntity, { id: toUserId });
+  ): Promise<{ id: string; organizationId: string; role: string }> {
+    const user = await queries(manager).user(toUserId);
     if (
       user &&
       user.active &&
@@ -603,7 +602,11 @@ export class CustodyService {
   }
 
   /** The purpose a handover between these two parties has. */
-  private purposeFor(view: ContractView, actor: Actor, addressee: UserEntity): HandoverPurpose {
+  private purposeFor(
+    view: ContractView,
+    actor: Actor,
+    addressee: { organizationId: string; role: string },
+  ): HandoverPurpose {
     if (actor.organizationId === addressee.organizationId) return 'internal';
     const from = this.sideOf(view, actor.role, actor.organizationId);
     const to = this.sideOf(view, addressee.role, addressee.organizationId);
@@ -622,7 +625,8 @@ export class CustodyService {
     const contractId = view.contract.id;
     const ids = media.map((m) => m.id);
     // A notice's counterpart is the medium it unlocks; a medium's are its notices.
-    const notices = await manager.findBy(MediumEntity, { contractId, unlocksMediumId: In(ids) });
+    const q = queries(manager);
+    const notices = await q.noticesFor(contractId, ids);
     const counterparts = new Map<string, string[]>();
     for (const m of media) {
       const list = m.unlocksMediumId
@@ -631,22 +635,9 @@ export class CustodyService {
       counterparts.set(m.id, list);
     }
     const counterpartIds = [...new Set([...counterparts.values()].flat())];
-    const counterpartDispatches = counterpartIds.length
-      ? await manager.findBy(HandoverItemEntity, { mediumId: In(counterpartIds) })
-      : [];
-    let bagCargo: Array<{ handoverId: string; mediumId: string }> = [];
-    if (request.bagId && counterpartIds.length) {
-      const inBag = await manager.findBy(HandoverEntity, {
-        contractId,
-        bagId: request.bagId,
-        status: 'dispatched',
-      });
-      if (inBag.length) {
-        bagCargo = await manager.findBy(HandoverItemEntity, {
-          handoverId: In(inBag.map((h) => h.id)),
-        });
-      }
-    }
+    const counterpartDispatches = await q.dispatchesOf(counterpartIds);
+    const bagCargo =
+      request.bagId && counterpartIds.length ? await q.bagCargo(contractId, request.bagId) : [];
     const violation = checkSplitChannel({
       items: media.map(itemFacts),
       method: request.method,
@@ -753,17 +744,8 @@ export class CustodyService {
     return out;
   }
 
-  private async partyRef(manager: EntityManager, userId: string): Promise<PartyRef> {
-    const user = await manager.findOneByOrFail(UserEntity, { id: userId });
-    const organization = await manager.findOneByOrFail(OrganizationEntity, {
-      id: user.organizationId,
-    });
-    return {
-      userId: user.id,
-      displayName: user.displayName,
-      organizationId: organization.id,
-      organizationName: organization.name,
-    };
+  private partyRef(manager: EntityManager, userId: string): Promise<PartyRef> {
+    return queries(manager).party(userId);
   }
 
   private async appendIncident(
@@ -789,4 +771,8 @@ function itemRef(m: MediumEntity): HandoverItemRef {
     description: m.description,
     recordCount: m.recordCount,
   };
+}
+
+function queries(manager: EntityManager): CustodyQueries {
+  return new CustodyQueries(new Sql(manager));
 }

@@ -5,6 +5,7 @@ import { IsNull, Not, type Repository } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { Clock } from '../../common/time/clock.js';
+import { bool, Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { generateBearerToken, hashBearerToken } from './bearer-token.js';
 import type { ChangePasswordRequest, LoginRequest } from './dto/auth.dto.js';
@@ -27,7 +28,6 @@ const INVALID_CREDENTIALS = 'The login id or the password is wrong';
 export class AuthService {
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
-    @InjectRepository(AuthTokenEntity) private readonly tokens: Repository<AuthTokenEntity>,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -62,23 +62,39 @@ export class AuthService {
     return { token, expiresAt, user };
   }
 
-  /** The caller a bearer token stands for, or null if it is unknown, revoked or expired. */
+  /**
+   * The caller a bearer token stands for, or null if it is unknown, revoked
+   * or expired. Runs on every request, so it is one plain query.
+   */
   async authenticate(token: string): Promise<Actor | null> {
-    const record = await this.tokens.findOne({
-      where: { tokenHash: hashBearerToken(token) },
-      relations: { user: true },
-    });
-    const user = record?.user;
-    if (!record || !user || record.revokedAt !== null || !user.active) return null;
-    if (record.expiresAt.getTime() <= this.clock.now().getTime()) return null;
+    const row = await new Sql(this.users.manager).one<{
+      token_id: string;
+      expires_at: string;
+      revoked_at: string | null;
+      user_id: string;
+      organization_id: string;
+      role: Actor['role'];
+      login_id: string;
+      display_name: string;
+      active: unknown;
+      must_change_password: unknown;
+    }>(
+      `SELECT t.id AS token_id, t.expires_at, t.revoked_at, u.id AS user_id, u.organization_id,
+              u.role, u.login_id, u.display_name, u.active, u.must_change_password
+         FROM auth_tokens t JOIN users u ON u.id = t.user_id
+        WHERE t.token_hash = ?`,
+      [hashBearerToken(token)],
+    );
+    if (!row || row.revoked_at !== null || !bool(row.active)) return null;
+    if (row.expires_at <= this.clock.now().toISOString()) return null;
     return {
-      userId: user.id,
-      organizationId: user.organizationId,
-      role: user.role,
-      loginId: user.loginId,
-      displayName: user.displayName,
-      tokenId: record.id,
-      mustChangePassword: user.mustChangePassword,
+      userId: row.user_id,
+      organizationId: row.organization_id,
+      role: row.role,
+      loginId: row.login_id,
+      displayName: row.display_name,
+      tokenId: row.token_id,
+      mustChangePassword: bool(row.must_change_password),
     };
   }
 

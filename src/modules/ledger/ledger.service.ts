@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, MoreThan } from 'typeorm';
 import { Clock } from '../../common/time/clock.js';
+import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { Actor } from '../identity/roles.js';
 import { LedgerEntryEntity } from './entities/ledger-entry.entity.js';
@@ -87,22 +88,28 @@ export class LedgerChain {
       }),
     ) as UnhashedEntry;
     const entry: LedgerEntry = { ...unhashed, hash: entryHash(unhashed) };
-    await this.manager.insert(LedgerEntryEntity, {
-      contractId: entry.contractId,
-      seq: entry.seq,
-      type: entry.type,
-      occurredAt: entry.occurredAt,
-      recordedAt: entry.recordedAt,
-      actor: canonicalJson(entry.actor),
-      payload: canonicalJson(entry.payload),
-      prevHash: entry.prevHash,
-      hash: entry.hash,
-    });
-    await this.manager.update(
-      LedgerHeadEntity,
-      { contractId: this.contractId },
-      { seq: entry.seq, hash: entry.hash },
+    const sql = new Sql(this.manager);
+    await sql.run(
+      `INSERT INTO ledger_entries
+         (contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        entry.contractId,
+        entry.seq,
+        entry.type,
+        entry.occurredAt,
+        entry.recordedAt,
+        canonicalJson(entry.actor),
+        canonicalJson(entry.payload),
+        entry.prevHash,
+        entry.hash,
+      ],
     );
+    await sql.run('UPDATE ledger_heads SET seq = ?, hash = ? WHERE contract_id = ?', [
+      entry.seq,
+      entry.hash,
+      this.contractId,
+    ]);
     this.head = { seq: entry.seq, hash: entry.hash };
     await this.projectors.apply(this.manager, entry);
     return entry;
@@ -143,13 +150,12 @@ export class LedgerService {
     manager: EntityManager,
     contractId: string,
   ): Promise<{ seq: number; hash: string } | undefined> {
-    const query = manager
-      .getRepository(LedgerHeadEntity)
-      .createQueryBuilder('h')
-      .where('h.contract_id = :contractId', { contractId });
-    if (manager.connection.options.type === 'postgres') query.setLock('pessimistic_write');
-    const head = await query.getOne();
-    return head ? { seq: head.seq, hash: head.hash } : undefined;
+    const sql = new Sql(manager);
+    const head = await sql.one<{ seq: number; hash: string }>(
+      `SELECT seq, hash FROM ledger_heads WHERE contract_id = ?${sql.forUpdate}`,
+      [contractId],
+    );
+    return head ? { seq: Number(head.seq), hash: head.hash } : undefined;
   }
 
   private async createHead(

@@ -1,0 +1,269 @@
+// `npm run bench`: the service on a fresh SQLite file (synchronous=FULL), loaded
+// over HTTP from a separate process. Prints requests/s and latency of
+// (a) handovers — dispatch and receive, each one ledger append — and
+// (b) an authenticated trivial GET, measured in the same run, and their
+// ratio; then the time to verify a 100,000-entry ledger. A script, not a test:
+// its figures depend on the machine.
+import 'reflect-metadata';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NestFactory } from '@nestjs/core';
+import { hash } from '@node-rs/argon2';
+import { AppModule } from '../src/app.module.js';
+import { loadConfig } from '../src/config/app-config.js';
+import { TransactionRunner } from '../src/database/transaction-runner.js';
+import { ContractsService } from '../src/modules/contracts/contracts.service.js';
+import { RosterService } from '../src/modules/contracts/roster.service.js';
+import { CustodyService } from '../src/modules/custody/custody.service.js';
+import { OrganizationEntity } from '../src/modules/identity/entities/organization.entity.js';
+import { UserEntity } from '../src/modules/identity/entities/user.entity.js';
+import type { Actor, Role } from '../src/modules/identity/roles.js';
+import { LedgerService } from '../src/modules/ledger/ledger.service.js';
+import type { LoadResult, LoadSpec } from './bench-load.js';
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const VERIFY_ENTRIES = Number(process.env.BENCH_VERIFY_ENTRIES ?? 100_000);
+const PASSWORD = 'bench-password-0123';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function actorOf(user: UserEntity): Actor {
+  return {
+    userId: user.id,
+    organizationId: user.organizationId,
+    role: user.role,
+    loginId: user.loginId,
+    displayName: user.displayName,
+    tokenId: 'bench',
+    mustChangePassword: false,
+  };
+}
+
+interface Fixture {
+  contractId: string;
+  verifyContractId: string;
+  officer: UserEntity;
+  handler: UserEntity;
+  media: string[];
+}
+
+/** Users, a contract with its roster, one DVD-R per connection, and a long ledger. */
+async function prepare(dataDir: string): Promise<Fixture> {
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config }), {
+    logger: ['error'],
+  });
+  try {
+    const tx = app.get(TransactionRunner);
+    const passwordHash = await hash(PASSWORD);
+    const organization = async (name: string, kind: 'ward' | 'contractor') => {
+      const org = Object.assign(new OrganizationEntity(), {
+        id: randomUUID(),
+        name,
+        kind,
+        createdAt: new Date(),
+      });
+      await tx.run((m) => m.insert(OrganizationEntity, org));
+      return org;
+    };
+    const user = async (org: OrganizationEntity, loginId: string, role: Role) => {
+      const u = Object.assign(new UserEntity(), {
+        id: randomUUID(),
+        organizationId: org.id,
+        loginId,
+        displayName: loginId,
+        role,
+        passwordHash,
+        previousPasswordHashes: [],
+        mustChangePassword: false,
+        active: true,
+        createdAt: new Date(),
+      });
+      await tx.run((m) => m.insert(UserEntity, u));
+      return u;
+    };
+    const ward = await organization('ベンチ区', 'ward');
+    const contractor = await organization('ベンチ株式会社', 'contractor');
+    const officer = await user(ward, 'bench.officer', 'ward_officer');
+    const handler = await user(contractor, 'bench.handler', 'contractor_staff');
+    const contracts = app.get(ContractsService);
+    const roster = app.get(RosterService);
+    const custody = app.get(CustodyService);
+    const terms = {
+      contractorOrganizationId: contractor.id,
+      startsOn: '2026-04-01',
+      endsOn: '2027-03-31',
+      dataItems: ['氏名', '住所'],
+      subjectCount: 1000,
+    };
+    const contract = await contracts.create(actorOf(officer), { ...terms, title: 'bench' });
+    await roster.add(actorOf(officer), contract.contract.id, { userId: handler.id, role: 'handler', validFrom: '2026-04-01' });
+    const media: string[] = [];
+    for (let i = 0; i < CONNECTIONS; i++) {
+      const registered = await custody.registerMedium(actorOf(officer), contract.contract.id, {
+        kind: 'dvd_r',
+        label: `BENCH-${i}`,
+        description: 'ベンチマーク用',
+        recordCount: 100,
+        encrypted: true,
+      });
+      media.push(registered.id);
+    }
+
+    // A contract whose ledger holds VERIFY_ENTRIES entries, for timing verify.
+    const long = await contracts.create(actorOf(officer), { ...terms, title: 'bench verify' });
+    const stored = await custody.registerMedium(actorOf(officer), long.contract.id, {
+      kind: 'dvd_r',
+      label: 'VERIFY',
+      description: 'x',
+      recordCount: 1,
+      encrypted: true,
+    });
+    const ledger = app.get(LedgerService);
+    let length = await ledger.length(long.contract.id);
+    const started = performance.now();
+    while (length < VERIFY_ENTRIES) {
+      const batch = Math.min(5000, VERIFY_ENTRIES - length);
+      await tx.run(async (manager) => {
+        const chain = await ledger.open(manager, long.contract.id, actorOf(officer));
+        for (let i = 0; i < batch; i++) {
+          await chain.append({
+            type: 'medium_stored',
+            occurredAt: new Date(),
+            payload: { mediumId: stored.id, location: `棚 ${length + i}` },
+          });
+        }
+      });
+      length += batch;
+    }
+    process.stdout.write(
+      `prepared: ${length} entries in the verify ledger (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+    );
+    return { contractId: contract.contract.id, verifyContractId: long.contract.id, officer, handler, media };
+  } finally {
+    await app.close();
+  }
+}
+
+async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, join(here, '../src/main.js')], {
+    env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 200; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok).catch(() => false);
+    if (ok) return child;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('the server did not become healthy');
+}
+
+async function login(base: string, loginId: string): Promise<string> {
+  const response = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ loginId, password: PASSWORD }),
+  });
+  const body = (await response.json()) as { token: string };
+  return body.token;
+}
+
+/** Runs one load in a separate process, so that the client does not share the server's core budget with it. */
+function load(spec: LoadSpec): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(here, 'bench-load.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (message) => {
+      resolve(message as LoadResult);
+      child.kill();
+    });
+    child.once('error', reject);
+    child.send(spec);
+  });
+}
+
+const fmt = (r: LoadResult) =>
+  `${r.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(5)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  (${r.total} requests, ${r.non2xx} non-2xx, ${r.errors} errors)`;
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kanribo-bench-'));
+  let server: ChildProcess | undefined;
+  try {
+    const fixture = await prepare(dataDir);
+    const port = await freePort();
+    server = await startServer(dataDir, port);
+    const base = `http://127.0.0.1:${port}`;
+    const officerToken = await login(base, 'bench.officer');
+    const handlerToken = await login(base, 'bench.handler');
+
+    process.stdout.write(`\nload: ${CONNECTIONS} connections, ${DURATION_S} s each, SQLite synchronous=FULL\n`);
+    const handovers = await load({
+      kind: 'handovers',
+      base,
+      connections: CONNECTIONS,
+      duration: DURATION_S,
+      contractId: fixture.contractId,
+      media: fixture.media,
+      officer: { token: officerToken, userId: fixture.officer.id },
+      handler: { token: handlerToken, userId: fixture.handler.id },
+    });
+    const trivial = await load({
+      kind: 'trivial',
+      base,
+      connections: CONNECTIONS,
+      duration: DURATION_S,
+      token: officerToken,
+    });
+    process.stdout.write(`(a) handovers (dispatch/receive)  ${fmt(handovers)}\n`);
+    process.stdout.write(`(b) GET /api/auth/me              ${fmt(trivial)}\n`);
+    process.stdout.write(
+      `ratio (a)/(b): ${(handovers.requestsPerSecond / trivial.requestsPerSecond).toFixed(2)}  (goal ≥ 0.20, p99 of (a) < 100 ms)\n`,
+    );
+
+    const verify = await fetch(`${base}/api/contracts/${fixture.contractId}/ledger/verify`, {
+      headers: { authorization: `Bearer ${officerToken}` },
+    }).then((r) => r.json() as Promise<{ valid: boolean; length: number }>);
+    process.stdout.write(`the loaded ledger: ${verify.length} entries, valid=${verify.valid}\n`);
+
+    const times: number[] = [];
+    let verdict: { valid: boolean; length: number } | undefined;
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      verdict = await fetch(`${base}/api/contracts/${fixture.verifyContractId}/ledger/verify`, {
+        headers: { authorization: `Bearer ${officerToken}` },
+      }).then((r) => r.json() as Promise<{ valid: boolean; length: number }>);
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    process.stdout.write(
+      `verify over HTTP: ${verdict?.length} entries, valid=${verdict?.valid}: median ${(times[1]! / 1000).toFixed(2)} s (runs ${times.map((t) => (t / 1000).toFixed(2)).join(', ')} s; goal < 1.5 s)\n`,
+    );
+    if (handovers.errors > 0 || handovers.non2xx > 0 || !verify.valid || !verdict?.valid) process.exitCode = 1;
+  } finally {
+    server?.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
