@@ -100,7 +100,9 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     // Each connection walks its own medium around: provide, receive, return, receive.
     options.requests = handoverRequests(spec);
   } else {
-    options.requests = [{ method: 'GET', path: '/api/auth/me', headers: { authorization: `Bearer ${spec.token}` } }];
+    options.requests = [
+      { method: 'GET', path: '/api/auth/me', headers: { authorization: `Bearer ${spec.token}` } },
+    ];
   }
   const result = await autocannon(options);
   return {

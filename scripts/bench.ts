@@ -114,7 +114,11 @@ async function prepare(dataDir: string): Promise<Fixture> {
       subjectCount: 1000,
     };
     const contract = await contracts.create(actorOf(officer), { ...terms, title: 'bench' });
-    await roster.add(actorOf(officer), contract.contract.id, { userId: handler.id, role: 'handler', validFrom: '2026-04-01' });
+    await roster.add(actorOf(officer), contract.contract.id, {
+      userId: handler.id,
+      role: 'handler',
+      validFrom: '2026-04-01',
+    });
     const media: string[] = [];
     for (let i = 0; i < CONNECTIONS; i++) {
       const registered = await custody.registerMedium(actorOf(officer), contract.contract.id, {
@@ -156,20 +160,36 @@ async function prepare(dataDir: string): Promise<Fixture> {
     process.stdout.write(
       `prepared: ${length} entries in the verify ledger (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
     );
-    return { contractId: contract.contract.id, verifyContractId: long.contract.id, officer, handler, media };
+    return {
+      contractId: contract.contract.id,
+      verifyContractId: long.contract.id,
+      officer,
+      handler,
+      media,
+    };
   } finally {
     await app.close();
   }
 }
 
 async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
-  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+    : [];
   const child = spawn(process.execPath, [...profile, join(here, '../src/main.js')], {
-    env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: {
+      PATH: process.env.PATH,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 200; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok).catch(() => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`)
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ok) return child;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -190,7 +210,9 @@ async function login(base: string, loginId: string): Promise<string> {
 /** Runs one load in a separate process, so that the client does not share the server's core budget with it. */
 function load(spec: LoadSpec): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(join(here, 'bench-load.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(join(here, 'bench-load.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     child.once('message', (message) => {
       resolve(message as LoadResult);
       child.kill();
@@ -214,7 +236,9 @@ async function main(): Promise<void> {
     const officerToken = await login(base, 'bench.officer');
     const handlerToken = await login(base, 'bench.handler');
 
-    process.stdout.write(`\nload: ${CONNECTIONS} connections, ${DURATION_S} s each, SQLite synchronous=FULL\n`);
+    process.stdout.write(
+      `\nload: ${CONNECTIONS} connections, ${DURATION_S} s each, SQLite synchronous=FULL\n`,
+    );
     const handovers = await load({
       kind: 'handovers',
       base,
@@ -256,7 +280,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       `verify over HTTP: ${verdict?.length} entries, valid=${verdict?.valid}: median ${(times[1]! / 1000).toFixed(2)} s (runs ${times.map((t) => (t / 1000).toFixed(2)).join(', ')} s; goal < 1.5 s)\n`,
     );
-    if (handovers.errors > 0 || handovers.non2xx > 0 || !verify.valid || !verdict?.valid) process.exitCode = 1;
+    if (handovers.errors > 0 || handovers.non2xx > 0 || !verify.valid || !verdict?.valid)
+      process.exitCode = 1;
   } finally {
     server?.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
@@ -264,6 +289,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });
