@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# A handover walk-through against a running kanribo with the demo data
+# (npm run seed:demo && npm start). Give it the demo officer's and handler's
+# passwords, as printed by seed:demo (one-time: this script changes them to
+# NEW_PASSWORD on first use) or as you changed them:
+#   OFFICER_PW=… HANDLER_PW=… NEW_PASSWORD=… bash docs/walkthrough.sh
+set -euo pipefail
+API=${API:-http://localhost:3000/api}
+NEW_PASSWORD=${NEW_PASSWORD:?set NEW_PASSWORD, at least 12 characters}
+json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s);console.log(process.argv[1].split(".").reduce((o,k)=>o?.[k],v)??"")})' "$1"; }
+post() { curl -sS -X POST "$API$1" -H "authorization: Bearer $2" -H 'content-type: application/json' -d "$3"; }
+get() { curl -sS "$API$1" -H "authorization: Bearer $2"; }
+login() { # login LOGIN PASSWORD → token (changes a one-time password first)
+  local body token
+  body=$(curl -sS -X POST "$API/auth/login" -H 'content-type: application/json' \
+    -d "{\"loginId\":\"$1\",\"password\":\"$2\"}")
+  if [ -z "$(echo "$body" | json token)" ]; then
+    body=$(curl -sS -X POST "$API/auth/login" -H 'content-type: application/json' \
+      -d "{\"loginId\":\"$1\",\"password\":\"$NEW_PASSWORD\"}")
+  fi
+  token=$(echo "$body" | json token)
+  if [ "$(echo "$body" | json user.mustChangePassword)" = "true" ]; then
+    post /auth/password "$token" "{\"currentPassword\":\"$2\",\"newPassword\":\"$NEW_PASSWORD\"}" >/dev/null
+  fi
+  echo "$token"
+}
+ago() { node -p "new Date(Date.now() - $1 * 60000).toISOString()"; } # ago MINUTES
+
+OFFICER=$(login demo.officer "${OFFICER_PW:?}")
+HANDLER=$(login demo.handler "${HANDLER_PW:?}")
+HANDLER_ID=$(get /auth/me "$HANDLER" | json id)
+CONTRACT=$(get /contracts "$OFFICER" | json items.0.id)
+echo "contract $CONTRACT"
+
+# 1. The ward registers an encrypted DVD-R and its password notice (prepared 3 hours ago).
+DVD=$(post "/contracts/$CONTRACT/media" "$OFFICER" "{\"kind\":\"dvd_r\",\"label\":\"住民-001\",
+  \"description\":\"住民税課税資料\",\"recordCount\":12000,\"encrypted\":true,\"occurredAt\":\"$(ago 180)\"}" | json id)
+NOTICE=$(post "/contracts/$CONTRACT/media" "$OFFICER" "{\"kind\":\"password_notice\",\"label\":\"PW-001\",
+  \"description\":\"住民-001 のパスワード\",\"recordCount\":0,\"encrypted\":false,\"unlocksMediumId\":\"$DVD\",
+  \"occurredAt\":\"$(ago 180)\"}" | json id)
+
+# 2. The DVD-R went out by hand in locked bag BAG-07 two hours ago (logged after the fact)...
+HANDOVER=$(post "/contracts/$CONTRACT/handovers" "$OFFICER" "{\"items\":[\"$DVD\"],\"toUserId\":\"$HANDLER_ID\",
+  \"method\":\"hand\",\"bagId\":\"BAG-07\",\"sealNumber\":\"S-0001\",\"purpose\":\"provide\",\"occurredAt\":\"$(ago 120)\"}" | json id)
+# ...and the contractor's handler signs for it, seal intact.
+post "/contracts/$CONTRACT/handovers/$HANDOVER/receive" "$HANDLER" "{\"sealIntact\":true,\"occurredAt\":\"$(ago 110)\"}"; echo
+
+# 3. Sending the password notice 30 minutes after the DVD-R is refused: not the same occasion.
+post "/contracts/$CONTRACT/handovers" "$OFFICER" "{\"items\":[\"$NOTICE\"],\"toUserId\":\"$HANDLER_ID\",
+  \"method\":\"hand\",\"bagId\":\"BAG-08\",\"purpose\":\"provide\",\"occurredAt\":\"$(ago 90)\"}"; echo
+
+# 4. Now, two hours after the DVD-R, in another bag, it goes.
+post "/contracts/$CONTRACT/handovers" "$OFFICER" "{\"items\":[\"$NOTICE\"],\"toUserId\":\"$HANDLER_ID\",
+  \"method\":\"hand\",\"bagId\":\"BAG-08\",\"purpose\":\"provide\"}"; echo
+
+# 5. Custody, the chain's proof, and the 管理簿 as CSV.
+get "/contracts/$CONTRACT/media" "$OFFICER" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const m of JSON.parse(s).items)console.log(m.label, m.custody.state, m.custody.holderOrganizationId)})'
+get "/contracts/$CONTRACT/ledger/verify" "$OFFICER"; echo
+get "/contracts/$CONTRACT/ledger/export.csv" "$OFFICER" > kanribo.csv && echo "wrote kanribo.csv ($(wc -l < kanribo.csv) lines)"
