@@ -62,17 +62,25 @@ export function csvLine(cells: Array<string | number | null | undefined>): strin
   return cells.map(csvCell).join(',') + CRLF;
 }
 
+/** Building a formatter costs far more than using one: one per zone. */
+const timeFormatters = new Map<string, Intl.DateTimeFormat>();
+
 /** `YYYY/MM/DD HH:mm` of an instant in the business time zone. */
 export function formatBusinessTime(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
+  let formatter = timeFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    timeFormatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(new Date(iso));
   const get = (type: Intl.DateTimeFormatPartTypes): string =>
     parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}/${get('month')}/${get('day')} ${get('hour')}:${get('minute')}`;

@@ -194,19 +194,20 @@ export class LedgerService {
     contractId: string,
     types?: readonly LedgerEventType[],
   ): AsyncGenerator<StoredEntry> {
+    // Plain SQL, keyset-paged: a 100,000-entry chain is read in 50 queries
+    // and never held in memory at once.
+    const sql = new Sql(this.dataSource.manager);
+    const filter = types ? ` AND type IN (${Sql.list(types.length)})` : '';
     let after = 0;
     for (;;) {
-      const query = this.dataSource
-        .getRepository(LedgerEntryEntity)
-        .createQueryBuilder('e')
-        .where('e.contract_id = :contractId AND e.seq > :after', { contractId, after })
-        .orderBy('e.seq', 'ASC')
-        .limit(BATCH);
-      if (types) query.andWhere('e.type IN (:...types)', { types });
-      const rows = await query.getMany();
-      for (const row of rows) yield row;
+      const rows = await sql.all<StoredRow>(
+        `SELECT contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash
+           FROM ledger_entries WHERE contract_id = ? AND seq > ?${filter} ORDER BY seq LIMIT ${BATCH}`,
+        [contractId, after, ...(types ?? [])],
+      );
+      for (const row of rows) yield storedFromRow(row);
       if (rows.length < BATCH) return;
-      after = rows[rows.length - 1]!.seq;
+      after = Number(rows[rows.length - 1]!.seq);
     }
   }
 
@@ -254,4 +255,30 @@ export class LedgerService {
       return replayed;
     });
   }
+}
+
+interface StoredRow {
+  contract_id: string;
+  seq: number | string;
+  type: string;
+  occurred_at: string;
+  recorded_at: string;
+  actor: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+function storedFromRow(row: StoredRow): StoredEntry {
+  return {
+    contractId: row.contract_id,
+    seq: Number(row.seq),
+    type: row.type,
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+    actor: row.actor,
+    payload: row.payload,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
 }
