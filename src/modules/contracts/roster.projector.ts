@@ -62,6 +62,7 @@ export class RosterProjector implements LedgerProjector, OnModuleInit {
   }
 
   async reset(manager: EntityManager): Promise<void> {
-    await manager.delete(RosterEntryEntity, {});
+    // TypeORM refuses delete() without criteria; a rebuild means every row.
+    await manager.createQueryBuilder().delete().from(RosterEntryEntity).execute();
   }
 }

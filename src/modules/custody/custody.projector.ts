@@ -95,7 +95,7 @@ export class CustodyProjector implements LedgerProjector, OnModuleInit {
 
   async reset(manager: EntityManager): Promise<void> {
     for (const entity of [IncidentEntity, HandoverItemEntity, HandoverEntity, MediumEntity]) {
-      await manager.delete(entity, {});
+      await manager.createQueryBuilder().delete().from(entity).execute();
     }
   }
 

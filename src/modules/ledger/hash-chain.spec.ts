@@ -84,15 +84,15 @@ describe('entryHash', () => {
 });
 
 describe('ChainVerifier', () => {
-  const verify = (rows: StoredEntry[], expectedLength?: number) => {
+  const verify = (rows: StoredEntry[], head?: { seq: number; hash: string }) => {
     const verifier = new ChainVerifier();
     for (const row of rows) verifier.push(row);
-    return verifier.result(expectedLength);
+    return verifier.result(head);
   };
 
   it('accepts an intact chain and names its head', () => {
     const entries = chain(10);
-    expect(verify(entries.map(stored), 10)).toEqual({
+    expect(verify(entries.map(stored), { seq: 10, hash: entries[9]!.hash })).toEqual({
       valid: true,
       length: 10,
       head: entries[9]!.hash,
@@ -133,8 +133,26 @@ describe('ChainVerifier', () => {
   });
 
   it('names a cut-off tail against the recorded head', () => {
-    const rows = chain(10).map(stored).slice(0, 8);
-    expect(verify(rows, 10)).toMatchObject({ valid: false, firstInvalidSeq: 9, length: 8 });
+    const entries = chain(10);
+    const rows = entries.map(stored).slice(0, 8);
+    expect(verify(rows, { seq: 10, hash: entries[9]!.hash })).toMatchObject({
+      valid: false,
+      firstInvalidSeq: 9,
+      length: 8,
+    });
+  });
+
+  it('names a last entry changed and re-hashed, against the recorded head', () => {
+    const entries = chain(10);
+    const rows = entries.map(stored);
+    const forged = { ...rows[9]!, payload: '{"forged":true}' };
+    forged.hash = storedEntryHash(forged);
+    rows[9] = forged;
+    expect(verify(rows)).toMatchObject({ valid: true });
+    expect(verify(rows, { seq: 10, hash: entries[9]!.hash })).toMatchObject({
+      valid: false,
+      firstInvalidSeq: 10,
+    });
   });
 
   it('stops at the first failure', () => {

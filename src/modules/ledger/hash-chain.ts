@@ -86,7 +86,8 @@ export type ChainVerdict =
  * where it should be: a seq out of order (a deleted or moved row), a
  * `prevHash` that is not the previous `hash`, or a `hash` that does not match
  * the entry's content. Feed it entries batch by batch; {@link result} gives
- * the verdict, `expectedLength` (the recorded head) catches a cut-off tail.
+ * the verdict; the head recorded at append time catches a cut-off tail and a
+ * re-hashed last entry.
  */
 export class ChainVerifier {
   private seq = 0;
@@ -112,7 +113,7 @@ export class ChainVerifier {
     }
   }
 
-  result(expectedLength?: number): ChainVerdict {
+  result(recordedHead?: { seq: number; hash: string }): ChainVerdict {
     if (this.failure) {
       return {
         valid: false,
@@ -121,12 +122,22 @@ export class ChainVerifier {
         reason: this.failure.reason,
       };
     }
-    if (expectedLength !== undefined && expectedLength > this.seq) {
+    if (recordedHead && recordedHead.seq > this.seq) {
       return {
         valid: false,
         length: this.seq,
         firstInvalidSeq: this.seq + 1,
-        reason: `the chain ends at ${this.seq} but its head records ${expectedLength}`,
+        reason: `the chain ends at ${this.seq} but its head records ${recordedHead.seq}`,
+      };
+    }
+    // A last entry changed and re-hashed links correctly to its predecessor;
+    // only the head recorded at append time tells it apart.
+    if (recordedHead && recordedHead.seq === this.seq && recordedHead.hash !== this.previous) {
+      return {
+        valid: false,
+        length: this.seq - 1,
+        firstInvalidSeq: this.seq,
+        reason: 'the last entry does not match the head recorded when it was appended',
       };
     }
     return { valid: true, length: this.seq, head: this.previous };

@@ -220,7 +220,8 @@ export class LedgerService {
       verifier.push(row);
       if (verifier.done) break;
     }
-    return verifier.result(await this.length(contractId));
+    const head = await this.dataSource.getRepository(LedgerHeadEntity).findOneBy({ contractId });
+    return verifier.result(head ? { seq: head.seq, hash: head.hash } : undefined);
   }
 
   /**

@@ -1,4 +1,12 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import {
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  type Relation,
+} from 'typeorm';
 import { ID_LENGTH, INSTANT_LENGTH, instantTransformer } from '../../../database/column-types.js';
 import { OrganizationEntity } from '../../identity/entities/organization.entity.js';
 import { ContractEntity } from './contract.entity.js';
@@ -15,11 +23,11 @@ export class ContractSubcontractorEntity {
 
   @ManyToOne(() => ContractEntity, (c) => c.subcontractors, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'contract_id' })
-  contract?: ContractEntity;
+  contract?: Relation<ContractEntity>;
 
   @ManyToOne(() => OrganizationEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'organization_id' })
-  organization?: OrganizationEntity;
+  organization?: Relation<OrganizationEntity>;
 
   @Column({
     name: 'approved_at',

@@ -1,4 +1,13 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryColumn } from 'typeorm';
+import {
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  OneToMany,
+  PrimaryColumn,
+  type Relation,
+} from 'typeorm';
 import {
   DATE_LENGTH,
   ID_LENGTH,
@@ -26,7 +35,7 @@ export class ContractEntity {
 
   @ManyToOne(() => OrganizationEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'ward_organization_id' })
-  wardOrganization?: OrganizationEntity;
+  wardOrganization?: Relation<OrganizationEntity>;
 
   @Index('idx_contracts_contractor')
   @Column({ name: 'contractor_organization_id', type: 'varchar', length: ID_LENGTH })
@@ -34,10 +43,10 @@ export class ContractEntity {
 
   @ManyToOne(() => OrganizationEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'contractor_organization_id' })
-  contractorOrganization?: OrganizationEntity;
+  contractorOrganization?: Relation<OrganizationEntity>;
 
   @OneToMany(() => ContractSubcontractorEntity, (s) => s.contract)
-  subcontractors?: ContractSubcontractorEntity[];
+  subcontractors?: Relation<ContractSubcontractorEntity[]>;
 
   @Column({ name: 'starts_on', type: 'varchar', length: DATE_LENGTH })
   startsOn: string;

@@ -1,4 +1,12 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import {
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  type Relation,
+} from 'typeorm';
 import {
   DATE_LENGTH,
   ID_LENGTH,
@@ -25,14 +33,14 @@ export class RosterEntryEntity {
 
   @ManyToOne(() => ContractEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'contract_id' })
-  contract?: ContractEntity;
+  contract?: Relation<ContractEntity>;
 
   @Column({ name: 'user_id', type: 'varchar', length: ID_LENGTH })
   userId: string;
 
   @ManyToOne(() => UserEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'user_id' })
-  user?: UserEntity;
+  user?: Relation<UserEntity>;
 
   /** The user's organization when named (contractor or subcontractor). */
   @Column({ name: 'organization_id', type: 'varchar', length: ID_LENGTH })

@@ -1,4 +1,12 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import {
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  type Relation,
+} from 'typeorm';
 import { ID_LENGTH, INSTANT_LENGTH, instantTransformer } from '../../../database/column-types.js';
 import { OrganizationEntity } from './organization.entity.js';
 import type { Role } from '../roles.js';
@@ -14,7 +22,7 @@ export class UserEntity {
 
   @ManyToOne(() => OrganizationEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'organization_id' })
-  organization?: OrganizationEntity;
+  organization?: Relation<OrganizationEntity>;
 
   @Column({ name: 'login_id', type: 'varchar', length: 64, unique: true })
   loginId: string;

@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { ID_LENGTH, INSTANT_LENGTH } from '../../../database/column-types.js';
 import { ContractEntity } from '../../contracts/entities/contract.entity.js';
 
@@ -18,7 +18,7 @@ export class LedgerEntryEntity {
 
   @ManyToOne(() => ContractEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'contract_id' })
-  contract?: ContractEntity;
+  contract?: Relation<ContractEntity>;
 
   @Column({ type: 'varchar', length: 64 })
   type: string;
