@@ -61,6 +61,32 @@ export class StrictValidationPipe extends ValidationPipe {
         fields: [],
       });
     }
+    const broken = malformedStrings(value);
+    if (broken.length > 0) {
+      // Lone UTF-16 surrogates have no UTF-8 form: they could be neither
+      // stored faithfully nor hashed canonically (RFC 8785).
+      throw new DomainError('VALIDATION_FAILED', `Invalid text in ${broken.join(', ')}`, {
+        fields: broken.map((field) => ({
+          field,
+          messages: [`${field} contains an unpaired UTF-16 surrogate`],
+        })),
+      });
+    }
     return super.transform(value, metadata);
   }
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Paths of the strings (keys included) in a JSON value that are not well-formed Unicode. */
+export function malformedStrings(value: unknown, path = ''): string[] {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? [path || '(body)'] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => malformedStrings(v, `${path}[${i}]`));
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([key, v]) => {
+      const field = path ? `${path}.${key}` : key;
+      return LONE_SURROGATE.test(key) ? [field] : malformedStrings(v, field);
+    });
+  }
+  return [];
 }

@@ -10,6 +10,9 @@ export function isInstant(value: unknown): value is string {
   if (!m) return false;
   // Date.parse rolls 30 February over into March; check the calendar date itself.
   if (!isIsoDate(value.slice(0, 10))) return false;
+  // Stored instants are fixed-width UTC strings; keep to years that have one.
+  const year = Number(value.slice(0, 4));
+  if (year < 1970 || year > 9998) return false;
   const [hour, minute, second] = [m[4], m[5], m[7] ?? '0'].map(Number);
   if (hour! > 23 || minute! > 59 || second! > 59) return false;
   return !Number.isNaN(Date.parse(value));

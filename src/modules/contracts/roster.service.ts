@@ -94,9 +94,26 @@ export class RosterService {
     });
   }
 
+  /**
+   * The contract, if the caller may read its custody details: its ward's
+   * officers, auditors, admins, and contractor staff while they are named on
+   * its roster (need to know). Strangers get 404; unnamed contractor staff of
+   * a party get 403 NOT_ROSTERED.
+   */
+  async findReadableNeedToKnow(actor: Actor, contractId: string): Promise<ContractView> {
+    const view = await this.contracts.findReadable(actor, contractId);
+    if (actor.role !== 'contractor_staff') return view;
+    if (await this.isCurrentlyNamed(this.dataSource.manager, contractId, actor.userId)) return view;
+    throw new DomainError(
+      'NOT_ROSTERED',
+      'Only handlers named on the contract’s roster see its custody records',
+      { userId: actor.userId },
+    );
+  }
+
   /** Every entry, withdrawn ones included: the roster's history. */
   async list(actor: Actor, contractId: string): Promise<RosterEntryEntity[]> {
-    await this.contracts.findReadable(actor, contractId);
+    await this.findReadableNeedToKnow(actor, contractId);
     return this.dataSource.getRepository(RosterEntryEntity).find({
       where: { contractId },
       relations: { user: true },

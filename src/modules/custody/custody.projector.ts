@@ -218,6 +218,14 @@ export class CustodyProjector implements LedgerProjector, OnModuleInit {
       recordedAt: entry.recordedAt,
       reportedByUserId: entry.actor.userId,
     });
+    // Every medium it names has had this event: later ones may not be dated before it.
+    for (const mediumId of p.mediumIds) {
+      await manager.update(
+        MediumEntity,
+        { id: mediumId },
+        { lastEventAt: entry.occurredAt, lastSeq: entry.seq },
+      );
+    }
     for (const [mediumId, state] of Object.entries(p.states)) {
       await manager.update(
         MediumEntity,

@@ -86,12 +86,14 @@ export class CustodyService {
     const view = await this.contracts.findReadable(actor, contractId);
     this.requireActive(view);
     this.checkMediumShape(request);
-    const occurredAt = this.occurredAt(request.occurredAt);
+    const given = this.occurredAt(request.occurredAt);
     return this.tx.run(async (manager) => {
       const chain = await this.ledger.open(manager, contractId, actor);
+      // Without a given time, now is when the chain was locked, not when the request came.
+      const occurredAt = given ?? chain.openedAt;
       await this.requireActing(manager, view, actor, occurredAt);
       if (request.kind === 'password_notice') {
-        await this.checkNoticeTarget(manager, contractId, request.unlocksMediumId!);
+        await this.checkNoticeTarget(manager, contractId, request.unlocksMediumId!, actor);
       }
       const payload: MediumRegisteredPayload = {
         mediumId: randomUUID(),
@@ -119,8 +121,7 @@ export class CustodyService {
     contractId: string,
     query: ListMediaQuery,
   ): Promise<MediumEntity[]> {
-    const view = await this.contracts.findReadable(actor, contractId);
-    await this.requireNeedToKnow(view, actor);
+    await this.roster.findReadableNeedToKnow(actor, contractId);
     return this.dataSource.getRepository(MediumEntity).find({
       where: { contractId, ...(query.state ? { state: query.state } : {}) },
       order: { registeredAt: 'ASC', id: 'ASC' },
@@ -128,8 +129,7 @@ export class CustodyService {
   }
 
   async getMedium(actor: Actor, contractId: string, mediumId: string): Promise<MediumEntity> {
-    const view = await this.contracts.findReadable(actor, contractId);
-    await this.requireNeedToKnow(view, actor);
+    await this.roster.findReadableNeedToKnow(actor, contractId);
     const medium = await this.dataSource
       .getRepository(MediumEntity)
       .findOneBy({ id: mediumId, contractId });
@@ -147,9 +147,11 @@ export class CustodyService {
   ): Promise<Appended> {
     const view = await this.contracts.findReadable(actor, contractId);
     this.requireActive(view);
-    const occurredAt = this.occurredAt(request.occurredAt);
+    const given = this.occurredAt(request.occurredAt);
     return this.tx.run(async (manager) => {
       const chain = await this.ledger.open(manager, contractId, actor);
+      // Without a given time, now is when the chain was locked, not when the request came.
+      const occurredAt = given ?? chain.openedAt;
       const [medium] = await queries(manager).media(contractId, [mediumId]);
       if (!medium)
         throw new DomainError('MEDIUM_NOT_FOUND', 'No such medium on this contract', { mediumId });
@@ -171,9 +173,12 @@ export class CustodyService {
   async dispatch(actor: Actor, contractId: string, request: DispatchRequest): Promise<Appended> {
     const view = await this.contracts.findReadable(actor, contractId);
     this.requireActive(view);
-    const occurredAt = this.occurredAt(request.occurredAt);
+    const given = this.occurredAt(request.occurredAt);
+    const bagId = request.bagId === undefined ? undefined : normalizeBagId(request.bagId);
     return this.tx.run(async (manager) => {
       const chain = await this.ledger.open(manager, contractId, actor);
+      // Without a given time, now is when the chain was locked, not when the request came.
+      const occurredAt = given ?? chain.openedAt;
       const media = await this.loadItems(manager, contractId, request.items);
       await this.requireActing(manager, view, actor, occurredAt);
       this.requireCustody(media, actor.organizationId);
@@ -200,8 +205,8 @@ export class CustodyService {
         }
       }
 
-      await this.checkSplitChannel(manager, view, media, request, occurredAt);
-      const refusal = methodRefusal(media.map(itemFacts), request.method, request.bagId);
+      await this.checkSplitChannel(manager, view, media, { ...request, bagId }, occurredAt);
+      const refusal = methodRefusal(media.map(itemFacts), request.method, bagId);
       if (refusal) {
         throw new DomainError('HANDOVER_METHOD_NOT_ALLOWED', refusal.message, {
           method: request.method,
@@ -213,7 +218,7 @@ export class CustodyService {
         handoverId: randomUUID(),
         purpose: request.purpose,
         method: request.method,
-        bagId: request.bagId ?? null,
+        bagId: bagId ?? null,
         sealNumber: request.sealNumber ?? null,
         note: request.note ?? null,
         from: await this.partyRef(manager, actor.userId),
@@ -242,10 +247,12 @@ export class CustodyService {
   ): Promise<ReceiptResult> {
     const view = await this.contracts.findReadable(actor, contractId);
     this.requireActive(view);
-    const occurredAt = this.occurredAt(request.occurredAt);
-    const given = this.checkFingerprintShape(request.sha256);
+    const givenAt = this.occurredAt(request.occurredAt);
+    const fingerprints = this.checkFingerprintShape(request.sha256);
     return this.tx.run(async (manager) => {
       const chain = await this.ledger.open(manager, contractId, actor);
+      // Without a given time, now is when the chain was locked, not when the request came.
+      const occurredAt = givenAt ?? chain.openedAt;
       const q = queries(manager);
       const handover = await q.handover(contractId, handoverId);
       if (!handover) {
@@ -279,7 +286,17 @@ export class CustodyService {
       const itemIds = await q.handoverItemIds(handoverId);
       const media = await q.media(contractId, itemIds);
       media.sort((a, b) => itemIds.indexOf(a.id) - itemIds.indexOf(b.id));
-      const unknown = Object.keys(given).filter((id) => !itemIds.includes(id));
+      // An item reported lost on the way cannot be signed for; nor can a
+      // receipt be dated before anything else that happened to an item.
+      const closed = media.find((m) => CLOSED_STATES.has(m.state));
+      if (closed) {
+        throw new DomainError('MEDIUM_CLOSED', `An item of this handover is ${closed.state}`, {
+          mediumId: closed.id,
+          state: closed.state,
+        });
+      }
+      this.requireNotBefore(media, occurredAt);
+      const unknown = Object.keys(fingerprints).filter((id) => !itemIds.includes(id));
       if (unknown.length > 0) {
         throw new DomainError(
           'UNKNOWN_MEDIUM',
@@ -290,7 +307,12 @@ export class CustodyService {
         );
       }
       const mismatches = media
-        .filter((m) => m.sha256 !== null && given[m.id] !== undefined && given[m.id] !== m.sha256)
+        .filter(
+          (m) =>
+            m.sha256 !== null &&
+            fingerprints[m.id] !== undefined &&
+            fingerprints[m.id] !== m.sha256,
+        )
         .map((m) => m.id);
       const compromised = media
         .filter((m) => !request.sealIntact || mismatches.includes(m.id))
@@ -314,7 +336,7 @@ export class CustodyService {
         to: await this.partyRef(manager, handover.toUserId),
         items: media.map(itemRef),
         sealIntact: request.sealIntact,
-        sha256: given,
+        sha256: fingerprints,
         fingerprintMismatches: mismatches,
         compromisedMediumIds: compromised,
         states,
@@ -360,7 +382,7 @@ export class CustodyService {
     actor: Actor,
     contractId: string,
   ): Promise<Array<{ handover: HandoverEntity; items: string[] }>> {
-    await this.contracts.findReadable(actor, contractId);
+    await this.roster.findReadableNeedToKnow(actor, contractId);
     const handovers = await this.dataSource.getRepository(HandoverEntity).find({
       where: { contractId },
       order: { dispatchSeq: 'ASC' },
@@ -385,9 +407,11 @@ export class CustodyService {
   ): Promise<Appended> {
     const view = await this.contracts.findReadable(actor, contractId);
     this.requireActive(view);
-    const occurredAt = this.occurredAt(request.occurredAt);
+    const given = this.occurredAt(request.occurredAt);
     return this.tx.run(async (manager) => {
       const chain = await this.ledger.open(manager, contractId, actor);
+      // Without a given time, now is when the chain was locked, not when the request came.
+      const occurredAt = given ?? chain.openedAt;
       const media = await this.loadItems(manager, contractId, request.mediumIds);
       await this.requireActing(manager, view, actor, occurredAt);
       if (this.sideOf(view, actor.role, actor.organizationId) !== 'ward') {
@@ -438,7 +462,7 @@ export class CustodyService {
   }
 
   async listIncidents(actor: Actor, contractId: string): Promise<IncidentEntity[]> {
-    await this.contracts.findReadable(actor, contractId);
+    await this.roster.findReadableNeedToKnow(actor, contractId);
     return this.dataSource.getRepository(IncidentEntity).find({
       where: { contractId },
       order: { seq: 'ASC' },
@@ -459,10 +483,10 @@ export class CustodyService {
     }
   }
 
-  /** `occurredAt` as given (or now); not more than the clock skew ahead of the server. */
-  private occurredAt(given: string | undefined): Date {
+  /** `occurredAt` as given, not more than the clock skew ahead of the server; undefined for "now". */
+  private occurredAt(given: string | undefined): Date | undefined {
     const now = this.clock.now();
-    if (given === undefined) return now;
+    if (given === undefined) return undefined;
     const at = new Date(given);
     if (at.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
       throw new DomainError('INVALID_OCCURRED_AT', 'occurredAt is in the future', {
@@ -523,16 +547,6 @@ export class CustodyService {
         userId: actor.userId,
       },
     );
-  }
-
-  /** Media lists are need-to-know: the ward, rostered handlers, auditors and admins. */
-  private async requireNeedToKnow(view: ContractView, actor: Actor): Promise<void> {
-    if (actor.role !== 'contractor_staff') return;
-    if (await this.roster.isCurrentlyNamed(this.dataSource.manager, view.contract.id, actor.userId))
-      return;
-    throw new DomainError('NOT_ROSTERED', 'Only rostered handlers see the contract’s media', {
-      userId: actor.userId,
-    });
   }
 
   private requireCustody(media: MediumEntity[], organizationId: string): void {
@@ -696,6 +710,7 @@ export class CustodyService {
     manager: EntityManager,
     contractId: string,
     targetId: string,
+    actor: Actor,
   ): Promise<void> {
     const target = await manager.findOneBy(MediumEntity, { id: targetId, contractId });
     if (!target) {
@@ -710,6 +725,15 @@ export class CustodyService {
         {
           unlocksMediumId: targetId,
         },
+      );
+    }
+    // The organization that holds the medium (and so prepared it) issues its
+    // password; anyone else would lock the real notice out.
+    if (target.holderOrganizationId !== actor.organizationId) {
+      throw new DomainError(
+        'NOT_CUSTODIAN',
+        'Only the organization that holds the medium registers its password notice',
+        { unlocksMediumId: targetId },
       );
     }
     const notices = await manager.findBy(MediumEntity, { contractId, unlocksMediumId: targetId });
@@ -775,4 +799,12 @@ function itemRef(m: MediumEntity): HandoverItemRef {
 
 function queries(manager: EntityManager): CustodyQueries {
   return new CustodyQueries(new Sql(manager));
+}
+
+/**
+ * One locked bag, however its id is typed: full-width or half-width, upper or
+ * lower case, stray spaces (BAG-07, ｂａｇ－０７ and " bag-07 " are one bag).
+ */
+export function normalizeBagId(bagId: string): string {
+  return bagId.normalize('NFKC').trim().replace(/\s+/g, ' ').toUpperCase();
 }

@@ -84,10 +84,14 @@ describe('entryHash', () => {
 });
 
 describe('ChainVerifier', () => {
-  const verify = (rows: StoredEntry[], head?: { seq: number; hash: string }) => {
-    const verifier = new ChainVerifier();
+  const verify = (
+    rows: StoredEntry[],
+    before?: { seq: number; hash: string },
+    after: { seq: number; hash: string } | undefined = before,
+  ) => {
+    const verifier = new ChainVerifier(before ? [before.seq] : []);
     for (const row of rows) verifier.push(row);
-    return verifier.result(head);
+    return verifier.result({ before, after });
   };
 
   it('accepts an intact chain and names its head', () => {
@@ -153,6 +157,24 @@ describe('ChainVerifier', () => {
       valid: false,
       firstInvalidSeq: 10,
     });
+  });
+
+  it('names rows forged past the recorded head', () => {
+    const entries = chain(11);
+    const rows = entries.map(stored);
+    const head = { seq: 10, hash: entries[9]!.hash };
+    expect(verify(rows, head)).toMatchObject({ valid: false, firstInvalidSeq: 11 });
+  });
+
+  it('accepts an append that committed during the walk', () => {
+    const entries = chain(11);
+    const rows = entries.map(stored);
+    const before = { seq: 10, hash: entries[9]!.hash };
+    const after = { seq: 11, hash: entries[10]!.hash };
+    expect(verify(rows, before, after)).toMatchObject({ valid: true, length: 11 });
+    // …or one that committed after the walk ended.
+    const later = { seq: 12, hash: 'f'.repeat(64) };
+    expect(verify(rows.slice(0, 11), before, later)).toMatchObject({ valid: true, length: 11 });
   });
 
   it('stops at the first failure', () => {

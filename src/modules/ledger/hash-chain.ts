@@ -89,8 +89,17 @@ export type ChainVerdict =
  * the verdict; the head recorded at append time catches a cut-off tail and a
  * re-hashed last entry.
  */
+export interface RecordedHead {
+  seq: number;
+  hash: string;
+}
+
 export class ChainVerifier {
   private seq = 0;
+  /** Hashes remembered at the seqs the caller will compare with recorded heads. */
+  private readonly hashes = new Map<number, string>();
+
+  constructor(private readonly remember: readonly number[] = []) {}
   private previous = GENESIS_HASH;
   private failure: { seq: number; reason: string } | undefined;
 
@@ -110,10 +119,18 @@ export class ChainVerifier {
     } else {
       this.seq = expected;
       this.previous = row.hash;
+      if (this.remember.includes(expected)) this.hashes.set(expected, row.hash);
     }
   }
 
-  result(recordedHead?: { seq: number; hash: string }): ChainVerdict {
+  /**
+   * The verdict once every row was pushed. `before` and `after` are the head
+   * recorded at append time, read just before and just after the walk (an
+   * append may commit in between): the walk must reach the first, match its
+   * hash there, and not go past the second.
+   */
+  result(heads: { before?: RecordedHead; after?: RecordedHead } = {}): ChainVerdict {
+    const { before, after } = heads;
     if (this.failure) {
       return {
         valid: false,
@@ -122,23 +139,28 @@ export class ChainVerifier {
         reason: this.failure.reason,
       };
     }
-    if (recordedHead && recordedHead.seq > this.seq) {
-      return {
-        valid: false,
-        length: this.seq,
-        firstInvalidSeq: this.seq + 1,
-        reason: `the chain ends at ${this.seq} but its head records ${recordedHead.seq}`,
-      };
+    const invalid = (seq: number, reason: string): ChainVerdict => ({
+      valid: false,
+      length: seq - 1,
+      firstInvalidSeq: seq,
+      reason,
+    });
+    if (before && before.seq > this.seq) {
+      return invalid(
+        this.seq + 1,
+        `the chain ends at ${this.seq} but its head records ${before.seq}`,
+      );
     }
-    // A last entry changed and re-hashed links correctly to its predecessor;
-    // only the head recorded at append time tells it apart.
-    if (recordedHead && recordedHead.seq === this.seq && recordedHead.hash !== this.previous) {
-      return {
-        valid: false,
-        length: this.seq - 1,
-        firstInvalidSeq: this.seq,
-        reason: 'the last entry does not match the head recorded when it was appended',
-      };
+    // A changed and re-hashed entry at the end links correctly to its
+    // predecessor; only the head recorded at append time tells it apart.
+    if (before && before.seq > 0 && this.hashes.get(before.seq) !== before.hash) {
+      return invalid(before.seq, 'the entry does not match the head recorded when it was appended');
+    }
+    if (after && this.seq > after.seq) {
+      return invalid(after.seq + 1, `entries go on past the recorded head (${after.seq})`);
+    }
+    if (after && after.seq === this.seq && after.hash !== this.previous) {
+      return invalid(this.seq, 'the entry does not match the head recorded when it was appended');
     }
     return { valid: true, length: this.seq, head: this.previous };
   }

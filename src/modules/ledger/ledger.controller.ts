@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swag
 import type { FastifyReply } from 'fastify';
 import { CurrentActor } from '../../common/auth/auth.decorators.js';
 import { AppConfig } from '../../config/app-config.js';
-import { ContractsService } from '../contracts/contracts.service.js';
+import { RosterService } from '../contracts/roster.service.js';
 import type { Actor } from '../identity/roles.js';
 import { LedgerPageQuery, LedgerPageResponse, LedgerVerifyResponse } from './dto/ledger.dto.js';
 import { BOM, csvLine, KANRIBO_HEADER, kanriboLine } from './kanribo-csv.js';
@@ -16,11 +16,11 @@ import { LedgerService, toLedgerEntry } from './ledger.service.js';
 export class LedgerController {
   constructor(
     private readonly ledger: LedgerService,
-    private readonly contracts: ContractsService,
+    private readonly roster: RosterService,
     private readonly config: AppConfig,
   ) {}
 
-  /** The chain in order, a page at a time. Contract members, auditors and admins. */
+  /** The chain in order, a page at a time. The ward, rostered handlers, auditors and admins. */
   @Get()
   @ApiOkResponse({ type: LedgerPageResponse })
   async list(
@@ -28,7 +28,7 @@ export class LedgerController {
     @Param('id') id: string,
     @Query() query: LedgerPageQuery,
   ): Promise<LedgerPageResponse> {
-    await this.contracts.findReadable(actor, id);
+    await this.roster.findReadableNeedToKnow(actor, id);
     const limit = query.limit ?? 100;
     const items = await this.ledger.list(id, query.afterSeq ?? 0, limit);
     const length = await this.ledger.length(id);
@@ -47,7 +47,7 @@ export class LedgerController {
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
   ): Promise<LedgerVerifyResponse> {
-    await this.contracts.findReadable(actor, id);
+    await this.roster.findReadableNeedToKnow(actor, id);
     return this.ledger.verify(id);
   }
 
@@ -60,7 +60,7 @@ export class LedgerController {
     @Param('id') id: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { contract } = await this.contracts.findReadable(actor, id);
+    const { contract } = await this.roster.findReadableNeedToKnow(actor, id);
     const timeZone = this.config.BUSINESS_TIMEZONE;
     const ledger = this.ledger;
     async function* lines(): AsyncGenerator<string> {

@@ -14,6 +14,7 @@ import {
   GENESIS_HASH,
   type LedgerActor,
   type LedgerEntry,
+  type RecordedHead,
   type StoredEntry,
   type UnhashedEntry,
 } from './hash-chain.js';
@@ -70,6 +71,11 @@ export class LedgerChain {
 
   get length(): number {
     return this.head.seq;
+  }
+
+  /** The server's time when the chain was locked: the recordedAt of its appends. */
+  get openedAt(): Date {
+    return new Date(this.recordedAt);
   }
 
   async append(event: NewLedgerEvent): Promise<LedgerEntry> {
@@ -213,15 +219,24 @@ export class LedgerService {
 
   /** Recomputes the whole chain from the stored rows and names the first bad entry. */
   async verify(contractId: string): Promise<ChainVerdict> {
-    const verifier = new ChainVerifier();
+    // The head is read before and after the walk: appends may commit meanwhile
+    // (another request, another instance), and only what was recorded before
+    // the walk must be there, only what is recorded after it may be.
+    const before = await this.recordedHead(contractId);
+    const verifier = new ChainVerifier(before ? [before.seq] : []);
     // Read by the seq column's order, but check each row's own seq, so a
     // deleted or moved row shows up as a break.
     for await (const row of this.stream(contractId)) {
       verifier.push(row);
       if (verifier.done) break;
     }
+    const after = await this.recordedHead(contractId);
+    return verifier.result({ before, after });
+  }
+
+  private async recordedHead(contractId: string): Promise<RecordedHead | undefined> {
     const head = await this.dataSource.getRepository(LedgerHeadEntity).findOneBy({ contractId });
-    return verifier.result(head ? { seq: head.seq, hash: head.hash } : undefined);
+    return head ? { seq: head.seq, hash: head.hash } : undefined;
   }
 
   /**
@@ -230,6 +245,13 @@ export class LedgerService {
    */
   async rebuildProjections(): Promise<number> {
     return this.tx.run(async (manager) => {
+      // No append may run beside a rebuild: on PostgreSQL, appends lock their
+      // head row FOR UPDATE, which this lock excludes until the rebuild
+      // commits; on SQLite, BEGIN IMMEDIATE already keeps every other writer,
+      // in this process or another, waiting.
+      if (manager.connection.options.type === 'postgres') {
+        await manager.query('LOCK TABLE ledger_heads IN EXCLUSIVE MODE');
+      }
       for (const projector of this.projectors.all) await projector.reset(manager);
       let replayed = 0;
       const contracts: Array<{ contract_id: string }> = await manager.query(
