@@ -346,7 +346,8 @@ async function main(): Promise<void> {
       process.exitCode = 1;
   } finally {
     server?.kill('SIGTERM');
-    rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP_DIR) process.stdout.write(`kept ${dataDir}\n`);
+    else rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -56,12 +56,16 @@ export function entryHash(entry: UnhashedEntry): string {
  * occurredAt, payload, prevHash, recordedAt, seq, type.
  */
 export function storedEntryHash(row: StoredEntry): string {
-  const text =
-    `{"actor":${row.actor},"contractId":${JSON.stringify(row.contractId)}` +
-    `,"occurredAt":${JSON.stringify(row.occurredAt)},"payload":${row.payload}` +
-    `,"prevHash":${JSON.stringify(row.prevHash)},"recordedAt":${JSON.stringify(row.recordedAt)}` +
-    `,"seq":${row.seq},"type":${JSON.stringify(row.type)}}`;
-  return sha256Hex(text);
+  return createHash('sha256')
+    .update(`{"actor":${row.actor},"contractId":${JSON.stringify(row.contractId)}`, 'utf8')
+    .update(`,"occurredAt":${JSON.stringify(row.occurredAt)},"payload":`, 'utf8')
+    .update(row.payload, 'utf8')
+    .update(
+      `,"prevHash":${JSON.stringify(row.prevHash)},"recordedAt":${JSON.stringify(row.recordedAt)}`,
+      'utf8',
+    )
+    .update(`,"seq":${row.seq},"type":${JSON.stringify(row.type)}}`, 'utf8')
+    .digest('hex');
 }
 
 /** An entry as stored: actor and payload as canonical JSON text. */

@@ -195,25 +195,33 @@ export class LedgerService {
     return rows.map(toLedgerEntry);
   }
 
-  /** Every stored entry of a chain in seq order, read in batches. */
+  /** Every stored entry of a chain in seq order. */
   async *stream(
     contractId: string,
     types?: readonly LedgerEventType[],
   ): AsyncGenerator<StoredEntry> {
-    // Plain SQL, keyset-paged: a 100,000-entry chain is read in 50 queries
-    // and never held in memory at once.
+    for await (const batch of this.batches(contractId, types)) yield* batch;
+  }
+
+  /**
+   * A chain in seq order, a batch at a time: plain SQL, keyset-paged, so a
+   * 100,000-entry chain is read in 50 queries and never held in memory at once.
+   */
+  async *batches(
+    contractId: string,
+    types?: readonly LedgerEventType[],
+  ): AsyncGenerator<StoredEntry[]> {
     const sql = new Sql(this.dataSource.manager);
     const filter = types ? ` AND type IN (${Sql.list(types.length)})` : '';
+    const text = `SELECT contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash
+           FROM ledger_entries WHERE contract_id = ? AND seq > ?${filter} ORDER BY seq LIMIT ${BATCH}`;
     let after = 0;
     for (;;) {
-      const rows = await sql.all<StoredRow>(
-        `SELECT contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash
-           FROM ledger_entries WHERE contract_id = ? AND seq > ?${filter} ORDER BY seq LIMIT ${BATCH}`,
-        [contractId, after, ...(types ?? [])],
-      );
-      for (const row of rows) yield storedFromRow(row);
-      if (rows.length < BATCH) return;
-      after = Number(rows[rows.length - 1]!.seq);
+      const params = [contractId, after, ...(types ?? [])];
+      const batch = (await sql.all<StoredRow>(text, params)).map(storedFromRow);
+      yield batch;
+      if (batch.length < BATCH) return;
+      after = batch[batch.length - 1]!.seq;
     }
   }
 
@@ -226,8 +234,8 @@ export class LedgerService {
     const verifier = new ChainVerifier(before ? [before.seq] : []);
     // Read by the seq column's order, but check each row's own seq, so a
     // deleted or moved row shows up as a break.
-    for await (const row of this.stream(contractId)) {
-      verifier.push(row);
+    for await (const batch of this.batches(contractId)) {
+      for (const row of batch) verifier.push(row);
       if (verifier.done) break;
     }
     const after = await this.recordedHead(contractId);
