@@ -83,6 +83,33 @@ describe('custody edge cases', () => {
     },
   );
 
+  it('a handler reports incidents only about media their organization holds or awaits', async () => {
+    const wardHeld = await c.dvd();
+    const ledger = await t.count('ledger_entries');
+    const refused = await t.post(
+      `${c.base}/incidents`,
+      { kind: 'lost', mediumIds: [wardHeld], description: 'x' },
+      c.w.staffX.token,
+    );
+    expect([refused.status, refused.body.code]).toEqual([409, 'NOT_CUSTODIAN']);
+    expect(await t.count('ledger_entries')).toBe(ledger);
+    expect((await c.medium(wardHeld)).custody.state).toBe('held');
+    // On its way to X, X may report it.
+    await c.provide([wardHeld]);
+    const awaited = await t.post(
+      `${c.base}/incidents`,
+      { kind: 'other', mediumIds: [wardHeld], description: '到着予定時刻を過ぎても届かない' },
+      c.w.staffX.token,
+    );
+    expect(awaited.status).toBe(201);
+    const bad = await t.post(
+      `${c.base}/incidents`,
+      { kind: 'fire', mediumIds: [], description: '' },
+      c.w.staffX.token,
+    );
+    expect([bad.status, bad.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+  });
+
   it('only the holder of a medium registers its password notice', async () => {
     const dvd = await c.dvd();
     const ledger = await t.count('ledger_entries');
