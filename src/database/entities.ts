@@ -10,6 +10,7 @@ import { IncidentEntity } from '../modules/custody/entities/incident.entity.js';
 import { MediumEntity } from '../modules/custody/entities/medium.entity.js';
 import { LedgerEntryEntity } from '../modules/ledger/entities/ledger-entry.entity.js';
 import { LedgerHeadEntity } from '../modules/ledger/entities/ledger-head.entity.js';
+import { DeletionCertificateEntity } from '../modules/closeout/entities/deletion-certificate.entity.js';
 
 /** Every entity, listed once: the data source and the schema test read this. */
 export const ENTITIES = [
@@ -25,4 +26,5 @@ export const ENTITIES = [
   HandoverEntity,
   HandoverItemEntity,
   IncidentEntity,
+  DeletionCertificateEntity,
 ];

@@ -8,6 +8,10 @@ export const LEDGER_EVENT_TYPES = [
   'handover_received',
   'medium_stored',
   'incident_reported',
+  'deletion_certificate_submitted',
+  'deletion_certificate_confirmed',
+  'deletion_certificate_rejected',
+  'contract_closed',
 ] as const;
 export type LedgerEventType = (typeof LEDGER_EVENT_TYPES)[number];
 
@@ -21,4 +25,8 @@ export const LEDGER_EVENT_LABELS: Record<LedgerEventType, string> = {
   handover_received: '受領',
   medium_stored: '保管',
   incident_reported: '事故報告',
+  deletion_certificate_submitted: '消去証明書提出',
+  deletion_certificate_confirmed: '消去証明書確認',
+  deletion_certificate_rejected: '消去証明書差戻し',
+  contract_closed: '契約終了',
 };

@@ -1,0 +1,93 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, Roles } from '../../common/auth/auth.decorators.js';
+import { ListOf } from '../../common/http/list.js';
+import { AppendedResponse } from '../custody/dto/medium.dto.js';
+import type { Actor } from '../identity/roles.js';
+import { CloseoutService } from './closeout.service.js';
+import {
+  ConfirmCertificateRequest,
+  DeletionCertificateResponse,
+  OutstandingResponse,
+  RejectCertificateRequest,
+  SubmitCertificateRequest,
+} from './dto/deletion-certificate.dto.js';
+
+@ApiTags('close-out')
+@ApiBearerAuth()
+@Controller('contracts/:id')
+export class CloseoutController {
+  constructor(private readonly closeout: CloseoutService) {}
+
+  /** The responsible person of a contractor or approved subcontractor submits a 消去証明書. */
+  @Roles('contractor_staff')
+  @Post('deletion-certificates')
+  @ApiCreatedResponse({ type: AppendedResponse })
+  submit(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: SubmitCertificateRequest,
+  ): Promise<AppendedResponse> {
+    return this.closeout.submit(actor, id, body);
+  }
+
+  @Get('deletion-certificates')
+  @ApiOkResponse({ type: ListOf(DeletionCertificateResponse) })
+  async list(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+  ): Promise<{ items: DeletionCertificateResponse[] }> {
+    const certificates = await this.closeout.list(actor, id);
+    return { items: certificates.map((c) => DeletionCertificateResponse.from(c)) };
+  }
+
+  @Roles('ward_officer')
+  @Post('deletion-certificates/:certId/confirm')
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: AppendedResponse })
+  confirm(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('certId') certId: string,
+    @Body() body: ConfirmCertificateRequest,
+  ): Promise<AppendedResponse> {
+    return this.closeout.confirm(actor, id, certId, body);
+  }
+
+  @Roles('ward_officer')
+  @Post('deletion-certificates/:certId/reject')
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: AppendedResponse })
+  reject(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('certId') certId: string,
+    @Body() body: RejectCertificateRequest,
+  ): Promise<AppendedResponse> {
+    return this.closeout.reject(actor, id, certId, body);
+  }
+
+  /** What still stands between the contract and its close. */
+  @Get('outstanding')
+  @ApiOkResponse({ type: OutstandingResponse })
+  async outstanding(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+  ): Promise<OutstandingResponse> {
+    const { view, items } = await this.closeout.outstanding(actor, id);
+    return {
+      closable: items.length === 0 && view.contract.status === 'active',
+      status: view.contract.status,
+      items,
+    };
+  }
+
+  /** Closes the contract, or answers 409 OUTSTANDING_CUSTODY listing what is still out. */
+  @Roles('ward_officer')
+  @Post('close')
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: AppendedResponse })
+  close(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<AppendedResponse> {
+    return this.closeout.close(actor, id);
+  }
+}

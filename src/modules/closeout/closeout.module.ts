@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ContractsModule } from '../contracts/contracts.module.js';
+import { CloseoutController } from './closeout.controller.js';
+import { CloseoutProjector } from './closeout.projector.js';
+import { CloseoutService } from './closeout.service.js';
+import { DeletionCertificateEntity } from './entities/deletion-certificate.entity.js';
+
+/** Returns, deletion certificates and the close of a contract. */
+@Module({
+  imports: [TypeOrmModule.forFeature([DeletionCertificateEntity]), ContractsModule],
+  controllers: [CloseoutController],
+  providers: [CloseoutService, CloseoutProjector],
+})
+export class CloseoutModule {}

@@ -1,0 +1,326 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { Clock } from '../../common/time/clock.js';
+import { MAX_CLOCK_SKEW_MS } from '../../common/time/instant.js';
+import { Sql } from '../../database/sql.js';
+import { TransactionRunner } from '../../database/transaction-runner.js';
+import { ContractsService, type ContractView } from '../contracts/contracts.service.js';
+import { RosterService } from '../contracts/roster.service.js';
+import { CustodyQueries } from '../custody/custody.queries.js';
+import { type CustodyState, custodyRefusal } from '../custody/custody-state.js';
+import type { MediumEntity } from '../custody/entities/medium.entity.js';
+import type { Actor } from '../identity/roles.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import type {
+  CertificateConfirmedPayload,
+  CertificateRejectedPayload,
+  CertificateSubmittedPayload,
+} from './closeout.projector.js';
+import type {
+  ConfirmCertificateRequest,
+  RejectCertificateRequest,
+  SubmitCertificateRequest,
+} from './dto/deletion-certificate.dto.js';
+import { DeletionCertificateEntity } from './entities/deletion-certificate.entity.js';
+import { type OutstandingItem, outstandingItems } from './outstanding.rule.js';
+
+export interface Appended {
+  id: string;
+  seq: number;
+  hash: string;
+}
+
+/**
+ * Return, erasure and close-out (seed 001 特記事項 11–12): deletion
+ * certificates (消去証明書) submitted by a contractor's or subcontractor's
+ * responsible person and confirmed or rejected by the ward, and the gate that
+ * closes a contract only when nothing is outstanding.
+ */
+@Injectable()
+export class CloseoutService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+    private readonly ledger: LedgerService,
+    private readonly contracts: ContractsService,
+    private readonly roster: RosterService,
+    private readonly clock: Clock,
+  ) {}
+
+  async submit(
+    actor: Actor,
+    contractId: string,
+    request: SubmitCertificateRequest,
+  ): Promise<Appended> {
+    const view = await this.contracts.findReadable(actor, contractId);
+    this.requireActive(view);
+    const erasedAt = new Date(request.erasedAt);
+    if (erasedAt.getTime() > this.clock.now().getTime() + MAX_CLOCK_SKEW_MS) {
+      throw new DomainError('INVALID_OCCURRED_AT', 'erasedAt is in the future', {
+        field: 'erasedAt',
+        erasedAt: erasedAt.toISOString(),
+      });
+    }
+    return this.tx.run(async (manager) => {
+      const chain = await this.ledger.open(manager, contractId, actor);
+      if (
+        !(await this.roster.isRosteredAt(
+          manager,
+          contractId,
+          actor.userId,
+          chain.openedAt,
+          'responsible',
+        ))
+      ) {
+        throw new DomainError(
+          'NOT_RESPONSIBLE',
+          'Only the responsible person (取扱責任者) named on the roster submits a deletion certificate',
+          { userId: actor.userId },
+        );
+      }
+      const q = new CustodyQueries(new Sql(manager));
+      const media = await q.media(contractId, request.mediaIds);
+      const unknown = request.mediaIds.filter((id) => !media.some((m) => m.id === id));
+      if (unknown.length > 0) {
+        throw new DomainError('UNKNOWN_MEDIUM', 'Some mediaIds are not media of this contract', {
+          mediumIds: unknown,
+        });
+      }
+      this.requireHeldBy(media, actor.organizationId);
+      const certificates = await manager.findBy(DeletionCertificateEntity, { contractId });
+      const pending = certificates.find(
+        (c) => c.status === 'submitted' && c.mediaIds.some((id) => request.mediaIds.includes(id)),
+      );
+      if (pending) {
+        throw new DomainError(
+          'CERTIFICATE_PENDING',
+          'A medium is already covered by a certificate awaiting the ward',
+          {
+            certificateId: pending.id,
+          },
+        );
+      }
+      const number = request.certificateNumber.trim();
+      const taken = certificates.find(
+        (c) =>
+          c.organizationId === actor.organizationId &&
+          c.certificateNumber === number &&
+          c.status !== 'rejected',
+      );
+      if (taken) {
+        throw new DomainError(
+          'CERTIFICATE_EXISTS',
+          'This certificate number is already submitted',
+          {
+            certificateId: taken.id,
+          },
+        );
+      }
+      const payload: CertificateSubmittedPayload = {
+        certificateId: randomUUID(),
+        organizationId: actor.organizationId,
+        organizationName: (await q.party(actor.userId)).organizationName,
+        certificateNumber: number,
+        erasedAt: erasedAt.toISOString(),
+        scope: request.scope,
+        mediaIds: request.mediaIds,
+        method: request.method,
+        tool: request.tool.trim(),
+        verification: request.verification.trim(),
+        performedBy: request.performedBy.trim(),
+        witnessedBy: request.witnessedBy?.trim() ?? null,
+      };
+      const entry = await chain.append({
+        type: 'deletion_certificate_submitted',
+        occurredAt: chain.openedAt,
+        payload: { ...payload },
+      });
+      return { id: payload.certificateId, seq: entry.seq, hash: entry.hash };
+    });
+  }
+
+  async list(actor: Actor, contractId: string): Promise<DeletionCertificateEntity[]> {
+    await this.roster.findReadableNeedToKnow(actor, contractId);
+    return this.dataSource.getRepository(DeletionCertificateEntity).find({
+      where: { contractId },
+      order: { submitSeq: 'ASC' },
+    });
+  }
+
+  /** The ward confirms: the covered media become erased (or destroyed). */
+  async confirm(
+    actor: Actor,
+    contractId: string,
+    certificateId: string,
+    request: ConfirmCertificateRequest,
+  ): Promise<Appended> {
+    const view = await this.contracts.findManageable(actor, contractId);
+    this.requireActive(view);
+    return this.tx.run(async (manager) => {
+      const chain = await this.ledger.open(manager, contractId, actor);
+      const certificate = await this.undecided(manager, contractId, certificateId);
+      // The media may have moved since the submission; they must still be there to erase.
+      const media = await new CustodyQueries(new Sql(manager)).media(
+        contractId,
+        certificate.mediaIds,
+      );
+      this.requireHeldBy(media, certificate.organizationId);
+      const state: CustodyState = certificate.method === 'destroy' ? 'destroyed' : 'erased';
+      const payload: CertificateConfirmedPayload = {
+        certificateId,
+        remarks: request.remarks?.trim() ?? null,
+        states: Object.fromEntries(media.map((m) => [m.id, state])),
+      };
+      const entry = await chain.append({
+        type: 'deletion_certificate_confirmed',
+        occurredAt: chain.openedAt,
+        payload: { ...payload },
+      });
+      return { id: certificateId, seq: entry.seq, hash: entry.hash };
+    });
+  }
+
+  /** The ward rejects, with a reason; the organization may submit a new certificate. */
+  async reject(
+    actor: Actor,
+    contractId: string,
+    certificateId: string,
+    request: RejectCertificateRequest,
+  ): Promise<Appended> {
+    const view = await this.contracts.findManageable(actor, contractId);
+    this.requireActive(view);
+    return this.tx.run(async (manager) => {
+      const chain = await this.ledger.open(manager, contractId, actor);
+      await this.undecided(manager, contractId, certificateId);
+      const payload: CertificateRejectedPayload = { certificateId, reason: request.reason.trim() };
+      const entry = await chain.append({
+        type: 'deletion_certificate_rejected',
+        occurredAt: chain.openedAt,
+        payload: { ...payload },
+      });
+      return { id: certificateId, seq: entry.seq, hash: entry.hash };
+    });
+  }
+
+  /** What is still out, and where. */
+  async outstanding(
+    actor: Actor,
+    contractId: string,
+  ): Promise<{ view: ContractView; items: OutstandingItem[] }> {
+    const view = await this.contracts.findReadable(actor, contractId);
+    return { view, items: await this.outstandingIn(this.dataSource.manager, view) };
+  }
+
+  /** Closes the contract, or refuses with 409 OUTSTANDING_CUSTODY and the list of what is out. */
+  async close(actor: Actor, contractId: string): Promise<Appended> {
+    const view = await this.contracts.findManageable(actor, contractId);
+    this.requireActive(view);
+    return this.tx.run(async (manager) => {
+      const chain = await this.ledger.open(manager, contractId, actor);
+      const items = await this.outstandingIn(manager, view);
+      if (items.length > 0) {
+        throw new DomainError(
+          'OUTSTANDING_CUSTODY',
+          `${items.length} item(s) are still outstanding`,
+          {
+            items,
+          },
+        );
+      }
+      const entry = await chain.append({
+        type: 'contract_closed',
+        occurredAt: chain.openedAt,
+        payload: { contractId },
+      });
+      return { id: contractId, seq: entry.seq, hash: entry.hash };
+    });
+  }
+
+  private async outstandingIn(
+    manager: EntityManager,
+    view: ContractView,
+  ): Promise<OutstandingItem[]> {
+    const contractId = view.contract.id;
+    const sql = new Sql(manager);
+    const ids = await sql.all<{ id: string }>(
+      'SELECT id FROM media WHERE contract_id = ? ORDER BY registered_at, id',
+      [contractId],
+    );
+    const media = await new CustodyQueries(sql).media(
+      contractId,
+      ids.map((r) => r.id),
+    );
+    media.sort((a, b) => ids.findIndex((r) => r.id === a.id) - ids.findIndex((r) => r.id === b.id));
+    // Whoever ever held an item: senders, receivers of received handovers, holders now.
+    const parties = await sql.all<{ organization_id: string }>(
+      `SELECT from_organization_id AS organization_id FROM handovers WHERE contract_id = ?
+       UNION SELECT to_organization_id FROM handovers WHERE contract_id = ? AND status = 'received'
+       UNION SELECT holder_organization_id FROM media WHERE contract_id = ?`,
+      [contractId, contractId, contractId],
+    );
+    const certificates = await manager.findBy(DeletionCertificateEntity, { contractId });
+    return outstandingItems({
+      wardOrganizationId: view.wardOrganizationId,
+      media,
+      custodians: parties.map((p) => p.organization_id),
+      certificates,
+    });
+  }
+
+  private async undecided(
+    manager: EntityManager,
+    contractId: string,
+    certificateId: string,
+  ): Promise<DeletionCertificateEntity> {
+    const certificate = await manager.findOneBy(DeletionCertificateEntity, {
+      id: certificateId,
+      contractId,
+    });
+    if (!certificate) {
+      throw new DomainError(
+        'CERTIFICATE_NOT_FOUND',
+        'No such deletion certificate on this contract',
+        {
+          certificateId,
+        },
+      );
+    }
+    if (certificate.status !== 'submitted') {
+      throw new DomainError(
+        'CERTIFICATE_ALREADY_DECIDED',
+        `The certificate is already ${certificate.status}`,
+        {
+          certificateId,
+          status: certificate.status,
+        },
+      );
+    }
+    return certificate;
+  }
+
+  private requireHeldBy(media: MediumEntity[], organizationId: string): void {
+    for (const medium of media) {
+      const refusal = custodyRefusal(medium, organizationId);
+      if (refusal) {
+        throw new DomainError(
+          refusal.code,
+          'A covered medium is not held by the erasing organization',
+          {
+            mediumId: medium.id,
+            state: medium.state,
+          },
+        );
+      }
+    }
+  }
+
+  private requireActive(view: ContractView): void {
+    if (view.contract.status === 'closed') {
+      throw new DomainError('CONTRACT_CLOSED', 'The contract is closed', {
+        contractId: view.contract.id,
+      });
+    }
+  }
+}
