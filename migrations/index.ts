@@ -1,10 +1,12 @@
 import { Foundation1764093600000 } from './1764093600000-Foundation.js';
 import { CustodyLedger1764180000000 } from './1764180000000-CustodyLedger.js';
 import { DeletionCertificates1764260000000 } from './1764260000000-DeletionCertificates.js';
+import { OrganizationCertificates1764270000000 } from './1764270000000-OrganizationCertificates.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
   Foundation1764093600000,
   CustodyLedger1764180000000,
   DeletionCertificates1764260000000,
+  OrganizationCertificates1764270000000,
 ];

@@ -4,6 +4,7 @@ import { RosterEntryEntity } from '../modules/contracts/entities/roster-entry.en
 import { AuthTokenEntity } from '../modules/identity/entities/auth-token.entity.js';
 import { OrganizationEntity } from '../modules/identity/entities/organization.entity.js';
 import { UserEntity } from '../modules/identity/entities/user.entity.js';
+import { OrganizationCertificateEntity } from '../modules/identity/entities/organization-certificate.entity.js';
 import { HandoverItemEntity } from '../modules/custody/entities/handover-item.entity.js';
 import { HandoverEntity } from '../modules/custody/entities/handover.entity.js';
 import { IncidentEntity } from '../modules/custody/entities/incident.entity.js';
@@ -27,4 +28,5 @@ export const ENTITIES = [
   HandoverItemEntity,
   IncidentEntity,
   DeletionCertificateEntity,
+  OrganizationCertificateEntity,
 ];

@@ -61,6 +61,10 @@ export const ERROR_STATUS = {
   CERTIFICATE_PENDING: 409,
   CERTIFICATE_ALREADY_DECIDED: 409,
   OUTSTANDING_CUSTODY: 409,
+  SIGNATURE_INVALID: 422,
+  PEM_INVALID: 422,
+  X509_EXPIRED: 422,
+  X509_EXISTS: 409,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

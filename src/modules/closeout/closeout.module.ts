@@ -5,11 +5,13 @@ import { CloseoutController } from './closeout.controller.js';
 import { CloseoutProjector } from './closeout.projector.js';
 import { CloseoutService } from './closeout.service.js';
 import { DeletionCertificateEntity } from './entities/deletion-certificate.entity.js';
+import { SigningCertificatesController } from './signing-certificates.controller.js';
+import { SigningCertificatesService } from './signing-certificates.service.js';
 
 /** Returns, deletion certificates and the close of a contract. */
 @Module({
   imports: [TypeOrmModule.forFeature([DeletionCertificateEntity]), ContractsModule],
-  controllers: [CloseoutController],
-  providers: [CloseoutService, CloseoutProjector],
+  controllers: [CloseoutController, SigningCertificatesController],
+  providers: [CloseoutService, CloseoutProjector, SigningCertificatesService],
 })
 export class CloseoutModule {}

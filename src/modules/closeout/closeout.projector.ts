@@ -25,6 +25,8 @@ export interface CertificateSubmittedPayload {
   verification: string;
   performedBy: string;
   witnessedBy: string | null;
+  /** The detached signature as sent, and the certificate it verified against. */
+  signature: { pem: string; signerFingerprint256: string } | null;
 }
 
 /** `deletion_certificate_confirmed` */
@@ -76,6 +78,7 @@ export class CloseoutProjector implements LedgerProjector, OnModuleInit {
           verification: p.verification,
           performedBy: p.performedBy,
           witnessedBy: p.witnessedBy,
+          signerFingerprint256: p.signature?.signerFingerprint256 ?? null,
           submittedByUserId: entry.actor.userId,
           submittedAt: entry.recordedAt,
           submitSeq: entry.seq,

@@ -25,6 +25,9 @@ import type {
 } from './dto/deletion-certificate.dto.js';
 import { DeletionCertificateEntity } from './entities/deletion-certificate.entity.js';
 import { type OutstandingItem, outstandingItems } from './outstanding.rule.js';
+import { canonicalJson } from '../ledger/hash-chain.js';
+import { verifyDetachedSignature } from './detached-signature.js';
+import { SigningCertificatesService } from './signing-certificates.service.js';
 
 export interface Appended {
   id: string;
@@ -47,6 +50,7 @@ export class CloseoutService {
     private readonly contracts: ContractsService,
     private readonly roster: RosterService,
     private readonly clock: Clock,
+    private readonly signing: SigningCertificatesService,
   ) {}
 
   async submit(
@@ -63,6 +67,7 @@ export class CloseoutService {
         erasedAt: erasedAt.toISOString(),
       });
     }
+    const signature = await this.checkSignature(actor, request);
     return this.tx.run(async (manager) => {
       const chain = await this.ledger.open(manager, contractId, actor);
       if (
@@ -131,6 +136,7 @@ export class CloseoutService {
         verification: request.verification.trim(),
         performedBy: request.performedBy.trim(),
         witnessedBy: request.witnessedBy?.trim() ?? null,
+        signature,
       };
       const entry = await chain.append({
         type: 'deletion_certificate_submitted',
@@ -139,6 +145,28 @@ export class CloseoutService {
       });
       return { id: payload.certificateId, seq: entry.seq, hash: entry.hash };
     });
+  }
+
+  /**
+   * A signature, if sent, must be a detached PKCS#7/CMS signature over the
+   * canonical JSON (RFC 8785) of the body without `signature`, by a
+   * certificate the organization registered and that is valid now.
+   */
+  private async checkSignature(
+    actor: Actor,
+    request: SubmitCertificateRequest,
+  ): Promise<CertificateSubmittedPayload['signature']> {
+    if (request.signature === undefined) return null;
+    const { signature, ...body } = request;
+    const content = Buffer.from(canonicalJson(JSON.parse(JSON.stringify(body))), 'utf8');
+    const certificates = await this.signing.validAt(actor.organizationId, this.clock.now());
+    const verdict = verifyDetachedSignature(signature, content, certificates);
+    if (!verdict.valid) {
+      throw new DomainError('SIGNATURE_INVALID', `The signature is not valid: ${verdict.reason}`, {
+        reason: verdict.reason,
+      });
+    }
+    return { pem: signature, signerFingerprint256: verdict.certificate.fingerprint256 };
   }
 
   async list(actor: Actor, contractId: string): Promise<DeletionCertificateEntity[]> {

@@ -75,7 +75,7 @@ export function verifyDetachedSignature(
   const digestName = DIGESTS[oidOf(children(fields[2])[0]) ?? ''];
   if (!digestName) return { valid: false, reason: 'unsupported digest algorithm' };
   const hasAttrs =
-    fields[3]?.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && fields[3].type === 0;
+    fields[3]?.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && Number(fields[3].type) === 0; // [0] IMPLICIT
   const signedAttrs = hasAttrs ? fields[3] : undefined;
   const signature = bytesOf(fields[hasAttrs ? 5 : 4]);
   if (!signature) return { valid: false, reason: 'no signature value' };

@@ -98,6 +98,15 @@ export class SubmitCertificateRequest {
   @IsString()
   @Length(1, 200)
   witnessedBy?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Detached PKCS#7 / CMS signature (PEM) over the UTF-8 bytes of the RFC 8785 canonical JSON of this body without `signature`, by a registered certificate of the organization',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 50_000)
+  signature?: string;
 }
 
 export class ConfirmCertificateRequest {
@@ -129,6 +138,12 @@ export class DeletionCertificateResponse {
   @ApiProperty() verification: string;
   @ApiProperty() performedBy: string;
   @ApiProperty({ nullable: true, type: String }) witnessedBy: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'SHA-256 fingerprint of the signing certificate, if signed',
+  })
+  signerFingerprint256: string | null;
   @ApiProperty() submittedByUserId: string;
   @ApiProperty({ format: 'date-time' }) submittedAt: string;
   @ApiProperty() submitSeq: number;
@@ -157,6 +172,7 @@ export class DeletionCertificateResponse {
       verification: c.verification,
       performedBy: c.performedBy,
       witnessedBy: c.witnessedBy,
+      signerFingerprint256: c.signerFingerprint256,
       submittedByUserId: c.submittedByUserId,
       submittedAt: c.submittedAt,
       submitSeq: c.submitSeq,

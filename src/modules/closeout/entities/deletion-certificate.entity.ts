@@ -77,6 +77,10 @@ export class DeletionCertificateEntity {
   @Column({ name: 'decision_seq', type: 'integer', nullable: true })
   decisionSeq: number | null;
 
+  /** SHA-256 fingerprint of the X.509 certificate that signed it, if signed. */
+  @Column({ name: 'signer_fingerprint256', type: 'varchar', length: 95, nullable: true })
+  signerFingerprint256: string | null;
+
   /** Remarks on confirmation, or the reason of a rejection. */
   @Column({ name: 'decision_note', type: 'varchar', length: 2000, nullable: true })
   decisionNote: string | null;
