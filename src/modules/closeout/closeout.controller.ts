@@ -1,5 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../../common/auth/auth.decorators.js';
 import { ListOf } from '../../common/http/list.js';
 import { AppendedResponse } from '../custody/dto/medium.dto.js';
@@ -39,6 +46,28 @@ export class CloseoutController {
   ): Promise<{ items: DeletionCertificateResponse[] }> {
     const certificates = await this.closeout.list(actor, id);
     return { items: certificates.map((c) => DeletionCertificateResponse.from(c)) };
+  }
+
+  /** The certificate and its confirmation as a PDF (Japanese, A4). */
+  @Get('deletion-certificates/:certId.pdf')
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({ description: 'The printable 消去証明書' })
+  async pdf(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('certId') certId: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const { number, pdf } = await this.closeout.pdf(actor, id, certId);
+    const ascii = number.replace(/[^A-Za-z0-9._-]/g, '_');
+    await reply
+      .header('content-type', 'application/pdf')
+      .header(
+        'content-disposition',
+        `inline; filename="deletion-certificate-${ascii}.pdf"; filename*=UTF-8''${encodeURIComponent(`消去証明書-${number}.pdf`)}`,
+      )
+      .header('cache-control', 'no-store')
+      .send(pdf);
   }
 
   @Roles('ward_officer')

@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { Clock } from '../../common/time/clock.js';
+import { AppConfig } from '../../config/app-config.js';
+import { renderCertificatePdf } from './certificate-pdf.js';
 import { MAX_CLOCK_SKEW_MS } from '../../common/time/instant.js';
 import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
@@ -51,6 +53,7 @@ export class CloseoutService {
     private readonly roster: RosterService,
     private readonly clock: Clock,
     private readonly signing: SigningCertificatesService,
+    private readonly config: AppConfig,
   ) {}
 
   async submit(
@@ -175,6 +178,60 @@ export class CloseoutService {
       where: { contractId },
       order: { submitSeq: 'ASC' },
     });
+  }
+
+  /** The certificate with its confirmation, as a printable PDF in Japanese. */
+  async pdf(
+    actor: Actor,
+    contractId: string,
+    certificateId: string,
+  ): Promise<{ number: string; pdf: Buffer }> {
+    const view = await this.roster.findReadableNeedToKnow(actor, contractId);
+    const certificate = await this.dataSource
+      .getRepository(DeletionCertificateEntity)
+      .findOneBy({ id: certificateId, contractId });
+    if (!certificate) {
+      throw new DomainError(
+        'CERTIFICATE_NOT_FOUND',
+        'No such deletion certificate on this contract',
+        {
+          certificateId,
+        },
+      );
+    }
+    const sql = new Sql(this.dataSource.manager);
+    const nameOf = async (table: 'users' | 'organizations', column: string, id: string | null) =>
+      id === null
+        ? null
+        : ((
+            await sql.one<{ name: string }>(`SELECT ${column} AS name FROM ${table} WHERE id = ?`, [
+              id,
+            ])
+          )?.name ?? null);
+    const hashAt = async (seq: number | null) =>
+      seq === null
+        ? null
+        : ((
+            await sql.one<{ hash: string }>(
+              'SELECT hash FROM ledger_entries WHERE contract_id = ? AND seq = ?',
+              [contractId, seq],
+            )
+          )?.hash ?? null);
+    const media = await new CustodyQueries(sql).media(contractId, certificate.mediaIds);
+    const pdf = await renderCertificatePdf({
+      certificate,
+      contractTitle: view.contract.title,
+      organizationName: (await nameOf('organizations', 'name', certificate.organizationId)) ?? '',
+      wardName: (await nameOf('organizations', 'name', view.wardOrganizationId)) ?? '',
+      submittedByName: (await nameOf('users', 'display_name', certificate.submittedByUserId)) ?? '',
+      decidedByName: await nameOf('users', 'display_name', certificate.decidedByUserId),
+      media: media.map((m) => ({ kind: m.kind, label: m.label, description: m.description })),
+      submitHash: (await hashAt(certificate.submitSeq)) ?? '',
+      decisionHash: await hashAt(certificate.decisionSeq),
+      generatedAt: this.clock.now(),
+      timeZone: this.config.BUSINESS_TIMEZONE,
+    });
+    return { number: certificate.certificateNumber, pdf };
   }
 
   /** The ward confirms: the covered media become erased (or destroyed). */
