@@ -103,6 +103,46 @@ describe('handovers', () => {
       });
     });
 
+    it('a subcontractor hands back to the contractor with purpose subcontract', async () => {
+      const dvd = await c.dvd();
+      const provided = await c.provide([dvd]);
+      await c.receive(c.w.staffX.token, provided.body.id);
+      c.minutes(1);
+      const sub = await c.dispatch(c.w.staffX.token, {
+        items: [dvd],
+        toUserId: c.w.staffZ.user.id,
+        method: 'hand',
+        bagId: 'BAG-SUB-1',
+        purpose: 'subcontract',
+      });
+      await c.receive(c.w.staffZ.token, sub.body.id);
+      c.minutes(1);
+      const wrong = await c.dispatch(c.w.staffZ.token, {
+        items: [dvd],
+        toUserId: c.w.staffX.user.id,
+        method: 'hand',
+        bagId: 'BAG-SUB-2',
+        purpose: 'return',
+      });
+      expect([wrong.status, wrong.body.details]).toEqual([
+        422,
+        { expected: 'subcontract', given: 'return' },
+      ]);
+      const back = await c.dispatch(c.w.staffZ.token, {
+        items: [dvd],
+        toUserId: c.w.staffX.user.id,
+        method: 'hand',
+        bagId: 'BAG-SUB-2',
+        purpose: 'subcontract',
+      });
+      expect(back.status).toBe(201);
+      expect((await c.receive(c.w.staffX.token, back.body.id)).status).toBe(201);
+      expect((await c.medium(dvd)).custody).toMatchObject({
+        state: 'held',
+        holderOrganizationId: c.w.contractorX.id,
+      });
+    });
+
     it('goes to an approved subcontractor and back to the ward, ending returned', async () => {
       const dvd = await c.dvd();
       const provided = await c.provide([dvd]);
