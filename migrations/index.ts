@@ -1,5 +1,6 @@
 import { Foundation1764093600000 } from './1764093600000-Foundation.js';
 import { CustodyLedger1764180000000 } from './1764180000000-CustodyLedger.js';
+import { Audits1764280000000 } from './1764280000000-Audits.js';
 import { DeletionCertificates1764260000000 } from './1764260000000-DeletionCertificates.js';
 import { OrganizationCertificates1764270000000 } from './1764270000000-OrganizationCertificates.js';
 
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CustodyLedger1764180000000,
   DeletionCertificates1764260000000,
   OrganizationCertificates1764270000000,
+  Audits1764280000000,
 ];

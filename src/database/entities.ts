@@ -11,6 +11,7 @@ import { IncidentEntity } from '../modules/custody/entities/incident.entity.js';
 import { MediumEntity } from '../modules/custody/entities/medium.entity.js';
 import { LedgerEntryEntity } from '../modules/ledger/entities/ledger-entry.entity.js';
 import { LedgerHeadEntity } from '../modules/ledger/entities/ledger-head.entity.js';
+import { AuditEntity } from '../modules/audits/entities/audit.entity.js';
 import { DeletionCertificateEntity } from '../modules/closeout/entities/deletion-certificate.entity.js';
 
 /** Every entity, listed once: the data source and the schema test read this. */
@@ -29,4 +30,5 @@ export const ENTITIES = [
   IncidentEntity,
   DeletionCertificateEntity,
   OrganizationCertificateEntity,
+  AuditEntity,
 ];

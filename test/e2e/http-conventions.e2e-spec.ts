@@ -164,6 +164,9 @@ describe('HTTP conventions', () => {
       ['post', '/api/organizations/{id}/certificates'],
       ['get', '/api/organizations/{id}/certificates'],
       ['get', '/api/contracts/{id}/deletion-certificates/{certId}.pdf'],
+      ['post', '/api/contracts/{id}/audits'],
+      ['get', '/api/contracts/{id}/audits'],
+      ['get', '/api/audits/status'],
     ] as const;
 
     it('lists every endpoint with its request schema', async () => {

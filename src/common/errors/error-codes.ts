@@ -65,6 +65,8 @@ export const ERROR_STATUS = {
   PEM_INVALID: 422,
   X509_EXPIRED: 422,
   X509_EXISTS: 409,
+  // audits
+  INVALID_AUDIT_DATE: 422,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

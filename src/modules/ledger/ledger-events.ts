@@ -12,6 +12,7 @@ export const LEDGER_EVENT_TYPES = [
   'deletion_certificate_confirmed',
   'deletion_certificate_rejected',
   'contract_closed',
+  'audit_recorded',
 ] as const;
 export type LedgerEventType = (typeof LEDGER_EVENT_TYPES)[number];
 
@@ -29,4 +30,5 @@ export const LEDGER_EVENT_LABELS: Record<LedgerEventType, string> = {
   deletion_certificate_confirmed: '消去証明書確認',
   deletion_certificate_rejected: '消去証明書差戻し',
   contract_closed: '契約終了',
+  audit_recorded: '立入調査',
 };

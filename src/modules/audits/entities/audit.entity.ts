@@ -1,0 +1,40 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { DATE_LENGTH, ID_LENGTH, INSTANT_LENGTH } from '../../../database/column-types.js';
+
+export const AUDIT_RESULTS = ['satisfactory', 'findings', 'unsatisfactory'] as const;
+export type AuditResult = (typeof AUDIT_RESULTS)[number];
+
+/** 立入調査: an on-site audit of a contract, a projection of `audit_recorded`. */
+@Entity({ name: 'audits' })
+@Index('idx_audits_contract_date', ['contractId', 'performedOn'])
+export class AuditEntity {
+  @PrimaryColumn({ type: 'varchar', length: ID_LENGTH })
+  id: string;
+
+  @Column({ name: 'contract_id', type: 'varchar', length: ID_LENGTH })
+  contractId: string;
+
+  @Column({ name: 'performed_on', type: 'varchar', length: DATE_LENGTH })
+  performedOn: string;
+
+  @Column({ name: 'fiscal_year', type: 'integer' })
+  fiscalYear: number;
+
+  @Column({ type: 'varchar', length: 16 })
+  result: AuditResult;
+
+  @Column({ type: 'varchar', length: 4000, nullable: true })
+  findings: string | null;
+
+  @Column({ type: 'simple-json' })
+  auditors: string[];
+
+  @Column({ name: 'recorded_by_user_id', type: 'varchar', length: ID_LENGTH })
+  recordedByUserId: string;
+
+  @Column({ name: 'recorded_at', type: 'varchar', length: INSTANT_LENGTH })
+  recordedAt: string;
+
+  @Column({ type: 'integer' })
+  seq: number;
+}
