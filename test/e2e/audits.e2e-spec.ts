@@ -93,36 +93,36 @@ describe('on-site audits', () => {
 
   it('refuses, writing nothing: the future, before the contract, missing findings, wrong people', async () => {
     const ledger = await t.count('ledger_entries');
-    const expectRefused = async (r: { status: number; body: any }, status: number, code: string) =>
+    const expectRefused = (r: { status: number; body: any }, status: number, code: string) =>
       expect({ status: r.status, code: r.body.code }).toEqual({ status, code });
-    await expectRefused(await audit(c, { performedOn: '2027-01-16' }), 422, 'INVALID_AUDIT_DATE');
-    await expectRefused(await audit(c, { performedOn: '2026-08-31' }), 422, 'INVALID_AUDIT_DATE');
-    await expectRefused(
+    expectRefused(await audit(c, { performedOn: '2027-01-16' }), 422, 'INVALID_AUDIT_DATE');
+    expectRefused(await audit(c, { performedOn: '2026-08-31' }), 422, 'INVALID_AUDIT_DATE');
+    expectRefused(
       await audit(c, { performedOn: '2027-01-10', result: 'unsatisfactory' }),
       400,
       'VALIDATION_FAILED',
     );
-    await expectRefused(
+    expectRefused(
       await audit(c, { performedOn: '2027-01-10', result: 'great' }),
       400,
       'VALIDATION_FAILED',
     );
-    await expectRefused(
+    expectRefused(
       await audit(c, { performedOn: '2027-01-10', auditors: [] }),
       400,
       'VALIDATION_FAILED',
     );
-    await expectRefused(
+    expectRefused(
       await audit(c, { performedOn: '2027-01-10' }, c.w.staffX.token),
       403,
       'FORBIDDEN_ROLE',
     );
-    await expectRefused(
+    expectRefused(
       await audit(c, { performedOn: '2027-01-10' }, c.w.auditor.token),
       403,
       'FORBIDDEN_ROLE',
     );
-    await expectRefused(
+    expectRefused(
       await audit(c, { performedOn: '2027-01-10' }, c.w.officerB.token),
       404,
       'CONTRACT_NOT_FOUND',
