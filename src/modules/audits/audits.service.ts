@@ -75,7 +75,7 @@ export class AuditsService {
       );
     }
     return this.tx.run(async (manager) => {
-      const chain = await this.ledger.open(manager, contractId, actor);
+      const chain = await this.ledger.open(manager, contractId, actor, { allowClosed: true });
       const payload: AuditRecordedPayload = {
         auditId: randomUUID(),
         performedOn: request.performedOn,

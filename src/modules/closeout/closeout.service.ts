@@ -61,8 +61,7 @@ export class CloseoutService {
     contractId: string,
     request: SubmitCertificateRequest,
   ): Promise<Appended> {
-    const view = await this.contracts.findReadable(actor, contractId);
-    this.requireActive(view);
+    await this.contracts.findReadable(actor, contractId);
     const erasedAt = new Date(request.erasedAt);
     if (erasedAt.getTime() > this.clock.now().getTime() + MAX_CLOCK_SKEW_MS) {
       throw new DomainError('INVALID_OCCURRED_AT', 'erasedAt is in the future', {
@@ -241,8 +240,7 @@ export class CloseoutService {
     certificateId: string,
     request: ConfirmCertificateRequest,
   ): Promise<Appended> {
-    const view = await this.contracts.findManageable(actor, contractId);
-    this.requireActive(view);
+    await this.contracts.findManageable(actor, contractId);
     return this.tx.run(async (manager) => {
       const chain = await this.ledger.open(manager, contractId, actor);
       const certificate = await this.undecided(manager, contractId, certificateId);
@@ -274,8 +272,7 @@ export class CloseoutService {
     certificateId: string,
     request: RejectCertificateRequest,
   ): Promise<Appended> {
-    const view = await this.contracts.findManageable(actor, contractId);
-    this.requireActive(view);
+    await this.contracts.findManageable(actor, contractId);
     return this.tx.run(async (manager) => {
       const chain = await this.ledger.open(manager, contractId, actor);
       await this.undecided(manager, contractId, certificateId);
@@ -301,7 +298,6 @@ export class CloseoutService {
   /** Closes the contract, or refuses with 409 OUTSTANDING_CUSTODY and the list of what is out. */
   async close(actor: Actor, contractId: string): Promise<Appended> {
     const view = await this.contracts.findManageable(actor, contractId);
-    this.requireActive(view);
     return this.tx.run(async (manager) => {
       const chain = await this.ledger.open(manager, contractId, actor);
       const items = await this.outstandingIn(manager, view);
@@ -398,14 +394,6 @@ export class CloseoutService {
           },
         );
       }
-    }
-  }
-
-  private requireActive(view: ContractView): void {
-    if (view.contract.status === 'closed') {
-      throw new DomainError('CONTRACT_CLOSED', 'The contract is closed', {
-        contractId: view.contract.id,
-      });
     }
   }
 }

@@ -36,7 +36,6 @@ export class RosterService {
     request: CreateRosterEntryRequest,
   ): Promise<RosterEntryEntity> {
     const view = await this.contracts.findManageable(actor, contractId);
-    this.requireOpen(view);
     const now = this.clock.now();
     const today = businessDateOf(now, this.config.BUSINESS_TIMEZONE);
     const validFrom =
@@ -123,8 +122,7 @@ export class RosterService {
 
   /** Withdraws an entry. It stays in the history with the time it ended. */
   async remove(actor: Actor, contractId: string, entryId: string): Promise<RosterEntryEntity> {
-    const view = await this.contracts.findManageable(actor, contractId);
-    this.requireOpen(view);
+    await this.contracts.findManageable(actor, contractId);
     return this.tx.run(async (manager) => {
       const chain = await this.ledger.open(manager, contractId, actor);
       const entry = await manager.findOne(RosterEntryEntity, {
@@ -188,13 +186,5 @@ export class RosterService {
     userId: string,
   ): Promise<boolean> {
     return manager.existsBy(RosterEntryEntity, { contractId, userId, removedAt: IsNull() });
-  }
-
-  private requireOpen(view: ContractView): void {
-    if (view.contract.status === 'closed') {
-      throw new DomainError('CONTRACT_CLOSED', 'The contract is closed', {
-        contractId: view.contract.id,
-      });
-    }
   }
 }

@@ -84,7 +84,6 @@ export class CustodyService {
     request: RegisterMediumRequest,
   ): Promise<Appended> {
     const view = await this.contracts.findReadable(actor, contractId);
-    this.requireActive(view);
     this.checkMediumShape(request);
     const given = this.occurredAt(request.occurredAt);
     return this.tx.run(async (manager) => {
@@ -146,7 +145,6 @@ export class CustodyService {
     request: StoreMediumRequest,
   ): Promise<Appended> {
     const view = await this.contracts.findReadable(actor, contractId);
-    this.requireActive(view);
     const given = this.occurredAt(request.occurredAt);
     return this.tx.run(async (manager) => {
       const chain = await this.ledger.open(manager, contractId, actor);
@@ -172,7 +170,6 @@ export class CustodyService {
 
   async dispatch(actor: Actor, contractId: string, request: DispatchRequest): Promise<Appended> {
     const view = await this.contracts.findReadable(actor, contractId);
-    this.requireActive(view);
     const given = this.occurredAt(request.occurredAt);
     const bagId = request.bagId === undefined ? undefined : normalizeBagId(request.bagId);
     return this.tx.run(async (manager) => {
@@ -246,7 +243,6 @@ export class CustodyService {
     request: ReceiveRequest,
   ): Promise<ReceiptResult> {
     const view = await this.contracts.findReadable(actor, contractId);
-    this.requireActive(view);
     const givenAt = this.occurredAt(request.occurredAt);
     const fingerprints = this.checkFingerprintShape(request.sha256);
     return this.tx.run(async (manager) => {
@@ -406,7 +402,6 @@ export class CustodyService {
     request: ReportIncidentRequest,
   ): Promise<Appended> {
     const view = await this.contracts.findReadable(actor, contractId);
-    this.requireActive(view);
     const given = this.occurredAt(request.occurredAt);
     return this.tx.run(async (manager) => {
       const chain = await this.ledger.open(manager, contractId, actor);
@@ -470,18 +465,6 @@ export class CustodyService {
   }
 
   // ---------------------------------------------------------------- rules
-
-  private requireActive(view: ContractView): void {
-    if (view.contract.status === 'closed') {
-      throw new DomainError(
-        'CONTRACT_CLOSED',
-        'The contract is closed; its ledger takes no custody events',
-        {
-          contractId: view.contract.id,
-        },
-      );
-    }
-  }
 
   /** `occurredAt` as given, not more than the clock skew ahead of the server; undefined for "now". */
   private occurredAt(given: string | undefined): Date | undefined {

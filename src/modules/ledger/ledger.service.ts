@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, MoreThan } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error.js';
 import { Clock } from '../../common/time/clock.js';
 import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
@@ -138,10 +139,35 @@ export class LedgerService {
     private readonly tx: TransactionRunner,
   ) {}
 
-  /** Locks the contract's chain for this transaction and returns it for appending. */
-  async open(manager: EntityManager, contractId: string, actor: Actor): Promise<LedgerChain> {
+  /**
+   * Locks the contract's chain for this transaction and returns it for
+   * appending. A closed contract's ledger takes no more custody events: the
+   * status is read under the lock, so an append racing the close loses.
+   * Audits, which may follow a close, pass `allowClosed`.
+   */
+  async open(
+    manager: EntityManager,
+    contractId: string,
+    actor: Actor,
+    options: { allowClosed?: boolean } = {},
+  ): Promise<LedgerChain> {
     const head =
       (await this.lockHead(manager, contractId)) ?? (await this.createHead(manager, contractId));
+    if (!options.allowClosed) {
+      const contract = await new Sql(manager).one<{ status: string }>(
+        'SELECT status FROM contracts WHERE id = ?',
+        [contractId],
+      );
+      if (contract?.status === 'closed') {
+        throw new DomainError(
+          'CONTRACT_CLOSED',
+          'The contract is closed; its ledger takes no custody events',
+          {
+            contractId,
+          },
+        );
+      }
+    }
     return new LedgerChain(
       manager,
       contractId,
