@@ -198,6 +198,21 @@ describe('custody edge cases', () => {
     }
   });
 
+  it('a dispatch racing the close: exactly one of them wins', async () => {
+    for (let i = 0; i < 5; i++) {
+      const world = await aCustodyWorld(t);
+      const dvd = await world.dvd();
+      const [dispatch, close] = await Promise.all([
+        world.provide([dvd]),
+        t.post(`${world.base}/close`, {}, world.w.officerA.token),
+      ]);
+      const outcome = [dispatch.status, close.status].sort();
+      expect(outcome).toEqual([201, 409]);
+      if (close.status === 201) expect(dispatch.body.code).toBe('CONTRACT_CLOSED');
+      else expect(close.body.code).toBe('OUTSTANDING_CUSTODY');
+    }
+  });
+
   it('verify names rows forged past the recorded head', async () => {
     const other = await aCustodyWorld(t);
     await other.dvd();
