@@ -83,36 +83,36 @@ export class CustodyService {
     contractId: string,
     request: RegisterMediumRequest,
   ): Promise<Appended> {
-    const view = await this.contracts.findReadable(actor, contractId);
     this.checkMediumShape(request);
-    const given = this.occurredAt(request.occurredAt);
-    return this.tx.run(async (manager) => {
-      const chain = await this.ledger.open(manager, contractId, actor);
-      // Without a given time, now is when the chain was locked, not when the request came.
-      const occurredAt = given ?? chain.openedAt;
-      await this.requireActing(manager, view, actor, occurredAt);
-      if (request.kind === 'password_notice') {
-        await this.checkNoticeTarget(manager, contractId, request.unlocksMediumId!, actor);
-      }
-      const payload: MediumRegisteredPayload = {
-        mediumId: randomUUID(),
-        kind: request.kind,
-        label: request.label.trim(),
-        description: request.description.trim(),
-        recordCount: request.recordCount,
-        encrypted: request.encrypted,
-        sha256: request.sha256?.toLowerCase() ?? null,
-        unlocksMediumId: request.unlocksMediumId ?? null,
-        location: request.location?.trim() ?? null,
-        holder: { organizationId: actor.organizationId, userId: actor.userId },
-      };
-      const entry = await chain.append({
-        type: 'medium_registered',
-        occurredAt,
-        payload: { ...payload },
-      });
-      return { id: payload.mediumId, seq: entry.seq, hash: entry.hash };
-    });
+    return this.command(
+      actor,
+      contractId,
+      request.occurredAt,
+      async ({ view, manager, chain, occurredAt }) => {
+        await this.requireActing(manager, view, actor, occurredAt);
+        if (request.kind === 'password_notice') {
+          await this.checkNoticeTarget(manager, contractId, request.unlocksMediumId!, actor);
+        }
+        const payload: MediumRegisteredPayload = {
+          mediumId: randomUUID(),
+          kind: request.kind,
+          label: request.label.trim(),
+          description: request.description.trim(),
+          recordCount: request.recordCount,
+          encrypted: request.encrypted,
+          sha256: request.sha256?.toLowerCase() ?? null,
+          unlocksMediumId: request.unlocksMediumId ?? null,
+          location: request.location?.trim() ?? null,
+          holder: { organizationId: actor.organizationId, userId: actor.userId },
+        };
+        const entry = await chain.append({
+          type: 'medium_registered',
+          occurredAt,
+          payload: { ...payload },
+        });
+        return { id: payload.mediumId, seq: entry.seq, hash: entry.hash };
+      },
+    );
   }
 
   async listMedia(
@@ -144,91 +144,93 @@ export class CustodyService {
     mediumId: string,
     request: StoreMediumRequest,
   ): Promise<Appended> {
-    const view = await this.contracts.findReadable(actor, contractId);
-    const given = this.occurredAt(request.occurredAt);
-    return this.tx.run(async (manager) => {
-      const chain = await this.ledger.open(manager, contractId, actor);
-      // Without a given time, now is when the chain was locked, not when the request came.
-      const occurredAt = given ?? chain.openedAt;
-      const [medium] = await queries(manager).media(contractId, [mediumId]);
-      if (!medium)
-        throw new DomainError('MEDIUM_NOT_FOUND', 'No such medium on this contract', { mediumId });
-      await this.requireActing(manager, view, actor, occurredAt);
-      this.requireCustody([medium], actor.organizationId);
-      this.requireNotBefore([medium], occurredAt);
-      const payload: MediumStoredPayload = { mediumId, location: request.location.trim() };
-      const entry = await chain.append({
-        type: 'medium_stored',
-        occurredAt,
-        payload: { ...payload },
-      });
-      return { id: mediumId, seq: entry.seq, hash: entry.hash };
-    });
+    return this.command(
+      actor,
+      contractId,
+      request.occurredAt,
+      async ({ view, manager, chain, occurredAt }) => {
+        const [medium] = await queries(manager).media(contractId, [mediumId]);
+        if (!medium)
+          throw new DomainError('MEDIUM_NOT_FOUND', 'No such medium on this contract', {
+            mediumId,
+          });
+        await this.requireActing(manager, view, actor, occurredAt);
+        this.requireCustody([medium], actor.organizationId);
+        this.requireNotBefore([medium], occurredAt);
+        const payload: MediumStoredPayload = { mediumId, location: request.location.trim() };
+        const entry = await chain.append({
+          type: 'medium_stored',
+          occurredAt,
+          payload: { ...payload },
+        });
+        return { id: mediumId, seq: entry.seq, hash: entry.hash };
+      },
+    );
   }
 
   // ------------------------------------------------------------ handovers
 
   async dispatch(actor: Actor, contractId: string, request: DispatchRequest): Promise<Appended> {
-    const view = await this.contracts.findReadable(actor, contractId);
-    const given = this.occurredAt(request.occurredAt);
     const bagId = request.bagId === undefined ? undefined : normalizeBagId(request.bagId);
-    return this.tx.run(async (manager) => {
-      const chain = await this.ledger.open(manager, contractId, actor);
-      // Without a given time, now is when the chain was locked, not when the request came.
-      const occurredAt = given ?? chain.openedAt;
-      const media = await this.loadItems(manager, contractId, request.items);
-      await this.requireActing(manager, view, actor, occurredAt);
-      this.requireCustody(media, actor.organizationId);
-      this.requireNotBefore(media, occurredAt);
+    return this.command(
+      actor,
+      contractId,
+      request.occurredAt,
+      async ({ view, manager, chain, occurredAt }) => {
+        const media = await this.loadItems(manager, contractId, request.items);
+        await this.requireActing(manager, view, actor, occurredAt);
+        this.requireCustody(media, actor.organizationId);
+        this.requireNotBefore(media, occurredAt);
 
-      const addressee = await this.addressee(manager, view, actor, request.toUserId);
-      const expected = this.purposeFor(view, actor, addressee);
-      if (request.purpose !== expected) {
-        throw new DomainError(
-          'PURPOSE_MISMATCH',
-          `A handover from this sender to this addressee is "${expected}", not "${request.purpose}"`,
-          { expected, given: request.purpose },
-        );
-      }
-      if (this.sideOf(view, addressee.role, addressee.organizationId) === 'contractor') {
-        if (!(await this.roster.isRosteredAt(manager, contractId, addressee.id, occurredAt))) {
+        const addressee = await this.addressee(manager, view, actor, request.toUserId);
+        const expected = this.purposeFor(view, actor, addressee);
+        if (request.purpose !== expected) {
           throw new DomainError(
-            'NOT_ROSTERED',
-            'The addressee is not on the contract’s roster at that time',
-            {
-              userId: addressee.id,
-            },
+            'PURPOSE_MISMATCH',
+            `A handover from this sender to this addressee is "${expected}", not "${request.purpose}"`,
+            { expected, given: request.purpose },
           );
         }
-      }
+        if (this.sideOf(view, addressee.role, addressee.organizationId) === 'contractor') {
+          if (!(await this.roster.isRosteredAt(manager, contractId, addressee.id, occurredAt))) {
+            throw new DomainError(
+              'NOT_ROSTERED',
+              'The addressee is not on the contract’s roster at that time',
+              {
+                userId: addressee.id,
+              },
+            );
+          }
+        }
 
-      await this.checkSplitChannel(manager, view, media, { ...request, bagId }, occurredAt);
-      const refusal = methodRefusal(media.map(itemFacts), request.method, bagId);
-      if (refusal) {
-        throw new DomainError('HANDOVER_METHOD_NOT_ALLOWED', refusal.message, {
+        await this.checkSplitChannel(manager, view, media, { ...request, bagId }, occurredAt);
+        const refusal = methodRefusal(media.map(itemFacts), request.method, bagId);
+        if (refusal) {
+          throw new DomainError('HANDOVER_METHOD_NOT_ALLOWED', refusal.message, {
+            method: request.method,
+            ...(refusal.mediumId ? { mediumId: refusal.mediumId } : {}),
+          });
+        }
+
+        const payload: HandoverDispatchedPayload = {
+          handoverId: randomUUID(),
+          purpose: request.purpose,
           method: request.method,
-          ...(refusal.mediumId ? { mediumId: refusal.mediumId } : {}),
+          bagId: bagId ?? null,
+          sealNumber: request.sealNumber ?? null,
+          note: request.note ?? null,
+          from: await this.partyRef(manager, actor.userId),
+          to: await this.partyRef(manager, addressee.id),
+          items: media.map(itemRef),
+        };
+        const entry = await chain.append({
+          type: 'handover_dispatched',
+          occurredAt,
+          payload: { ...payload },
         });
-      }
-
-      const payload: HandoverDispatchedPayload = {
-        handoverId: randomUUID(),
-        purpose: request.purpose,
-        method: request.method,
-        bagId: bagId ?? null,
-        sealNumber: request.sealNumber ?? null,
-        note: request.note ?? null,
-        from: await this.partyRef(manager, actor.userId),
-        to: await this.partyRef(manager, addressee.id),
-        items: media.map(itemRef),
-      };
-      const entry = await chain.append({
-        type: 'handover_dispatched',
-        occurredAt,
-        payload: { ...payload },
-      });
-      return { id: payload.handoverId, seq: entry.seq, hash: entry.hash };
-    });
+        return { id: payload.handoverId, seq: entry.seq, hash: entry.hash };
+      },
+    );
   }
 
   /**
@@ -242,136 +244,136 @@ export class CustodyService {
     handoverId: string,
     request: ReceiveRequest,
   ): Promise<ReceiptResult> {
-    const view = await this.contracts.findReadable(actor, contractId);
-    const givenAt = this.occurredAt(request.occurredAt);
     const fingerprints = this.checkFingerprintShape(request.sha256);
-    return this.tx.run(async (manager) => {
-      const chain = await this.ledger.open(manager, contractId, actor);
-      // Without a given time, now is when the chain was locked, not when the request came.
-      const occurredAt = givenAt ?? chain.openedAt;
-      const q = queries(manager);
-      const handover = await q.handover(contractId, handoverId);
-      if (!handover) {
-        throw new DomainError('HANDOVER_NOT_FOUND', 'No such handover on this contract', {
-          handoverId,
-        });
-      }
-      if (handover.toUserId !== actor.userId) {
-        throw new DomainError('NOT_ADDRESSEE', 'Only the addressee can receive this handover', {
-          handoverId,
-        });
-      }
-      if (handover.status === 'received') {
-        throw new DomainError('HANDOVER_ALREADY_RECEIVED', 'This handover has been received', {
-          handoverId,
-          receiptSeq: handover.receiptSeq,
-        });
-      }
-      if (occurredAt.toISOString() < handover.dispatchedAt) {
-        throw new DomainError(
-          'INVALID_OCCURRED_AT',
-          'A receipt cannot be dated before its dispatch',
-          {
-            dispatchedAt: handover.dispatchedAt,
-            occurredAt: occurredAt.toISOString(),
-          },
-        );
-      }
-      await this.requireActing(manager, view, actor, occurredAt);
+    return this.command(
+      actor,
+      contractId,
+      request.occurredAt,
+      async ({ view, manager, chain, occurredAt }) => {
+        const q = queries(manager);
+        const handover = await q.handover(contractId, handoverId);
+        if (!handover) {
+          throw new DomainError('HANDOVER_NOT_FOUND', 'No such handover on this contract', {
+            handoverId,
+          });
+        }
+        if (handover.toUserId !== actor.userId) {
+          throw new DomainError('NOT_ADDRESSEE', 'Only the addressee can receive this handover', {
+            handoverId,
+          });
+        }
+        if (handover.status === 'received') {
+          throw new DomainError('HANDOVER_ALREADY_RECEIVED', 'This handover has been received', {
+            handoverId,
+            receiptSeq: handover.receiptSeq,
+          });
+        }
+        if (occurredAt.toISOString() < handover.dispatchedAt) {
+          throw new DomainError(
+            'INVALID_OCCURRED_AT',
+            'A receipt cannot be dated before its dispatch',
+            {
+              dispatchedAt: handover.dispatchedAt,
+              occurredAt: occurredAt.toISOString(),
+            },
+          );
+        }
+        await this.requireActing(manager, view, actor, occurredAt);
 
-      const itemIds = await q.handoverItemIds(handoverId);
-      const media = await q.media(contractId, itemIds);
-      media.sort((a, b) => itemIds.indexOf(a.id) - itemIds.indexOf(b.id));
-      // An item reported lost on the way cannot be signed for; nor can a
-      // receipt be dated before anything else that happened to an item.
-      const closed = media.find((m) => CLOSED_STATES.has(m.state));
-      if (closed) {
-        throw new DomainError('MEDIUM_CLOSED', `An item of this handover is ${closed.state}`, {
-          mediumId: closed.id,
-          state: closed.state,
-        });
-      }
-      this.requireNotBefore(media, occurredAt);
-      const unknown = Object.keys(fingerprints).filter((id) => !itemIds.includes(id));
-      if (unknown.length > 0) {
-        throw new DomainError(
-          'UNKNOWN_MEDIUM',
-          'sha256 names media that are not in this handover',
-          {
-            mediumIds: unknown,
-          },
-        );
-      }
-      const mismatches = media
-        .filter(
-          (m) =>
-            m.sha256 !== null &&
-            fingerprints[m.id] !== undefined &&
-            fingerprints[m.id] !== m.sha256,
-        )
-        .map((m) => m.id);
-      const compromised = media
-        .filter((m) => !request.sealIntact || mismatches.includes(m.id))
-        .map((m) => m.id);
-      const toWard = this.sideOf(view, actor.role, actor.organizationId) === 'ward';
-      const states: Record<string, CustodyState> = {};
-      for (const m of media) {
-        states[m.id] = stateOnReceipt({
-          compromised: m.compromised || compromised.includes(m.id),
+        const itemIds = await q.handoverItemIds(handoverId);
+        const media = await q.media(contractId, itemIds);
+        media.sort((a, b) => itemIds.indexOf(a.id) - itemIds.indexOf(b.id));
+        // An item reported lost on the way cannot be signed for; nor can a
+        // receipt be dated before anything else that happened to an item.
+        const closed = media.find((m) => CLOSED_STATES.has(m.state));
+        if (closed) {
+          throw new DomainError('MEDIUM_CLOSED', `An item of this handover is ${closed.state}`, {
+            mediumId: closed.id,
+            state: closed.state,
+          });
+        }
+        this.requireNotBefore(media, occurredAt);
+        const unknown = Object.keys(fingerprints).filter((id) => !itemIds.includes(id));
+        if (unknown.length > 0) {
+          throw new DomainError(
+            'UNKNOWN_MEDIUM',
+            'sha256 names media that are not in this handover',
+            {
+              mediumIds: unknown,
+            },
+          );
+        }
+        const mismatches = media
+          .filter(
+            (m) =>
+              m.sha256 !== null &&
+              fingerprints[m.id] !== undefined &&
+              fingerprints[m.id] !== m.sha256,
+          )
+          .map((m) => m.id);
+        const compromised = media
+          .filter((m) => !request.sealIntact || mismatches.includes(m.id))
+          .map((m) => m.id);
+        const toWard = this.sideOf(view, actor.role, actor.organizationId) === 'ward';
+        const states: Record<string, CustodyState> = {};
+        for (const m of media) {
+          states[m.id] = stateOnReceipt({
+            compromised: m.compromised || compromised.includes(m.id),
+            purpose: handover.purpose,
+            toWard,
+          });
+        }
+        const payload: HandoverReceivedPayload = {
+          handoverId,
           purpose: handover.purpose,
-          toWard,
+          method: handover.method,
+          bagId: handover.bagId,
+          sealNumber: handover.sealNumber,
+          from: await this.partyRef(manager, handover.fromUserId),
+          to: await this.partyRef(manager, handover.toUserId),
+          items: media.map(itemRef),
+          sealIntact: request.sealIntact,
+          sha256: fingerprints,
+          fingerprintMismatches: mismatches,
+          compromisedMediumIds: compromised,
+          states,
+        };
+        const entry = await chain.append({
+          type: 'handover_received',
+          occurredAt,
+          payload: { ...payload },
         });
-      }
-      const payload: HandoverReceivedPayload = {
-        handoverId,
-        purpose: handover.purpose,
-        method: handover.method,
-        bagId: handover.bagId,
-        sealNumber: handover.sealNumber,
-        from: await this.partyRef(manager, handover.fromUserId),
-        to: await this.partyRef(manager, handover.toUserId),
-        items: media.map(itemRef),
-        sealIntact: request.sealIntact,
-        sha256: fingerprints,
-        fingerprintMismatches: mismatches,
-        compromisedMediumIds: compromised,
-        states,
-      };
-      const entry = await chain.append({
-        type: 'handover_received',
-        occurredAt,
-        payload: { ...payload },
-      });
 
-      const incidentIds: string[] = [];
-      if (!request.sealIntact) {
-        incidentIds.push(
-          await this.appendIncident(chain, occurredAt, {
-            kind: 'seal_broken',
-            handoverId,
-            mediumIds: media.map((m) => m.id),
-            description: `Seal ${handover.sealNumber ?? '(no number)'} of bag ${handover.bagId ?? '-'} arrived broken`,
-          }),
-        );
-      }
-      if (mismatches.length > 0) {
-        incidentIds.push(
-          await this.appendIncident(chain, occurredAt, {
-            kind: 'fingerprint_mismatch',
-            handoverId,
-            mediumIds: mismatches,
-            description: `SHA-256 computed on receipt differs from the registered fingerprint for ${mismatches.length} item(s)`,
-          }),
-        );
-      }
-      return {
-        id: handoverId,
-        seq: entry.seq,
-        hash: entry.hash,
-        compromisedMediumIds: compromised,
-        incidentIds,
-      };
-    });
+        const incidentIds: string[] = [];
+        if (!request.sealIntact) {
+          incidentIds.push(
+            await this.appendIncident(chain, occurredAt, {
+              kind: 'seal_broken',
+              handoverId,
+              mediumIds: media.map((m) => m.id),
+              description: `Seal ${handover.sealNumber ?? '(no number)'} of bag ${handover.bagId ?? '-'} arrived broken`,
+            }),
+          );
+        }
+        if (mismatches.length > 0) {
+          incidentIds.push(
+            await this.appendIncident(chain, occurredAt, {
+              kind: 'fingerprint_mismatch',
+              handoverId,
+              mediumIds: mismatches,
+              description: `SHA-256 computed on receipt differs from the registered fingerprint for ${mismatches.length} item(s)`,
+            }),
+          );
+        }
+        return {
+          id: handoverId,
+          seq: entry.seq,
+          hash: entry.hash,
+          compromisedMediumIds: compromised,
+          incidentIds,
+        };
+      },
+    );
   }
 
   async listHandovers(
@@ -401,59 +403,59 @@ export class CustodyService {
     contractId: string,
     request: ReportIncidentRequest,
   ): Promise<Appended> {
-    const view = await this.contracts.findReadable(actor, contractId);
-    const given = this.occurredAt(request.occurredAt);
-    return this.tx.run(async (manager) => {
-      const chain = await this.ledger.open(manager, contractId, actor);
-      // Without a given time, now is when the chain was locked, not when the request came.
-      const occurredAt = given ?? chain.openedAt;
-      const media = await this.loadItems(manager, contractId, request.mediumIds);
-      await this.requireActing(manager, view, actor, occurredAt);
-      if (this.sideOf(view, actor.role, actor.organizationId) !== 'ward') {
-        for (const medium of media) {
-          const involved =
-            medium.holderOrganizationId === actor.organizationId ||
-            (medium.inTransitHandoverId !== null &&
-              (await manager.existsBy(HandoverEntity, {
-                id: medium.inTransitHandoverId,
-                toOrganizationId: actor.organizationId,
-              })));
-          if (!involved) {
-            throw new DomainError(
-              'NOT_CUSTODIAN',
-              'A handler reports only about media their organization holds or awaits',
-              {
-                mediumId: medium.id,
-              },
-            );
+    return this.command(
+      actor,
+      contractId,
+      request.occurredAt,
+      async ({ view, manager, chain, occurredAt }) => {
+        const media = await this.loadItems(manager, contractId, request.mediumIds);
+        await this.requireActing(manager, view, actor, occurredAt);
+        if (this.sideOf(view, actor.role, actor.organizationId) !== 'ward') {
+          for (const medium of media) {
+            const involved =
+              medium.holderOrganizationId === actor.organizationId ||
+              (medium.inTransitHandoverId !== null &&
+                (await manager.existsBy(HandoverEntity, {
+                  id: medium.inTransitHandoverId,
+                  toOrganizationId: actor.organizationId,
+                })));
+            if (!involved) {
+              throw new DomainError(
+                'NOT_CUSTODIAN',
+                'A handler reports only about media their organization holds or awaits',
+                {
+                  mediumId: medium.id,
+                },
+              );
+            }
           }
         }
-      }
-      const closed = media.find((m) => CLOSED_STATES.has(m.state));
-      if (request.kind === 'lost' && closed) {
-        throw new DomainError('MEDIUM_CLOSED', `The medium is already ${closed.state}`, {
-          mediumId: closed.id,
-          state: closed.state,
+        const closed = media.find((m) => CLOSED_STATES.has(m.state));
+        if (request.kind === 'lost' && closed) {
+          throw new DomainError('MEDIUM_CLOSED', `The medium is already ${closed.state}`, {
+            mediumId: closed.id,
+            state: closed.state,
+          });
+        }
+        this.requireNotBefore(media, occurredAt);
+        const states: Record<string, CustodyState> = {};
+        if (request.kind === 'lost') for (const m of media) states[m.id] = 'lost';
+        const payload: IncidentReportedPayload = {
+          incidentId: randomUUID(),
+          kind: request.kind,
+          handoverId: null,
+          mediumIds: media.map((m) => m.id),
+          description: request.description.trim(),
+          states,
+        };
+        const entry = await chain.append({
+          type: 'incident_reported',
+          occurredAt,
+          payload: { ...payload },
         });
-      }
-      this.requireNotBefore(media, occurredAt);
-      const states: Record<string, CustodyState> = {};
-      if (request.kind === 'lost') for (const m of media) states[m.id] = 'lost';
-      const payload: IncidentReportedPayload = {
-        incidentId: randomUUID(),
-        kind: request.kind,
-        handoverId: null,
-        mediumIds: media.map((m) => m.id),
-        description: request.description.trim(),
-        states,
-      };
-      const entry = await chain.append({
-        type: 'incident_reported',
-        occurredAt,
-        payload: { ...payload },
-      });
-      return { id: payload.incidentId, seq: entry.seq, hash: entry.hash };
-    });
+        return { id: payload.incidentId, seq: entry.seq, hash: entry.hash };
+      },
+    );
   }
 
   async listIncidents(actor: Actor, contractId: string): Promise<IncidentEntity[]> {
@@ -465,6 +467,30 @@ export class CustodyService {
   }
 
   // ---------------------------------------------------------------- rules
+
+  /**
+   * Runs a custody command: the contract as the caller may read it (404 for
+   * strangers), then one transaction with its chain locked, and the event's
+   * time: as given, or the moment the lock was taken.
+   */
+  private async command<T>(
+    actor: Actor,
+    contractId: string,
+    occurredAt: string | undefined,
+    work: (context: {
+      view: ContractView;
+      manager: EntityManager;
+      chain: LedgerChain;
+      occurredAt: Date;
+    }) => Promise<T>,
+  ): Promise<T> {
+    const view = await this.contracts.findReadable(actor, contractId);
+    const given = this.occurredAt(occurredAt);
+    return this.tx.run(async (manager) => {
+      const chain = await this.ledger.open(manager, contractId, actor);
+      return work({ view, manager, chain, occurredAt: given ?? chain.openedAt });
+    });
+  }
 
   /** `occurredAt` as given, not more than the clock skew ahead of the server; undefined for "now". */
   private occurredAt(given: string | undefined): Date | undefined {
