@@ -1,6 +1,7 @@
 import { Foundation1764093600000 } from './1764093600000-Foundation.js';
 import { CustodyLedger1764180000000 } from './1764180000000-CustodyLedger.js';
 import { Audits1764280000000 } from './1764280000000-Audits.js';
+import { Notifications1764290000000 } from './1764290000000-Notifications.js';
 import { DeletionCertificates1764260000000 } from './1764260000000-DeletionCertificates.js';
 import { OrganizationCertificates1764270000000 } from './1764270000000-OrganizationCertificates.js';
 
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   DeletionCertificates1764260000000,
   OrganizationCertificates1764270000000,
   Audits1764280000000,
+  Notifications1764290000000,
 ];

@@ -14,11 +14,14 @@ import { CustodyModule } from './modules/custody/custody.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
 import { LedgerModule } from './modules/ledger/ledger.module.js';
+import { NotificationsModule } from './modules/notifications/notifications.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
   /** Replaces the system clock (tests, scripts). */
   clock?: Clock;
+  /** Run the queue workers in this process (default: QUEUE_WORKERS is in-process). */
+  runsWorkers?: boolean;
 }
 
 /** Configuration and the clock, visible to every module. */
@@ -53,6 +56,9 @@ export class AppModule {
         CustodyModule,
         CloseoutModule,
         AuditsModule,
+        NotificationsModule.forRoot({
+          runsWorkers: options.runsWorkers ?? options.config.QUEUE_WORKERS === 'in-process',
+        }),
       ],
       providers: [
         { provide: APP_PIPE, useClass: StrictValidationPipe },

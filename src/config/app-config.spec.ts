@@ -34,6 +34,18 @@ const ALL_VARIABLES = [
   'BOOTSTRAP_ORGANIZATION_NAME',
   'TOKEN_TTL_MINUTES',
   'LOG_LEVEL',
+  'QUEUE_PREFIX',
+  'QUEUE_WORKERS',
+  'QUEUE_CHECK_INTERVAL_MS',
+  'REMINDER_SCAN_TIME',
+  'REMINDER_RECEIPT_HOURS',
+  'REMINDER_PASSWORD_NOTICE_DAYS',
+  'REMINDER_RETURN_DAYS',
+  'REMINDER_OVERDUE_REPEAT_DAYS',
+  'REMINDER_CATCH_UP_DAYS',
+  'WEBHOOK_ATTEMPTS',
+  'WEBHOOK_BACKOFF_MS',
+  'WEBHOOK_TIMEOUT_MS',
 ];
 
 describe('loadConfig', () => {
@@ -49,7 +61,15 @@ describe('loadConfig', () => {
       expect(config.LOG_LEVEL).toBe('info');
       expect(config.BOOTSTRAP_ORGANIZATION_NAME).toBe('kanribo administration');
       expect(config.DATABASE_URL).toBeUndefined();
-      expect(config.REDIS_URL).toBeUndefined();
+      expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
+      expect(config.QUEUE_PREFIX).toBe('kanribo');
+      expect(config.QUEUE_WORKERS).toBe('in-process');
+      expect(config.REMINDER_SCAN_TIME).toBe('09:00');
+      expect(config.REMINDER_RECEIPT_HOURS).toBe(48);
+      expect(config.REMINDER_PASSWORD_NOTICE_DAYS).toBe(7);
+      expect(config.REMINDER_RETURN_DAYS).toBe(14);
+      expect(config.REMINDER_OVERDUE_REPEAT_DAYS).toBe(7);
+      expect(config.WEBHOOK_ATTEMPTS).toBe(8);
       expect(config.BOOTSTRAP_ADMIN_LOGIN).toBeUndefined();
       expect(config.BOOTSTRAP_ADMIN_PASSWORD).toBeUndefined();
       expect(config.databaseKind).toBe('sqlite');
@@ -193,6 +213,28 @@ describe('loadConfig', () => {
       expect(error.problems).toHaveLength(1);
       expect(error.problems[0]).toMatch(/^REDIS_URL /);
       expect(everythingShown(error)).not.toContain('redis-password-xyz');
+    });
+
+    it.each([
+      ['REMINDER_SCAN_TIME', '9:00'],
+      ['REMINDER_SCAN_TIME', '24:00'],
+      ['REMINDER_SCAN_TIME', 'never'],
+      ['QUEUE_WORKERS', 'both'],
+      ['QUEUE_PREFIX', 'kanribo:prod'],
+      ['REMINDER_RECEIPT_HOURS', '0'],
+      ['REMINDER_RETURN_DAYS', '1.5'],
+      ['WEBHOOK_ATTEMPTS', '31'],
+      ['WEBHOOK_BACKOFF_MS', 'soon'],
+    ])('rejects %s=%j, naming the variable', (name, value) => {
+      const error = configErrorOf({ [name]: value });
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]).toMatch(new RegExp(`^${name} `));
+    });
+
+    it('accepts the reminder schedule switched off and the workers moved out', () => {
+      const config = loadConfig({ REMINDER_SCAN_TIME: 'off', QUEUE_WORKERS: 'off' });
+      expect(config.REMINDER_SCAN_TIME).toBe('off');
+      expect(config.QUEUE_WORKERS).toBe('off');
     });
 
     it('rejects an unknown BUSINESS_TIMEZONE', () => {

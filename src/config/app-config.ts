@@ -65,10 +65,84 @@ export class AppConfig {
   @MinLength(1, { message: 'must not be empty' })
   DATA_DIR = './data';
 
-  /** Redis for the job queue (reminders). */
-  @IsOptional()
+  /** Redis for the job queue (reminders, webhooks). The service runs without it. */
   @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// or rediss:// URL' })
-  REDIS_URL?: string;
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every Redis key of kanribo's queues (several deployments may share a Redis). */
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ or -' })
+  QUEUE_PREFIX = 'kanribo';
+
+  /** `in-process`: the API process runs the queue workers; `off`: run `npm run worker` separately. */
+  @IsIn(['in-process', 'off'], { message: 'must be in-process or off' })
+  QUEUE_WORKERS: 'in-process' | 'off' = 'in-process';
+
+  /** Time of day (BUSINESS_TIMEZONE) of the daily reminder scan, `HH:MM`, or `off`. */
+  @Matches(/^(([01]\d|2[0-3]):[0-5]\d|off)$/, { message: 'must be HH:MM (24-hour) or off' })
+  REMINDER_SCAN_TIME = '09:00';
+
+  /** A dispatch not received after this many hours is reminded to both sides. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of hours between 1 and 8760' })
+  @Min(1, { message: 'must be an integer number of hours between 1 and 8760' })
+  @Max(8760, { message: 'must be an integer number of hours between 1 and 8760' })
+  REMINDER_RECEIPT_HOURS = 48;
+
+  /** An encrypted medium and its password notice apart for this many days after one arrived. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of days between 1 and 365' })
+  @Min(1, { message: 'must be an integer number of days between 1 and 365' })
+  @Max(365, { message: 'must be an integer number of days between 1 and 365' })
+  REMINDER_PASSWORD_NOTICE_DAYS = 7;
+
+  /** Media still out this many days after the contract's end are reminded to both sides. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of days between 1 and 365' })
+  @Min(1, { message: 'must be an integer number of days between 1 and 365' })
+  @Max(365, { message: 'must be an integer number of days between 1 and 365' })
+  REMINDER_RETURN_DAYS = 14;
+
+  /** An overdue audit is reminded the day after its due date, then every this many days. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of days between 1 and 365' })
+  @Min(1, { message: 'must be an integer number of days between 1 and 365' })
+  @Max(365, { message: 'must be an integer number of days between 1 and 365' })
+  REMINDER_OVERDUE_REPEAT_DAYS = 7;
+
+  /** How many missed days the scheduler scans when it comes back (Redis down, service stopped). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of days between 1 and 366' })
+  @Min(1, { message: 'must be an integer number of days between 1 and 366' })
+  @Max(366, { message: 'must be an integer number of days between 1 and 366' })
+  REMINDER_CATCH_UP_DAYS = 31;
+
+  /** Attempts of one webhook delivery before it is marked failed. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 30' })
+  @Min(1, { message: 'must be an integer between 1 and 30' })
+  @Max(30, { message: 'must be an integer between 1 and 30' })
+  WEBHOOK_ATTEMPTS = 8;
+
+  /** First retry delay of a webhook delivery, doubled at each further attempt. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds between 10 and 3600000' })
+  @Min(10, { message: 'must be an integer number of milliseconds between 10 and 3600000' })
+  @Max(3600000, { message: 'must be an integer number of milliseconds between 10 and 3600000' })
+  WEBHOOK_BACKOFF_MS = 30000;
+
+  /** How long one webhook POST may take. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds between 100 and 120000' })
+  @Min(100, { message: 'must be an integer number of milliseconds between 100 and 120000' })
+  @Max(120000, { message: 'must be an integer number of milliseconds between 100 and 120000' })
+  WEBHOOK_TIMEOUT_MS = 10000;
+
+  /** How often the queue's connection is checked and waiting deliveries are handed to it. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds between 50 and 600000' })
+  @Min(50, { message: 'must be an integer number of milliseconds between 50 and 600000' })
+  @Max(600000, { message: 'must be an integer number of milliseconds between 50 and 600000' })
+  QUEUE_CHECK_INTERVAL_MS = 5000;
 
   /** Time zone of the business day, fiscal year and CSV times. */
   @IsString()
@@ -111,11 +185,10 @@ export class AppConfig {
 
 /** The names of every variable the configuration knows. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(new AppConfig());
-// DATABASE_URL, REDIS_URL and the bootstrap values have no default, so they are
+// DATABASE_URL and the bootstrap values have no default, so they are
 // not own properties of a fresh instance; name them explicitly.
 const OPTIONAL_VARIABLES = [
   'DATABASE_URL',
-  'REDIS_URL',
   'BOOTSTRAP_ADMIN_LOGIN',
   'BOOTSTRAP_ADMIN_PASSWORD',
 ];

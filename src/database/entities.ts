@@ -12,6 +12,11 @@ import { MediumEntity } from '../modules/custody/entities/medium.entity.js';
 import { LedgerEntryEntity } from '../modules/ledger/entities/ledger-entry.entity.js';
 import { LedgerHeadEntity } from '../modules/ledger/entities/ledger-head.entity.js';
 import { AuditEntity } from '../modules/audits/entities/audit.entity.js';
+import { NotificationEntity } from '../modules/notifications/entities/notification.entity.js';
+import { NotificationRecipientEntity } from '../modules/notifications/entities/notification-recipient.entity.js';
+import { WebhookEntity } from '../modules/notifications/entities/webhook.entity.js';
+import { WebhookDeliveryEntity } from '../modules/notifications/entities/webhook-delivery.entity.js';
+import { ReminderScanEntity } from '../modules/notifications/entities/reminder-scan.entity.js';
 import { DeletionCertificateEntity } from '../modules/closeout/entities/deletion-certificate.entity.js';
 
 /** Every entity, listed once: the data source and the schema test read this. */
@@ -31,4 +36,9 @@ export const ENTITIES = [
   DeletionCertificateEntity,
   OrganizationCertificateEntity,
   AuditEntity,
+  NotificationEntity,
+  NotificationRecipientEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
+  ReminderScanEntity,
 ];

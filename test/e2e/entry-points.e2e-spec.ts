@@ -65,13 +65,21 @@ describe('the server entry point', () => {
         childEnv({ ...db.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }),
       );
       try {
+        // Up once the database answers; ok once the queue's first check saw Redis.
         let health: Response | undefined;
-        for (let i = 0; i < 150 && !health; i++) {
+        let body: unknown;
+        for (let i = 0; i < 150; i++) {
           health = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined);
-          if (!health) await new Promise((r) => setTimeout(r, 100));
+          body = health?.ok ? await health.json() : undefined;
+          if ((body as { status?: string } | undefined)?.status === 'ok') break;
+          await new Promise((r) => setTimeout(r, 100));
         }
         expect(health?.status).toBe(200);
-        expect(await health!.json()).toMatchObject({ status: 'ok', database: { status: 'up' } });
+        expect(body).toMatchObject({
+          status: 'ok',
+          database: { status: 'up' },
+          queue: { status: 'up', kind: 'redis', workers: 'in-process' },
+        });
       } finally {
         child.kill('SIGTERM');
         await new Promise((r) => child.once('close', r));

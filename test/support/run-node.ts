@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { TEST_REDIS_URL, uniquePrefix } from './redis.js';
 
 export const DIST = join(process.cwd(), 'dist');
 
@@ -13,9 +14,18 @@ export function built(relative: string): string {
   return file;
 }
 
-/** Environment for a child process: PATH and HOME only, plus what the test gives. */
+/**
+ * Environment for a child process: PATH and HOME only, the test Redis under a
+ * key prefix of its own with the daily schedule off, plus what the test gives.
+ */
 export function childEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: uniquePrefix(),
+    REMINDER_SCAN_TIME: 'off',
+  };
   for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value;
   return env;
 }

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { FixedClock } from '../../src/common/time/clock.js';
+import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from './redis.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface ApiResponse<T = any> {
@@ -24,6 +25,8 @@ export interface RequestOptions {
 
 /** The running application of one test file, spoken to over real HTTP. */
 export class TestApp {
+  private shared = false;
+
   private constructor(
     /** Every line of the JSON request log, as written. */
     readonly logLines: string[],
@@ -35,10 +38,29 @@ export class TestApp {
   ) {}
 
   static async start(
-    options: { env?: Record<string, string>; at?: string } = {},
+    options: {
+      env?: Record<string, string>;
+      at?: string;
+      /** Run a second instance on this app's database and queue (it drops neither). */
+      sharing?: TestApp;
+    } = {},
   ): Promise<TestApp> {
-    const database = await createTestDatabase();
-    const config = loadConfig({ LOG_LEVEL: 'info', ...database.env, ...options.env });
+    const shared = options.sharing;
+    const database: TestDatabase = shared
+      ? { ...shared.database, drop: () => Promise.resolve() }
+      : await createTestDatabase();
+    // Every app talks to a real Redis under a key prefix of its own, with the
+    // daily schedule off unless a test turns it on.
+    const config = loadConfig({
+      LOG_LEVEL: 'info',
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: uniquePrefix(),
+      REMINDER_SCAN_TIME: 'off',
+      QUEUE_CHECK_INTERVAL_MS: '250',
+      ...database.env,
+      ...options.env,
+      ...(shared ? { QUEUE_PREFIX: shared.config.QUEUE_PREFIX, REDIS_URL: shared.config.REDIS_URL } : {}),
+    });
     const clock = new FixedClock(options.at ?? '2026-11-25T01:00:00.000Z');
     const lines: string[] = [];
     const logStream = new Writable({
@@ -55,7 +77,16 @@ export class TestApp {
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.getHttpServer().address() as { port: number };
-    return new TestApp(lines, app, `http://127.0.0.1:${address.port}`, clock, config, database);
+    const started = new TestApp(
+      lines,
+      app,
+      `http://127.0.0.1:${address.port}`,
+      clock,
+      config,
+      database,
+    );
+    started.shared = Boolean(shared);
+    return started;
   }
 
   get dataSource(): DataSource {
@@ -106,8 +137,20 @@ export class TestApp {
     return Number(rows[0]?.n ?? 0);
   }
 
+  /** Waits until `check` returns something truthy (polling), or fails after `ms`. */
+  async eventually<T>(check: () => Promise<T>, ms = 15_000, what = 'condition'): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const value = await check();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   async close(): Promise<void> {
     await this.app.close();
+    if (!this.shared) await deleteKeys(this.config.REDIS_URL, this.config.QUEUE_PREFIX);
     await this.database.drop();
   }
 }

@@ -67,6 +67,8 @@ export const ERROR_STATUS = {
   X509_EXISTS: 409,
   // audits
   INVALID_AUDIT_DATE: 422,
+  NOTIFICATION_NOT_FOUND: 404,
+  WEBHOOK_NOT_FOUND: 404,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,4 +1,4 @@
-import { businessDateOf, isIsoDate } from './business-date.js';
+import { addDays, businessDateOf, daysBetween, instantAt, isIsoDate } from './business-date.js';
 
 describe('isIsoDate', () => {
   it.each(['2024-02-29', '2026-01-01', '2026-12-31', '2000-02-29', '1999-12-31', '9999-12-31'])(
@@ -84,5 +84,52 @@ describe('isIsoDate for years below 100', () => {
     expect(isIsoDate('0050-01-01')).toBe(true);
     expect(isIsoDate('0048-02-29')).toBe(true);
     expect(isIsoDate('0050-02-29')).toBe(false);
+  });
+});
+
+describe('calendar arithmetic', () => {
+  it('adds days across months, leap days and years', () => {
+    expect(addDays('2027-03-31', 1)).toBe('2027-04-01');
+    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
+    expect(addDays('2027-02-28', 1)).toBe('2027-03-01');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('2027-04-01', -1)).toBe('2027-03-31');
+    expect(addDays('2027-03-31', -60)).toBe('2027-01-30');
+  });
+
+  it('counts whole days between dates, negative backwards', () => {
+    expect(daysBetween('2027-01-30', '2027-03-31')).toBe(60);
+    expect(daysBetween('2027-03-31', '2027-03-31')).toBe(0);
+    expect(daysBetween('2027-04-01', '2027-03-31')).toBe(-1);
+    expect(daysBetween('2028-02-01', '2028-03-01')).toBe(29);
+  });
+});
+
+describe('instantAt', () => {
+  it('is 09:00 in Tokyo as midnight UTC of the same day', () => {
+    expect(instantAt('2027-04-01', '09:00', 'Asia/Tokyo').toISOString()).toBe(
+      '2027-04-01T00:00:00.000Z',
+    );
+    expect(instantAt('2027-03-31', '08:59', 'Asia/Tokyo').toISOString()).toBe(
+      '2027-03-30T23:59:00.000Z',
+    );
+  });
+
+  it('follows daylight saving where the zone has it', () => {
+    expect(instantAt('2027-01-15', '09:00', 'Europe/Berlin').toISOString()).toBe(
+      '2027-01-15T08:00:00.000Z',
+    );
+    expect(instantAt('2027-07-15', '09:00', 'Europe/Berlin').toISOString()).toBe(
+      '2027-07-15T07:00:00.000Z',
+    );
+    expect(instantAt('2027-07-15', '00:00', 'UTC').toISOString()).toBe('2027-07-15T00:00:00.000Z');
+  });
+
+  it('is the inverse of businessDateOf at any time of day', () => {
+    for (const time of ['00:00', '09:00', '23:59']) {
+      expect(businessDateOf(instantAt('2027-03-31', time, 'Asia/Tokyo'), 'Asia/Tokyo')).toBe(
+        '2027-03-31',
+      );
+    }
   });
 });

@@ -38,3 +38,58 @@ export function businessDateOf(instant: Date, timeZone: string): IsoDate {
     parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
 }
+
+const DAY_MS = 86_400_000;
+
+function utcMidnight(date: IsoDate): number {
+  const d = new Date(0);
+  d.setUTCFullYear(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+  return d.getTime();
+}
+
+function isoOfUtc(ms: number): IsoDate {
+  const d = new Date(ms);
+  return `${String(d.getUTCFullYear()).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
+}
+
+/** The calendar date `days` after `date` (before, when negative). */
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return isoOfUtc(utcMidnight(date) + days * DAY_MS);
+}
+
+/** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return Math.round((utcMidnight(to) - utcMidnight(from)) / DAY_MS);
+}
+
+/** The offset of `timeZone` from UTC at `instant`, in milliseconds. */
+function zoneOffsetMs(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(instant));
+  const get = (type: Intl.DateTimeFormatPartTypes): number =>
+    Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const asUtc = new Date(0);
+  asUtc.setUTCFullYear(get('year'), get('month') - 1, get('day'));
+  asUtc.setUTCHours(get('hour'), get('minute'), get('second'), 0);
+  return asUtc.getTime() - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` shows `time` (`HH:MM`) on
+ * `date`: 09:00 in Tokyo on 1 April is 00:00 UTC that day. In a gap of a
+ * daylight-saving change the later reading wins.
+ */
+export function instantAt(date: IsoDate, time: string, timeZone: string): Date {
+  const wall = utcMidnight(date) + Number(time.slice(0, 2)) * 3_600_000 + Number(time.slice(3, 5)) * 60_000;
+  let guess = wall - zoneOffsetMs(wall, timeZone);
+  guess = wall - zoneOffsetMs(guess, timeZone);
+  return new Date(guess);
+}

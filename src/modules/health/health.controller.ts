@@ -8,11 +8,18 @@ import {
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Public } from '../../common/auth/auth.decorators.js';
+import { AppConfig } from '../../config/app-config.js';
+import { QueueState } from '../notifications/queue-state.js';
 
 class ComponentHealth {
-  @ApiProperty({ enum: ['up', 'down', 'not_configured'] }) status: 'up' | 'down' | 'not_configured';
+  @ApiProperty({ enum: ['up', 'down', 'starting'] }) status: 'up' | 'down' | 'starting';
   @ApiProperty({ required: false }) kind?: string;
   @ApiProperty({ required: false }) latencyMs?: number;
+  @ApiProperty({ required: false, format: 'date-time', description: 'since when (queue)' })
+  since?: string;
+  @ApiProperty({ required: false, enum: ['in-process', 'off'], description: 'workers (queue)' })
+  workers?: 'in-process' | 'off';
+  @ApiProperty({ required: false, description: 'why it is down (queue)' }) error?: string;
 }
 
 class HealthResponse {
@@ -24,9 +31,18 @@ class HealthResponse {
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queueState: QueueState,
+    private readonly config: AppConfig,
+  ) {}
 
-  /** Liveness and readiness: 200 when the database answers, 503 when it does not. */
+  /**
+   * Liveness and readiness: 200 when the database answers, 503 when it does
+   * not. A queue that is down (Redis unreachable) makes the status
+   * `degraded` but not unready: handovers are still recorded, and reminders
+   * catch up when Redis is back.
+   */
   @Public()
   @Get()
   @ApiOkResponse({ type: HealthResponse })
@@ -45,8 +61,18 @@ export class HealthController {
     } catch {
       database = { status: 'down', kind };
     }
-    const status = database.status === 'up' ? 'ok' : 'down';
+    const q = this.queueState;
+    const queue: ComponentHealth = {
+      status: q.status,
+      kind: 'redis',
+      since: q.since.toISOString(),
+      workers: this.config.QUEUE_WORKERS,
+      ...(q.latencyMs !== null && q.status === 'up' ? { latencyMs: q.latencyMs } : {}),
+      ...(q.status === 'down' && q.lastError ? { error: q.lastError } : {}),
+    };
+    const status =
+      database.status !== 'up' ? 'down' : queue.status === 'up' ? 'ok' : 'degraded';
     if (status === 'down') void reply.status(503);
-    return { status, database, queue: { status: 'not_configured' } };
+    return { status, database, queue };
   }
 }

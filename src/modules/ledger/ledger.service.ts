@@ -119,6 +119,7 @@ export class LedgerChain {
     ]);
     this.head = { seq: entry.seq, hash: entry.hash };
     await this.projectors.apply(this.manager, entry);
+    await this.projectors.react(this.manager, entry);
     return entry;
   }
 }

@@ -16,10 +16,36 @@ export interface LedgerProjector {
   reset(manager: EntityManager): Promise<void>;
 }
 
+/**
+ * Something that acts on a new entry in the transaction that appends it,
+ * but is not a projection: it never runs when the tables are rebuilt (an
+ * incident raises its notification once, when it happens).
+ */
+export interface LedgerReactor {
+  readonly name: string;
+  readonly types: readonly LedgerEventType[];
+  react(manager: EntityManager, entry: LedgerEntry): Promise<void>;
+}
+
 /** The projectors of every module; each registers itself when its module starts. */
 @Injectable()
 export class ProjectorRegistry {
   private readonly projectors: LedgerProjector[] = [];
+  private readonly reactors: LedgerReactor[] = [];
+
+  registerReactor(reactor: LedgerReactor): void {
+    if (this.reactors.some((r) => r.name === reactor.name)) return;
+    this.reactors.push(reactor);
+  }
+
+  /** Runs the reactors of a live append (never during a rebuild). */
+  async react(manager: EntityManager, entry: LedgerEntry): Promise<void> {
+    for (const reactor of this.reactors) {
+      if (reactor.types.includes(entry.type as LedgerEventType)) {
+        await reactor.react(manager, entry);
+      }
+    }
+  }
 
   register(projector: LedgerProjector): void {
     if (this.projectors.some((p) => p.name === projector.name)) return;

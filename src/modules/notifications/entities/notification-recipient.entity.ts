@@ -1,0 +1,19 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { ID_LENGTH, INSTANT_LENGTH } from '../../../database/column-types.js';
+
+/** A notification in one user's inbox, with whether they have read it. */
+@Entity({ name: 'notification_recipients' })
+@Index('idx_notification_recipients_user', ['userId', 'createdAt'])
+export class NotificationRecipientEntity {
+  @PrimaryColumn({ name: 'notification_id', type: 'varchar', length: ID_LENGTH })
+  notificationId: string;
+
+  @PrimaryColumn({ name: 'user_id', type: 'varchar', length: ID_LENGTH })
+  userId: string;
+
+  @Column({ name: 'created_at', type: 'varchar', length: INSTANT_LENGTH })
+  createdAt: string;
+
+  @Column({ name: 'read_at', type: 'varchar', length: INSTANT_LENGTH, nullable: true })
+  readAt: string | null;
+}

@@ -1,0 +1,82 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { REMINDER_QUEUE, WEBHOOK_QUEUE } from './queue.constants.js';
+import { ReminderScanner } from './reminder-scanner.js';
+import type { DeliveryJob } from './webhook-outbox.js';
+import { WebhookSender } from './webhook-sender.js';
+
+/** Logs a worker's connection errors once per message, not at every reconnect attempt. */
+class QuietErrors {
+  private last = '';
+  constructor(private readonly logger: Logger) {}
+  log(error: Error): void {
+    if (error.message === this.last) return;
+    this.last = error.message;
+    this.logger.warn(`queue worker: ${error.message}`);
+  }
+}
+
+/**
+ * The daily scan (from the job scheduler at REMINDER_SCAN_TIME) and catch-up
+ * runs: both scan every day since the last recorded scan. One at a time per
+ * worker; concurrent workers are harmless because notifications are
+ * idempotent.
+ */
+@Processor(REMINDER_QUEUE, { concurrency: 1 })
+export class ReminderJobsProcessor extends WorkerHost {
+  private readonly logger = new Logger('ReminderJobs');
+  private readonly errors = new QuietErrors(this.logger);
+
+  constructor(private readonly scanner: ReminderScanner) {
+    super();
+  }
+
+  async process(job: Job): Promise<{ scanned: string[]; raised: number }> {
+    const results = await this.scanner.catchUp();
+    this.logger.log(`${job.name}: scanned ${results.length} day(s)`);
+    return {
+      scanned: results.map((r) => r.asOf),
+      raised: results.reduce((n, r) => n + r.raised, 0),
+    };
+  }
+
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.errors.log(error);
+  }
+}
+
+/** One webhook delivery per job, retried by the queue with exponential backoff. */
+@Processor(WEBHOOK_QUEUE, { concurrency: 16 })
+export class WebhookDeliveryProcessor extends WorkerHost {
+  private readonly logger = new Logger('WebhookDelivery');
+  private readonly errors = new QuietErrors(this.logger);
+
+  constructor(private readonly sender: WebhookSender) {
+    super();
+  }
+
+  async process(job: Job<DeliveryJob>): Promise<string> {
+    const attempt = job.attemptsMade + 1;
+    const last = attempt >= (job.opts.attempts ?? 1);
+    const result = await this.sender.attempt(job.data.deliveryId, attempt, last);
+    switch (result.outcome) {
+      case 'delivered':
+        return `delivered (HTTP ${result.statusCode})`;
+      case 'skipped':
+        return `skipped: ${result.reason}`;
+      case 'failed':
+        this.logger.warn(`webhook delivery ${job.data.deliveryId} failed: ${result.error}`);
+        return `failed: ${result.error}`;
+      case 'retry':
+        // Thrown so that the queue retries with its backoff.
+        throw new Error(result.error);
+    }
+  }
+
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.errors.log(error);
+  }
+}

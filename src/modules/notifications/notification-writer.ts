@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Sql } from '../../database/sql.js';
+import type { Reminder } from './reminder.rules.js';
+
+/** Active users by role and organization, and the organizations with a webhook. */
+export interface Directory {
+  wardOfficers: Map<string, string[]>;
+  auditors: string[];
+  organizationOf: Map<string, string>;
+  webhookOrganizations: Set<string>;
+}
+
+export interface WriteResult {
+  /** Notifications newly stored (those whose key was already there are skipped). */
+  raised: Reminder[];
+  recipients: number;
+  deliveries: number;
+}
+
+/** Rows per INSERT: well under PostgreSQL's 65,535 parameters and SQLite's 32,766. */
+const CHUNK = 250;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/**
+ * Stores notifications once, with their inbox rows and webhook deliveries,
+ * inside the caller's transaction: the notification row's unique
+ * idempotency key decides, in the database, whether this is the first time,
+ * so concurrent scans on several workers cannot both win.
+ */
+@Injectable()
+export class NotificationWriter {
+  async directory(manager: EntityManager): Promise<Directory> {
+    const sql = new Sql(manager);
+    const users = await sql.all<{ id: string; organization_id: string; role: string }>(
+      'SELECT id, organization_id, role FROM users WHERE active = ?',
+      [true],
+    );
+    const hooks = await sql.all<{ organization_id: string }>(
+      'SELECT organization_id FROM webhooks',
+    );
+    const directory: Directory = {
+      wardOfficers: new Map(),
+      auditors: [],
+      organizationOf: new Map(),
+      webhookOrganizations: new Set(hooks.map((h) => h.organization_id)),
+    };
+    for (const user of users) {
+      directory.organizationOf.set(user.id, user.organization_id);
+      if (user.role === 'auditor') directory.auditors.push(user.id);
+      if (user.role === 'ward_officer') {
+        const list = directory.wardOfficers.get(user.organization_id) ?? [];
+        list.push(user.id);
+        directory.wardOfficers.set(user.organization_id, list);
+      }
+    }
+    return directory;
+  }
+
+  async write(
+    manager: EntityManager,
+    reminders: readonly Reminder[],
+    context: { asOf: string; now: Date; directory?: Directory },
+  ): Promise<WriteResult> {
+    const result: WriteResult = { raised: [], recipients: 0, deliveries: 0 };
+    if (reminders.length === 0) return result;
+    const sql = new Sql(manager);
+    const directory = context.directory ?? (await this.directory(manager));
+    const createdAt = context.now.toISOString();
+    for (let start = 0; start < reminders.length; start += CHUNK) {
+      const chunk = reminders.slice(start, start + CHUNK);
+      const ids = chunk.map(() => randomUUID());
+      const params: Array<string | number | null> = [];
+      for (const [i, r] of chunk.entries()) {
+        params.push(
+          ids[i] ?? randomUUID(),
+          r.key,
+          r.kind,
+          r.contractId,
+          r.subjectId,
+          r.dueOn,
+          r.leadDays,
+          context.asOf,
+          clip(r.title, 300),
+          clip(r.message, 2000),
+          JSON.stringify(r.data),
+          createdAt,
+        );
+      }
+      const inserted = await sql.all<{ id: string; idempotency_key: string }>(
+        `INSERT INTO notifications
+           (id, idempotency_key, kind, contract_id, subject_id, due_on, lead_days, as_of,
+            title, message, data, created_at)
+         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING id, idempotency_key`,
+        params,
+      );
+      if (inserted.length === 0) continue;
+      const byKey = new Map(chunk.map((r) => [r.key, r]));
+      const recipientRows: string[][] = [];
+      const deliveryRows: string[][] = [];
+      for (const row of inserted) {
+        const reminder = byKey.get(row.idempotency_key);
+        if (!reminder) continue;
+        result.raised.push(reminder);
+        const users = new Set<string>();
+        for (const org of reminder.audience.wardOfficersOf) {
+          for (const id of directory.wardOfficers.get(org) ?? []) users.add(id);
+        }
+        if (reminder.audience.auditors) for (const id of directory.auditors) users.add(id);
+        for (const id of reminder.audience.users) {
+          if (directory.organizationOf.has(id)) users.add(id);
+        }
+        const organizations = new Set(reminder.audience.organizations);
+        for (const org of reminder.audience.wardOfficersOf) organizations.add(org);
+        for (const id of users) {
+          recipientRows.push([row.id, id]);
+          const org = directory.organizationOf.get(id);
+          if (org) organizations.add(org);
+        }
+        for (const org of organizations) {
+          if (directory.webhookOrganizations.has(org)) deliveryRows.push([row.id, org]);
+        }
+      }
+      for (let r = 0; r < recipientRows.length; r += CHUNK) {
+        const rows = recipientRows.slice(r, r + CHUNK);
+        await sql.run(
+          `INSERT INTO notification_recipients (notification_id, user_id, created_at, read_at)
+           VALUES ${rows.map(() => '(?, ?, ?, NULL)').join(', ')}
+           ON CONFLICT DO NOTHING`,
+          rows.flatMap(([n, u]) => [n, u, createdAt]),
+        );
+      }
+      for (let d = 0; d < deliveryRows.length; d += CHUNK) {
+        const rows = deliveryRows.slice(d, d + CHUNK);
+        await sql.run(
+          `INSERT INTO webhook_deliveries
+             (id, notification_id, organization_id, status, attempts, created_at)
+           VALUES ${rows.map(() => "(?, ?, ?, 'pending', 0, ?)").join(', ')}
+           ON CONFLICT DO NOTHING`,
+          rows.flatMap(([n, o]) => [randomUUID(), n, o, createdAt]),
+        );
+      }
+      result.recipients += recipientRows.length;
+      result.deliveries += deliveryRows.length;
+    }
+    return result;
+  }
+}

@@ -1,0 +1,60 @@
+import { BullModule } from '@nestjs/bullmq';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config.js';
+import { IncidentReactor } from './incident.reactor.js';
+import { NotificationWriter } from './notification-writer.js';
+import { ReminderJobsProcessor, WebhookDeliveryProcessor } from './notification-jobs.processors.js';
+import {
+  AdminJobsController,
+  NotificationsController,
+  WebhooksController,
+} from './notifications.controller.js';
+import { NotificationsService } from './notifications.service.js';
+import { REMINDER_QUEUE, redisOptions, WEBHOOK_QUEUE } from './queue.constants.js';
+import { QueueState } from './queue-state.js';
+import { QueueSupervisor, RUNS_WORKERS } from './queue-supervisor.js';
+import { ReminderScanner } from './reminder-scanner.js';
+import { WebhookOutbox } from './webhook-outbox.js';
+import { WebhookSender } from './webhook-sender.js';
+import { WebhooksService } from './webhooks.service.js';
+
+/**
+ * Reminders, the inbox and webhooks, on BullMQ. The queue workers are
+ * registered only in a process that runs them: the API by default
+ * (QUEUE_WORKERS=in-process), or `npm run worker`.
+ */
+@Module({})
+export class NotificationsModule {
+  static forRoot(options: { runsWorkers: boolean }): DynamicModule {
+    return {
+      module: NotificationsModule,
+      // Global so that health can read the queue's state.
+      global: true,
+      imports: [
+        BullModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => ({
+            connection: redisOptions(config.REDIS_URL),
+            prefix: config.QUEUE_PREFIX,
+          }),
+        }),
+        BullModule.registerQueue({ name: REMINDER_QUEUE }, { name: WEBHOOK_QUEUE }),
+      ],
+      controllers: [NotificationsController, WebhooksController, AdminJobsController],
+      providers: [
+        { provide: RUNS_WORKERS, useValue: options.runsWorkers },
+        QueueState,
+        QueueSupervisor,
+        NotificationWriter,
+        ReminderScanner,
+        WebhookOutbox,
+        WebhookSender,
+        NotificationsService,
+        WebhooksService,
+        IncidentReactor,
+        ...(options.runsWorkers ? [ReminderJobsProcessor, WebhookDeliveryProcessor] : []),
+      ],
+      exports: [QueueState, ReminderScanner, WebhookOutbox, QueueSupervisor],
+    };
+  }
+}

@@ -1,0 +1,384 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config.js';
+import {
+  addDays,
+  businessDateOf,
+  instantAt,
+  type IsoDate,
+} from '../../common/time/business-date.js';
+import { Clock } from '../../common/time/clock.js';
+import { Sql } from '../../database/sql.js';
+import { TransactionRunner } from '../../database/transaction-runner.js';
+import { NotificationWriter } from './notification-writer.js';
+import { WebhookOutbox } from './webhook-outbox.js';
+import {
+  auditReminders,
+  type ContractFacts,
+  incidentNotice,
+  type ItemFacts,
+  type OutstandingMediaFacts,
+  receiptReminder,
+  type Reminder,
+  type ReminderSettings,
+  returnReminder,
+  splitPairReminders,
+} from './reminder.rules.js';
+import type { NotificationKind } from './entities/notification.entity.js';
+
+export interface ScanResult {
+  asOf: IsoDate;
+  /** The instant the scan judged by: the scan time of that day in BUSINESS_TIMEZONE. */
+  at: string;
+  /** Reminders due that day, including those already sent by an earlier run. */
+  due: number;
+  /** Notifications this run stored. */
+  raised: number;
+  byKind: Partial<Record<NotificationKind, number>>;
+  durationMs: number;
+}
+
+/** Reminders written per transaction, so that a big scan never holds the writer lock for long. */
+const WRITE_BATCH = 2000;
+
+interface MediumRow {
+  id: string;
+  contract_id: string;
+  label: string;
+  state: string;
+  holder_organization_id: string;
+  holder_user_id: string | null;
+  unlocks_medium_id: string | null;
+}
+
+/**
+ * The daily reminder scan: loads the facts with a handful of queries, lets
+ * the pure rules decide what is due as of the day, and stores the result
+ * through the writer, whose idempotency keys make any rerun harmless.
+ */
+@Injectable()
+export class ReminderScanner {
+  private readonly logger = new Logger('ReminderScanner');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+    private readonly writer: NotificationWriter,
+    private readonly outbox: WebhookOutbox,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  get settings(): ReminderSettings {
+    return {
+      receiptHours: this.config.REMINDER_RECEIPT_HOURS,
+      passwordNoticeDays: this.config.REMINDER_PASSWORD_NOTICE_DAYS,
+      returnDays: this.config.REMINDER_RETURN_DAYS,
+      overdueRepeatDays: this.config.REMINDER_OVERDUE_REPEAT_DAYS,
+    };
+  }
+
+  private get scanTime(): string {
+    return this.config.REMINDER_SCAN_TIME === 'off' ? '09:00' : this.config.REMINDER_SCAN_TIME;
+  }
+
+  /** Today in BUSINESS_TIMEZONE. */
+  today(): IsoDate {
+    return businessDateOf(this.clock.now(), this.config.BUSINESS_TIMEZONE);
+  }
+
+  /** The last day whose scan time has come: today from 09:00 on, yesterday before. */
+  lastDueDay(): IsoDate {
+    const today = this.today();
+    const due = instantAt(today, this.scanTime, this.config.BUSINESS_TIMEZONE);
+    return this.clock.now() >= due ? today : addDays(today, -1);
+  }
+
+  /** Runs the scan of one business day; safe to repeat. */
+  async scan(asOf: IsoDate): Promise<ScanResult> {
+    const started = performance.now();
+    const at = instantAt(asOf, this.scanTime, this.config.BUSINESS_TIMEZONE);
+    const reminders = await this.dueReminders(asOf, at);
+    const now = this.clock.now();
+    const byKind: ScanResult['byKind'] = {};
+    let raised = 0;
+    const directory = await this.writer.directory(this.dataSource.manager);
+    for (let start = 0; start < reminders.length; start += WRITE_BATCH) {
+      const batch = reminders.slice(start, start + WRITE_BATCH);
+      const written = await this.tx.run((manager) =>
+        this.writer.write(manager, batch, { asOf, now, directory }),
+      );
+      raised += written.raised.length;
+      for (const r of written.raised) byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
+    }
+    if (raised > 0) this.outbox.kick();
+    const durationMs = Math.round(performance.now() - started);
+    this.logger.log(
+      `reminder scan ${asOf}: ${reminders.length} due, ${raised} new, ${durationMs} ms`,
+    );
+    return { asOf, at: at.toISOString(), due: reminders.length, raised, byKind, durationMs };
+  }
+
+  /**
+   * Scans every day from the one after the last recorded scan up to the last
+   * day whose scan time has come (at most REMINDER_CATCH_UP_DAYS back), and
+   * records each. What the scheduler runs, daily and when Redis comes back.
+   */
+  async catchUp(): Promise<ScanResult[]> {
+    const lastDue = this.lastDueDay();
+    const row = await new Sql(this.dataSource.manager).one<{ last: string | null }>(
+      'SELECT MAX(as_of) AS last FROM reminder_scans',
+    );
+    const earliest = addDays(lastDue, -(this.config.REMINDER_CATCH_UP_DAYS - 1));
+    let day = row?.last ? addDays(row.last, 1) : lastDue;
+    if (day < earliest) {
+      this.logger.warn(
+        `reminder scans since ${day} were missed; catching up from ${earliest} only`,
+      );
+      day = earliest;
+    }
+    const results: ScanResult[] = [];
+    for (; day <= lastDue; day = addDays(day, 1)) {
+      const result = await this.scan(day);
+      const asOf = day;
+      await this.tx.run(async (manager) => {
+        await new Sql(manager).run(
+          `INSERT INTO reminder_scans (as_of, completed_at, raised) VALUES (?, ?, ?)
+           ON CONFLICT (as_of) DO NOTHING`,
+          [asOf, this.clock.now().toISOString(), result.raised],
+        );
+      });
+      results.push(result);
+    }
+    return results;
+  }
+
+  /** Everything due as of `asOf` (judged at `at`), sent before or not. */
+  async dueReminders(asOf: IsoDate, at: Date): Promise<Reminder[]> {
+    const sql = new Sql(this.dataSource.manager);
+    const settings = this.settings;
+    const reminders: Reminder[] = [];
+
+    const audited = new Map<string, Set<number>>();
+    for (const row of await sql.all<{ contract_id: string; fiscal_year: number }>(
+      'SELECT DISTINCT contract_id, fiscal_year FROM audits',
+    )) {
+      const years = audited.get(row.contract_id) ?? new Set<number>();
+      years.add(Number(row.fiscal_year));
+      audited.set(row.contract_id, years);
+    }
+    const none = new Set<number>();
+    const contracts = await sql.all<{
+      id: string;
+      title: string;
+      ward_organization_id: string;
+      starts_on: string;
+      ends_on: string;
+      reminder_lead_days: string;
+    }>(
+      `SELECT id, title, ward_organization_id, starts_on, ends_on, reminder_lead_days
+         FROM contracts WHERE starts_on <= ?`,
+      [asOf],
+    );
+    for (const c of contracts) {
+      const facts: ContractFacts = {
+        id: c.id,
+        title: c.title,
+        wardOrganizationId: c.ward_organization_id,
+        startsOn: c.starts_on,
+        endsOn: c.ends_on,
+        reminderLeadDays: JSON.parse(c.reminder_lead_days) as number[],
+        auditedYears: audited.get(c.id) ?? none,
+      };
+      reminders.push(...auditReminders(facts, asOf, settings));
+    }
+
+    const cutoff = new Date(at.getTime() - settings.receiptHours * 3_600_000).toISOString();
+    const open = await sql.all<{
+      id: string;
+      contract_id: string;
+      from_user_id: string;
+      from_organization_id: string;
+      to_user_id: string;
+      to_organization_id: string;
+      dispatched_at: string;
+    }>(
+      `SELECT id, contract_id, from_user_id, from_organization_id, to_user_id,
+              to_organization_id, dispatched_at
+         FROM handovers WHERE status = 'dispatched' AND dispatched_at <= ?`,
+      [cutoff],
+    );
+    if (open.length > 0) {
+      const labels = new Map<string, string[]>();
+      for (const row of await sql.all<{ handover_id: string; label: string }>(
+        `SELECT hi.handover_id, m.label FROM handover_items hi
+           JOIN handovers h ON h.id = hi.handover_id
+           JOIN media m ON m.id = hi.medium_id
+          WHERE h.status = 'dispatched' AND h.dispatched_at <= ?
+          ORDER BY m.label`,
+        [cutoff],
+      )) {
+        const list = labels.get(row.handover_id) ?? [];
+        list.push(row.label);
+        labels.set(row.handover_id, list);
+      }
+      for (const h of open) {
+        const reminder = receiptReminder(
+          {
+            id: h.id,
+            contractId: h.contract_id,
+            fromUserId: h.from_user_id,
+            fromOrganizationId: h.from_organization_id,
+            toUserId: h.to_user_id,
+            toOrganizationId: h.to_organization_id,
+            dispatchedAt: h.dispatched_at,
+            itemLabels: labels.get(h.id) ?? [],
+          },
+          at,
+          settings,
+        );
+        if (reminder) reminders.push(reminder);
+      }
+    }
+
+    reminders.push(...(await this.splitPairs(sql, at, settings)));
+    reminders.push(...(await this.unreturned(sql, asOf, settings)));
+
+    for (const row of await sql.all<{
+      id: string;
+      contract_id: string;
+      ward_organization_id: string;
+      kind: string;
+      description: string;
+      occurred_at: string;
+      medium_ids: string;
+    }>(
+      `SELECT i.id, i.contract_id, c.ward_organization_id, i.kind, i.description,
+              i.occurred_at, i.medium_ids
+         FROM incidents i JOIN contracts c ON c.id = i.contract_id
+        WHERE i.recorded_at <= ?
+          AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.idempotency_key = 'incident:' || i.id)`,
+      [at.toISOString()],
+    )) {
+      reminders.push(
+        incidentNotice({
+          id: row.id,
+          contractId: row.contract_id,
+          wardOrganizationId: row.ward_organization_id,
+          kind: row.kind,
+          description: row.description,
+          occurredAt: row.occurred_at,
+          mediumIds: JSON.parse(row.medium_ids) as string[],
+        }),
+      );
+    }
+    return reminders;
+  }
+
+  private async splitPairs(sql: Sql, at: Date, settings: ReminderSettings): Promise<Reminder[]> {
+    const media = await sql.all<MediumRow>(
+      `SELECT id, contract_id, label, state, holder_organization_id, holder_user_id, unlocks_medium_id
+         FROM media
+        WHERE state NOT IN ('erased', 'destroyed', 'lost')
+          AND (kind = 'password_notice'
+               OR id IN (SELECT unlocks_medium_id FROM media
+                          WHERE kind = 'password_notice' AND unlocks_medium_id IS NOT NULL))`,
+    );
+    if (media.length === 0) return [];
+    const receipts = new Map<string, ItemFacts['lastReceipt']>();
+    for (const row of await sql.all<{
+      medium_id: string;
+      handover_id: string;
+      to_user_id: string;
+      to_organization_id: string;
+      received_at: string;
+    }>(
+      `SELECT hi.medium_id, h.id AS handover_id, h.to_user_id, h.to_organization_id, h.received_at
+         FROM handover_items hi JOIN handovers h ON h.id = hi.handover_id
+        WHERE h.status = 'received' AND h.received_at <= ?
+          AND hi.medium_id IN (
+            SELECT id FROM media WHERE kind = 'password_notice'
+            UNION SELECT unlocks_medium_id FROM media
+                   WHERE kind = 'password_notice' AND unlocks_medium_id IS NOT NULL)
+        ORDER BY h.received_at, h.receipt_seq`,
+      [at.toISOString()],
+    )) {
+      receipts.set(row.medium_id, {
+        handoverId: row.handover_id,
+        toUserId: row.to_user_id,
+        toOrganizationId: row.to_organization_id,
+        receivedAt: row.received_at,
+      });
+    }
+    const facts = (m: MediumRow): ItemFacts => ({
+      id: m.id,
+      label: m.label,
+      state: m.state,
+      holderOrganizationId: m.holder_organization_id,
+      holderUserId: m.holder_user_id,
+      lastReceipt: receipts.get(m.id) ?? null,
+    });
+    const byId = new Map(media.map((m) => [m.id, m]));
+    const reminders: Reminder[] = [];
+    for (const notice of media) {
+      if (!notice.unlocks_medium_id) continue;
+      const medium = byId.get(notice.unlocks_medium_id);
+      if (!medium) continue;
+      reminders.push(
+        ...splitPairReminders(
+          { contractId: notice.contract_id, medium: facts(medium), notice: facts(notice) },
+          at,
+          settings,
+        ),
+      );
+    }
+    return reminders;
+  }
+
+  private async unreturned(
+    sql: Sql,
+    asOf: IsoDate,
+    settings: ReminderSettings,
+  ): Promise<Reminder[]> {
+    const rows = await sql.all<
+      MediumRow & { title: string; ward_organization_id: string; ends_on: string }
+    >(
+      `SELECT m.id, m.contract_id, m.label, m.state, m.holder_organization_id, m.holder_user_id,
+              m.unlocks_medium_id, c.title, c.ward_organization_id, c.ends_on
+         FROM media m JOIN contracts c ON c.id = m.contract_id
+        WHERE c.ends_on <= ?
+          AND m.state NOT IN ('erased', 'destroyed', 'lost')
+          AND (m.state = 'in_transit' OR m.holder_organization_id <> c.ward_organization_id)
+        ORDER BY m.contract_id, m.label`,
+      [addDays(asOf, -settings.returnDays)],
+    );
+    const byContract = new Map<string, OutstandingMediaFacts>();
+    for (const row of rows) {
+      let facts = byContract.get(row.contract_id);
+      if (!facts) {
+        facts = {
+          contractId: row.contract_id,
+          title: row.title,
+          wardOrganizationId: row.ward_organization_id,
+          endsOn: row.ends_on,
+          items: [],
+        };
+        byContract.set(row.contract_id, facts);
+      }
+      facts.items.push({
+        id: row.id,
+        label: row.label,
+        state: row.state,
+        holderOrganizationId: row.holder_organization_id,
+        holderUserId: row.holder_user_id,
+        lastReceipt: null,
+      });
+    }
+    const reminders: Reminder[] = [];
+    for (const facts of byContract.values()) {
+      const reminder = returnReminder(facts, asOf, settings);
+      if (reminder) reminders.push(reminder);
+    }
+    return reminders;
+  }
+}
