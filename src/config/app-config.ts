@@ -187,11 +187,7 @@ export class AppConfig {
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(new AppConfig());
 // DATABASE_URL and the bootstrap values have no default, so they are
 // not own properties of a fresh instance; name them explicitly.
-const OPTIONAL_VARIABLES = [
-  'DATABASE_URL',
-  'BOOTSTRAP_ADMIN_LOGIN',
-  'BOOTSTRAP_ADMIN_PASSWORD',
-];
+const OPTIONAL_VARIABLES = ['DATABASE_URL', 'BOOTSTRAP_ADMIN_LOGIN', 'BOOTSTRAP_ADMIN_PASSWORD'];
 export const KNOWN_VARIABLES: ReadonlySet<string> = new Set([
   ...CONFIG_VARIABLES,
   ...OPTIONAL_VARIABLES,

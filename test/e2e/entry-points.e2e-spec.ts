@@ -87,6 +87,41 @@ describe('the server entry point', () => {
       expect(child.output()).not.toMatch(/error/i);
     });
 
+    it('starts without Redis, reports the queue down, and stops promptly', async () => {
+      const port = await freePort();
+      const nowhere = await freePort(); // nothing listens there
+      const child = startNode(
+        built('src/main.js'),
+        childEnv({
+          ...db.env,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'warn',
+          REDIS_URL: `redis://127.0.0.1:${nowhere}`,
+        }),
+      );
+      try {
+        let body: any;
+        for (let i = 0; i < 200; i++) {
+          const health = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined);
+          body = health?.ok ? await health.json() : undefined;
+          if (body?.queue?.status === 'down') break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(body).toMatchObject({
+          status: 'degraded',
+          database: { status: 'up' },
+          queue: { status: 'down', kind: 'redis' },
+        });
+      } finally {
+        const started = Date.now();
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('close', r));
+        expect(Date.now() - started).toBeLessThan(10_000);
+      }
+      expect(child.output()).toMatch(/queue down/);
+    });
+
     it('migration:run then finds nothing left to apply', async () => {
       const result = await runNode(built('src/database/migrate.js'), childEnv(db.env));
       expect(result.code).toBe(0);

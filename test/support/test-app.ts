@@ -59,7 +59,9 @@ export class TestApp {
       QUEUE_CHECK_INTERVAL_MS: '250',
       ...database.env,
       ...options.env,
-      ...(shared ? { QUEUE_PREFIX: shared.config.QUEUE_PREFIX, REDIS_URL: shared.config.REDIS_URL } : {}),
+      ...(shared
+        ? { QUEUE_PREFIX: shared.config.QUEUE_PREFIX, REDIS_URL: shared.config.REDIS_URL }
+        : {}),
     });
     const clock = new FixedClock(options.at ?? '2026-11-25T01:00:00.000Z');
     const lines: string[] = [];

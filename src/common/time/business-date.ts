@@ -43,7 +43,11 @@ const DAY_MS = 86_400_000;
 
 function utcMidnight(date: IsoDate): number {
   const d = new Date(0);
-  d.setUTCFullYear(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+  d.setUTCFullYear(
+    Number(date.slice(0, 4)),
+    Number(date.slice(5, 7)) - 1,
+    Number(date.slice(8, 10)),
+  );
   return d.getTime();
 }
 
@@ -88,7 +92,8 @@ function zoneOffsetMs(instant: number, timeZone: string): number {
  * daylight-saving change the later reading wins.
  */
 export function instantAt(date: IsoDate, time: string, timeZone: string): Date {
-  const wall = utcMidnight(date) + Number(time.slice(0, 2)) * 3_600_000 + Number(time.slice(3, 5)) * 60_000;
+  const wall =
+    utcMidnight(date) + Number(time.slice(0, 2)) * 3_600_000 + Number(time.slice(3, 5)) * 60_000;
   let guess = wall - zoneOffsetMs(wall, timeZone);
   guess = wall - zoneOffsetMs(guess, timeZone);
   return new Date(guess);

@@ -70,8 +70,7 @@ export class HealthController {
       ...(q.latencyMs !== null && q.status === 'up' ? { latencyMs: q.latencyMs } : {}),
       ...(q.status === 'down' && q.lastError ? { error: q.lastError } : {}),
     };
-    const status =
-      database.status !== 'up' ? 'down' : queue.status === 'up' ? 'ok' : 'degraded';
+    const status = database.status !== 'up' ? 'down' : queue.status === 'up' ? 'ok' : 'degraded';
     if (status === 'down') void reply.status(503);
     return { status, database, queue };
   }

@@ -1,7 +1,8 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { REMINDER_QUEUE, WEBHOOK_QUEUE } from './queue.constants.js';
+import { QueueState } from './queue-state.js';
 import { ReminderScanner } from './reminder-scanner.js';
 import type { DeliveryJob } from './webhook-outbox.js';
 import { WebhookSender } from './webhook-sender.js';
@@ -18,18 +19,36 @@ class QuietErrors {
 }
 
 /**
+ * A worker that can stop while Redis is down: a graceful close waits for a
+ * connection that never comes, so without Redis the worker is closed by
+ * force (no job can be running then anyway) before Nest's own hooks run.
+ */
+abstract class StoppableWorker extends WorkerHost implements BeforeApplicationShutdown {
+  constructor(protected readonly queueState: QueueState) {
+    super();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.queueState.up) await this.worker.close(true);
+  }
+}
+
+/**
  * The daily scan (from the job scheduler at REMINDER_SCAN_TIME) and catch-up
  * runs: both scan every day since the last recorded scan. One at a time per
  * worker; concurrent workers are harmless because notifications are
  * idempotent.
  */
 @Processor(REMINDER_QUEUE, { concurrency: 1 })
-export class ReminderJobsProcessor extends WorkerHost {
+export class ReminderJobsProcessor extends StoppableWorker {
   private readonly logger = new Logger('ReminderJobs');
   private readonly errors = new QuietErrors(this.logger);
 
-  constructor(private readonly scanner: ReminderScanner) {
-    super();
+  constructor(
+    private readonly scanner: ReminderScanner,
+    queueState: QueueState,
+  ) {
+    super(queueState);
   }
 
   async process(job: Job): Promise<{ scanned: string[]; raised: number }> {
@@ -49,12 +68,15 @@ export class ReminderJobsProcessor extends WorkerHost {
 
 /** One webhook delivery per job, retried by the queue with exponential backoff. */
 @Processor(WEBHOOK_QUEUE, { concurrency: 16 })
-export class WebhookDeliveryProcessor extends WorkerHost {
+export class WebhookDeliveryProcessor extends StoppableWorker {
   private readonly logger = new Logger('WebhookDelivery');
   private readonly errors = new QuietErrors(this.logger);
 
-  constructor(private readonly sender: WebhookSender) {
-    super();
+  constructor(
+    private readonly sender: WebhookSender,
+    queueState: QueueState,
+  ) {
+    super(queueState);
   }
 
   async process(job: Job<DeliveryJob>): Promise<string> {

@@ -1,0 +1,51 @@
+import { createServer, type Server } from 'node:http';
+
+export interface ReceivedHook {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  status: number;
+}
+
+/** A local HTTP server that takes webhook POSTs and answers with the status the test sets. */
+export class WebhookReceiver {
+  readonly received: ReceivedHook[] = [];
+  /** The status the next requests get. */
+  status = 204;
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<WebhookReceiver> {
+    let receiver: WebhookReceiver | undefined;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const status = receiver?.status ?? 204;
+        receiver?.received.push({
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          status,
+        });
+        res.statusCode = status;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    receiver = new WebhookReceiver(server, `http://127.0.0.1:${port}/hooks/kanribo`);
+    return receiver;
+  }
+
+  /** Requests carrying this delivery id. */
+  deliveriesOf(id: string): ReceivedHook[] {
+    return this.received.filter((r) => r.headers['x-kanribo-delivery'] === id);
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
