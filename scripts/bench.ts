@@ -2,7 +2,9 @@
 // over HTTP from a separate process. Prints requests/s and latency of
 // (a) handovers — dispatch and receive, each one ledger append — and
 // (b) an authenticated trivial GET, measured in the same run, and their
-// ratio; then the time to verify a 100,000-entry ledger. A script, not a test:
+// ratio; then the time to verify a 100,000-entry ledger and to export it; then
+// one reminder scan over 100,000 contracts and the webhook delivery rate
+// (scripts/bench-reminders.ts). BENCH_ONLY=reminders runs the last part alone. A script, not a test:
 // its figures depend on the machine.
 import 'reflect-metadata';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
@@ -25,6 +27,13 @@ import { UserEntity } from '../src/modules/identity/entities/user.entity.js';
 import type { Actor, Role } from '../src/modules/identity/roles.js';
 import { LedgerService } from '../src/modules/ledger/ledger.service.js';
 import type { LoadResult, LoadSpec } from './bench-load.js';
+import { benchReminders } from './bench-reminders.js';
+
+/** The HTTP phases run with the daily schedule off, under a Redis key prefix of their own. */
+const QUEUE_ENV = {
+  QUEUE_PREFIX: `kanribo-bench-http-${randomUUID().slice(0, 8)}`,
+  REMINDER_SCAN_TIME: 'off',
+};
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
@@ -66,7 +75,7 @@ interface Fixture {
 
 /** Users, a contract with its roster, one DVD-R per connection, and a long ledger. */
 async function prepare(dataDir: string): Promise<Fixture> {
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error', ...QUEUE_ENV });
   const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config }), {
     logger: ['error'],
   });
@@ -217,6 +226,7 @@ async function startServer(dataDir: string, port: number): Promise<ChildProcess>
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      ...QUEUE_ENV,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -271,6 +281,10 @@ const fmt = (r: LoadResult) =>
   `${r.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(5)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  (${r.total} requests, ${r.non2xx} non-2xx, ${r.errors} errors)`;
 
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'reminders') {
+    if (!(await benchReminders((line) => process.stdout.write(line)))) process.exitCode = 1;
+    return;
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'kanribo-bench-'));
   let server: ChildProcess | undefined;
   try {
@@ -344,6 +358,9 @@ async function main(): Promise<void> {
     );
     if (handovers.errors > 0 || handovers.non2xx > 0 || !verify.valid || !verdict?.valid)
       process.exitCode = 1;
+    server.kill('SIGTERM');
+    server = undefined;
+    if (!(await benchReminders((line) => process.stdout.write(line)))) process.exitCode = 1;
   } finally {
     server?.kill('SIGTERM');
     if (process.env.BENCH_KEEP_DIR) process.stdout.write(`kept ${dataDir}\n`);

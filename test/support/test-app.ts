@@ -140,7 +140,11 @@ export class TestApp {
   }
 
   /** Waits until `check` returns something truthy (polling), or fails after `ms`. */
-  async eventually<T>(check: () => Promise<T>, ms = 15_000, what = 'condition'): Promise<T> {
+  async eventually<T>(
+    check: () => Promise<T | null | undefined | false>,
+    ms = 15_000,
+    what = 'condition',
+  ): Promise<T> {
     const deadline = Date.now() + ms;
     for (;;) {
       const value = await check();

@@ -18,13 +18,13 @@ export class WebhookReceiver {
   ) {}
 
   static async start(): Promise<WebhookReceiver> {
-    let receiver: WebhookReceiver | undefined;
+    const self: { receiver?: WebhookReceiver } = {};
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const status = receiver?.status ?? 204;
-        receiver?.received.push({
+        const status = self.receiver?.status ?? 204;
+        self.receiver?.received.push({
           headers: req.headers,
           body: Buffer.concat(chunks).toString('utf8'),
           status,
@@ -35,8 +35,8 @@ export class WebhookReceiver {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
-    receiver = new WebhookReceiver(server, `http://127.0.0.1:${port}/hooks/kanribo`);
-    return receiver;
+    self.receiver = new WebhookReceiver(server, `http://127.0.0.1:${port}/hooks/kanribo`);
+    return self.receiver;
   }
 
   /** Requests carrying this delivery id. */

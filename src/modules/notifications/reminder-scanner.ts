@@ -39,7 +39,7 @@ export interface ScanResult {
 }
 
 /** Reminders written per transaction, so that a big scan never holds the writer lock for long. */
-const WRITE_BATCH = 2000;
+const WRITE_BATCH = 5000;
 
 interface MediumRow {
   id: string;

@@ -1,0 +1,274 @@
+// Part of `npm run bench`: one reminder scan over 100,000 contracts on a
+// fresh SQLite file, then the rate of webhook deliveries through BullMQ (the
+// local Redis) to a local receiver. A script, not a test.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../src/app.module.js';
+import { loadConfig } from '../src/config/app-config.js';
+import { FixedClock } from '../src/common/time/clock.js';
+import { Sql } from '../src/database/sql.js';
+import { TransactionRunner } from '../src/database/transaction-runner.js';
+import { QueueState } from '../src/modules/notifications/queue-state.js';
+import { ReminderScanner } from '../src/modules/notifications/reminder-scanner.js';
+
+const CONTRACTS = Number(process.env.BENCH_SCAN_CONTRACTS ?? 100_000);
+const WARDS = 50;
+const CONTRACTORS = 20;
+
+async function insertRows(
+  tx: TransactionRunner,
+  table: string,
+  columns: string[],
+  rows: Array<Array<string | number | null>>,
+): Promise<void> {
+  const chunk = Math.floor(30_000 / columns.length);
+  for (let i = 0; i < rows.length; i += chunk) {
+    const part = rows.slice(i, i + chunk);
+    await tx.run((m) =>
+      new Sql(m).run(
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${part
+          .map(() => `(${columns.map(() => '?').join(', ')})`)
+          .join(', ')}`,
+        part.flat(),
+      ),
+    );
+  }
+}
+
+export async function benchReminders(out: (line: string) => void): Promise<boolean> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kanribo-bench-reminders-'));
+  const prefix = `kanribo-bench-${randomBytes(4).toString('hex')}`;
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+    QUEUE_PREFIX: prefix,
+    REMINDER_SCAN_TIME: 'off',
+    QUEUE_CHECK_INTERVAL_MS: '200',
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+  });
+  // 30 January 2027, 10:00 in Tokyo: 60 days before the 31 March due date.
+  const clock = new FixedClock('2027-01-30T01:00:00.000Z');
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot({ config, clock, runsWorkers: true }),
+    { logger: ['error'] },
+  );
+  const received = new Set<string>();
+  let requests = 0;
+  const receiver = createServer((req, res) => {
+    requests++;
+    received.add(String(req.headers['x-kanribo-delivery']));
+    req.resume();
+    req.on('end', () => {
+      res.statusCode = 204;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const { port } = receiver.address() as { port: number };
+  let ok: boolean;
+  try {
+    const tx = app.get(TransactionRunner);
+    const now = clock.now().toISOString();
+    const wards = Array.from({ length: WARDS }, (_, i) => ({ id: randomUUID(), name: `区 ${i}` }));
+    const contractors = Array.from({ length: CONTRACTORS }, (_, i) => ({
+      id: randomUUID(),
+      name: `委託先 ${i}`,
+    }));
+    await insertRows(
+      tx,
+      'organizations',
+      ['id', 'name', 'kind', 'created_at'],
+      [
+        ...wards.map((w) => [w.id, w.name, 'ward', now]),
+        ...contractors.map((c) => [c.id, c.name, 'contractor', now]),
+      ],
+    );
+    const officers = wards.flatMap((w, i) =>
+      [0, 1].map((k) => [
+        randomUUID(),
+        w.id,
+        `officer.${i}.${k}`,
+        `職員 ${i}-${k}`,
+        'ward_officer',
+        'x',
+        '[]',
+        false,
+        true,
+        now,
+      ]),
+    );
+    await insertRows(
+      tx,
+      'users',
+      [
+        'id',
+        'organization_id',
+        'login_id',
+        'display_name',
+        'role',
+        'password_hash',
+        'previous_password_hashes',
+        'must_change_password',
+        'active',
+        'created_at',
+      ],
+      [
+        ...officers,
+        [randomUUID(), wards[0]!.id, 'auditor.0', '監査', 'auditor', 'x', '[]', false, true, now],
+      ] as Array<Array<string | number | null>>,
+    );
+    // Contracts that started on 1 April 2026 and end between June 2026 and
+    // March 2028; a third already audited this fiscal year.
+    const ends = ['2026-06-30', '2027-03-31', '2027-03-31', '2027-09-30', '2028-03-31'];
+    const contracts: Array<Array<string | number | null>> = [];
+    const audits: Array<Array<string | number | null>> = [];
+    for (let i = 0; i < CONTRACTS; i++) {
+      const id = randomUUID();
+      contracts.push([
+        id,
+        `委託契約 ${i}`,
+        wards[i % WARDS]!.id,
+        contractors[i % CONTRACTORS]!.id,
+        '2026-04-01',
+        ends[i % ends.length]!,
+        '["氏名","住所"]',
+        1000,
+        60,
+        '[60,30,7]',
+        'active',
+        String(officers[0]![0]),
+        now,
+      ]);
+      if (i % 3 === 0) {
+        audits.push([
+          randomUUID(),
+          id,
+          '2026-10-01',
+          2026,
+          'satisfactory',
+          null,
+          '["監査"]',
+          'x',
+          now,
+          1,
+        ]);
+      }
+    }
+    const started = performance.now();
+    await insertRows(
+      tx,
+      'contracts',
+      [
+        'id',
+        'title',
+        'ward_organization_id',
+        'contractor_organization_id',
+        'starts_on',
+        'ends_on',
+        'data_items',
+        'subject_count',
+        'min_separation_minutes',
+        'reminder_lead_days',
+        'status',
+        'created_by_user_id',
+        'created_at',
+      ],
+      contracts,
+    );
+    await insertRows(
+      tx,
+      'audits',
+      [
+        'id',
+        'contract_id',
+        'performed_on',
+        'fiscal_year',
+        'result',
+        'findings',
+        'auditors',
+        'recorded_by_user_id',
+        'recorded_at',
+        'seq',
+      ],
+      audits,
+    );
+    await insertRows(
+      tx,
+      'webhooks',
+      ['organization_id', 'url', 'secret', 'updated_by_user_id', 'updated_at'],
+      [[wards[0]!.id, `http://127.0.0.1:${port}/hook`, 'bench-secret-0123456789', 'x', now]],
+    );
+    out(
+      `\nreminder scan: ${CONTRACTS} contracts, ${audits.length} audited, ${WARDS} wards (loaded in ${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+    );
+    const scanner = app.get(ReminderScanner);
+    const first = await scanner.scan('2027-01-30');
+    out(
+      `(c) scan of 2027-01-30, first run: ${first.due} due, ${first.raised} notifications stored in ${(first.durationMs / 1000).toFixed(2)} s (goal < 5 s)\n`,
+    );
+    const second = await scanner.scan('2027-01-30');
+    out(
+      `    the same day again: ${second.due} due, ${second.raised} stored in ${(second.durationMs / 1000).toFixed(2)} s\n`,
+    );
+    const next = await scanner.scan('2027-01-31');
+    out(
+      `    the next day: ${next.due} due, ${next.raised} stored in ${(next.durationMs / 1000).toFixed(2)} s\n`,
+    );
+    ok = first.durationMs < 5000 && second.raised === 0;
+
+    // Webhook deliveries raised by the first scan for the one ward with a webhook.
+    const sql = new Sql(app.get(DataSource).manager);
+    const total = Number(
+      (await sql.one<{ n: number }>('SELECT COUNT(*) AS n FROM webhook_deliveries'))?.n ?? 0,
+    );
+    const state = app.get(QueueState);
+    for (let i = 0; i < 100 && !state.up; i++) await new Promise((r) => setTimeout(r, 100));
+    if (!state.up) {
+      out('(d) webhooks: Redis is not reachable; skipped\n');
+      return ok;
+    }
+    const deliveryStart = performance.now();
+    for (let i = 0; i < 1200 && received.size < total; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const seconds = (performance.now() - deliveryStart) / 1000;
+    const delivered = Number(
+      (
+        await sql.one<{ n: number }>(
+          "SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'delivered'",
+        )
+      )?.n ?? 0,
+    );
+    out(
+      `(d) webhooks: ${received.size} of ${total} deliveries received (${requests} requests) in ${seconds.toFixed(2)} s: ${(received.size / seconds).toFixed(0)} deliveries/s, ${delivered} marked delivered\n`,
+    );
+    ok = ok && received.size === total && requests === total;
+    return ok;
+  } finally {
+    await app.close();
+    receiver.closeAllConnections();
+    receiver.close();
+    const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    redis.on('error', () => undefined);
+    try {
+      await redis.connect();
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await redis.del(...keys);
+      } while (cursor !== '0');
+    } catch {
+      // nothing to clean without Redis
+    } finally {
+      redis.disconnect();
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
