@@ -11,9 +11,12 @@ import { LedgerService } from '../modules/ledger/ledger.service.js';
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config }), {
-    logger: ['fatal', 'error'],
-  });
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot({ config, runsWorkers: false }),
+    {
+      logger: ['fatal', 'error'],
+    },
+  );
   try {
     const started = performance.now();
     const replayed = await app.get(LedgerService).rebuildProjections();

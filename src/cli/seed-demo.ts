@@ -62,9 +62,12 @@ const actorOf = (user: UserEntity): Actor => ({
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config }), {
-    logger: ['fatal', 'error'],
-  });
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot({ config, runsWorkers: false }),
+    {
+      logger: ['fatal', 'error'],
+    },
+  );
   try {
     const dataSource = app.get(DataSource);
     if (await dataSource.getRepository(OrganizationEntity).existsBy({ name: DEMO_WARD })) {
