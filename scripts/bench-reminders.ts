@@ -7,7 +7,6 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
-import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module.js';
 import { loadConfig } from '../src/config/app-config.js';
@@ -16,6 +15,7 @@ import { Sql } from '../src/database/sql.js';
 import { TransactionRunner } from '../src/database/transaction-runner.js';
 import { QueueState } from '../src/modules/notifications/queue-state.js';
 import { ReminderScanner } from '../src/modules/notifications/reminder-scanner.js';
+import { deleteKeys } from './redis-keys.js';
 
 const CONTRACTS = Number(process.env.BENCH_SCAN_CONTRACTS ?? 100_000);
 const WARDS = 50;
@@ -254,21 +254,7 @@ export async function benchReminders(out: (line: string) => void): Promise<boole
     await app.close();
     receiver.closeAllConnections();
     receiver.close();
-    const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
-    } catch {
-      // nothing to clean without Redis
-    } finally {
-      redis.disconnect();
-    }
+    await deleteKeys(config.REDIS_URL, prefix);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -28,6 +28,7 @@ import type { Actor, Role } from '../src/modules/identity/roles.js';
 import { LedgerService } from '../src/modules/ledger/ledger.service.js';
 import type { LoadResult, LoadSpec } from './bench-load.js';
 import { benchReminders } from './bench-reminders.js';
+import { deleteKeys } from './redis-keys.js';
 
 /** The HTTP phases run with the daily schedule off, under a Redis key prefix of their own. */
 const QUEUE_ENV = {
@@ -363,6 +364,7 @@ async function main(): Promise<void> {
     if (!(await benchReminders((line) => process.stdout.write(line)))) process.exitCode = 1;
   } finally {
     server?.kill('SIGTERM');
+    await deleteKeys(loadConfig(process.env).REDIS_URL, QUEUE_ENV.QUEUE_PREFIX);
     if (process.env.BENCH_KEEP_DIR) process.stdout.write(`kept ${dataDir}\n`);
     else rmSync(dataDir, { recursive: true, force: true });
   }

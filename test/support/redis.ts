@@ -3,35 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 
+export { deleteKeys } from '../../scripts/redis-keys.js';
+
 /** The Redis the tests share (CI starts it); each test app uses its own key prefix. */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A key prefix no other test app uses. */
 export function uniquePrefix(): string {
   return `kanribo-test-${randomBytes(5).toString('hex')}`;
-}
-
-/** Deletes every key under `prefix:` (what one test app left in the shared Redis). */
-export async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } catch {
-    // A Redis that is down has nothing to clean.
-  } finally {
-    redis.disconnect();
-  }
 }
 
 async function freePort(): Promise<number> {
