@@ -174,9 +174,100 @@ export class AppConfig {
   @Max(43200, { message: 'must be an integer number of minutes between 1 and 43200' })
   TOKEN_TTL_MINUTES = 480;
 
+  /** Consecutive failed logins (or second-factor codes) after which a login id is locked. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 100' })
+  @Min(1, { message: 'must be an integer between 1 and 100' })
+  @Max(100, { message: 'must be an integer between 1 and 100' })
+  LOGIN_MAX_FAILURES = 5;
+
+  /** How long a locked login id stays locked, in minutes. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of minutes between 1 and 1440' })
+  @Min(1, { message: 'must be an integer number of minutes between 1 and 1440' })
+  @Max(1440, { message: 'must be an integer number of minutes between 1 and 1440' })
+  LOGIN_LOCK_MINUTES = 15;
+
+  /** Requests to /api/auth/* one client address may make per minute (0 turns the limit off). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 0 and 100000' })
+  @Min(0, { message: 'must be an integer between 0 and 100000' })
+  @Max(100000, { message: 'must be an integer between 0 and 100000' })
+  AUTH_RATE_LIMIT_PER_MINUTE = 60;
+
+  /**
+   * Roles that must enroll a second factor (TOTP) before anything else:
+   * a comma-separated list of roles, or `none`. Default: every role.
+   */
+  @Matches(
+    /^(none|(admin|ward_officer|contractor_staff|auditor)(,(admin|ward_officer|contractor_staff|auditor))*)$/,
+    {
+      message:
+        'must be none or a comma-separated list of admin, ward_officer, contractor_staff, auditor',
+    },
+  )
+  MFA_REQUIRED_ROLES = 'admin,ward_officer,contractor_staff,auditor';
+
+  /** Issuer shown by authenticator apps for kanribo's TOTP entries. */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  MFA_ISSUER = 'kanribo';
+
+  /** A session with no request for this many minutes ends (besides TOKEN_TTL_MINUTES). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of minutes between 1 and 43200' })
+  @Min(1, { message: 'must be an integer number of minutes between 1 and 43200' })
+  @Max(43200, { message: 'must be an integer number of minutes between 1 and 43200' })
+  SESSION_IDLE_MINUTES = 30;
+
+  /** `on`: every authenticated request and account event is kept in the access log. */
+  @IsIn(['on', 'off'], { message: 'must be on or off' })
+  ACCESS_LOG: 'on' | 'off' = 'on';
+
+  /** Days access-log entries are kept (default 5 years); whole days past it are pruned. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of days between 1 and 36500' })
+  @Min(1, { message: 'must be an integer number of days between 1 and 36500' })
+  @Max(36500, { message: 'must be an integer number of days between 1 and 36500' })
+  ACCESS_LOG_RETENTION_DAYS = 1826;
+
+  /** Longest time a read's access-log entry waits in memory before it is written. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds between 10 and 1000' })
+  @Min(10, { message: 'must be an integer number of milliseconds between 10 and 1000' })
+  @Max(1000, { message: 'must be an integer number of milliseconds between 10 and 1000' })
+  ACCESS_LOG_FLUSH_MS = 250;
+
+  /** PEM certificate chain: with TLS_KEY_FILE, the API serves HTTPS itself (TLS 1.2 or newer). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  TLS_CERT_FILE?: string;
+
+  /** PEM private key of TLS_CERT_FILE. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  TLS_KEY_FILE?: string;
+
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address: `false`
+   * (none), `true` (any), a hop count, or a comma-separated list of addresses/CIDRs.
+   */
+  @Matches(/^(false|true|\d{1,2}|[0-9A-Fa-f:./]+(,[0-9A-Fa-f:./]+)*)$/, {
+    message: 'must be false, true, a hop count or a comma-separated list of addresses or CIDRs',
+  })
+  TRUST_PROXY = 'false';
+
   /** Level of the structured JSON log. */
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
+
+  /** The roles of MFA_REQUIRED_ROLES. */
+  get mfaRequiredRoles(): ReadonlySet<string> {
+    return new Set(this.MFA_REQUIRED_ROLES === 'none' ? [] : this.MFA_REQUIRED_ROLES.split(','));
+  }
 
   get databaseKind(): 'postgres' | 'sqlite' {
     return this.DATABASE_URL ? 'postgres' : 'sqlite';
@@ -187,7 +278,13 @@ export class AppConfig {
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(new AppConfig());
 // DATABASE_URL and the bootstrap values have no default, so they are
 // not own properties of a fresh instance; name them explicitly.
-const OPTIONAL_VARIABLES = ['DATABASE_URL', 'BOOTSTRAP_ADMIN_LOGIN', 'BOOTSTRAP_ADMIN_PASSWORD'];
+const OPTIONAL_VARIABLES = [
+  'DATABASE_URL',
+  'BOOTSTRAP_ADMIN_LOGIN',
+  'BOOTSTRAP_ADMIN_PASSWORD',
+  'TLS_CERT_FILE',
+  'TLS_KEY_FILE',
+];
 export const KNOWN_VARIABLES: ReadonlySet<string> = new Set([
   ...CONFIG_VARIABLES,
   ...OPTIONAL_VARIABLES,
@@ -227,6 +324,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   if (Boolean(config.BOOTSTRAP_ADMIN_LOGIN) !== Boolean(config.BOOTSTRAP_ADMIN_PASSWORD)) {
     problems.push('BOOTSTRAP_ADMIN_LOGIN and BOOTSTRAP_ADMIN_PASSWORD must be set together');
+  }
+  if (Boolean(config.TLS_CERT_FILE) !== Boolean(config.TLS_KEY_FILE)) {
+    problems.push('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { currentRequestScope, type RequestScope } from '../common/http/request-scope.js';
 
 /** A unit of work: everything it writes commits together or not at all. */
 export type Work<T> = (manager: EntityManager) => Promise<T>;
@@ -9,6 +10,14 @@ interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
+
+/**
+ * Called inside a request's first committing unit of work, after the work
+ * itself, with the request's scope: the access log writes the request's
+ * entry there, so that the entry and what it records commit together.
+ * Returns whether it wrote something (then the request counts as recorded).
+ */
+export type CommitHook = (manager: EntityManager, scope: RequestScope) => Promise<boolean>;
 
 /** Most units one SQLite commit carries. */
 const MAX_GROUP = 64;
@@ -37,14 +46,37 @@ export class TransactionRunner {
   private readonly logger = new Logger('TransactionRunner');
   private readonly queue: Pending[] = [];
   private draining = false;
+  private commitHook: CommitHook | null = null;
 
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Installs the one {@link CommitHook} (the access log's). */
+  setCommitHook(hook: CommitHook | null): void {
+    this.commitHook = hook;
+  }
 
   get isSqlite(): boolean {
     return this.dataSource.options.type === 'better-sqlite3';
   }
 
   run<T>(work: Work<T>): Promise<T> {
+    // The scope is taken here, in the caller's context: on SQLite the work
+    // runs later, from whichever request started the queue's drain.
+    const scope = currentRequestScope();
+    const hook = this.commitHook;
+    if (!scope || scope.recorded || !hook) return this.runUnit(work);
+    let wrote = false;
+    return this.runUnit(async (manager) => {
+      const value = await work(manager);
+      wrote = await hook(manager, scope);
+      return value;
+    }).then((value) => {
+      if (wrote) scope.recorded = true;
+      return value;
+    });
+  }
+
+  private runUnit<T>(work: Work<T>): Promise<T> {
     if (!this.isSqlite) return this.dataSource.transaction('READ COMMITTED', work);
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });

@@ -50,13 +50,20 @@ export class TestApp {
       ? { ...shared.database, drop: () => Promise.resolve() }
       : await createTestDatabase();
     // Every app talks to a real Redis under a key prefix of its own, with the
-    // daily schedule off unless a test turns it on.
+    // daily schedule off unless a test turns it on. Factory users log in with
+    // a password alone, sessions outlive the clock jumps of date tests, and
+    // the per-address limit on /api/auth is off: the trust-control tests set
+    // the production values (a second factor for every role, 30 idle
+    // minutes, the rate limit) explicitly.
     const config = loadConfig({
       LOG_LEVEL: 'info',
       REDIS_URL: TEST_REDIS_URL,
       QUEUE_PREFIX: uniquePrefix(),
       REMINDER_SCAN_TIME: 'off',
       QUEUE_CHECK_INTERVAL_MS: '250',
+      MFA_REQUIRED_ROLES: 'none',
+      SESSION_IDLE_MINUTES: '43200',
+      AUTH_RATE_LIMIT_PER_MINUTE: '0',
       ...database.env,
       ...options.env,
       ...(shared
