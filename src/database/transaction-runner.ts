@@ -76,6 +76,15 @@ export class TransactionRunner {
     });
   }
 
+  /**
+   * A transaction that is not the request's own write (a session's
+   * last-activity stamp, the access log's buffered entries): the commit hook
+   * does not run and the request stays unrecorded.
+   */
+  runUnrecorded<T>(work: Work<T>): Promise<T> {
+    return this.runUnit(work);
+  }
+
   private runUnit<T>(work: Work<T>): Promise<T> {
     if (!this.isSqlite) return this.dataSource.transaction('READ COMMITTED', work);
     return new Promise<T>((resolve, reject) => {
