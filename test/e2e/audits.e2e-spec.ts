@@ -53,7 +53,9 @@ describe('on-site audits', () => {
       required: false,
       dueOn: null,
     });
-    expect(next.items.find((i: any) => i.contractId === other.contractId)).toMatchObject({
+    // `other` belongs to another world's Ward A: its own auditor sees it.
+    const nextForOther = await statusOf(other.w.auditor.token, 2027);
+    expect(nextForOther.items.find((i: any) => i.contractId === other.contractId)).toMatchObject({
       required: true,
       dueOn: '2027-09-30',
     });
@@ -132,13 +134,17 @@ describe('on-site audits', () => {
     expect((await t.get('/api/audits/status?fiscalYear=1999', c.w.auditor.token)).status).toBe(400);
   });
 
-  it('shows each ward only its own contracts; auditors all', async () => {
+  it('shows each ward and its auditors only its own contracts; admins none (403)', async () => {
     const forB = await statusOf(c.w.officerB.token);
     expect(forB.items.map((i: any) => i.contractId)).not.toContain(c.contractId);
     const forAuditor = await statusOf(c.w.auditor.token);
-    expect(forAuditor.items.map((i: any) => i.contractId)).toEqual(
-      expect.arrayContaining([c.contractId, other.contractId]),
-    );
+    expect(forAuditor.items.map((i: any) => i.contractId)).toContain(c.contractId);
+    // `other` is another world: its Ward A is not this auditor's ward.
+    expect(forAuditor.items.map((i: any) => i.contractId)).not.toContain(other.contractId);
+    const forAuditorB = await statusOf(c.w.auditorB.token);
+    expect(forAuditorB.items.map((i: any) => i.contractId)).not.toContain(c.contractId);
+    const admin = await t.get('/api/audits/status', c.w.admin.token);
+    expect([admin.status, admin.body.code]).toEqual([403, 'FORBIDDEN_ROLE']);
   });
 
   it('turns overdue on 1 April in Tokyo, not on 1 April in UTC', async () => {

@@ -88,6 +88,10 @@ describe('the deletion certificate as PDF', () => {
       t.request('GET', `${c.base}/deletion-certificates/${id}.pdf`, { token });
     expect((await get(c.w.auditor.token)).status).toBe(200);
     expect((await get(c.w.officerB.token)).status).toBe(404);
+    const foreignAuditor = await get(c.w.auditorB.token);
+    expect([foreignAuditor.status, foreignAuditor.body.code]).toEqual([404, 'CONTRACT_NOT_FOUND']);
+    const admin = await get(c.w.admin.token);
+    expect([admin.status, admin.body.code]).toEqual([403, 'FORBIDDEN_ROLE']);
     const unknown = await get(c.w.officerA.token, '00000000-0000-4000-8000-000000000000');
     expect([unknown.status, unknown.body.code]).toEqual([404, 'CERTIFICATE_NOT_FOUND']);
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { aContract } from '../factories/contract.factory.js';
 import { aCustodyWorld, type CustodyWorld } from '../factories/custody.factory.js';
+import { aUser } from '../factories/identity.factory.js';
 import { TestApp } from '../support/test-app.js';
 
 const certificate = (extra: Record<string, unknown> = {}) => ({
@@ -404,9 +405,20 @@ describe('deletion certificates', () => {
   });
 
   it('is need-to-know like the rest of the custody record', async () => {
-    expect((await t.get(`${c.base}/deletion-certificates`, c.w.auditor.token)).status).toBe(200);
-    expect((await t.get(`${c.base}/deletion-certificates`, c.w.officerB.token)).status).toBe(404);
-    expect((await t.get(`${c.base}/outstanding`, c.w.staffY.token)).status).toBe(404);
+    const answer = async (path: string, token: string) => {
+      const r = await t.get(`${c.base}${path}`, token);
+      return [r.status, r.status === 200 ? 'ok' : r.body.code];
+    };
+    const unrostered = await aUser(t, c.w.contractorX, 'contractor_staff');
+    for (const path of ['/deletion-certificates', '/outstanding']) {
+      expect(await answer(path, c.w.auditor.token)).toEqual([200, 'ok']);
+      expect(await answer(path, c.w.staffX.token)).toEqual([200, 'ok']);
+      expect(await answer(path, c.w.officerB.token)).toEqual([404, 'CONTRACT_NOT_FOUND']);
+      expect(await answer(path, c.w.auditorB.token)).toEqual([404, 'CONTRACT_NOT_FOUND']);
+      expect(await answer(path, c.w.staffY.token)).toEqual([404, 'CONTRACT_NOT_FOUND']);
+      expect(await answer(path, unrostered.token)).toEqual([403, 'NOT_ROSTERED']);
+      expect(await answer(path, c.w.admin.token)).toEqual([403, 'FORBIDDEN_ROLE']);
+    }
   });
 
   it('a closed contract is refused a certificate', async () => {

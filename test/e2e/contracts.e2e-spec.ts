@@ -177,7 +177,8 @@ describe('contracts', () => {
     });
 
     const readers = ['officerA', 'staffX', 'staffZ', 'auditor', 'admin'] as const;
-    const strangers = ['officerB', 'staffY'] as const;
+    // An auditor of another ward is a stranger too (least privilege, issue 8).
+    const strangers = ['officerB', 'staffY', 'auditorB'] as const;
 
     it.each(readers)('%s reads the contract and finds it in the list', async (who) => {
       const read = await t.get(`/api/contracts/${contractId}`, w[who].token);
@@ -218,8 +219,18 @@ describe('contracts', () => {
           c.subcontractorOrganizationIds.includes(w.subcontractorZ.id),
         ),
       ).toBe(true);
+      // Auditors see their own ward's contracts; admins every contract's metadata.
       const forAuditor = await t.get('/api/contracts', w.auditor.token);
-      expect(forAuditor.body.items.map((c: { id: string }) => c.id)).toEqual(
+      expect(forAuditor.body.items.map((c: { id: string }) => c.id)).toContain(contractId);
+      expect(forAuditor.body.items.map((c: { id: string }) => c.id)).not.toContain(
+        otherWardContractId,
+      );
+      const forAuditorB = await t.get('/api/contracts', w.auditorB.token);
+      expect(forAuditorB.body.items.map((c: { id: string }) => c.id)).toEqual([
+        otherWardContractId,
+      ]);
+      const forAdmin = await t.get('/api/contracts', w.admin.token);
+      expect(forAdmin.body.items.map((c: { id: string }) => c.id)).toEqual(
         expect.arrayContaining([contractId, otherWardContractId]),
       );
     });

@@ -1,3 +1,4 @@
+import { aContract } from '../factories/contract.factory.js';
 import { aWorld, type World } from '../factories/identity.factory.js';
 import { TestApp } from '../support/test-app.js';
 
@@ -8,6 +9,8 @@ describe('organizations and users (admin only)', () => {
   beforeAll(async () => {
     t = await TestApp.start();
     w = await aWorld(t);
+    // Ward A contracts Contractor X with Subcontractor Z: what Ward A's officers see of the directory.
+    await aContract(t, w);
   });
   afterAll(() => t.close());
 
@@ -66,12 +69,20 @@ describe('organizations and users (admin only)', () => {
       ]);
     });
 
-    it('lists for admins, ward officers and auditors; not for contractor staff', async () => {
+    it('lists for admins, ward officers and auditors (their ward’s scope); not for contractor staff', async () => {
       const listed = await t.get('/api/organizations?kind=contractor', w.officerA.token);
       expect(listed.status).toBe(200);
       expect(listed.body.items.every((o: { kind: string }) => o.kind === 'contractor')).toBe(true);
-      expect(listed.body.items.map((o: { id: string }) => o.id)).toContain(w.contractorX.id);
-      expect((await t.get('/api/organizations', w.auditor.token)).status).toBe(200);
+      expect(listed.body.items.map((o: { id: string }) => o.id).sort()).toEqual(
+        [w.contractorX.id, w.subcontractorZ.id].sort(),
+      );
+      const forAuditor = await t.get('/api/organizations', w.auditor.token);
+      expect(forAuditor.status).toBe(200);
+      expect(forAuditor.body.items.map((o: { id: string }) => o.id)).not.toContain(w.wardB.id);
+      const forAdmin = await t.get('/api/organizations', w.admin.token);
+      expect(forAdmin.body.items.map((o: { id: string }) => o.id)).toEqual(
+        expect.arrayContaining([w.wardA.id, w.wardB.id, w.contractorY.id]),
+      );
       const staff = await t.get('/api/organizations', w.staffX.token);
       expect(staff.status).toBe(403);
       expect(staff.body.code).toBe('FORBIDDEN_ROLE');
@@ -216,19 +227,24 @@ describe('organizations and users (admin only)', () => {
       },
     );
 
-    it('lists every user to admins, contractor staff only to ward officers, nothing to contractor staff', async () => {
+    it('lists every user to admins, their ward’s scope to ward officers, nothing to contractor staff', async () => {
       const all = await t.get('/api/users', w.admin.token);
       expect(all.status).toBe(200);
       const roles = new Set(all.body.items.map((u: { role: string }) => u.role));
       expect(roles).toEqual(new Set(['admin', 'auditor', 'ward_officer', 'contractor_staff']));
       expect(JSON.stringify(all.body)).not.toMatch(/password_?hash/i);
 
+      // Ward A's own accounts and the staff of X and Z (on its contract); not Ward B's, not Y's.
       const forOfficer = await t.get('/api/users', w.officerA.token);
       expect(forOfficer.status).toBe(200);
-      expect(forOfficer.body.items.length).toBeGreaterThan(0);
-      expect(
-        forOfficer.body.items.every((u: { role: string }) => u.role === 'contractor_staff'),
-      ).toBe(true);
+      const organizations = new Set(
+        forOfficer.body.items.map((u: { organizationId: string }) => u.organizationId),
+      );
+      expect(organizations).toEqual(new Set([w.wardA.id, w.contractorX.id, w.subcontractorZ.id]));
+      const staff = await t.get('/api/users?role=contractor_staff', w.officerA.token);
+      expect(staff.body.items.every((u: { role: string }) => u.role === 'contractor_staff')).toBe(
+        true,
+      );
 
       const filtered = await t.get(
         `/api/users?organizationId=${w.subcontractorZ.id}`,

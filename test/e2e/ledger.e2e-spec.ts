@@ -268,7 +268,7 @@ describe('the ledger (管理簿) of a contract', () => {
   describe('who reads it', () => {
     const paths = ['/ledger', '/ledger/verify', '/ledger/export.csv'];
 
-    it.each(['officerA', 'staffX', 'staffZ', 'auditor', 'admin'] as const)(
+    it.each(['officerA', 'staffX', 'staffZ', 'auditor'] as const)(
       '%s reads the ledger, verifies it and exports it',
       async (who) => {
         for (const path of paths) {
@@ -278,7 +278,16 @@ describe('the ledger (管理簿) of a contract', () => {
       },
     );
 
-    it.each(['officerB', 'staffY'] as const)(
+    it('an admin is refused by role (403), separation of duties', async () => {
+      for (const path of paths) {
+        const response = await t.get(`${c.base}${path}`, c.w.admin.token);
+        expect({ path, status: response.status }).toEqual({ path, status: 403 });
+        expect(response.body.code).toBe('FORBIDDEN_ROLE');
+        expect(response.text).not.toContain(entries[1]!.hash);
+      }
+    });
+
+    it.each(['officerB', 'staffY', 'auditorB'] as const)(
       '%s (another tenant) is answered 404 without data',
       async (who) => {
         for (const path of paths) {

@@ -235,15 +235,17 @@ describe('media', () => {
       expect((await t.get(`${c.base}/media?state=flying`, c.w.officerA.token)).status).toBe(400);
     });
 
-    it('is need-to-know: rostered handlers, the ward, auditors and admins', async () => {
-      for (const who of ['officerA', 'staffX', 'staffZ', 'auditor', 'admin'] as const) {
+    it('is need-to-know: rostered handlers, the ward and its auditors; not admins', async () => {
+      for (const who of ['officerA', 'staffX', 'staffZ', 'auditor'] as const) {
         expect((await t.get(`${c.base}/media`, c.w[who].token)).status).toBe(200);
       }
+      const admin = await t.get(`${c.base}/media`, c.w.admin.token);
+      expect([admin.status, admin.body.code]).toEqual([403, 'FORBIDDEN_ROLE']);
       const unrostered = await aUser(t, c.w.contractorX, 'contractor_staff');
       const refused = await t.get(`${c.base}/media`, unrostered.token);
       expect(refused.status).toBe(403);
       expect(refused.body.code).toBe('NOT_ROSTERED');
-      for (const who of ['officerB', 'staffY'] as const) {
+      for (const who of ['officerB', 'staffY', 'auditorB'] as const) {
         const r = await t.get(`${c.base}/media`, c.w[who].token);
         expect(r.status).toBe(404);
         expect(r.body.code).toBe('CONTRACT_NOT_FOUND');

@@ -76,13 +76,15 @@ describe('reminders', () => {
       ).toEqual([7, 30, 60]);
     });
 
-    it('reminds the day after the due date (1 April), then weekly, also to auditors', async () => {
+    it('reminds the day after the due date (1 April), then weekly, also to the ward’s auditors', async () => {
       expect((await scan('2027-03-31')).byKind.audit_overdue).toBeUndefined();
       await scan('2027-04-01');
       const [overdue] = await kinds(c.w.officerA.token, 'audit_overdue');
       expect(overdue).toMatchObject({ dueOn: '2027-03-31', asOf: '2027-04-01' });
       expect(await kinds(c.w.auditor.token, 'audit_overdue')).toHaveLength(1);
       expect(await kinds(c.w.staffX.token, 'audit_overdue')).toEqual([]);
+      // Another ward's auditor hears nothing of Ward A's contracts.
+      expect(await kinds(c.w.auditorB.token, 'audit_overdue')).toEqual([]);
 
       await scan('2027-04-07');
       expect(await kinds(c.w.auditor.token, 'audit_overdue')).toHaveLength(1);

@@ -158,11 +158,20 @@ describe('signed deletion certificates', () => {
       await expect4xx(c.w.admin.token, signer.certPem + signer.certPem, 422, 'PEM_INVALID');
       const expired = aSigner('old', '2025-01-01T00:00:00Z', '2026-06-01T00:00:00Z');
       await expect4xx(c.w.admin.token, expired.certPem, 422, 'X509_EXPIRED');
+      // Another ward's officer does not learn that the contractor exists (least privilege).
       await expect4xx(
         c.w.officerB.token,
         aSigner('b', '2026-01-01T00:00:00Z', '2030-01-01T00:00:00Z').certPem,
+        404,
+        'ORGANIZATION_NOT_FOUND',
+      );
+      // Their own ward is theirs to see, but not a contractor on their contracts.
+      await expect4xx(
+        c.w.officerA.token,
+        aSigner('w', '2026-01-01T00:00:00Z', '2030-01-01T00:00:00Z').certPem,
         403,
         'NOT_CONTRACT_WARD',
+        `/api/organizations/${c.w.wardA.id}/certificates`,
       );
       await expect4xx(c.w.staffX.token, signer.certPem, 403, 'FORBIDDEN_ROLE');
       await expect4xx(

@@ -7,6 +7,7 @@ import { Clock } from '../../common/time/clock.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { ContractsService } from '../contracts/contracts.service.js';
+import { RosterService } from '../contracts/roster.service.js';
 import type { Actor } from '../identity/roles.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import type { AuditRecordedPayload } from './audits.projector.js';
@@ -36,6 +37,7 @@ export class AuditsService {
     private readonly tx: TransactionRunner,
     private readonly ledger: LedgerService,
     private readonly contracts: ContractsService,
+    private readonly roster: RosterService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -93,8 +95,9 @@ export class AuditsService {
     });
   }
 
+  /** The contract's audits: content, so need to know (the ward, its auditors, rostered handlers). */
   async list(actor: Actor, contractId: string): Promise<AuditEntity[]> {
-    await this.contracts.findReadable(actor, contractId);
+    await this.roster.findReadableNeedToKnow(actor, contractId);
     return this.dataSource.getRepository(AuditEntity).find({
       where: { contractId },
       order: { performedOn: 'ASC', seq: 'ASC' },

@@ -286,12 +286,12 @@ export class CloseoutService {
     });
   }
 
-  /** What is still out, and where. */
+  /** What is still out, and where: content, so need to know (rostered handlers, the ward). */
   async outstanding(
     actor: Actor,
     contractId: string,
   ): Promise<{ view: ContractView; items: OutstandingItem[] }> {
-    const view = await this.contracts.findReadable(actor, contractId);
+    const view = await this.roster.findReadableNeedToKnow(actor, contractId);
     return { view, items: await this.outstandingIn(this.dataSource.manager, view) };
   }
 

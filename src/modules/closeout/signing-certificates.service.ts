@@ -8,12 +8,14 @@ import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { OrganizationCertificateEntity } from '../identity/entities/organization-certificate.entity.js';
 import { OrganizationEntity } from '../identity/entities/organization.entity.js';
+import { isOrganizationVisibleTo } from '../identity/organization-scope.js';
 import type { Actor } from '../identity/roles.js';
 
 /**
  * The X.509 certificates organizations sign deletion certificates with. An
  * admin registers them for anyone; a ward officer for the contractors and
- * subcontractors on their own ward's contracts.
+ * subcontractors on their own ward's contracts. Reading them follows the
+ * directory's scope (organization-scope.rule); contractor staff read their own.
  */
 @Injectable()
 export class SigningCertificatesService {
@@ -28,7 +30,7 @@ export class SigningCertificatesService {
     organizationId: string,
     pem: string,
   ): Promise<OrganizationCertificateEntity> {
-    await this.requireOrganization(organizationId);
+    await this.requireOrganization(actor, organizationId);
     if (actor.role === 'ward_officer' && !(await this.onWardContract(actor, organizationId))) {
       throw new DomainError(
         'NOT_CONTRACT_WARD',
@@ -82,10 +84,7 @@ export class SigningCertificatesService {
   }
 
   async list(actor: Actor, organizationId: string): Promise<OrganizationCertificateEntity[]> {
-    await this.requireOrganization(organizationId);
-    if (actor.role === 'contractor_staff' && actor.organizationId !== organizationId) {
-      throw new DomainError('ORGANIZATION_NOT_FOUND', 'No such organization');
-    }
+    await this.requireOrganization(actor, organizationId);
     return this.dataSource.getRepository(OrganizationCertificateEntity).find({
       where: { organizationId },
       order: { registeredAt: 'ASC' },
@@ -103,10 +102,19 @@ export class SigningCertificatesService {
       .map((r) => new X509Certificate(r.pem));
   }
 
-  private async requireOrganization(organizationId: string): Promise<void> {
-    if (
-      !(await this.dataSource.getRepository(OrganizationEntity).existsBy({ id: organizationId }))
-    ) {
+  /**
+   * The organization exists and is the caller's to see: any for an admin;
+   * for ward officers and auditors their ward and the organizations on its
+   * contracts (as in the directory); for contractor staff their own. Anything
+   * else answers 404, as for an organization that does not exist.
+   */
+  private async requireOrganization(actor: Actor, organizationId: string): Promise<void> {
+    const manager = this.dataSource.manager;
+    const visible =
+      actor.role === 'contractor_staff'
+        ? actor.organizationId === organizationId
+        : await isOrganizationVisibleTo(manager, actor, organizationId);
+    if (!visible || !(await manager.existsBy(OrganizationEntity, { id: organizationId }))) {
       throw new DomainError('ORGANIZATION_NOT_FOUND', 'No such organization');
     }
   }

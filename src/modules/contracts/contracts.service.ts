@@ -11,8 +11,11 @@ import { OrganizationEntity } from '../identity/entities/organization.entity.js'
 import type { Actor } from '../identity/roles.js';
 import {
   canManageContract,
-  canReadContract,
   type ContractParties,
+  type ContractReading,
+  type ContractReadRefusal,
+  contractReadRefusal,
+  roleMayRead,
 } from './contract-access.policy.js';
 import {
   checkPeriod,
@@ -117,13 +120,17 @@ export class ContractsService {
     return this.view(contract, subcontractorIds);
   }
 
-  /** The contracts the caller belongs to (all of them for auditors and admins). */
+  /**
+   * The contracts the caller may know of: their ward's for ward officers and
+   * auditors, those their organization takes part in for contractor staff,
+   * every one for admins (metadata only).
+   */
   async list(actor: Actor): Promise<ContractView[]> {
     const query = this.contracts
       .createQueryBuilder('c')
       .orderBy('c.created_at', 'DESC')
       .addOrderBy('c.id', 'ASC');
-    if (actor.role === 'ward_officer') {
+    if (actor.role === 'ward_officer' || actor.role === 'auditor') {
       query.where('c.ward_organization_id = :org', { org: actor.organizationId });
     } else if (actor.role === 'contractor_staff') {
       query.where(
@@ -144,24 +151,46 @@ export class ContractsService {
   }
 
   /**
-   * The contract if the caller may read it; otherwise 404, as if it did not
-   * exist. Every request about a contract starts here, so it is plain SQL.
+   * The contract if the caller may know of it (its metadata); otherwise 404,
+   * as if it did not exist. Every request about a contract starts here or at
+   * {@link findReadableFor}, so it is plain SQL.
    */
-  async findReadable(actor: Actor, contractId: string): Promise<ContractView> {
+  findReadable(actor: Actor, contractId: string): Promise<ContractView> {
+    return this.findReadableFor(actor, contractId, 'metadata');
+  }
+
+  /**
+   * The contract if the caller's role may read `reading` (403 FORBIDDEN_ROLE
+   * before any lookup, so it tells nothing about the contract) and the
+   * contract is theirs to know of (404 otherwise). For `roster` and `content`
+   * the need-to-know check of contractor staff follows in
+   * RosterService.findReadableNeedToKnow, which is what callers use.
+   */
+  async findReadableFor(
+    actor: Actor,
+    contractId: string,
+    reading: ContractReading,
+  ): Promise<ContractView> {
+    if (!roleMayRead(actor.role, reading)) refuseRead('FORBIDDEN_ROLE', actor, contractId);
+    const view = await this.load(contractId);
+    // The roster is not this service's to ask: pass "named", and let the roster service decide.
+    const refusal = contractReadRefusal(actor, view, reading, true);
+    if (refusal || !view) refuseRead(refusal ?? 'CONTRACT_NOT_FOUND', actor, contractId);
+    return view;
+  }
+
+  private async load(contractId: string): Promise<ContractView | null> {
     const sql = new Sql(this.contracts.manager);
     const row = await sql.one<ContractRow>('SELECT * FROM contracts WHERE id = ?', [contractId]);
-    if (row) {
-      const subs = await sql.all<{ organization_id: string }>(
-        'SELECT organization_id FROM contract_subcontractors WHERE contract_id = ?',
-        [contractId],
-      );
-      const view = this.view(
-        contractFromRow(row),
-        subs.map((s) => s.organization_id),
-      );
-      if (canReadContract(actor, view)) return view;
-    }
-    throw new DomainError('CONTRACT_NOT_FOUND', 'No such contract', { contractId });
+    if (!row) return null;
+    const subs = await sql.all<{ organization_id: string }>(
+      'SELECT organization_id FROM contract_subcontractors WHERE contract_id = ?',
+      [contractId],
+    );
+    return this.view(
+      contractFromRow(row),
+      subs.map((s) => s.organization_id),
+    );
   }
 
   /** The contract if the caller may change it (a ward officer of its ward). */
@@ -198,6 +227,27 @@ export class ContractsService {
         unknownIds: missing,
       });
     }
+  }
+}
+
+/** Throws the refusal of a read as the API answers it. */
+export function refuseRead(code: ContractReadRefusal, actor: Actor, contractId: string): never {
+  switch (code) {
+    case 'FORBIDDEN_ROLE':
+      // Like the route guard's refusal: about the role, never about the contract.
+      throw new DomainError(
+        'FORBIDDEN_ROLE',
+        'Administrators manage organizations and accounts and read no contract content',
+        { role: actor.role },
+      );
+    case 'CONTRACT_NOT_FOUND':
+      throw new DomainError('CONTRACT_NOT_FOUND', 'No such contract', { contractId });
+    case 'NOT_ROSTERED':
+      throw new DomainError(
+        'NOT_ROSTERED',
+        'Only handlers named on the contract’s roster today see its custody records',
+        { userId: actor.userId },
+      );
   }
 }
 

@@ -10,9 +10,14 @@ import { TransactionRunner } from '../../database/transaction-runner.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { UserEntity } from '../identity/entities/user.entity.js';
 import type { Actor } from '../identity/roles.js';
-import { rosterableOrganizations } from './contract-access.policy.js';
+import {
+  type ContractReading,
+  contractReadRefusal,
+  needsValidRosterEntry,
+  rosterableOrganizations,
+} from './contract-access.policy.js';
 import { checkPeriod } from './contract-terms.rule.js';
-import { ContractsService, type ContractView } from './contracts.service.js';
+import { ContractsService, type ContractView, refuseRead } from './contracts.service.js';
 import type { CreateRosterEntryRequest } from './dto/roster.dto.js';
 import { RosterEntryEntity } from './entities/roster-entry.entity.js';
 import type { RosterEntryAddedPayload, RosterEntryRemovedPayload } from './roster.projector.js';
@@ -94,25 +99,36 @@ export class RosterService {
   }
 
   /**
-   * The contract, if the caller may read its custody details: its ward's
-   * officers, auditors, admins, and contractor staff while they are named on
-   * its roster (need to know). Strangers get 404; unnamed contractor staff of
-   * a party get 403 NOT_ROSTERED.
+   * The contract, if the caller may read its roster or content (need to
+   * know): its ward's officers and auditors, and contractor staff of a party
+   * while a roster entry names them today (validFrom ≤ today ≤ validTo in
+   * BUSINESS_TIMEZONE, not withdrawn). Admins get 403 FORBIDDEN_ROLE for
+   * content, strangers 404, contractor staff of a party without a valid
+   * entry (none, expired, not started, withdrawn) 403 NOT_ROSTERED. The
+   * decision is contract-access.policy's.
    */
-  async findReadableNeedToKnow(actor: Actor, contractId: string): Promise<ContractView> {
-    const view = await this.contracts.findReadable(actor, contractId);
-    if (actor.role !== 'contractor_staff') return view;
-    if (await this.isCurrentlyNamed(this.dataSource.manager, contractId, actor.userId)) return view;
-    throw new DomainError(
-      'NOT_ROSTERED',
-      'Only handlers named on the contract’s roster see its custody records',
-      { userId: actor.userId },
-    );
+  async findReadableNeedToKnow(
+    actor: Actor,
+    contractId: string,
+    reading: Exclude<ContractReading, 'metadata'> = 'content',
+  ): Promise<ContractView> {
+    const view = await this.contracts.findReadableFor(actor, contractId, reading);
+    const named =
+      needsValidRosterEntry(actor.role, reading) &&
+      (await this.isRosteredAt(
+        this.dataSource.manager,
+        contractId,
+        actor.userId,
+        this.clock.now(),
+      ));
+    const refusal = contractReadRefusal(actor, view, reading, named);
+    if (refusal) refuseRead(refusal, actor, contractId);
+    return view;
   }
 
   /** Every entry, withdrawn ones included: the roster's history. */
   async list(actor: Actor, contractId: string): Promise<RosterEntryEntity[]> {
-    await this.findReadableNeedToKnow(actor, contractId);
+    await this.findReadableNeedToKnow(actor, contractId, 'roster');
     return this.dataSource.getRepository(RosterEntryEntity).find({
       where: { contractId },
       relations: { user: true },
@@ -177,14 +193,5 @@ export class RosterService {
           date,
         ),
     );
-  }
-
-  /** Whether the user has ever been named on the contract and is not withdrawn. */
-  async isCurrentlyNamed(
-    manager: EntityManager,
-    contractId: string,
-    userId: string,
-  ): Promise<boolean> {
-    return manager.existsBy(RosterEntryEntity, { contractId, userId, removedAt: IsNull() });
   }
 }

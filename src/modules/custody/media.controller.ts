@@ -30,7 +30,7 @@ export class MediaController {
     return this.custody.registerMedium(actor, id, body);
   }
 
-  /** Media with their current custody: the ward, rostered handlers, auditors and admins. */
+  /** Media with their current custody: the ward's officers and auditors, handlers rostered today. */
   @Get()
   @ApiOkResponse({ type: ListOf(MediumResponse) })
   async list(

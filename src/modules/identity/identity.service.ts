@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { FindOptionsWhere, Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { isUniqueViolation } from '../../common/errors/unique-violation.js';
+import { noteAccountEvent } from '../../common/http/request-scope.js';
 import { Clock } from '../../common/time/clock.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { CreateOrganizationRequest, ListOrganizationsQuery } from './dto/organization.dto.js';
@@ -11,6 +12,7 @@ import type { CreateUserRequest, ListUsersQuery } from './dto/user.dto.js';
 import { OrganizationEntity } from './entities/organization.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { PasswordHasher } from './password-hasher.js';
+import { organizationsVisibleTo, isOrganizationVisibleTo } from './organization-scope.js';
 import { passwordProblem } from './password.rule.js';
 import { type Actor, ROLE_ORGANIZATION_KIND } from './roles.js';
 
@@ -52,16 +54,35 @@ export class IdentityService {
     }
   }
 
-  listOrganizations(query: ListOrganizationsQuery): Promise<OrganizationEntity[]> {
+  /**
+   * Names and kinds. Admins: every organization. Ward officers and auditors:
+   * their ward and the organizations on its contracts (organization-scope.rule).
+   */
+  async listOrganizations(
+    actor: Actor,
+    query: ListOrganizationsQuery,
+  ): Promise<OrganizationEntity[]> {
+    const visible = await organizationsVisibleTo(this.organizations.manager, actor);
+    if (visible !== 'all' && visible.length === 0) return [];
     return this.organizations.find({
-      where: query.kind ? { kind: query.kind } : {},
+      where: {
+        ...(query.kind ? { kind: query.kind } : {}),
+        ...(visible === 'all' ? {} : { id: In(visible) }),
+      },
       order: { name: 'ASC' },
     });
   }
 
-  async getOrganization(id: string): Promise<OrganizationEntity> {
-    const organization = await this.organizations.findOneBy({ id });
-    if (!organization) throw new DomainError('ORGANIZATION_NOT_FOUND', 'No such organization');
+  /** One organization, if the caller's scope covers it; 404 otherwise, as if it did not exist. */
+  async getOrganization(actor: Actor, id: string): Promise<OrganizationEntity> {
+    const organization = (await isOrganizationVisibleTo(this.organizations.manager, actor, id))
+      ? await this.organizations.findOneBy({ id })
+      : null;
+    if (!organization) {
+      throw new DomainError('ORGANIZATION_NOT_FOUND', 'No such organization', {
+        organizationId: id,
+      });
+    }
     return organization;
   }
 
@@ -103,6 +124,14 @@ export class IdentityService {
       active: true,
       createdAt: this.clock.now(),
     });
+    noteAccountEvent('user.created', {
+      subject: {
+        userId: user.id,
+        organizationId: user.organizationId,
+        role: user.role,
+        loginId: user.loginId,
+      },
+    });
     try {
       await this.tx.run((manager) => manager.insert(UserEntity, user));
       return user;
@@ -117,13 +146,30 @@ export class IdentityService {
   }
 
   /**
-   * Admins and auditors see every account. A ward officer sees contractor
-   * staff only: the people they may name on a roster.
+   * Accounts, filtered. Admins see every account; ward officers and auditors
+   * those of their ward and of the organizations on its contracts
+   * (organization-scope.rule), so a ward officer finds the staff to name on a
+   * roster and nobody else's.
    */
-  listUsers(actor: Actor, query: ListUsersQuery): Promise<UserEntity[]> {
-    const where: FindOptionsWhere<UserEntity> = {};
-    if (query.organizationId) where.organizationId = query.organizationId;
-    if (actor.role === 'ward_officer') where.role = 'contractor_staff';
-    return this.users.find({ where, order: { loginId: 'ASC' } });
+  async listUsers(actor: Actor, query: ListUsersQuery): Promise<UserEntity[]> {
+    const visible = await organizationsVisibleTo(this.users.manager, actor);
+    if (visible !== 'all' && visible.length === 0) return [];
+    const q = this.users
+      .createQueryBuilder('u')
+      .orderBy('u.login_id', 'ASC')
+      .addOrderBy('u.id', 'ASC');
+    if (visible !== 'all') q.andWhere('u.organization_id IN (:...visible)', { visible });
+    if (query.organizationId) q.andWhere('u.organization_id = :org', { org: query.organizationId });
+    if (query.role) q.andWhere('u.role = :role', { role: query.role });
+    // A literal, not a parameter: SQLite binds no booleans, and both databases know TRUE/FALSE.
+    if (query.active !== undefined) q.andWhere(`u.active = ${query.active ? 'TRUE' : 'FALSE'}`);
+    if (query.q) {
+      const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      q.andWhere(
+        "(LOWER(u.login_id) LIKE :pattern ESCAPE '\\' OR LOWER(u.display_name) LIKE :pattern ESCAPE '\\')",
+        { pattern },
+      );
+    }
+    return q.getMany();
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../../common/auth/auth.decorators.js';
+import { CurrentActor, Roles } from '../../common/auth/auth.decorators.js';
 import { ListOf } from '../../common/http/list.js';
 import {
   CreateOrganizationRequest,
@@ -8,6 +8,7 @@ import {
   OrganizationResponse,
 } from './dto/organization.dto.js';
 import { IdentityService } from './identity.service.js';
+import type { Actor } from './roles.js';
 
 @ApiTags('organizations')
 @ApiBearerAuth()
@@ -22,19 +23,26 @@ export class OrganizationsController {
     return OrganizationResponse.from(await this.identity.createOrganization(body));
   }
 
-  /** Names and kinds only; ward officers need them to set up contracts. */
+  /**
+   * Names and kinds only. Admins: every organization. Ward officers and
+   * auditors: their ward and the organizations on its contracts.
+   */
   @Roles('admin', 'ward_officer', 'auditor')
   @Get()
   @ApiOkResponse({ type: ListOf(OrganizationResponse) })
-  async list(@Query() query: ListOrganizationsQuery): Promise<{ items: OrganizationResponse[] }> {
-    const organizations = await this.identity.listOrganizations(query);
+  async list(
+    @CurrentActor() actor: Actor,
+    @Query() query: ListOrganizationsQuery,
+  ): Promise<{ items: OrganizationResponse[] }> {
+    const organizations = await this.identity.listOrganizations(actor, query);
     return { items: organizations.map((o) => OrganizationResponse.from(o)) };
   }
 
+  /** 404 for an organization outside the caller's scope, as for one that does not exist. */
   @Roles('admin', 'ward_officer', 'auditor')
   @Get(':id')
   @ApiOkResponse({ type: OrganizationResponse })
-  async get(@Param('id') id: string): Promise<OrganizationResponse> {
-    return OrganizationResponse.from(await this.identity.getOrganization(id));
+  async get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<OrganizationResponse> {
+    return OrganizationResponse.from(await this.identity.getOrganization(actor, id));
   }
 }

@@ -19,7 +19,10 @@ export class UsersController {
     return UserResponse.from(await this.identity.createUser(body));
   }
 
-  /** Admins and auditors: every account. Ward officers: contractor staff, for rosters. */
+  /**
+   * Admins: every account. Ward officers and auditors: their ward's and those of
+   * the organizations on its contracts. Contractor staff: 403.
+   */
   @Roles('admin', 'auditor', 'ward_officer')
   @Get()
   @ApiOkResponse({ type: ListOf(UserResponse) })

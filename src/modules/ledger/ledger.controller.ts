@@ -20,7 +20,7 @@ export class LedgerController {
     private readonly config: AppConfig,
   ) {}
 
-  /** The chain in order, a page at a time. The ward, rostered handlers, auditors and admins. */
+  /** The chain in order, a page at a time. The ward's officers and auditors, handlers rostered today. */
   @Get()
   @ApiOkResponse({ type: LedgerPageResponse })
   async list(

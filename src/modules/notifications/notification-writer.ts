@@ -7,7 +7,7 @@ import type { Reminder } from './reminder.rules.js';
 /** Active users by role and organization, and the organizations with a webhook. */
 export interface Directory {
   wardOfficers: Map<string, string[]>;
-  auditors: string[];
+  auditors: Map<string, string[]>;
   organizationOf: Map<string, string>;
   webhookOrganizations: Set<string>;
 }
@@ -49,17 +49,22 @@ export class NotificationWriter {
     );
     const directory: Directory = {
       wardOfficers: new Map(),
-      auditors: [],
+      auditors: new Map(),
       organizationOf: new Map(),
       webhookOrganizations: new Set(hooks.map((h) => h.organization_id)),
     };
     for (const user of users) {
       directory.organizationOf.set(user.id, user.organization_id);
-      if (user.role === 'auditor') directory.auditors.push(user.id);
-      if (user.role === 'ward_officer') {
-        const list = directory.wardOfficers.get(user.organization_id) ?? [];
+      const byWard =
+        user.role === 'ward_officer'
+          ? directory.wardOfficers
+          : user.role === 'auditor'
+            ? directory.auditors
+            : null;
+      if (byWard) {
+        const list = byWard.get(user.organization_id) ?? [];
         list.push(user.id);
-        directory.wardOfficers.set(user.organization_id, list);
+        byWard.set(user.organization_id, list);
       }
     }
     return directory;
@@ -116,7 +121,9 @@ export class NotificationWriter {
         for (const org of reminder.audience.wardOfficersOf) {
           for (const id of directory.wardOfficers.get(org) ?? []) users.add(id);
         }
-        if (reminder.audience.auditors) for (const id of directory.auditors) users.add(id);
+        for (const org of reminder.audience.auditorsOf) {
+          for (const id of directory.auditors.get(org) ?? []) users.add(id);
+        }
         for (const id of reminder.audience.users) {
           if (directory.organizationOf.has(id)) users.add(id);
         }

@@ -109,7 +109,7 @@ describe('audit overdue reminders', () => {
 
   it('goes to the ward officers and to every auditor', () => {
     const [overdue] = auditReminders(seed000, '2027-04-01', settings);
-    expect(overdue?.audience).toMatchObject({ wardOfficersOf: ['ward'], auditors: true });
+    expect(overdue?.audience).toMatchObject({ wardOfficersOf: ['ward'], auditorsOf: ['ward'] });
   });
 
   it('stops when the audit is recorded late', () => {

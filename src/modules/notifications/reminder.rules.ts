@@ -25,8 +25,8 @@ export interface ReminderSettings {
 export interface Audience {
   /** The ward officers (active) of these organizations. */
   wardOfficersOf: string[];
-  /** Every active auditor. */
-  auditors: boolean;
+  /** The auditors (active) of these wards: an auditor hears only of their own ward's contracts. */
+  auditorsOf: string[];
   /** These users. */
   users: string[];
   /** Organizations whose webhook is posted even when none of their users is addressed. */
@@ -113,7 +113,7 @@ const DAY_MS = 24 * HOUR_MS;
 function audience(partial: Partial<Audience>): Audience {
   return {
     wardOfficersOf: partial.wardOfficersOf ?? [],
-    auditors: partial.auditors ?? false,
+    auditorsOf: partial.auditorsOf ?? [],
     users: [...new Set(partial.users ?? [])],
     organizations: [...new Set(partial.organizations ?? [])],
   };
@@ -177,7 +177,10 @@ export function auditReminders(
         title: `立入調査が期限を${daysOverdue}日超過 / On-site audit ${daysOverdue} days overdue`,
         message: `「${contract.title}」の${fiscalYear}年度の立入調査が期限（${dueOn}）を過ぎても記録されていません。The on-site audit of fiscal year ${fiscalYear} was due on ${dueOn} and has not been recorded.`,
         data: { fiscalYear, dueOn, daysOverdue, occurrence },
-        audience: audience({ wardOfficersOf: [contract.wardOrganizationId], auditors: true }),
+        audience: audience({
+          wardOfficersOf: [contract.wardOrganizationId],
+          auditorsOf: [contract.wardOrganizationId],
+        }),
       });
     }
   }

@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import type { UserEntity } from '../entities/user.entity.js';
 import { MAX_PASSWORD_LENGTH } from '../password.rule.js';
 import { type Role, ROLES } from '../roles.js';
@@ -33,11 +43,36 @@ export class CreateUserRequest {
   password: string;
 }
 
+const toBool = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+/** Filters of `GET /api/users`; each narrows the caller's scope, none widens it. */
 export class ListUsersQuery {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   organizationId?: string;
+
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
+
+  @ApiPropertyOptional({ description: '`true`: active accounts only; `false`: deactivated only' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  active?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Part of the login id or display name (case-insensitive for Latin letters)',
+    minLength: 1,
+    maxLength: 200,
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  q?: string;
 }
 
 export class UserResponse {
