@@ -27,7 +27,14 @@ export function sendError(
   logger: Pick<Logger, 'error'>,
 ): FastifyReply {
   const known = toErrorBody(exception);
-  if (known) return reply.status(known.statusCode).send(known);
+  if (known) {
+    // A 429 says when to come back (a locked login id, the per-address limit).
+    const retryAfter = known.details.retryAfterSeconds;
+    if (known.statusCode === 429 && typeof retryAfter === 'number') {
+      void reply.header('retry-after', String(retryAfter));
+    }
+    return reply.status(known.statusCode).send(known);
+  }
   const correlationId = String(request.id);
   logger.error(
     `unhandled error on ${request.method} ${request.routeOptions?.url ?? request.url} [${correlationId}]`,

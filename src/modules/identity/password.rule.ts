@@ -1,10 +1,45 @@
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { adjacencyGraphs, dictionary as commonDictionary } from '@zxcvbn-ts/language-common';
+import { dictionary as englishDictionary, translations } from '@zxcvbn-ts/language-en';
+
 /** Shortest password accepted (NIST SP 800-63B asks for at least 8; we ask 12). */
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
 
+/** Lowest zxcvbn score accepted: 3 is "safely unguessable" (about 10^8 guesses and more). */
+export const MIN_PASSWORD_SCORE = 3;
+
 /**
- * Why a password is not acceptable for a user, or null. Length is the main
- * rule; a password that merely repeats the login or one character is refused.
+ * How many leading characters the estimator looks at. A longer password is
+ * strong by its length alone, and the estimator's time grows quickly with
+ * length (a random 256-character password costs it seconds): capping it
+ * keeps a password change from becoming a way to burn the server's CPU.
+ */
+const ESTIMATED_LENGTH = 64;
+
+let estimator: ZxcvbnFactory | undefined;
+
+/**
+ * zxcvbn-ts with its common (passwords, keyboard patterns) and English
+ * dictionaries, built on first use: building it ranks every dictionary.
+ */
+function strengthEstimator(): ZxcvbnFactory {
+  estimator ??= new ZxcvbnFactory({
+    dictionary: { ...commonDictionary, ...englishDictionary },
+    graphs: adjacencyGraphs,
+    translations,
+    maxLength: ESTIMATED_LENGTH,
+    l33tMaxSubstitutions: 10,
+  });
+  return estimator;
+}
+
+/**
+ * Why a password is not acceptable for a user, or null: one line, to follow
+ * the field's name (`newPassword must be at least 12 characters`). Length
+ * first, then the login id, then what a strength estimator (zxcvbn) thinks
+ * of it: common passwords, words, dates, keyboard walks and repetitions such
+ * as `abcdabcdabcd` score weak and are refused with the estimator's reason.
  */
 export function passwordProblem(password: string, loginId: string): string | null {
   if (password.length < MIN_PASSWORD_LENGTH) {
@@ -13,10 +48,15 @@ export function passwordProblem(password: string, loginId: string): string | nul
   if (password.length > MAX_PASSWORD_LENGTH) {
     return `must be at most ${MAX_PASSWORD_LENGTH} characters`;
   }
-  if (password.toLowerCase().includes(loginId.toLowerCase())) {
+  const login = loginId.trim().toLowerCase();
+  if (login !== '' && password.toLowerCase().includes(login)) {
     return 'must not contain the login id';
   }
-  if (new Set(password).size < 4) return 'must use at least 4 different characters';
+  const result = strengthEstimator().check(password, [loginId]);
+  if (result.score < MIN_PASSWORD_SCORE) {
+    const why = result.feedback.warning ?? result.feedback.suggestions[0] ?? null;
+    return `is too easy to guess${why ? `: ${why.replace(/\.$/, '')}` : ''}`;
+  }
   return null;
 }
 

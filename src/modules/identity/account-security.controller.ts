@@ -1,0 +1,25 @@
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../../common/auth/auth.decorators.js';
+import { AccountSecurityService } from './account-security.service.js';
+import { UserResponse } from './dto/user.dto.js';
+
+/** An admin's unlock of a login id locked by failed attempts. */
+@ApiTags('users')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('users/:id')
+export class AccountSecurityController {
+  constructor(private readonly security: AccountSecurityService) {}
+
+  /**
+   * The user may log in again at once: the lock and the count of failed
+   * attempts of their login id are gone. 404 USER_NOT_FOUND for an unknown id.
+   */
+  @Post('unlock')
+  @HttpCode(200)
+  @ApiOkResponse({ type: UserResponse, description: 'Unlocked (or was not locked)' })
+  async unlock(@Param('id') id: string): Promise<UserResponse> {
+    return UserResponse.from(await this.security.unlock(id));
+  }
+}
