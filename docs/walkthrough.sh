@@ -2,21 +2,26 @@
 # A handover walk-through against a running kanribo with the demo data
 # (npm run seed:demo && npm start). Give it the demo officer's and handler's
 # passwords, as printed by seed:demo (one-time: this script changes them to
-# NEW_PASSWORD on first use) or as you changed them:
-#   OFFICER_PW=… HANDLER_PW=… NEW_PASSWORD=… bash docs/walkthrough.sh
+# NEW_PASSWORD on first use) or as you changed them, and their TOTP secrets
+# (the second factor; the codes come from `npm run totp`):
+#   OFFICER_PW=… OFFICER_TOTP=… HANDLER_PW=… HANDLER_TOTP=… NEW_PASSWORD=… bash docs/walkthrough.sh
 set -euo pipefail
 API=${API:-http://localhost:3000/api}
 NEW_PASSWORD=${NEW_PASSWORD:?set NEW_PASSWORD, at least 12 characters}
 json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s);console.log(process.argv[1].split(".").reduce((o,k)=>o?.[k],v)??"")})' "$1"; }
 post() { curl -sS -X POST "$API$1" -H "authorization: Bearer $2" -H 'content-type: application/json' -d "$3"; }
 get() { curl -sS "$API$1" -H "authorization: Bearer $2"; }
-login() { # login LOGIN PASSWORD → token (changes a one-time password first)
+totp() { npm run --silent totp -- "$1" 2>/dev/null; } # totp SECRET → the current 6-digit code
+login() { # login LOGIN PASSWORD TOTP_SECRET → token (second factor; changes a one-time password first)
   local body token
   body=$(curl -sS -X POST "$API/auth/login" -H 'content-type: application/json' \
     -d "{\"loginId\":\"$1\",\"password\":\"$2\"}")
-  if [ -z "$(echo "$body" | json token)" ]; then
+  if [ -z "$(echo "$body" | json expiresAt)" ]; then
     body=$(curl -sS -X POST "$API/auth/login" -H 'content-type: application/json' \
       -d "{\"loginId\":\"$1\",\"password\":\"$NEW_PASSWORD\"}")
+  fi
+  if [ "$(echo "$body" | json mfaRequired)" = "true" ]; then
+    body=$(post /auth/mfa/verify "$(echo "$body" | json mfaToken)" "{\"code\":\"$(totp "$3")\"}")
   fi
   token=$(echo "$body" | json token)
   if [ "$(echo "$body" | json user.mustChangePassword)" = "true" ]; then
@@ -26,8 +31,8 @@ login() { # login LOGIN PASSWORD → token (changes a one-time password first)
 }
 ago() { node -p "new Date(Date.now() - $1 * 60000).toISOString()"; } # ago MINUTES
 
-OFFICER=$(login demo.officer "${OFFICER_PW:?}")
-HANDLER=$(login demo.handler "${HANDLER_PW:?}")
+OFFICER=$(login demo.officer "${OFFICER_PW:?}" "${OFFICER_TOTP:?}")
+HANDLER=$(login demo.handler "${HANDLER_PW:?}" "${HANDLER_TOTP:?}")
 HANDLER_ID=$(get /auth/me "$HANDLER" | json id)
 CONTRACT=$(get /contracts "$OFFICER" | json items.0.id)
 echo "contract $CONTRACT"

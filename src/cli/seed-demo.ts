@@ -9,6 +9,8 @@ import { RosterService } from '../modules/contracts/roster.service.js';
 import { OrganizationEntity } from '../modules/identity/entities/organization.entity.js';
 import { UserEntity } from '../modules/identity/entities/user.entity.js';
 import { IdentityService } from '../modules/identity/identity.service.js';
+import { MfaService } from '../modules/identity/mfa.service.js';
+import { TransactionRunner } from '../database/transaction-runner.js';
 import type { Actor, Role } from '../modules/identity/roles.js';
 
 const DEMO_WARD = 'デモ区 区民部 (demo ward)';
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
     const dataSource = app.get(DataSource);
     if (await dataSource.getRepository(OrganizationEntity).existsBy({ name: DEMO_WARD })) {
       process.stdout.write(
-        `Demo data is already in the ${config.databaseKind} database; its one-time passwords were printed when it was created.\n` +
+        `Demo data is already in the ${config.databaseKind} database; its one-time passwords and TOTP secrets were printed when it was created.\n` +
           `Logins: ${DEMO_USERS.map((u) => u.loginId).join(', ')}\n`,
       );
       return;
@@ -89,7 +91,9 @@ async function main(): Promise<void> {
         kind: 'contractor',
       }),
     };
-    const created = new Map<string, { user: UserEntity; password: string }>();
+    const created = new Map<string, { user: UserEntity; password: string; totpSecret: string }>();
+    const mfa = app.get(MfaService);
+    const tx = app.get(TransactionRunner);
     for (const demo of DEMO_USERS) {
       const password = randomBytes(12).toString('base64url');
       const user = await identity.createUser({
@@ -99,7 +103,10 @@ async function main(): Promise<void> {
         role: demo.role,
         password,
       });
-      created.set(demo.loginId, { user, password });
+      // Enrolled in the second factor here, so that a tester can log in
+      // with `npm run totp -- <secret>` instead of a phone.
+      const { secret } = await tx.run((manager) => mfa.enrollDirectly(manager, user.id));
+      created.set(demo.loginId, { user, password, totpSecret: secret });
     }
     const officer = actorOf(created.get('demo.officer')!.user);
     const contract = await app.get(ContractsService).create(officer, {
@@ -129,15 +136,20 @@ async function main(): Promise<void> {
       `Demo data created in the ${config.databaseKind} database.`,
       `Contract ${contract.contract.id}: ${contract.contract.title}`,
       '',
-      'login              role              one-time password (change it at first login)',
+      'login              role              one-time password  TOTP secret (second factor)',
       ...DEMO_USERS.map((u) => {
-        const { password } = created.get(u.loginId)!;
-        return `${u.loginId.padEnd(18)} ${u.role.padEnd(17)} ${password}`;
+        const { password, totpSecret } = created.get(u.loginId)!;
+        return `${u.loginId.padEnd(18)} ${u.role.padEnd(17)} ${password.padEnd(18)} ${totpSecret}`;
       }),
+      '',
+      'Each demo user has a second factor: add the secret to an authenticator app, or print',
+      'the current code with `npm run totp -- <TOTP secret>`.',
       '',
       'Log in:  curl -s -X POST localhost:3000/api/auth/login -H "content-type: application/json" \\',
       `           -d '{"loginId":"demo.officer","password":"<one-time password>"}'`,
-      'Then POST /api/auth/password {currentPassword, newPassword} with the token, and explore /api/docs.',
+      'It answers {mfaRequired, mfaToken}: POST /api/auth/mfa/verify {"code":"<6 digits>"} with',
+      '"authorization: Bearer <mfaToken>" gives the session token. Then POST /api/auth/password',
+      '{currentPassword, newPassword} with it, and explore /api/docs.',
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {

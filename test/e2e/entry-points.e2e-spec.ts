@@ -151,16 +151,19 @@ describe('npm run seed:demo', () => {
   });
   afterAll(() => db.drop());
 
-  it('creates the demo cast, prints working one-time passwords, and changes nothing when run again', async () => {
+  it('creates the demo cast, prints working one-time passwords and TOTP secrets, and changes nothing when run again', async () => {
     const first = await runNode(
       built('src/cli/seed-demo.js'),
       childEnv({ ...db.env, LOG_LEVEL: 'warn' }),
     );
     expect(first.code).toBe(0);
-    const logins = [...first.stdout.matchAll(/^(demo\.\w+)\s+(\w+)\s+(\S{12,})$/gm)].map((m) => ({
+    const logins = [
+      ...first.stdout.matchAll(/^(demo\.\w+)\s+(\w+)\s+(\S{12,})\s+([A-Z2-7]{32})$/gm),
+    ].map((m) => ({
       loginId: m[1],
       role: m[2],
-      password: m[3],
+      password: m[3]!,
+      totpSecret: m[4]!,
     }));
     expect(logins.map((l) => l.role).sort()).toEqual(
       [
@@ -180,7 +183,8 @@ describe('npm run seed:demo', () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/already/);
 
-    // The printed passwords log in against a server on the same database.
+    // The printed passwords and second factors log in against a server on the
+    // same database, which requires a second factor of every role (the default).
     const port = await freePort();
     const child = startNode(
       built('src/main.js'),
@@ -200,14 +204,34 @@ describe('npm run seed:demo', () => {
         body: JSON.stringify({ loginId: officer.loginId, password: officer.password }),
       });
       expect(login.status).toBe(200);
-      const body = (await login.json()) as { token: string; user: { mustChangePassword: boolean } };
+      const challenge = (await login.json()) as { mfaRequired: boolean; mfaToken: string };
+      expect(challenge.mfaRequired).toBe(true);
+      // `npm run totp -- <secret>` prints the code an authenticator app would show.
+      const totp = await runNode(built('src/cli/totp.js'), childEnv({}), 30_000, [
+        officer.totpSecret,
+      ]);
+      expect(totp.code).toBe(0);
+      expect(totp.stdout).toMatch(/^\d{6}\n$/);
+      const verified = await fetch(`http://127.0.0.1:${port}/api/auth/mfa/verify`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${challenge.mfaToken}`,
+        },
+        body: JSON.stringify({ code: totp.stdout.trim() }),
+      });
+      expect(verified.status).toBe(200);
+      const body = (await verified.json()) as {
+        token: string;
+        user: { mustChangePassword: boolean };
+      };
       expect(body.user.mustChangePassword).toBe(true);
       const changed = await fetch(`http://127.0.0.1:${port}/api/auth/password`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${body.token}` },
         body: JSON.stringify({
           currentPassword: officer.password,
-          newPassword: 'my-own-demo-secret-1',
+          newPassword: 'Kinmokusei-lantern-harbor-47',
         }),
       });
       expect(changed.status).toBe(200);

@@ -36,14 +36,18 @@ export interface Finished {
   stderr: string;
 }
 
-/** Runs a built script to its end (at most `timeoutMs`). */
+/** Runs a built script (with `args`) to its end (at most `timeoutMs`). */
 export function runNode(
   script: string,
   env: NodeJS.ProcessEnv,
   timeoutMs = 30_000,
+  args: string[] = [],
 ): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

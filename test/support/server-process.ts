@@ -26,12 +26,22 @@ export class ServerProcess {
     readonly port: number,
   ) {}
 
-  /** Starts the server on a free port and waits until /api/health answers 200. */
+  /**
+   * Starts the server on a free port and waits until /api/health answers 200.
+   * Like TestApp, users log in with a password alone (MFA_REQUIRED_ROLES=none)
+   * unless `env` says otherwise.
+   */
   static async start(env: Record<string, string | undefined>): Promise<ServerProcess> {
     const port = await freePort();
     const child = startNode(
       built('src/main.js'),
-      childEnv({ ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }),
+      childEnv({
+        MFA_REQUIRED_ROLES: 'none',
+        ...env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+      }),
     );
     const server = new ServerProcess(child, port);
     for (let i = 0; i < 300; i++) {

@@ -5,6 +5,8 @@ import type { Actor, Role } from '../../modules/identity/roles.js';
 export const PUBLIC_KEY = 'kanribo:public';
 export const ROLES_KEY = 'kanribo:roles';
 export const ALLOW_TEMPORARY_PASSWORD_KEY = 'kanribo:allow-temporary-password';
+export const ALLOW_MFA_ENROLLMENT_KEY = 'kanribo:allow-mfa-enrollment';
+export const MFA_VERIFICATION_KEY = 'kanribo:mfa-verification';
 
 /** The route needs no bearer token (login, health). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
@@ -16,6 +18,32 @@ export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
 /** The route stays open to a user who still has to change a temporary password. */
 export const AllowTemporaryPassword = (): MethodDecorator =>
   SetMetadata(ALLOW_TEMPORARY_PASSWORD_KEY, true);
+
+/**
+ * The route stays open to a user whose role must have a second factor
+ * (MFA_REQUIRED_ROLES) and who has not enrolled one yet; every other route
+ * answers 403 MFA_ENROLLMENT_REQUIRED until they have.
+ */
+export const AllowMfaEnrollment = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(ALLOW_MFA_ENROLLMENT_KEY, true);
+
+/**
+ * The route takes the limited token that a correct password gives on an
+ * account with a second factor (kind 'mfa'), and only that: a session token
+ * is UNAUTHENTICATED there, and an 'mfa' token anywhere else is
+ * 403 MFA_VERIFICATION_REQUIRED.
+ */
+export const MfaVerification = (): MethodDecorator => SetMetadata(MFA_VERIFICATION_KEY, true);
+
+export const OWN_ACCOUNT_READ_KEY = 'kanribo:own-account-read';
+
+/**
+ * The route only reads the caller's own account (me, second-factor status,
+ * own sessions): no contract data and no account event, so the access log
+ * does not record it (issue 8 lists what it records). Events on the account
+ * (logout, a revoked session, a password change) are recorded all the same.
+ */
+export const OwnAccountRead = (): MethodDecorator => SetMetadata(OWN_ACCOUNT_READ_KEY, true);
 
 export interface AuthenticatedRequest extends FastifyRequest {
   actor?: Actor;

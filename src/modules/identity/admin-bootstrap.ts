@@ -77,7 +77,9 @@ export class AdminBootstrap implements OnApplicationBootstrap {
       throw error;
     }
     this.logger.log(
-      `Created the first admin "${login}"; the password must be changed at first login.`,
+      this.config.mfaRequiredRoles.has('admin')
+        ? `Created the first admin "${login}"; at first login the password must be changed, then a second factor set up (POST /api/auth/mfa/enroll).`
+        : `Created the first admin "${login}"; the password must be changed at first login.`,
     );
     return true;
   }

@@ -1,27 +1,38 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
+  ALLOW_MFA_ENROLLMENT_KEY,
   ALLOW_TEMPORARY_PASSWORD_KEY,
   type AuthenticatedRequest,
+  MFA_VERIFICATION_KEY,
   PUBLIC_KEY,
   ROLES_KEY,
 } from '../../common/auth/auth.decorators.js';
 import { DomainError } from '../../common/errors/domain-error.js';
+import { AppConfig } from '../../config/app-config.js';
 import { AuthService } from './auth.service.js';
 import { parseAuthorizationHeader } from './bearer-token.js';
 import type { Role } from './roles.js';
 
 /**
- * Runs before every route: resolves the bearer token to the caller, refuses
- * anything but a password change while the password is temporary, and
- * applies the route's role list. Finer checks (which contract, which ward)
- * belong to the services.
+ * Runs before every route: resolves the bearer token to the caller, and
+ * then, in this order:
+ * - a token of kind 'mfa' (password right, second factor not yet given) is
+ *   accepted by POST /api/auth/mfa/verify only: 403 MFA_VERIFICATION_REQUIRED
+ *   elsewhere; that route takes no session token (401 UNAUTHENTICATED);
+ * - while the password is temporary, only its change (and me, logout):
+ *   403 PASSWORD_CHANGE_REQUIRED;
+ * - while a role of MFA_REQUIRED_ROLES has no second factor, only enrolling
+ *   one (and me, logout, password change): 403 MFA_ENROLLMENT_REQUIRED;
+ * - the route's role list: 403 FORBIDDEN_ROLE.
+ * Finer checks (which contract, which ward) belong to the services.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -36,6 +47,21 @@ export class AuthGuard implements CanActivate {
     }
     request.actor = actor;
 
+    const verification = this.reflector.getAllAndOverride<boolean>(MFA_VERIFICATION_KEY, targets);
+    if (actor.tokenKind === 'mfa') {
+      if (verification) return true;
+      throw new DomainError(
+        'MFA_VERIFICATION_REQUIRED',
+        'Give the second factor first (POST /api/auth/mfa/verify with this token)',
+      );
+    }
+    if (verification) {
+      throw new DomainError(
+        'UNAUTHENTICATED',
+        'This route takes the mfaToken of POST /api/auth/login, not a session token',
+      );
+    }
+
     if (
       actor.mustChangePassword &&
       !this.reflector.getAllAndOverride<boolean>(ALLOW_TEMPORARY_PASSWORD_KEY, targets)
@@ -43,6 +69,17 @@ export class AuthGuard implements CanActivate {
       throw new DomainError(
         'PASSWORD_CHANGE_REQUIRED',
         'Change the temporary password first (POST /api/auth/password)',
+      );
+    }
+
+    if (
+      actor.mfaEnrolled !== true &&
+      this.config.mfaRequiredRoles.has(actor.role) &&
+      !this.reflector.getAllAndOverride<boolean>(ALLOW_MFA_ENROLLMENT_KEY, targets)
+    ) {
+      throw new DomainError(
+        'MFA_ENROLLMENT_REQUIRED',
+        'Set up the second factor first (POST /api/auth/mfa/enroll, then /api/auth/mfa/confirm)',
       );
     }
 

@@ -25,4 +25,12 @@ export interface Actor {
   tokenId: string;
   /** The password is temporary: only changing it (and logging out) is allowed. */
   mustChangePassword: boolean;
+  /**
+   * 'mfa': the token a correct password gives on an account with a second
+   * factor; only POST /api/auth/mfa/verify accepts it. Absent means a session
+   * (actors made outside a request: CLIs, jobs).
+   */
+  tokenKind?: 'session' | 'mfa';
+  /** The user has a confirmed second factor (absent: not known, as outside a request). */
+  mfaEnrolled?: boolean;
 }

@@ -26,6 +26,25 @@ export class LoginResponse {
   user: UserResponse;
 }
 
+/**
+ * What a correct password gives on an account with a second factor, instead
+ * of a {@link LoginResponse}: a short-lived token that only
+ * `POST /api/auth/mfa/verify` accepts.
+ */
+export class MfaChallengeResponse {
+  @ApiProperty({ enum: [true], description: 'Always true: the second factor comes next' })
+  mfaRequired: true;
+
+  @ApiProperty({
+    description:
+      'Send as `Authorization: Bearer <mfaToken>` to POST /api/auth/mfa/verify with a code; every other route refuses it (403 MFA_VERIFICATION_REQUIRED)',
+  })
+  mfaToken: string;
+
+  @ApiProperty({ format: 'date-time', description: 'Five minutes after the login' })
+  expiresAt: string;
+}
+
 export class ChangePasswordRequest {
   @ApiProperty({ format: 'password' })
   @IsString()

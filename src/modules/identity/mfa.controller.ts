@@ -1,0 +1,106 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  AllowMfaEnrollment,
+  CurrentActor,
+  MfaVerification,
+  OwnAccountRead,
+  Roles,
+} from '../../common/auth/auth.decorators.js';
+import { LoginResponse } from './dto/auth.dto.js';
+import {
+  ConfirmMfaRequest,
+  MfaEnrollmentResponse,
+  MfaRecoveryCodesResponse,
+  MfaStatusResponse,
+  VerifyMfaRequest,
+} from './dto/mfa.dto.js';
+import { UserResponse } from './dto/user.dto.js';
+import { MfaService } from './mfa.service.js';
+import type { Actor } from './roles.js';
+
+/** The second factor: enrollment, the login step after the password, and an admin's reset. */
+@ApiTags('auth')
+@ApiBearerAuth()
+@Controller()
+export class MfaController {
+  constructor(private readonly mfa: MfaService) {}
+
+  @AllowMfaEnrollment()
+  @OwnAccountRead()
+  @Get('auth/mfa')
+  @ApiOkResponse({ type: MfaStatusResponse })
+  async status(@CurrentActor() actor: Actor): Promise<MfaStatusResponse> {
+    const status = await this.mfa.status(actor);
+    return { ...status, enrolledAt: status.enrolledAt?.toISOString() ?? null };
+  }
+
+  @AllowMfaEnrollment()
+  @Post('auth/mfa/enroll')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Start setting up the second factor',
+    description:
+      'A new secret, as text, otpauth:// URI and QR code. Nothing changes for logins until POST /api/auth/mfa/confirm. Calling again replaces the pending secret. 409 MFA_ALREADY_ENROLLED once confirmed (an admin resets it).',
+  })
+  @ApiOkResponse({ type: MfaEnrollmentResponse })
+  enroll(@CurrentActor() actor: Actor): Promise<MfaEnrollmentResponse> {
+    return this.mfa.enroll(actor);
+  }
+
+  @AllowMfaEnrollment()
+  @Post('auth/mfa/confirm')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Confirm the second factor with a code from the app',
+    description:
+      'The second factor takes effect; the answer holds ten recovery codes, shown this once. 401 MFA_CODE_INVALID for a wrong code, 409 MFA_ENROLLMENT_NOT_STARTED without a pending enrollment.',
+  })
+  @ApiOkResponse({ type: MfaRecoveryCodesResponse })
+  async confirm(
+    @CurrentActor() actor: Actor,
+    @Body() body: ConfirmMfaRequest,
+  ): Promise<MfaRecoveryCodesResponse> {
+    return { recoveryCodes: await this.mfa.confirm(actor, body.code) };
+  }
+
+  @MfaVerification()
+  @Post('auth/mfa/verify')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Give the second factor after the password',
+    description:
+      'Authorization: Bearer <mfaToken of POST /api/auth/login>. Send `code` (6 digits) or `recoveryCode`. Answers a session like a login; the mfaToken is revoked. A wrong or reused code is 401 MFA_CODE_INVALID and counts toward the lockout (429 TOO_MANY_ATTEMPTS).',
+  })
+  @ApiOkResponse({ type: LoginResponse })
+  async verify(
+    @CurrentActor() actor: Actor,
+    @Body() body: VerifyMfaRequest,
+  ): Promise<LoginResponse> {
+    const session = await this.mfa.verify(actor, body);
+    return {
+      token: session.token,
+      expiresAt: session.expiresAt.toISOString(),
+      user: UserResponse.from(session.user),
+    };
+  }
+
+  @Roles('admin')
+  @Post('users/:id/mfa/reset')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: "Remove a user's second factor (a lost phone)",
+    description:
+      "The secret and recovery codes go and every session of the user is revoked; they enroll again at the next login. 404 USER_NOT_FOUND, 409 MFA_NOT_ENROLLED, 409 SELF_ACCOUNT_CHANGE for one's own account.",
+  })
+  @ApiNoContentResponse({ description: 'Reset' })
+  async reset(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<void> {
+    await this.mfa.reset(actor, id);
+  }
+}
