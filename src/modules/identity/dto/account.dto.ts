@@ -1,0 +1,29 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length, Matches } from 'class-validator';
+import { UserResponse } from './user.dto.js';
+
+/** What an admin may edit of an account. */
+export class UpdateUserRequest {
+  @ApiProperty({ example: '佐藤 花子', minLength: 1, maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  @Matches(/\S/, { message: 'displayName must not be blank' })
+  displayName: string;
+}
+
+export class PasswordResetResponse {
+  @ApiProperty({ type: () => UserResponse })
+  user: UserResponse;
+
+  @ApiProperty({
+    description:
+      'The new temporary password, shown this once: hand it to the user, who must change it at the next login',
+    example: 'kT7vQmcXr4HwaYp9ELdu',
+  })
+  oneTimePassword: string;
+}
+
+export class RevokedSessionsResponse {
+  @ApiProperty({ description: 'How many live sessions were ended' })
+  revoked: number;
+}
