@@ -9,7 +9,12 @@ import {
 } from '@nestjs/common';
 import { DomainError } from './domain-error.js';
 import { ERROR_STATUS } from './error-codes.js';
-import { MAX_BODY_BYTES, toErrorBody } from './error-response.js';
+import {
+  clientErrorBody,
+  MAX_BODY_BYTES,
+  MAX_PARAM_LENGTH,
+  toErrorBody,
+} from './error-response.js';
 
 /** An error shaped like those @fastify/error creates. */
 function fastifyError(code: string, statusCode: number, message = `${code} happened`): Error {
@@ -225,6 +230,47 @@ describe('toErrorBody', () => {
       });
     });
 
+    it("maps the router's over-long path segment to 414 URI_TOO_LONG without echoing it", () => {
+      const path = `/api/contracts/${'a'.repeat(500)}`;
+      const body = toErrorBody(
+        fastifyError(
+          'FST_ERR_MAX_PARAM_LENGTH',
+          414,
+          `'${path}' is exceeding the max param length`,
+        ),
+      );
+      expect(body).toEqual({
+        statusCode: 414,
+        code: 'URI_TOO_LONG',
+        message: `A path segment is longer than ${MAX_PARAM_LENGTH} characters`,
+        details: { maxParamLength: MAX_PARAM_LENGTH },
+      });
+      expect(JSON.stringify(body)).not.toContain('aaaa');
+    });
+
+    it("maps the router's malformed URL to 400 BAD_REQUEST without echoing it", () => {
+      const body = toErrorBody(
+        fastifyError('FST_ERR_BAD_URL', 400, "'/api/%E0%A4%A' is not a valid url component"),
+      );
+      expect(body).toEqual({
+        statusCode: 400,
+        code: 'BAD_REQUEST',
+        message: 'The URL is not valid (malformed percent-encoding)',
+        details: {},
+      });
+    });
+
+    it.each([
+      [408, 'REQUEST_TIMEOUT'],
+      [414, 'URI_TOO_LONG'],
+      [431, 'HEADERS_TOO_LARGE'],
+    ])('maps a framework %i to %s', (status, code) => {
+      expect(toErrorBody({ statusCode: status, message: 'x' })).toMatchObject({
+        statusCode: status,
+        code,
+      });
+    });
+
     it('maps a 404 framework error to NOT_FOUND', () => {
       expect(toErrorBody({ statusCode: 404, message: 'Route not found' })).toMatchObject({
         statusCode: 404,
@@ -268,4 +314,34 @@ describe('toErrorBody keeps internals out of messages', () => {
   ])('maps an HttpException with status %i to %s, not to a 500', (status, code) => {
     expect(toErrorBody(new HttpException('x', status))).toMatchObject({ statusCode: status, code });
   });
+});
+
+describe('clientErrorBody (what Node refused before Fastify saw it)', () => {
+  it('maps a header overflow, over-long request line included, to 431 HEADERS_TOO_LARGE', () => {
+    expect(clientErrorBody('HPE_HEADER_OVERFLOW')).toEqual({
+      statusCode: 431,
+      code: 'HEADERS_TOO_LARGE',
+      message: 'The request line and headers are larger than the service accepts',
+      details: { limitBytes: expect.any(Number) },
+    });
+  });
+
+  it('maps a request that came too slowly to 408 REQUEST_TIMEOUT', () => {
+    expect(clientErrorBody('ERR_HTTP_REQUEST_TIMEOUT')).toMatchObject({
+      statusCode: 408,
+      code: 'REQUEST_TIMEOUT',
+    });
+  });
+
+  it.each(['HPE_INVALID_METHOD', 'HPE_INVALID_HEADER_TOKEN', ''])(
+    'maps %p to 400 BAD_REQUEST',
+    (code) => {
+      expect(clientErrorBody(code)).toEqual({
+        statusCode: 400,
+        code: 'BAD_REQUEST',
+        message: 'The request is not valid HTTP',
+        details: {},
+      });
+    },
+  );
 });

@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
 import { DomainError } from './domain-error.js';
 import { ERROR_STATUS, type ErrorCode } from './error-codes.js';
@@ -23,11 +23,14 @@ const STATUS_CODES_TO_ERROR: Partial<Record<number, ErrorCode>> = {
   403: 'FORBIDDEN_ROLE',
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
+  408: 'REQUEST_TIMEOUT',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'UNPROCESSABLE',
   429: 'TOO_MANY_REQUESTS',
+  431: 'HEADERS_TOO_LARGE',
   503: 'SERVICE_UNAVAILABLE',
 };
 
@@ -73,6 +76,15 @@ export function toErrorBody(error: unknown): ErrorBody | undefined {
   if (fcode === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fcode === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return body('MALFORMED_JSON', 'The request body is not valid JSON');
   }
+  // The router's own refusals; their messages would echo the whole URL back.
+  if (fcode === 'FST_ERR_MAX_PARAM_LENGTH' || framework.statusCode === 414) {
+    return body('URI_TOO_LONG', `A path segment is longer than ${MAX_PARAM_LENGTH} characters`, {
+      maxParamLength: MAX_PARAM_LENGTH,
+    });
+  }
+  if (fcode === 'FST_ERR_BAD_URL') {
+    return body('BAD_REQUEST', 'The URL is not valid (malformed percent-encoding)');
+  }
   if (
     typeof framework.statusCode === 'number' &&
     framework.statusCode >= 400 &&
@@ -101,5 +113,27 @@ function httpExceptionMessage(error: HttpException): string {
   return STATUS_CODES[error.getStatus()] ?? 'Bad request';
 }
 
+/**
+ * The body of a request Node's HTTP parser refused before Fastify saw it
+ * (the `clientError` event: no request, no reply, only the socket).
+ */
+export function clientErrorBody(nodeErrorCode: string): ErrorBody {
+  if (nodeErrorCode === 'HPE_HEADER_OVERFLOW') {
+    // Node's limit covers the request line too: an over-long URL ends here.
+    return body(
+      'HEADERS_TOO_LARGE',
+      'The request line and headers are larger than the service accepts',
+      { limitBytes: maxHeaderSize },
+    );
+  }
+  if (nodeErrorCode === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return body('REQUEST_TIMEOUT', 'The request did not arrive in time');
+  }
+  return body('BAD_REQUEST', 'The request is not valid HTTP');
+}
+
 /** Largest accepted request body: 256 kB. */
 export const MAX_BODY_BYTES = 256 * 1024;
+
+/** Longest path parameter the router accepts (ids are 36-character UUIDs). */
+export const MAX_PARAM_LENGTH = 100;
