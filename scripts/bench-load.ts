@@ -19,7 +19,15 @@ export type LoadSpec =
       officer: Party;
       handler: Party;
     }
-  | { kind: 'trivial'; base: string; connections: number; duration: number; token: string };
+  | {
+      kind: 'get';
+      base: string;
+      connections: number;
+      duration: number;
+      token: string;
+      /** The one GET repeated: `/api/auth/me`, or a contract read (access-logged). */
+      path: string;
+    };
 
 export interface LoadResult {
   requestsPerSecond: number;
@@ -101,7 +109,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     options.requests = handoverRequests(spec);
   } else {
     options.requests = [
-      { method: 'GET', path: '/api/auth/me', headers: { authorization: `Bearer ${spec.token}` } },
+      { method: 'GET', path: spec.path, headers: { authorization: `Bearer ${spec.token}` } },
     ];
   }
   const result = await autocannon(options);

@@ -2,7 +2,9 @@
 // over HTTP from a separate process. Prints requests/s and latency of
 // (a) handovers — dispatch and receive, each one ledger append — and
 // (b) an authenticated trivial GET, measured in the same run, and their
-// ratio; then the time to verify a 100,000-entry ledger and to export it; then
+// ratio, each with the access log on and off (two servers on the same file,
+// loaded in turn) and the access log's cost as on/off ratios; then the time
+// to verify the access log, a 100,000-entry ledger and to export it; then
 // one reminder scan over 100,000 contracts and the webhook delivery rate
 // (scripts/bench-reminders.ts). BENCH_ONLY=reminders runs the last part alone. A script, not a test:
 // its figures depend on the machine.
@@ -71,7 +73,9 @@ interface Fixture {
   verifyContractId: string;
   officer: UserEntity;
   handler: UserEntity;
+  /** One DVD-R per connection for the run with the access log on, and as many for the run with it off. */
   media: string[];
+  mediaOff: string[];
 }
 
 /** Users, a contract with its roster, one DVD-R per connection, and a long ledger. */
@@ -113,6 +117,7 @@ async function prepare(dataDir: string): Promise<Fixture> {
     const contractor = await organization('ベンチ株式会社', 'contractor');
     const officer = await user(ward, 'bench.officer', 'ward_officer');
     const handler = await user(contractor, 'bench.handler', 'contractor_staff');
+    await user(ward, 'bench.auditor', 'auditor');
     const contracts = app.get(ContractsService);
     const roster = app.get(RosterService);
     const custody = app.get(CustodyService);
@@ -130,7 +135,7 @@ async function prepare(dataDir: string): Promise<Fixture> {
       validFrom: '2026-04-01',
     });
     const media: string[] = [];
-    for (let i = 0; i < CONNECTIONS; i++) {
+    for (let i = 0; i < 2 * CONNECTIONS; i++) {
       const registered = await custody.registerMedium(actorOf(officer), contract.contract.id, {
         kind: 'dvd_r',
         label: `BENCH-${i}`,
@@ -209,14 +214,19 @@ async function prepare(dataDir: string): Promise<Fixture> {
       verifyContractId: long.contract.id,
       officer,
       handler,
-      media,
+      media: media.slice(0, CONNECTIONS),
+      mediaOff: media.slice(CONNECTIONS),
     };
   } finally {
     await app.close();
   }
 }
 
-async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
+async function startServer(
+  dataDir: string,
+  port: number,
+  accessLog: 'on' | 'off' = 'on',
+): Promise<ChildProcess> {
   const profile = process.env.BENCH_PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
     : [];
@@ -227,6 +237,11 @@ async function startServer(dataDir: string, port: number): Promise<ChildProcess>
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      // The bench's users log in with a password alone (no second factor).
+      MFA_REQUIRED_ROLES: 'none',
+      // All the load comes from one address: (b) measures /api/auth/me, not the per-address limit.
+      AUTH_RATE_LIMIT_PER_MINUTE: '0',
+      ACCESS_LOG: accessLog,
       ...QUEUE_ENV,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -288,38 +303,84 @@ async function main(): Promise<void> {
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'kanribo-bench-'));
   let server: ChildProcess | undefined;
+  let serverOff: ChildProcess | undefined;
   try {
     const fixture = await prepare(dataDir);
+    // Two servers on the same file, one with the access log off: each load
+    // runs against one while the other idles, off and on in turn, so that
+    // both see the same machine and the same database.
     const port = await freePort();
-    server = await startServer(dataDir, port);
+    server = await startServer(dataDir, port, 'on');
+    const portOff = await freePort();
+    serverOff = await startServer(dataDir, portOff, 'off');
     const base = `http://127.0.0.1:${port}`;
+    const baseOff = `http://127.0.0.1:${portOff}`;
     const officerToken = await login(base, 'bench.officer');
     const handlerToken = await login(base, 'bench.handler');
 
     process.stdout.write(
       `\nload: ${CONNECTIONS} connections, ${DURATION_S} s each, SQLite synchronous=FULL\n`,
     );
-    const handovers = await load({
-      kind: 'handovers',
-      base,
-      connections: CONNECTIONS,
-      duration: DURATION_S,
-      contractId: fixture.contractId,
-      media: fixture.media,
-      officer: { token: officerToken, userId: fixture.officer.id },
-      handler: { token: handlerToken, userId: fixture.handler.id },
-    });
-    const trivial = await load({
-      kind: 'trivial',
-      base,
-      connections: CONNECTIONS,
-      duration: DURATION_S,
-      token: officerToken,
-    });
-    process.stdout.write(`(a) handovers (dispatch/receive)  ${fmt(handovers)}\n`);
-    process.stdout.write(`(b) GET /api/auth/me              ${fmt(trivial)}\n`);
+    const handoverLoad = (url: string, media: string[]) =>
+      load({
+        kind: 'handovers',
+        base: url,
+        connections: CONNECTIONS,
+        duration: DURATION_S,
+        contractId: fixture.contractId,
+        media,
+        officer: { token: officerToken, userId: fixture.officer.id },
+        handler: { token: handlerToken, userId: fixture.handler.id },
+      });
+    const getLoad = (url: string, path: string) =>
+      load({
+        kind: 'get',
+        base: url,
+        connections: CONNECTIONS,
+        duration: DURATION_S,
+        token: officerToken,
+        path,
+      });
+    const contractPath = `/api/contracts/${fixture.contractId}`;
+    const handoversOff = await handoverLoad(baseOff, fixture.mediaOff);
+    const handovers = await handoverLoad(base, fixture.media);
+    const trivialOff = await getLoad(baseOff, '/api/auth/me');
+    const trivial = await getLoad(base, '/api/auth/me');
+    const contractReadOff = await getLoad(baseOff, contractPath);
+    const contractRead = await getLoad(base, contractPath);
+    serverOff.kill('SIGTERM');
+    serverOff = undefined;
+    for (const [label, a, b] of [
+      ['on', handovers, trivial],
+      ['off', handoversOff, trivialOff],
+    ] as const) {
+      process.stdout.write(`access log ${label}:\n`);
+      process.stdout.write(`(a) handovers (dispatch/receive)  ${fmt(a)}\n`);
+      process.stdout.write(`(b) GET /api/auth/me              ${fmt(b)}\n`);
+      process.stdout.write(
+        `ratio (a)/(b): ${(a.requestsPerSecond / b.requestsPerSecond).toFixed(2)}  (goal ≥ 0.20, p99 of (a) < 100 ms)\n`,
+      );
+    }
+    const cost = (on: LoadResult, off: LoadResult) =>
+      `on/off ${(on.requestsPerSecond / off.requestsPerSecond).toFixed(2)} (${(on.requestsPerSecond - off.requestsPerSecond).toFixed(0)} req/s, ${((on.requestsPerSecond / off.requestsPerSecond - 1) * 100).toFixed(1)} %)  (goal: the access log costs < 10 %)`;
     process.stdout.write(
-      `ratio (a)/(b): ${(handovers.requestsPerSecond / trivial.requestsPerSecond).toFixed(2)}  (goal ≥ 0.20, p99 of (a) < 100 ms)\n`,
+      `access log cost, (a) handovers:       ${cost(handovers, handoversOff)}\n`,
+    );
+    process.stdout.write(`access log cost, (b) GET /api/auth/me: ${cost(trivial, trivialOff)}\n`);
+    // /api/auth/me reads only the caller's own account and is not recorded;
+    // a contract read is, through the buffer: its cost is the price of a logged read.
+    process.stdout.write(`(c) GET /api/contracts/:id, on:  ${fmt(contractRead)}\n`);
+    process.stdout.write(`(c) GET /api/contracts/:id, off: ${fmt(contractReadOff)}\n`);
+    process.stdout.write(
+      `access log cost, (c) a logged read:   ${cost(contractRead, contractReadOff)}\n`,
+    );
+    const auditorToken = await login(base, 'bench.auditor');
+    const logStarted = performance.now();
+    const logVerdict = await fetch(`${base}/api/access-log/verify`, {
+      headers: { authorization: `Bearer ${auditorToken}` },
+    }).then((r) => r.json() as Promise<{ valid: boolean; length: number }>);
+    process.stdout.write(
+      `the access log: ${logVerdict.length} entries, valid=${logVerdict.valid}, verified in ${((performance.now() - logStarted) / 1000).toFixed(2)} s\n`,
     );
 
     const verify = await fetch(`${base}/api/contracts/${fixture.contractId}/ledger/verify`, {
@@ -357,13 +418,19 @@ async function main(): Promise<void> {
     process.stdout.write(
       `export.csv: ${lines - 1} rows, ${(bytes / 1e6).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(2)} s; server peak RSS ${peakBefore} MB before, ${peakRssMb(server.pid)} MB after\n`,
     );
-    if (handovers.errors > 0 || handovers.non2xx > 0 || !verify.valid || !verdict?.valid)
+    if (
+      [handovers, handoversOff].some((r) => r.errors > 0 || r.non2xx > 0) ||
+      !verify.valid ||
+      !verdict?.valid ||
+      !logVerdict.valid
+    )
       process.exitCode = 1;
     server.kill('SIGTERM');
     server = undefined;
     if (!(await benchReminders((line) => process.stdout.write(line)))) process.exitCode = 1;
   } finally {
     server?.kill('SIGTERM');
+    serverOff?.kill('SIGTERM');
     await deleteKeys(loadConfig(process.env).REDIS_URL, QUEUE_ENV.QUEUE_PREFIX);
     if (process.env.BENCH_KEEP_DIR) process.stdout.write(`kept ${dataDir}\n`);
     else rmSync(dataDir, { recursive: true, force: true });

@@ -15,9 +15,14 @@ interface Pending {
  * Called inside a request's first committing unit of work, after the work
  * itself, with the request's scope: the access log writes the request's
  * entry there, so that the entry and what it records commit together.
+ * `result` is what the work returned (a create's `{id}` names the resource).
  * Returns whether it wrote something (then the request counts as recorded).
  */
-export type CommitHook = (manager: EntityManager, scope: RequestScope) => Promise<boolean>;
+export type CommitHook = (
+  manager: EntityManager,
+  scope: RequestScope,
+  result: unknown,
+) => Promise<boolean>;
 
 /** Most units one SQLite commit carries. */
 const MAX_GROUP = 64;
@@ -68,7 +73,7 @@ export class TransactionRunner {
     let wrote = false;
     return this.runUnit(async (manager) => {
       const value = await work(manager);
-      wrote = await hook(manager, scope);
+      wrote = await hook(manager, scope, value);
       return value;
     }).then((value) => {
       if (wrote) scope.recorded = true;

@@ -1,0 +1,34 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { INSTANT_LENGTH } from '../../../database/column-types.js';
+
+/**
+ * The one row that says where the installation's access-log chain stands:
+ * its last entry (appends lock this row, `SELECT … FOR UPDATE` on
+ * PostgreSQL, so they take turns; verification compares the chain's end with
+ * it) and its anchor, the last entry pruning removed, from which the kept
+ * entries are verified.
+ */
+@Entity({ name: 'access_log_head' })
+export class AccessLogHeadEntity {
+  /** Always 1. */
+  @PrimaryColumn({ type: 'integer' })
+  id: number;
+
+  @Column({ type: 'integer' })
+  seq: number;
+
+  @Column({ type: 'varchar', length: 64 })
+  hash: string;
+
+  /** The last pruned entry (0 before any pruning). */
+  @Column({ name: 'anchor_seq', type: 'integer' })
+  anchorSeq: number;
+
+  /** Its hash: the prevHash of the first kept entry (64 zeros before any pruning). */
+  @Column({ name: 'anchor_hash', type: 'varchar', length: 64 })
+  anchorHash: string;
+
+  /** The retention cut-off of the last pruning: every entry before it is gone. */
+  @Column({ name: 'pruned_before', type: 'varchar', length: INSTANT_LENGTH, nullable: true })
+  prunedBefore: string | null;
+}
