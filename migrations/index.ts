@@ -4,6 +4,10 @@ import { Audits1764280000000 } from './1764280000000-Audits.js';
 import { Notifications1764290000000 } from './1764290000000-Notifications.js';
 import { DeletionCertificates1764260000000 } from './1764260000000-DeletionCertificates.js';
 import { OrganizationCertificates1764270000000 } from './1764270000000-OrganizationCertificates.js';
+import { SecondFactor1764300100000 } from './1764300100000-SecondFactor.js';
+import { SessionActivity1764300200000 } from './1764300200000-SessionActivity.js';
+import { LoginThrottles1764300000000 } from './1764300000000-LoginThrottles.js';
+import { AccessLog1764300300000 } from './1764300300000-AccessLog.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -13,4 +17,8 @@ export const MIGRATIONS = [
   OrganizationCertificates1764270000000,
   Audits1764280000000,
   Notifications1764290000000,
+  LoginThrottles1764300000000,
+  SecondFactor1764300100000,
+  SessionActivity1764300200000,
+  AccessLog1764300300000,
 ];

@@ -1,12 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import { ConsoleLogger, type LogLevel as NestLogLevel } from '@nestjs/common';
+import fastifyHelmet from '@fastify/helmet';
+import { ConsoleLogger, Logger, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type AppModuleOptions } from './app.module.js';
+import { installAccessLog } from './modules/access-log/access-log.capture.js';
 import type { AppConfig } from './config/app-config.js';
-import { MAX_BODY_BYTES } from './common/errors/error-response.js';
+import { readTlsOptions } from './config/tls-options.js';
+import { sendError } from './common/errors/all-exceptions.filter.js';
+import { MAX_BODY_BYTES, MAX_PARAM_LENGTH } from './common/errors/error-response.js';
+import { registerAuthRateLimit } from './common/http/auth-rate-limit.js';
+import { answerClientError } from './common/http/client-error.js';
+import {
+  apiHelmetOptions,
+  docsHelmetOptions,
+  earlySecurityHeaders,
+  isDocsRoute,
+  NO_STORE_HEADERS,
+} from './common/http/security-headers.js';
+import { trustProxyOption } from './common/http/trust-proxy.rule.js';
 
 export interface CreateAppOptions extends AppModuleOptions {
   /** Where the JSON request log goes (standard output by default). */
@@ -37,11 +52,30 @@ const REDACTED = [
 /**
  * Builds the HTTP application (not yet listening): Fastify with a 256 kB body
  * limit and a JSON request log, the `/api` prefix, validation, the error
- * format and the OpenAPI document at `/api/docs`.
+ * format and the OpenAPI document at `/api/docs`; HTTPS (TLS 1.2 or newer)
+ * when TLS_CERT_FILE and TLS_KEY_FILE are set, the client address from the
+ * proxies TRUST_PROXY names, security headers (helmet) and `no-store` on
+ * every response, and Fastify's and Node's own refusals in the error shape.
+ * Throws a ConfigError naming the variable when a TLS file is unusable.
  */
 export async function createApp(options: CreateAppOptions): Promise<NestFastifyApplication> {
   const { config } = options;
+  const tls = readTlsOptions(config);
+  const earlyHeaders = earlySecurityHeaders(Boolean(tls));
+  const errorLogger = new Logger('Errors');
   const adapter = new FastifyAdapter({
+    ...(tls ? { https: tls } : {}),
+    trustProxy: trustProxyOption(config.TRUST_PROXY),
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // The router refuses a malformed URL (400) or an over-long path segment
+    // (414) before any hook runs, so neither helmet nor the onSend hook below
+    // sees the answer: it gets their headers here.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      void reply.headers({ ...earlyHeaders, 'x-request-id': String(request.id) });
+      sendError(reply, request, error, errorLogger);
+    },
+    // Node refuses what it cannot parse (431, 408, 400) before Fastify sees it.
+    clientErrorHandler: (error, socket) => answerClientError(error, socket, earlyHeaders),
     bodyLimit: MAX_BODY_BYTES,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
@@ -74,10 +108,24 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
+  // The Swagger UI's routes get its own Content-Security-Policy; added before
+  // helmet so that helmet's own onRoute hook finds the route option.
+  fastify.addHook('onRoute', (route) => {
+    if (isDocsRoute(route.url)) route.helmet = docsHelmetOptions();
+  });
+  await app.register(fastifyHelmet, apiHelmetOptions(Boolean(tls)));
+  await registerAuthRateLimit(app, config);
   fastify.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', String(request.id));
+    // The Swagger UI's static files (no data) keep @fastify/static's caching.
+    const route = request.routeOptions.url;
+    if (!(route !== undefined && isDocsRoute(route) && route.endsWith('*'))) {
+      void reply.headers(NO_STORE_HEADERS);
+    }
     return payload;
   });
+  // Who read or changed what, when and from where (アクセスログ).
+  installAccessLog(app);
 
   const document = SwaggerModule.createDocument(
     app,
@@ -94,6 +142,10 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
       })
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  SwaggerModule.setup('api/docs', app, document, {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+    // No badge from validator.swagger.io: the page loads nothing from elsewhere.
+    swaggerOptions: { validatorUrl: null },
+  });
   return app;
 }

@@ -8,6 +8,7 @@ import { Clock, SystemClock } from './common/time/clock.js';
 import { buildDataSourceOptions } from './database/data-source-options.js';
 import { DatabaseModule } from './database/database.module.js';
 import { ContractsModule } from './modules/contracts/contracts.module.js';
+import { AccessLogModule } from './modules/access-log/access-log.module.js';
 import { AuditsModule } from './modules/audits/audits.module.js';
 import { CloseoutModule } from './modules/closeout/closeout.module.js';
 import { CustodyModule } from './modules/custody/custody.module.js';
@@ -51,6 +52,7 @@ export class AppModule {
         DatabaseModule,
         HealthModule,
         IdentityModule,
+        AccessLogModule,
         ContractsModule,
         LedgerModule,
         CustodyModule,

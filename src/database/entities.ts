@@ -4,6 +4,8 @@ import { RosterEntryEntity } from '../modules/contracts/entities/roster-entry.en
 import { AuthTokenEntity } from '../modules/identity/entities/auth-token.entity.js';
 import { OrganizationEntity } from '../modules/identity/entities/organization.entity.js';
 import { UserEntity } from '../modules/identity/entities/user.entity.js';
+import { RecoveryCodeEntity } from '../modules/identity/entities/recovery-code.entity.js';
+import { LoginThrottleEntity } from '../modules/identity/entities/login-throttle.entity.js';
 import { OrganizationCertificateEntity } from '../modules/identity/entities/organization-certificate.entity.js';
 import { HandoverItemEntity } from '../modules/custody/entities/handover-item.entity.js';
 import { HandoverEntity } from '../modules/custody/entities/handover.entity.js';
@@ -18,6 +20,8 @@ import { WebhookEntity } from '../modules/notifications/entities/webhook.entity.
 import { WebhookDeliveryEntity } from '../modules/notifications/entities/webhook-delivery.entity.js';
 import { ReminderScanEntity } from '../modules/notifications/entities/reminder-scan.entity.js';
 import { DeletionCertificateEntity } from '../modules/closeout/entities/deletion-certificate.entity.js';
+import { AccessLogEntryEntity } from '../modules/access-log/entities/access-log-entry.entity.js';
+import { AccessLogHeadEntity } from '../modules/access-log/entities/access-log-head.entity.js';
 
 /** Every entity, listed once: the data source and the schema test read this. */
 export const ENTITIES = [
@@ -41,4 +45,8 @@ export const ENTITIES = [
   WebhookEntity,
   WebhookDeliveryEntity,
   ReminderScanEntity,
+  LoginThrottleEntity,
+  RecoveryCodeEntity,
+  AccessLogEntryEntity,
+  AccessLogHeadEntity,
 ];

@@ -4,6 +4,7 @@ import type { Role } from '../../src/modules/identity/roles.js';
 import type { OrganizationKind } from '../../src/modules/identity/entities/organization.entity.js';
 import { OrganizationEntity } from '../../src/modules/identity/entities/organization.entity.js';
 import { UserEntity } from '../../src/modules/identity/entities/user.entity.js';
+import { newTotpSecret, totpCodeAt } from '../../src/modules/identity/totp-code.js';
 import type { TestApp } from '../support/test-app.js';
 
 /** The password every factory-made user has. */
@@ -34,15 +35,29 @@ export async function anOrganization(
 export interface TestUser {
   user: UserEntity;
   token: string;
+  /** The TOTP secret (base32) of a user made with `mfa: true`. */
+  totpSecret?: string;
 }
 
-/** A user with {@link TEST_PASSWORD}, already past the first-login change, logged in. */
+/** The TOTP code of a secret at the test app's clock (or at `at`). */
+export function totpCode(t: TestApp, secret: string, at: Date = t.clock.now()): string {
+  return totpCodeAt(secret, at);
+}
+
+/**
+ * A user with {@link TEST_PASSWORD}, already past the first-login change,
+ * logged in. With `mfa: true` the user has a confirmed second factor and
+ * logs in through POST /api/auth/login and /api/auth/mfa/verify, with the
+ * code of the clock's current time step (a second login of the same user
+ * needs the clock moved to a later step first).
+ */
 export async function aUser(
   t: TestApp,
   organization: OrganizationEntity,
   role: Role,
-  options: { mustChangePassword?: boolean; login?: boolean } = {},
+  options: { mustChangePassword?: boolean; login?: boolean; mfa?: boolean } = {},
 ): Promise<TestUser> {
+  const totpSecret = options.mfa ? newTotpSecret() : undefined;
   const user = Object.assign(new UserEntity(), {
     id: randomUUID(),
     organizationId: organization.id,
@@ -54,15 +69,26 @@ export async function aUser(
     mustChangePassword: options.mustChangePassword ?? false,
     active: true,
     createdAt: t.clock.now(),
+    totpSecret: totpSecret ?? null,
+    totpPendingSecret: null,
+    totpConfirmedAt: totpSecret ? t.clock.now() : null,
+    totpLastStep: null,
   });
   await t.dataSource.getRepository(UserEntity).insert(user);
-  if (options.login === false) return { user, token: '' };
+  if (options.login === false) return { user, token: '', totpSecret };
   const response = await t.post('/api/auth/login', {
     loginId: user.loginId,
     password: TEST_PASSWORD,
   });
   if (response.status !== 200) throw new Error(`login failed: ${response.text}`);
-  return { user, token: response.body.token as string };
+  if (!totpSecret) return { user, token: response.body.token as string };
+  const verified = await t.post(
+    '/api/auth/mfa/verify',
+    { code: totpCode(t, totpSecret) },
+    response.body.mfaToken as string,
+  );
+  if (verified.status !== 200) throw new Error(`second factor failed: ${verified.text}`);
+  return { user, token: verified.body.token as string, totpSecret };
 }
 
 /**
@@ -89,6 +115,7 @@ export async function aWorld(t: TestApp) {
     staffX2: await aUser(t, contractorX, 'contractor_staff'),
     staffY: await aUser(t, contractorY, 'contractor_staff'),
     staffZ: await aUser(t, subcontractorZ, 'contractor_staff'),
+    auditorB: await aUser(t, wardB, 'auditor'),
   };
 }
 

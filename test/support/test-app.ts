@@ -86,10 +86,14 @@ export class TestApp {
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.getHttpServer().address() as { port: number };
+    // With TLS_CERT_FILE/TLS_KEY_FILE in `env` the app speaks HTTPS only. The
+    // helpers below use fetch, which trusts only the system's CAs: a test of a
+    // private certificate talks to `baseUrl` with node:https and its `ca`.
+    const scheme = config.TLS_CERT_FILE ? 'https' : 'http';
     const started = new TestApp(
       lines,
       app,
-      `http://127.0.0.1:${address.port}`,
+      `${scheme}://127.0.0.1:${address.port}`,
       clock,
       config,
       database,

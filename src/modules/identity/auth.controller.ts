@@ -1,8 +1,26 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AllowTemporaryPassword, CurrentActor, Public } from '../../common/auth/auth.decorators.js';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import {
+  AllowMfaEnrollment,
+  AllowTemporaryPassword,
+  CurrentActor,
+  OwnAccountRead,
+  Public,
+} from '../../common/auth/auth.decorators.js';
 import { AuthService } from './auth.service.js';
-import { ChangePasswordRequest, LoginRequest, LoginResponse } from './dto/auth.dto.js';
+import {
+  ChangePasswordRequest,
+  LoginRequest,
+  LoginResponse,
+  MfaChallengeResponse,
+} from './dto/auth.dto.js';
 import { UserResponse } from './dto/user.dto.js';
 import type { Actor } from './roles.js';
 
@@ -14,9 +32,26 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @ApiOkResponse({ type: LoginResponse })
-  async login(@Body() body: LoginRequest): Promise<LoginResponse> {
+  @ApiExtraModels(LoginResponse, MfaChallengeResponse)
+  @ApiOkResponse({
+    description:
+      'A session; or, on an account with a second factor, `{mfaRequired: true, mfaToken, expiresAt}` to trade at POST /api/auth/mfa/verify',
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(LoginResponse) },
+        { $ref: getSchemaPath(MfaChallengeResponse) },
+      ],
+    },
+  })
+  async login(@Body() body: LoginRequest): Promise<LoginResponse | MfaChallengeResponse> {
     const result = await this.auth.login(body);
+    if ('mfaRequired' in result) {
+      return {
+        mfaRequired: true,
+        mfaToken: result.mfaToken,
+        expiresAt: result.expiresAt.toISOString(),
+      };
+    }
     return {
       token: result.token,
       expiresAt: result.expiresAt.toISOString(),
@@ -26,6 +61,7 @@ export class AuthController {
 
   @ApiBearerAuth()
   @AllowTemporaryPassword()
+  @AllowMfaEnrollment()
   @Post('logout')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The token is revoked' })
@@ -35,6 +71,8 @@ export class AuthController {
 
   @ApiBearerAuth()
   @AllowTemporaryPassword()
+  @AllowMfaEnrollment()
+  @OwnAccountRead()
   @Get('me')
   @ApiOkResponse({ type: UserResponse })
   async me(@CurrentActor() actor: Actor): Promise<UserResponse> {
@@ -43,6 +81,7 @@ export class AuthController {
 
   @ApiBearerAuth()
   @AllowTemporaryPassword()
+  @AllowMfaEnrollment()
   @Post('password')
   @HttpCode(200)
   @ApiOkResponse({ type: UserResponse, description: 'Changed; other sessions are revoked' })

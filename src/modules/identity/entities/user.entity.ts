@@ -54,4 +54,25 @@ export class UserEntity {
     transformer: instantTransformer,
   })
   createdAt: Date;
+
+  /** The confirmed TOTP secret (base32): set, the account has a second factor. */
+  @Column({ name: 'totp_secret', type: 'varchar', length: 64, nullable: true })
+  totpSecret: string | null;
+
+  /** A secret handed out by enrollment and not yet confirmed with a code. */
+  @Column({ name: 'totp_pending_secret', type: 'varchar', length: 64, nullable: true })
+  totpPendingSecret: string | null;
+
+  @Column({
+    name: 'totp_confirmed_at',
+    type: 'varchar',
+    length: INSTANT_LENGTH,
+    nullable: true,
+    transformer: instantTransformer,
+  })
+  totpConfirmedAt: Date | null;
+
+  /** The time step of the last accepted code: that step and earlier ones are spent. */
+  @Column({ name: 'totp_last_step', type: 'integer', nullable: true })
+  totpLastStep: number | null;
 }
