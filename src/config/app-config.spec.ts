@@ -46,6 +46,18 @@ const ALL_VARIABLES = [
   'WEBHOOK_ATTEMPTS',
   'WEBHOOK_BACKOFF_MS',
   'WEBHOOK_TIMEOUT_MS',
+  'LOGIN_MAX_FAILURES',
+  'LOGIN_LOCK_MINUTES',
+  'AUTH_RATE_LIMIT_PER_MINUTE',
+  'MFA_REQUIRED_ROLES',
+  'MFA_ISSUER',
+  'SESSION_IDLE_MINUTES',
+  'ACCESS_LOG',
+  'ACCESS_LOG_RETENTION_DAYS',
+  'ACCESS_LOG_FLUSH_MS',
+  'TLS_CERT_FILE',
+  'TLS_KEY_FILE',
+  'TRUST_PROXY',
 ];
 
 describe('loadConfig', () => {
@@ -329,6 +341,51 @@ describe('loadConfig', () => {
       expect(error.message).toMatch(/^invalid configuration: /);
       expect(everythingShown(error)).not.toContain('topsecret');
     });
+  });
+});
+
+describe('trust-control settings', () => {
+  it('default to a lock after 5 failures for 15 minutes, a second factor for every role, 30 idle minutes and the access log on', () => {
+    const config = loadConfig({});
+    expect(config.LOGIN_MAX_FAILURES).toBe(5);
+    expect(config.LOGIN_LOCK_MINUTES).toBe(15);
+    expect(config.AUTH_RATE_LIMIT_PER_MINUTE).toBe(60);
+    expect([...config.mfaRequiredRoles].sort()).toEqual([
+      'admin',
+      'auditor',
+      'contractor_staff',
+      'ward_officer',
+    ]);
+    expect(config.SESSION_IDLE_MINUTES).toBe(30);
+    expect(config.ACCESS_LOG).toBe('on');
+    expect(config.ACCESS_LOG_RETENTION_DAYS).toBe(1826);
+    expect(config.TRUST_PROXY).toBe('false');
+  });
+
+  it('read MFA_REQUIRED_ROLES as a list, or none', () => {
+    expect([...loadConfig({ MFA_REQUIRED_ROLES: 'admin,auditor' }).mfaRequiredRoles]).toEqual([
+      'admin',
+      'auditor',
+    ]);
+    expect(loadConfig({ MFA_REQUIRED_ROLES: 'none' }).mfaRequiredRoles.size).toBe(0);
+  });
+
+  it.each([
+    ['MFA_REQUIRED_ROLES', 'admin,root'],
+    ['LOGIN_MAX_FAILURES', '0'],
+    ['ACCESS_LOG', 'maybe'],
+    ['ACCESS_LOG_FLUSH_MS', '5000'],
+    ['TRUST_PROXY', 'yes please'],
+    ['SESSION_IDLE_MINUTES', '-1'],
+  ])('refuse a bad %s', (name, value) => {
+    const error = configErrorOf({ [name]: value });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(new RegExp(`^${name} `));
+  });
+
+  it('want TLS_CERT_FILE and TLS_KEY_FILE together', () => {
+    const error = configErrorOf({ TLS_CERT_FILE: '/etc/kanribo/cert.pem' });
+    expect(error.problems).toEqual(['TLS_CERT_FILE and TLS_KEY_FILE must be set together']);
   });
 });
 
