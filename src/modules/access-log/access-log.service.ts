@@ -93,6 +93,8 @@ export interface PruneResult {
 export class AccessLogService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('AccessLog');
   private retentionTimer: NodeJS.Timeout | undefined;
+  private firstRetentionRun: NodeJS.Immediate | undefined;
+  private stopped = false;
   private pruning: Promise<PruneResult> | undefined;
 
   constructor(
@@ -302,14 +304,18 @@ export class AccessLogService implements BeforeApplicationShutdown {
   /** Prunes now (at start) and then every 24 hours, in the API process. */
   scheduleRetention(): void {
     const run = (): void => {
+      // An app closed before its first run must not prune on a closed pool.
+      if (this.stopped) return;
       this.prune().catch((error: unknown) => this.logger.error('access-log pruning failed', error));
     };
-    setImmediate(run);
+    this.firstRetentionRun = setImmediate(run);
     this.retentionTimer = setInterval(run, DAY_MS);
     this.retentionTimer.unref();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearImmediate(this.firstRetentionRun);
     clearInterval(this.retentionTimer);
     await this.pruning?.catch(() => undefined);
   }
