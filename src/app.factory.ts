@@ -114,6 +114,9 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     if (isDocsRoute(route.url)) route.helmet = docsHelmetOptions();
   });
   await app.register(fastifyHelmet, apiHelmetOptions(Boolean(tls)));
+  // Who read or changed what, when and from where (アクセスログ): before the
+  // rate limit, so that the requests it refuses are recorded too.
+  installAccessLog(app);
   await registerAuthRateLimit(app, config);
   fastify.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', String(request.id));
@@ -124,8 +127,6 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     }
     return payload;
   });
-  // Who read or changed what, when and from where (アクセスログ).
-  installAccessLog(app);
 
   const document = SwaggerModule.createDocument(
     app,

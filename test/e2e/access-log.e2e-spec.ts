@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { get as httpGet } from 'node:http';
 import { AccessLogService } from '../../src/modules/access-log/access-log.service.js';
+import { AccessLogWriter } from '../../src/modules/access-log/access-log.writer.js';
+import { TransactionRunner } from '../../src/database/transaction-runner.js';
 import { aCustodyWorld, type CustodyWorld } from '../factories/custody.factory.js';
 import { aUser, TEST_PASSWORD, type TestUser } from '../factories/identity.factory.js';
 import { parseCsv, sql } from '../support/ledger-kit.js';
@@ -447,6 +450,9 @@ describe('access log (アクセスログ)', () => {
         'limit=0',
         'limit=1001',
         'afterSeq=-1',
+        'afterSeq=2147483648',
+        'afterSeq=99999999999',
+        'afterSeq=1e21',
         'from=2026-11-25',
         'to=yesterday',
         'userId=not-a-uuid',
@@ -465,6 +471,121 @@ describe('access log (アクセスログ)', () => {
         expect([r.status, r.body.code]).toEqual([422, 'ACCESS_LOG_RANGE_INVALID']);
       }
     });
+  });
+});
+
+describe('access log: what an admin does to an account, a dropped download', () => {
+  let t: TestApp;
+  let c: CustodyWorld;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    c = await aCustodyWorld(t);
+  });
+  afterAll(() => t.close());
+
+  it("files an admin's reset and deactivation of ward B's officer where ward B's auditor sees them", async () => {
+    const auditorB = await aUser(t, c.w.wardB, 'auditor');
+    const target = c.w.officerB.user.id;
+    const reset = await call(t, 'POST', `/api/users/${target}/reset-password`, {
+      token: c.w.admin.token,
+    });
+    expect(reset.status).toBe(200);
+    const off = await call(t, 'POST', `/api/users/${target}/deactivate`, {
+      token: c.w.admin.token,
+    });
+    expect(off.status).toBe(200);
+    const seen = await readAll(t, auditorB.token);
+    for (const [r, action] of [
+      [reset, 'password.reset'],
+      [off, 'user.deactivated'],
+    ] as const) {
+      expect(seen.find((e) => e.requestId === r.requestId)).toMatchObject({
+        action,
+        userId: c.w.admin.user.id,
+        resourceId: target,
+      });
+    }
+  });
+
+  it('records a download the client dropped half-way, as 499', async () => {
+    // Enough entries that the CSV cannot fit in the socket's buffers.
+    const writer = t.app.get(AccessLogWriter);
+    const records = Array.from({ length: 30_000 }, (_, i) => ({
+      recordedAt: t.clock.now().toISOString(),
+      userId: c.w.officerA.user.id,
+      organizationId: c.w.wardA.id,
+      role: 'ward_officer' as const,
+      loginId: null,
+      action: 'contracts.get',
+      method: 'GET',
+      route: '/api/contracts/:id',
+      contractId: c.contractId,
+      resourceId: null,
+      statusCode: 200,
+      clientAddress: '127.0.0.1',
+      userAgent: `filler ${i} `.padEnd(200, 'x'),
+      requestId: `filler-${i}`,
+    }));
+    await t.app.get(TransactionRunner).runUnrecorded((m) => writer.append(m, records));
+    const requestId = `req-${randomUUID()}`;
+    const received = await new Promise<number>((resolve, reject) => {
+      const request = httpGet(
+        `${t.baseUrl}/api/access-log/export.csv`,
+        {
+          headers: { authorization: `Bearer ${c.w.auditor.token}`, 'x-request-id': requestId },
+        },
+        (response) => {
+          response.once('data', (chunk: Buffer) => {
+            // Stop reading at the first chunk and hang up.
+            response.destroy();
+            request.destroy();
+            resolve(chunk.length);
+          });
+        },
+      );
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ECONNRESET') reject(error);
+      });
+    });
+    expect(received).toBeGreaterThan(0);
+    const entry = await flushedEntry(t, requestId);
+    expect(entry).toMatchObject({
+      action: 'accessLog.export',
+      user_id: c.w.auditor.user.id,
+      status_code: 499,
+    });
+  });
+});
+
+describe('access log: a refused burst', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await TestApp.start({ env: { AUTH_RATE_LIMIT_PER_MINUTE: '3' } });
+  });
+  afterAll(() => t.close());
+
+  it('records what the per-address limit refuses on /api/auth', async () => {
+    const answers = [];
+    for (let i = 0; i < 5; i++) {
+      answers.push(
+        await call(t, 'POST', '/api/auth/login', {
+          body: { loginId: 'somebody.spraying', password: 'not-the-password-2026' },
+        }),
+      );
+    }
+    const refused = answers.filter((r) => r.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) {
+      expect(r.body.code).toBe('TOO_MANY_REQUESTS');
+      expect(await flushedEntry(t, r.requestId)).toMatchObject({
+        action: 'auth.rate_limited',
+        route: '/api/auth/login',
+        status_code: 429,
+        client_address: '127.0.0.1',
+      });
+    }
   });
 });
 

@@ -317,6 +317,19 @@ describe('account lifecycle and sessions', () => {
   });
 
   describe('sessions', () => {
+    it('keeps each session’s own origin when logins arrive together (one SQLite commit for all; five, the most one id may have under way)', async () => {
+      const { user } = await aUser(t, w.contractorX, 'contractor_staff', { login: false });
+      const agents = Array.from({ length: 5 }, (_, i) => `Parallel/${i}`);
+      const tokens = await Promise.all(agents.map((agent) => newLogin(user.loginId, agent)));
+      for (const [i, token] of tokens.entries()) {
+        const sessions = await t.get('/api/auth/sessions', token);
+        const current = (
+          sessions.body.items as Array<{ current: boolean; userAgent: string }>
+        ).find((s) => s.current);
+        expect({ i, userAgent: current?.userAgent }).toEqual({ i, userAgent: agents[i] });
+      }
+    });
+
     it('lists the caller’s live sessions with where they came from, marking the current one', async () => {
       const { user } = await aUser(t, w.contractorX, 'contractor_staff', { login: false });
       const laptop = await newLogin(user.loginId, 'Laptop/1.0');

@@ -1,3 +1,4 @@
+import { noteAccountEvent } from './request-scope.js';
 import { createRequire } from 'node:module';
 import fastifyRateLimit, {
   type FastifyRateLimitStore,
@@ -108,6 +109,8 @@ export async function registerAuthRateLimit(
     store: redisOrMemoryStore(redis, `${authRateLimitConnectionName(config)}:`),
     errorResponseBuilder: (_request, context) => {
       const retryAfterSeconds = Math.max(1, Math.ceil(context.ttl / 1000));
+      // A refused burst is evidence too (password spraying from one address).
+      noteAccountEvent('auth.rate_limited', { status: 429 });
       return new DomainError(
         'TOO_MANY_REQUESTS',
         `Too many requests to /api/auth from this address: try again in ${retryAfterSeconds} seconds`,

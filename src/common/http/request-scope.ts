@@ -54,6 +54,7 @@ export const ACCOUNT_EVENTS = [
   'login.failed',
   'login.locked',
   'login.refused_locked',
+  'auth.rate_limited',
   'logout',
   'password.changed',
   'password.change_failed',

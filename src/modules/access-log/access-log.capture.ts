@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { EntityManager } from 'typeorm';
 import {
   type AuthenticatedRequest,
@@ -50,6 +50,13 @@ const REQUEST = Symbol('accessLog.request');
 const SCOPE = Symbol('accessLog.scope');
 const IN_CONTEXT = Symbol('accessLog.inContext');
 const OWN_ACCOUNT_READ = Symbol('accessLog.ownAccountRead');
+const FINISHED = Symbol('accessLog.finished');
+
+/**
+ * The status recorded for a response the client stopped reading before its
+ * end (nginx's convention): a CSV export dropped at 90 % is still a read.
+ */
+export const CLIENT_CLOSED_STATUS = 499;
 
 interface CapturedScope extends RequestScope {
   [ARRIVED_AT]: string;
@@ -58,6 +65,8 @@ interface CapturedScope extends RequestScope {
   [IN_CONTEXT]: boolean;
   /** The route reads only the caller's own account (see {@link OWN_ACCOUNT_READ_KEY}). */
   [OWN_ACCOUNT_READ]: boolean;
+  /** The response has been recorded (finished, or closed by the client). */
+  [FINISHED]: boolean;
 }
 
 /** Methods that only read: their requests do not run in the async context (see {@link AccessLogCapture}). */
@@ -136,8 +145,19 @@ export class AccessLogCapture implements OnModuleInit, OnApplicationBootstrap {
   /** Registers the Fastify hooks (once, from createApp). */
   install(fastify: FastifyInstance): void {
     if (!this.enabled) return;
-    fastify.addHook('onRequest', (request, _reply, done) => {
+    fastify.addHook('onRequest', (request, reply, done) => {
       const scope = this.open(request);
+      // Fastify's onResponse fires when a response finishes; a client that
+      // drops the connection mid-response (a large export read almost to the
+      // end) only closes the socket, and must leave an entry all the same.
+      reply.raw.once('close', () => {
+        if (scope[FINISHED]) return;
+        this.leave(request);
+        this.recordResponse(
+          request,
+          reply.raw.writableFinished ? reply.statusCode : CLIENT_CLOSED_STATUS,
+        );
+      });
       if (!scope[IN_CONTEXT]) return done();
       this.inContext++;
       runInRequestScope(scope, done);
@@ -152,7 +172,7 @@ export class AccessLogCapture implements OnModuleInit, OnApplicationBootstrap {
     });
     fastify.addHook('onResponse', (request, reply, done) => {
       this.leave(request);
-      this.recordResponse(request, reply);
+      this.recordResponse(request, reply.statusCode);
       done();
     });
     fastify.addHook('onRequestAbort', (request, done) => {
@@ -213,6 +233,7 @@ export class AccessLogCapture implements OnModuleInit, OnApplicationBootstrap {
       [REQUEST]: request,
       [IN_CONTEXT]: !READ_METHODS.has(method),
       [OWN_ACCOUNT_READ]: info?.ownAccountRead === true,
+      [FINISHED]: false,
     };
     (request as CapturedRequest)[SCOPE] = scope;
     return scope;
@@ -230,10 +251,12 @@ export class AccessLogCapture implements OnModuleInit, OnApplicationBootstrap {
     return true;
   }
 
-  private recordResponse(request: FastifyRequest, reply: FastifyReply): void {
+  private recordResponse(request: FastifyRequest, statusCode: number): void {
     const scope = (request as CapturedRequest)[SCOPE];
-    if (!scope || scope.recorded || scope[OWN_ACCOUNT_READ]) return;
-    const record = this.recordOf(scope, reply.statusCode, null);
+    if (!scope || scope[FINISHED]) return;
+    scope[FINISHED] = true;
+    if (scope.recorded || scope[OWN_ACCOUNT_READ]) return;
+    const record = this.recordOf(scope, statusCode, null);
     if (record) this.writer.buffer(record);
   }
 

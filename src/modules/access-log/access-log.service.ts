@@ -178,16 +178,23 @@ export class AccessLogService implements BeforeApplicationShutdown {
       params.push(column === 'action' ? value : value.toLowerCase());
     }
     const ward = actor.organizationId;
+    const partiesOfWard =
+      `SELECT c.contractor_organization_id FROM contracts c WHERE c.ward_organization_id = ?` +
+      ` UNION SELECT s.organization_id FROM contract_subcontractors s` +
+      ` JOIN contracts c ON c.id = s.contract_id WHERE c.ward_organization_id = ?`;
+    // An admin's action on an account (reset, deactivation, second-factor
+    // reset, unlock, rename) names that account as its resource: it belongs
+    // to the auditors of the account's ward (or of the wards its contractor
+    // works for), not only to those of the admin's own organization.
     clauses.push(
       `(e.contract_id IN (SELECT c.id FROM contracts c WHERE c.ward_organization_id = ?)` +
         ` OR e.organization_id = ?` +
-        ` OR (e.contract_id IS NULL AND e.organization_id IN (` +
-        `SELECT c.contractor_organization_id FROM contracts c WHERE c.ward_organization_id = ?` +
-        ` UNION SELECT s.organization_id FROM contract_subcontractors s` +
-        ` JOIN contracts c ON c.id = s.contract_id WHERE c.ward_organization_id = ?))` +
+        ` OR (e.contract_id IS NULL AND e.organization_id IN (${partiesOfWard}))` +
+        ` OR (e.contract_id IS NULL AND e.resource_id IN (SELECT u.id FROM users u` +
+        ` WHERE u.organization_id = ? OR u.organization_id IN (${partiesOfWard})))` +
         ` OR (e.user_id IS NULL AND e.organization_id IS NULL))`,
     );
-    params.push(ward, ward, ward, ward);
+    params.push(ward, ward, ward, ward, ward, ward, ward);
     return { where: clauses.join(' AND '), params };
   }
 

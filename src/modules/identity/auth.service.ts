@@ -70,6 +70,8 @@ export class AuthService {
 
     const token = generateBearerToken();
     const now = this.clock.now();
+    // Read here, in the request: on SQLite the unit of work runs in another request's context.
+    const origin = sessionOrigin(now);
     const expiresAt = new Date(now.getTime() + this.config.TOKEN_TTL_MINUTES * 60_000);
     noteAccountEvent('login.succeeded', { subject: subjectOf(user), status: 200 });
     await this.tx.run(async (manager) => {
@@ -81,7 +83,7 @@ export class AuthService {
         createdAt: now,
         expiresAt,
         revokedAt: null,
-        ...sessionOrigin(now),
+        ...origin,
       });
     });
     return { token, expiresAt, user };

@@ -112,6 +112,8 @@ export class MfaService {
   async issueChallenge(user: UserEntity): Promise<MfaChallenge> {
     const token = generateBearerToken();
     const now = this.clock.now();
+    // Read here, in the request: on SQLite the unit of work runs in another request's context.
+    const origin = sessionOrigin(now);
     const expiresAt = new Date(now.getTime() + MFA_TOKEN_TTL_MINUTES * 60_000);
     noteAccountEvent('login.mfa_challenged', { subject: subjectOf(user), status: 200 });
     await this.tx.run(async (manager) => {
@@ -124,7 +126,7 @@ export class MfaService {
         expiresAt,
         revokedAt: null,
         kind: 'mfa',
-        ...sessionOrigin(now),
+        ...origin,
       });
     });
     return { mfaRequired: true, mfaToken: token, expiresAt };
@@ -152,6 +154,8 @@ export class MfaService {
       throw error;
     }
     const now = this.clock.now();
+    // Read here, in the request: on SQLite the unit of work runs in another request's context.
+    const origin = sessionOrigin(now);
 
     let spend: (manager: EntityManager) => Promise<void>;
     let event: AccountEvent;
@@ -206,7 +210,7 @@ export class MfaService {
           expiresAt,
           revokedAt: null,
           kind: 'session',
-          ...sessionOrigin(now),
+          ...origin,
         });
         await this.throttle.attemptSucceeded(manager, user.loginId);
       });

@@ -54,6 +54,7 @@ export class AccessLogPageQuery extends AccessLogFilterQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(2_147_483_647)
   afterSeq?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
