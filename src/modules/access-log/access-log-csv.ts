@@ -1,4 +1,4 @@
-import { BOM, csvLine } from '../ledger/kanribo-csv.js';
+import { BOM, csvLine, formatBusinessTime } from '../ledger/kanribo-csv.js';
 import type { AccessLogExportRow } from './access-log.service.js';
 
 export { BOM };
@@ -31,28 +31,9 @@ const ROLE_LABELS: Record<string, string> = {
   auditor: '監査担当',
 };
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 /** `YYYY/MM/DD HH:mm:ss` of an instant in the business time zone. */
 export function formatBusinessSecond(iso: string, timeZone: string): string {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  const parts = formatter.formatToParts(new Date(iso));
-  const get = (type: Intl.DateTimeFormatPartTypes): string =>
-    parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}/${get('month')}/${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
+  return formatBusinessTime(iso, timeZone, true);
 }
 
 /** One CSV line of an entry (cells a spreadsheet would run as formulas are escaped by csvLine). */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, type Repository } from 'typeorm';
@@ -22,7 +21,7 @@ import { PasswordHasher } from './password-hasher.js';
 import { PASSWORD_HISTORY_DEPTH, passwordProblem } from './password.rule.js';
 import type { Actor } from './roles.js';
 import { activityStampDue, sessionLive, type SessionTimes } from './session-idle.rule.js';
-import { sessionOrigin, subjectOf } from './sessions.service.js';
+import { newTokenRow, subjectOf } from './sessions.service.js';
 
 export interface LoginResult {
   token: string;
@@ -70,21 +69,12 @@ export class AuthService {
 
     const token = generateBearerToken();
     const now = this.clock.now();
-    // Read here, in the request: on SQLite the unit of work runs in another request's context.
-    const origin = sessionOrigin(now);
     const expiresAt = new Date(now.getTime() + this.config.TOKEN_TTL_MINUTES * 60_000);
+    const row = newTokenRow(token, user.id, 'session', now, expiresAt);
     noteAccountEvent('login.succeeded', { subject: subjectOf(user), status: 200 });
     await this.tx.run(async (manager) => {
       await this.throttle.attemptSucceeded(manager, loginId);
-      await manager.insert(AuthTokenEntity, {
-        id: randomUUID(),
-        tokenHash: hashBearerToken(token),
-        userId: user.id,
-        createdAt: now,
-        expiresAt,
-        revokedAt: null,
-        ...origin,
-      });
+      await manager.insert(AuthTokenEntity, row);
     });
     return { token, expiresAt, user };
   }

@@ -13,7 +13,7 @@ import {
 import { Clock } from '../../common/time/clock.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { LoginResult } from './auth.service.js';
-import { generateBearerToken, hashBearerToken } from './bearer-token.js';
+import { generateBearerToken } from './bearer-token.js';
 import type { VerifyMfaRequest } from './dto/mfa.dto.js';
 import { AuthTokenEntity } from './entities/auth-token.entity.js';
 import { RecoveryCodeEntity } from './entities/recovery-code.entity.js';
@@ -26,7 +26,7 @@ import {
   RECOVERY_CODE_COUNT,
 } from './recovery-code.rule.js';
 import type { Actor } from './roles.js';
-import { sessionOrigin } from './sessions.service.js';
+import { newTokenRow } from './sessions.service.js';
 import { newTotpSecret, totpCodeAt, totpUri } from './totp-code.js';
 import { candidateSteps, stepStart, totpStep } from './totp.rule.js';
 
@@ -112,22 +112,12 @@ export class MfaService {
   async issueChallenge(user: UserEntity): Promise<MfaChallenge> {
     const token = generateBearerToken();
     const now = this.clock.now();
-    // Read here, in the request: on SQLite the unit of work runs in another request's context.
-    const origin = sessionOrigin(now);
     const expiresAt = new Date(now.getTime() + MFA_TOKEN_TTL_MINUTES * 60_000);
+    const row = newTokenRow(token, user.id, 'mfa', now, expiresAt);
     noteAccountEvent('login.mfa_challenged', { subject: subjectOf(user), status: 200 });
     await this.tx.run(async (manager) => {
       await this.throttle.firstFactorPassed(manager, user.loginId);
-      await manager.insert(AuthTokenEntity, {
-        id: randomUUID(),
-        tokenHash: hashBearerToken(token),
-        userId: user.id,
-        createdAt: now,
-        expiresAt,
-        revokedAt: null,
-        kind: 'mfa',
-        ...origin,
-      });
+      await manager.insert(AuthTokenEntity, row);
     });
     return { mfaRequired: true, mfaToken: token, expiresAt };
   }
@@ -154,8 +144,6 @@ export class MfaService {
       throw error;
     }
     const now = this.clock.now();
-    // Read here, in the request: on SQLite the unit of work runs in another request's context.
-    const origin = sessionOrigin(now);
 
     let spend: (manager: EntityManager) => Promise<void>;
     let event: AccountEvent;
@@ -192,6 +180,7 @@ export class MfaService {
 
     const token = generateBearerToken();
     const expiresAt = new Date(now.getTime() + this.config.TOKEN_TTL_MINUTES * 60_000);
+    const row = newTokenRow(token, user.id, 'session', now, expiresAt);
     noteAccountEvent(event, { subject: subjectOf(user), status: 200 });
     try {
       await this.tx.run(async (manager) => {
@@ -202,16 +191,7 @@ export class MfaService {
           { revokedAt: now },
         );
         if (revoked.affected !== 1) throw new CodeSpent();
-        await manager.insert(AuthTokenEntity, {
-          id: randomUUID(),
-          tokenHash: hashBearerToken(token),
-          userId: user.id,
-          createdAt: now,
-          expiresAt,
-          revokedAt: null,
-          kind: 'session',
-          ...origin,
-        });
+        await manager.insert(AuthTokenEntity, row);
         await this.throttle.attemptSucceeded(manager, user.loginId);
       });
     } catch (error) {

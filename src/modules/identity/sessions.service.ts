@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hashBearerToken } from './bearer-token.js';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, IsNull, type Repository } from 'typeorm';
@@ -27,6 +29,31 @@ export interface LiveSession {
   userAgent: string | null;
   /** The session is the caller's own token. */
   current: boolean;
+}
+
+/**
+ * The row of a new token (only its SHA-256 is kept), to insert inside the
+ * transaction that issues it. Build it before that transaction, in the
+ * request: its origin comes from the request scope, and on SQLite the unit
+ * of work runs in whichever request's context started the commit.
+ */
+export function newTokenRow(
+  token: string,
+  userId: string,
+  kind: AuthTokenEntity['kind'],
+  now: Date,
+  expiresAt: Date,
+): AuthTokenEntity {
+  return Object.assign(new AuthTokenEntity(), {
+    id: randomUUID(),
+    tokenHash: hashBearerToken(token),
+    userId,
+    createdAt: now,
+    expiresAt,
+    revokedAt: null,
+    kind,
+    ...sessionOrigin(now),
+  });
 }
 
 /**

@@ -62,12 +62,16 @@ export function csvLine(cells: Array<string | number | null | undefined>): strin
   return cells.map(csvCell).join(',') + CRLF;
 }
 
-/** Building a formatter costs far more than using one: one per zone. */
+/** Building a formatter costs far more than using one: one per zone and precision. */
 const timeFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/** `YYYY/MM/DD HH:mm` of an instant in the business time zone. */
-export function formatBusinessTime(iso: string, timeZone: string): string {
-  let formatter = timeFormatters.get(timeZone);
+/**
+ * `YYYY/MM/DD HH:mm` of an instant in the business time zone, or
+ * `YYYY/MM/DD HH:mm:ss` with `seconds` (the access log's CSV).
+ */
+export function formatBusinessTime(iso: string, timeZone: string, seconds = false): string {
+  const key = `${timeZone}|${seconds ? 's' : 'm'}`;
+  let formatter = timeFormatters.get(key);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US', {
       timeZone,
@@ -76,14 +80,16 @@ export function formatBusinessTime(iso: string, timeZone: string): string {
       day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',
+      ...(seconds ? { second: '2-digit' as const } : {}),
       hourCycle: 'h23',
     });
-    timeFormatters.set(timeZone, formatter);
+    timeFormatters.set(key, formatter);
   }
   const parts = formatter.formatToParts(new Date(iso));
   const get = (type: Intl.DateTimeFormatPartTypes): string =>
     parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}/${get('month')}/${get('day')} ${get('hour')}:${get('minute')}`;
+  const minute = `${get('year')}/${get('month')}/${get('day')} ${get('hour')}:${get('minute')}`;
+  return seconds ? `${minute}:${get('second')}` : minute;
 }
 
 const party = (p: PartyRef): string => `${p.organizationName} ${p.displayName}`;
