@@ -147,6 +147,7 @@ export class AccessLogCapture implements OnModuleInit, OnApplicationBootstrap {
     if (!this.enabled) return;
     fastify.addHook('onRequest', (request, reply, done) => {
       const scope = this.open(request);
+      if (!scope) return done();
       // Fastify's onResponse fires when a response finishes; a client that
       // drops the connection mid-response (a large export read almost to the
       // end) only closes the socket, and must leave an entry all the same.
@@ -194,8 +195,8 @@ export class AccessLogCapture implements OnModuleInit, OnApplicationBootstrap {
     if (--this.inContext === 0) suspendRequestScopes();
   }
 
-  /** The scope of a request as it arrives. */
-  private open(request: FastifyRequest): CapturedScope {
+  /** The scope of a request as it arrives; none for a read of the caller's own account, which is not recorded. */
+  private open(request: FastifyRequest): CapturedScope | null {
     const method = request.method;
     const pattern = request.routeOptions.url;
     const route =
@@ -203,6 +204,7 @@ export class AccessLogCapture implements OnModuleInit, OnApplicationBootstrap {
         ? pattern.replace(/(.)\/+$/, '$1')
         : (pattern ?? null);
     const info = route === null ? undefined : this.routeInfo(method, route);
+    if (info?.ownAccountRead && READ_METHODS.has(method)) return null;
     const params = (request.params ?? {}) as Record<string, unknown>;
     let contractId: string | null = null;
     let resourceId: string | null = null;
