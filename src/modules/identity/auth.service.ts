@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Not, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import {
@@ -21,7 +21,7 @@ import { PasswordHasher } from './password-hasher.js';
 import { PASSWORD_HISTORY_DEPTH, passwordProblem } from './password.rule.js';
 import type { Actor } from './roles.js';
 import { activityStampDue, sessionLive, type SessionTimes } from './session-idle.rule.js';
-import { newTokenRow, subjectOf } from './sessions.service.js';
+import { newTokenRow, revokeEveryToken, subjectOf } from './sessions.service.js';
 
 export interface LoginResult {
   token: string;
@@ -251,11 +251,7 @@ export class AuthService {
           mustChangePassword: false,
         },
       );
-      await manager.update(
-        AuthTokenEntity,
-        { userId: user.id, id: Not(actor.tokenId), revokedAt: IsNull() },
-        { revokedAt: now },
-      );
+      await revokeEveryToken(manager, user.id, now, actor.tokenId);
     });
     return user;
   }

@@ -26,7 +26,7 @@ import {
   RECOVERY_CODE_COUNT,
 } from './recovery-code.rule.js';
 import type { Actor } from './roles.js';
-import { newTokenRow } from './sessions.service.js';
+import { newTokenRow, revokeEveryToken } from './sessions.service.js';
 import { newTotpSecret, totpCodeAt, totpUri } from './totp-code.js';
 import { candidateSteps, stepStart, totpStep } from './totp.rule.js';
 
@@ -323,11 +323,7 @@ export class MfaService {
     noteAccountEvent('mfa.reset', { subject: subjectOf(user), status: 204 });
     await this.tx.run(async (manager) => {
       await this.clearSecondFactor(manager, user.id);
-      await manager.update(
-        AuthTokenEntity,
-        { userId: user.id, revokedAt: IsNull() },
-        { revokedAt: now },
-      );
+      await revokeEveryToken(manager, user.id, now);
     });
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hashBearerToken } from './bearer-token.js';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, IsNull, type Repository } from 'typeorm';
+import { type EntityManager, IsNull, type Repository, Not } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { currentRequestScope, noteAccountEvent } from '../../common/http/request-scope.js';
 import { Clock } from '../../common/time/clock.js';
@@ -183,13 +183,24 @@ export class SessionsService {
   }
 }
 
-/** Revokes every token of a user that is not revoked yet, inside the caller's transaction. */
+/**
+ * Revokes every token of a user that is not revoked yet, but `keepTokenId`
+ * (the caller's own session, on a password change), inside the caller's
+ * transaction.
+ */
 export async function revokeEveryToken(
   manager: EntityManager,
   userId: string,
   now: Date,
+  keepTokenId?: string,
 ): Promise<void> {
-  await manager.update(AuthTokenEntity, { userId, revokedAt: IsNull() }, { revokedAt: now });
+  await manager.update(
+    AuthTokenEntity,
+    keepTokenId === undefined
+      ? { userId, revokedAt: IsNull() }
+      : { userId, id: Not(keepTokenId), revokedAt: IsNull() },
+    { revokedAt: now },
+  );
 }
 
 /** The user an account event is about, as the access log records it. */
