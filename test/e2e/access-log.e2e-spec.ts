@@ -220,6 +220,42 @@ describe('access log (アクセスログ)', () => {
       });
     });
 
+    it('a handover and its receipt (routes recorded through the caller): each entry commits with its write', async () => {
+      const dvd = await c.dvd();
+      const sent = await call(t, 'POST', `${c.base}/handovers`, {
+        token: c.w.officerA.token,
+        body: {
+          items: [dvd],
+          toUserId: c.w.staffX.user.id,
+          method: 'hand',
+          bagId: 'BAG-AL-2',
+          sealNumber: 'S-2',
+          purpose: 'provide',
+        },
+      });
+      expect(sent.status).toBe(201);
+      // No waiting: read at once, the entry must already be there.
+      expect(await entryOf(t, sent.requestId)).toMatchObject({
+        action: 'handovers.dispatch',
+        user_id: c.w.officerA.user.id,
+        contract_id: c.contractId,
+        resource_id: sent.body.id,
+        status_code: 201,
+      });
+      const received = await call(t, 'POST', `${c.base}/handovers/${sent.body.id}/receive`, {
+        token: c.w.staffX.token,
+        body: { sealIntact: true },
+      });
+      expect(received.status).toBe(201);
+      expect(await entryOf(t, received.requestId)).toMatchObject({
+        action: 'handovers.receive',
+        user_id: c.w.staffX.user.id,
+        contract_id: c.contractId,
+        resource_id: sent.body.id,
+        status_code: 201,
+      });
+    });
+
     it('a write on a resource names it (the roster entry removed)', async () => {
       const roster = await t.get(`${c.base}/roster`, c.w.officerA.token);
       const entry = (roster.body.items as Array<{ id: string; userId: string }>).find(

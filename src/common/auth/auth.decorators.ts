@@ -45,6 +45,16 @@ export const OWN_ACCOUNT_READ_KEY = 'kanribo:own-account-read';
  */
 export const OwnAccountRead = (): MethodDecorator => SetMetadata(OWN_ACCOUNT_READ_KEY, true);
 
+export const ACTOR_SCOPED_KEY = 'kanribo:actor-scoped';
+
+/**
+ * The route's service records its write through the caller
+ * (`inActorScope(actor, () => tx.run(…))`), so the request does not run in
+ * the AsyncLocalStorage (see inActorScope for why). Only for routes whose
+ * services note no account event.
+ */
+export const ActorScoped = (): MethodDecorator => SetMetadata(ACTOR_SCOPED_KEY, true);
+
 export interface AuthenticatedRequest extends FastifyRequest {
   actor?: Actor;
 }

@@ -92,9 +92,65 @@ export function suspendRequestScopes(): void {
   storage.disable();
 }
 
+/**
+ * The scope {@link inActorScope} lends for the synchronous length of one
+ * call. JavaScript runs one call at a time, so nothing else can see it.
+ */
+let lentScope: RequestScope | undefined;
+
 /** The scope of the request being served, or undefined (a job, a CLI, start-up). */
 export function currentRequestScope(): RequestScope | undefined {
-  return storage.getStore();
+  return lentScope ?? storage.getStore();
+}
+
+/** Where a request keeps its scope (set when it arrives), so that its caller's object can find it. */
+const SCOPE_OF_REQUEST = Symbol('requestScope');
+const scopeOfActor = new WeakMap<object, RequestScope>();
+
+/** Keeps `scope` on the request it describes (the access log, when the request arrives). */
+export function attachRequestScope(request: object, scope: RequestScope): void {
+  (request as { [SCOPE_OF_REQUEST]?: RequestScope })[SCOPE_OF_REQUEST] = scope;
+}
+
+/** The scope kept on a request by {@link attachRequestScope}, if the access log opened one. */
+export function requestScopeOf(request: object): RequestScope | undefined {
+  return (request as { [SCOPE_OF_REQUEST]?: RequestScope })[SCOPE_OF_REQUEST];
+}
+
+/**
+ * Links the caller's object (one per request: the auth guard makes it) to
+ * the request's scope, for {@link inActorScope}.
+ */
+export function bindActorToRequest(actor: object, request: object): void {
+  const scope = requestScopeOf(request);
+  if (scope) scopeOfActor.set(actor, scope);
+}
+
+/**
+ * Runs `fn` with the scope of `actor`'s request as the current one for as
+ * long as `fn` runs synchronously: long enough for
+ * `TransactionRunner.run(work)`, which takes the scope on its first line, to
+ * record the request's entry in the work's transaction.
+ *
+ * Why: the routes that carry most of the load (custody: media and
+ * handovers) are marked `@ActorScoped()` and do not run in the
+ * AsyncLocalStorage at all. On Node 20 an enabled storage costs every
+ * promise of every request in flight a hook; under a load of writes it
+ * never switches off, and it cost handovers about 10 % on its own. Their
+ * services hand the caller over instead, which they hold anyway. Nothing
+ * after the first `await` in `fn` sees the scope: such a route cannot name
+ * an account event, and a second transaction it opens is not its recorded
+ * write (its entry is then written after the response, as a read's is).
+ */
+export function inActorScope<T>(actor: object, fn: () => T): T {
+  const scope = scopeOfActor.get(actor);
+  if (!scope || lentScope) return fn();
+  lentScope = scope;
+  try {
+    return fn();
+  } finally {
+    lentScope = undefined;
+  }
 }
 
 /**

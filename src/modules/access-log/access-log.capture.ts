@@ -11,11 +11,13 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { EntityManager } from 'typeorm';
 import {
+  ACTOR_SCOPED_KEY,
   type AuthenticatedRequest,
   OWN_ACCOUNT_READ_KEY,
 } from '../../common/auth/auth.decorators.js';
 import {
   ACCOUNT_EVENTS,
+  attachRequestScope,
   type RequestScope,
   runInRequestScope,
   suspendRequestScopes,
@@ -38,6 +40,8 @@ interface RouteInfo {
   successStatus: number;
   /** A read of the caller's own account (`@OwnAccountRead`): not recorded unless it is an account event. */
   ownAccountRead: boolean;
+  /** The route's write is recorded through its caller (`@ActorScoped`): no async context. */
+  actorScoped: boolean;
 }
 
 /**
@@ -98,7 +102,9 @@ const joinPath = (...parts: string[]): string =>
  * is parsed in another async context).
  *
  * Only requests that may write (POST, PUT, PATCH, DELETE) run in the async
- * context. On Node 20 an enabled AsyncLocalStorage installs promise hooks
+ * context, and of those not the routes marked `@ActorScoped()`, whose
+ * services lend the scope to their transaction through the caller
+ * (`inActorScope`). On Node 20 an enabled AsyncLocalStorage installs promise hooks
  * that cost every request about 5 % (a trivial GET), so reads (GET, HEAD)
  * keep their scope on the request alone, and when no writing request is in
  * flight the storage is switched off ({@link suspendRequestScopes}) until the
@@ -233,11 +239,12 @@ export class AccessLogCapture implements OnModuleInit, OnApplicationBootstrap {
       recorded: false,
       [ARRIVED_AT]: this.clock.now().toISOString(),
       [REQUEST]: request,
-      [IN_CONTEXT]: !READ_METHODS.has(method),
+      [IN_CONTEXT]: !READ_METHODS.has(method) && info?.actorScoped !== true,
       [OWN_ACCOUNT_READ]: info?.ownAccountRead === true,
       [FINISHED]: false,
     };
     (request as CapturedRequest)[SCOPE] = scope;
+    attachRequestScope(request, scope);
     return scope;
   }
 
@@ -334,6 +341,7 @@ export class AccessLogCapture implements OnModuleInit, OnApplicationBootstrap {
           action: actionName(controller.name, name),
           successStatus: code ?? (verb === 'POST' ? 201 : 200),
           ownAccountRead: Reflect.getMetadata(OWN_ACCOUNT_READ_KEY, handler) === true,
+          actorScoped: Reflect.getMetadata(ACTOR_SCOPED_KEY, handler) === true,
         };
         for (const c of controllerPaths) {
           for (const m of asList(methodPaths)) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
+import { inActorScope } from '../../common/http/request-scope.js';
 import { Clock } from '../../common/time/clock.js';
 import { MAX_CLOCK_SKEW_MS } from '../../common/time/instant.js';
 import { Sql } from '../../database/sql.js';
@@ -486,10 +487,14 @@ export class CustodyService {
   ): Promise<T> {
     const view = await this.contracts.findReadable(actor, contractId);
     const given = this.occurredAt(occurredAt);
-    return this.tx.run(async (manager) => {
-      const chain = await this.ledger.open(manager, contractId, actor);
-      return work({ view, manager, chain, occurredAt: given ?? chain.openedAt });
-    });
+    // The custody routes are @ActorScoped: the request's entry commits with
+    // this transaction through the caller, not the async context.
+    return inActorScope(actor, () =>
+      this.tx.run(async (manager) => {
+        const chain = await this.ledger.open(manager, contractId, actor);
+        return work({ view, manager, chain, occurredAt: given ?? chain.openedAt });
+      }),
+    );
   }
 
   /** `occurredAt` as given, not more than the clock skew ahead of the server; undefined for "now". */

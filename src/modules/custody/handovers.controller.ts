@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles } from '../../common/auth/auth.decorators.js';
+import { ActorScoped, CurrentActor, Roles } from '../../common/auth/auth.decorators.js';
 import { ListOf } from '../../common/http/list.js';
 import type { Actor } from '../identity/roles.js';
 import { CustodyService } from './custody.service.js';
@@ -22,6 +22,7 @@ export class HandoversController {
 
   /** Dispatch by the holder: the items are in transit until the addressee receives them. */
   @Roles('ward_officer', 'contractor_staff')
+  @ActorScoped()
   @Post('handovers')
   @ApiCreatedResponse({ type: DispatchResponse })
   async dispatch(
@@ -35,6 +36,7 @@ export class HandoversController {
 
   /** Receipt by the addressee; custody moves to them. */
   @Roles('ward_officer', 'contractor_staff')
+  @ActorScoped()
   @Post('handovers/:handoverId/receive')
   @HttpCode(201)
   @ApiCreatedResponse({ type: ReceiptResponse })
@@ -60,6 +62,7 @@ export class HandoversController {
 
   /** Reports an incident at once (事故発生時の報告): a lost medium, or anything else. */
   @Roles('ward_officer', 'contractor_staff')
+  @ActorScoped()
   @Post('incidents')
   @ApiCreatedResponse({ type: AppendedResponse })
   report(

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles } from '../../common/auth/auth.decorators.js';
+import { ActorScoped, CurrentActor, Roles } from '../../common/auth/auth.decorators.js';
 import { ListOf } from '../../common/http/list.js';
 import type { Actor } from '../identity/roles.js';
 import { CustodyService } from './custody.service.js';
@@ -20,6 +20,7 @@ export class MediaController {
 
   /** Registers a medium; the registering organization holds it. */
   @Roles('ward_officer', 'contractor_staff')
+  @ActorScoped()
   @Post()
   @ApiCreatedResponse({ type: AppendedResponse })
   register(
@@ -54,6 +55,7 @@ export class MediaController {
 
   /** Records where the holder keeps it (locked safe or cabinet). */
   @Roles('ward_officer', 'contractor_staff')
+  @ActorScoped()
   @Post(':mediumId/store')
   @HttpCode(201)
   @ApiCreatedResponse({ type: AppendedResponse })

@@ -9,6 +9,7 @@ import {
   ROLES_KEY,
 } from '../../common/auth/auth.decorators.js';
 import { DomainError } from '../../common/errors/domain-error.js';
+import { bindActorToRequest } from '../../common/http/request-scope.js';
 import { AppConfig } from '../../config/app-config.js';
 import { AuthService } from './auth.service.js';
 import { parseAuthorizationHeader } from './bearer-token.js';
@@ -46,6 +47,7 @@ export class AuthGuard implements CanActivate {
       throw new DomainError('UNAUTHENTICATED', 'A valid bearer token is required');
     }
     request.actor = actor;
+    bindActorToRequest(actor, request);
 
     const verification = this.reflector.getAllAndOverride<boolean>(MFA_VERIFICATION_KEY, targets);
     if (actor.tokenKind === 'mfa') {
