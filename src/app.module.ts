@@ -7,6 +7,7 @@ import { StrictValidationPipe } from './common/http/validation.pipe.js';
 import { Clock, SystemClock } from './common/time/clock.js';
 import { buildDataSourceOptions } from './database/data-source-options.js';
 import { DatabaseModule } from './database/database.module.js';
+import { IdempotencyModule } from './database/idempotency.module.js';
 import { ContractsModule } from './modules/contracts/contracts.module.js';
 import { AccessLogModule } from './modules/access-log/access-log.module.js';
 import { AuditsModule } from './modules/audits/audits.module.js';
@@ -50,6 +51,7 @@ export class AppModule {
         CoreModule.forRoot(options),
         TypeOrmModule.forRoot(buildDataSourceOptions(options.config)),
         DatabaseModule,
+        IdempotencyModule,
         HealthModule,
         IdentityModule,
         AccessLogModule,

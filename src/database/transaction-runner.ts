@@ -14,9 +14,14 @@ interface Pending {
 /**
  * Called inside a request's first committing unit of work, after the work
  * itself, with the request's scope: the access log writes the request's
- * entry there, so that the entry and what it records commit together.
+ * entry there, so that the entry and what it records commit together; the
+ * idempotency store writes the request's key there, so that a crash cannot
+ * keep the write and lose the key or the other way round.
  * `result` is what the work returned (a create's `{id}` names the resource).
- * Returns whether it wrote something (then the request counts as recorded).
+ * Returns whether it wrote something: a hook that wrote in a unit that then
+ * committed is done for that request and is not called again; one that did
+ * not write (or whose unit rolled back) is called in the request's next unit.
+ * A hook that throws fails its unit, work included.
  */
 export type CommitHook = (
   manager: EntityManager,
@@ -51,13 +56,31 @@ export class TransactionRunner {
   private readonly logger = new Logger('TransactionRunner');
   private readonly queue: Pending[] = [];
   private draining = false;
+  /** The access log's hook: its "done" is the scope's own `recorded` flag. */
   private commitHook: CommitHook | null = null;
+  /** Hooks added after it, called in the order they were added. */
+  private readonly addedHooks: CommitHook[] = [];
+  /** Per request, the added hooks whose write has committed. */
+  private readonly committedHooks = new WeakMap<RequestScope, Set<CommitHook>>();
 
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Installs the one {@link CommitHook} (the access log's). */
+  /**
+   * Installs the first {@link CommitHook} (the access log's), called before
+   * every added one; a request counts as `recorded` once its write commits.
+   */
   setCommitHook(hook: CommitHook | null): void {
     this.commitHook = hook;
+  }
+
+  /** Adds a {@link CommitHook}, called after the first one and those added before it. */
+  addCommitHook(hook: CommitHook): void {
+    if (!this.addedHooks.includes(hook)) this.addedHooks.push(hook);
+  }
+
+  removeCommitHook(hook: CommitHook): void {
+    const index = this.addedHooks.indexOf(hook);
+    if (index >= 0) this.addedHooks.splice(index, 1);
   }
 
   get isSqlite(): boolean {
@@ -68,17 +91,33 @@ export class TransactionRunner {
     // The scope is taken here, in the caller's context: on SQLite the work
     // runs later, from whichever request started the queue's drain.
     const scope = currentRequestScope();
-    const hook = this.commitHook;
-    if (!scope || scope.recorded || !hook) return this.runUnit(work);
-    let wrote = false;
+    if (!scope) return this.runUnit(work);
+    const first = scope.recorded ? null : this.commitHook;
+    const added = this.dueAddedHooks(scope);
+    if (!first && added.length === 0) return this.runUnit(work);
+    let firstWrote = false;
+    const wrote: CommitHook[] = [];
     return this.runUnit(async (manager) => {
       const value = await work(manager);
-      wrote = await hook(manager, scope, value);
+      if (first) firstWrote = await first(manager, scope, value);
+      for (const hook of added) if (await hook(manager, scope, value)) wrote.push(hook);
       return value;
     }).then((value) => {
-      if (wrote) scope.recorded = true;
+      // Only now is it durable: a unit that rolled back leaves its hooks due.
+      if (firstWrote) scope.recorded = true;
+      if (wrote.length > 0) {
+        const done = this.committedHooks.get(scope) ?? new Set<CommitHook>();
+        for (const hook of wrote) done.add(hook);
+        this.committedHooks.set(scope, done);
+      }
       return value;
     });
+  }
+
+  private dueAddedHooks(scope: RequestScope): CommitHook[] {
+    if (this.addedHooks.length === 0) return [];
+    const done = this.committedHooks.get(scope);
+    return done ? this.addedHooks.filter((hook) => !done.has(hook)) : [...this.addedHooks];
   }
 
   /**

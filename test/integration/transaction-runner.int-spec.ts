@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { TransactionRunner } from '../../src/database/transaction-runner.js';
+import { type RequestScope, runInRequestScope } from '../../src/common/http/request-scope.js';
+import { type CommitHook, TransactionRunner } from '../../src/database/transaction-runner.js';
 import { OrganizationEntity } from '../../src/modules/identity/entities/organization.entity.js';
 import { TestApp } from '../support/test-app.js';
 
@@ -71,5 +72,90 @@ describe('TransactionRunner', () => {
     await expect(
       tx.run(async (m) => (await m.insert(OrganizationEntity, org(randomUUID()))) && 'ok'),
     ).resolves.toBe('ok');
+  });
+
+  describe('commit hooks', () => {
+    const scope = (): RequestScope => ({
+      requestId: randomUUID(),
+      method: 'POST',
+      route: '/api/test',
+      clientAddress: '127.0.0.1',
+      userAgent: null,
+      actor: null,
+      action: null,
+      contractId: null,
+      resourceId: null,
+      expectedStatus: 201,
+      subject: null,
+      recorded: false,
+    });
+
+    /** A hook that inserts an organization named after it and says it wrote. */
+    const writing =
+      (name: string, calls: string[]): CommitHook =>
+      async (manager, _scope, result) => {
+        calls.push(`${name}:${String(result)}`);
+        await manager.insert(OrganizationEntity, org(`${name}-${randomUUID()}`));
+        return true;
+      };
+
+    it('calls the first hook, then the added ones in order, in the unit, once per request', async () => {
+      const calls: string[] = [];
+      const first = writing('first', calls);
+      const second = writing('second', calls);
+      const third = writing('third', calls);
+      tx.setCommitHook(first);
+      tx.addCommitHook(second);
+      tx.addCommitHook(third);
+      try {
+        const s = scope();
+        await runInRequestScope(s, async () => {
+          await tx.run(() => Promise.resolve('a'));
+          await tx.run(() => Promise.resolve('b'));
+        });
+        expect(calls).toEqual(['first:a', 'second:a', 'third:a']);
+        expect(s.recorded).toBe(true);
+        // Outside a request, and in a unit that is not the request's own, no hook runs.
+        await tx.run(() => Promise.resolve('c'));
+        await runInRequestScope(scope(), () => tx.runUnrecorded(() => Promise.resolve('d')));
+        expect(calls).toHaveLength(3);
+      } finally {
+        tx.setCommitHook(null);
+        tx.removeCommitHook(second);
+        tx.removeCommitHook(third);
+      }
+    });
+
+    it('keeps a hook due while its writes roll back, and a failing hook fails its unit', async () => {
+      const calls: string[] = [];
+      const added = writing('added', calls);
+      let fail = true;
+      const refusing: CommitHook = () =>
+        fail ? Promise.reject(new Error('refused')) : Promise.resolve(false);
+      tx.addCommitHook(added);
+      tx.addCommitHook(refusing);
+      try {
+        const before = await t.count('organizations');
+        const s = scope();
+        await runInRequestScope(s, async () => {
+          await expect(
+            tx.run((m) => m.insert(OrganizationEntity, org(`work-${randomUUID()}`)).then(() => 1)),
+          ).rejects.toThrow('refused');
+          // The work and the added hook's write were rolled back together.
+          expect(await t.count('organizations')).toBe(before);
+          fail = false;
+          await tx.run(() => Promise.resolve(2));
+          await tx.run(() => Promise.resolve(3));
+        });
+        // Due again after the rollback, then done once its write committed.
+        expect(calls).toEqual(['added:1', 'added:2']);
+        expect(await t.count('organizations')).toBe(before + 1);
+        // The access log's contract is unchanged: no first hook, nothing recorded.
+        expect(s.recorded).toBe(false);
+      } finally {
+        tx.removeCommitHook(added);
+        tx.removeCommitHook(refusing);
+      }
+    });
   });
 });
