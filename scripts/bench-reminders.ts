@@ -50,6 +50,9 @@ export async function benchReminders(out: (line: string) => void): Promise<boole
     QUEUE_PREFIX: prefix,
     REMINDER_SCAN_TIME: 'off',
     QUEUE_CHECK_INTERVAL_MS: '200',
+    // The bench's webhook receiver listens on loopback over plain http.
+    WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
+    WEBHOOK_ALLOW_HTTP: 'true',
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
   });
   // 30 January 2027, 10:00 in Tokyo: 60 days before the 31 March due date.

@@ -29,7 +29,7 @@ export class ServerProcess {
   /**
    * Starts the server on a free port and waits until /api/health answers 200.
    * Like TestApp, users log in with a password alone (MFA_REQUIRED_ROLES=none)
-   * unless `env` says otherwise.
+   * and webhooks may go to http receivers on 127.0.0.1, unless `env` says otherwise.
    */
   static async start(env: Record<string, string | undefined>): Promise<ServerProcess> {
     const port = await freePort();
@@ -37,6 +37,8 @@ export class ServerProcess {
       built('src/main.js'),
       childEnv({
         MFA_REQUIRED_ROLES: 'none',
+        WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
+        WEBHOOK_ALLOW_HTTP: 'true',
         ...env,
         PORT: String(port),
         HOST: '127.0.0.1',

@@ -54,7 +54,8 @@ export class TestApp {
     // a password alone, sessions outlive the clock jumps of date tests, and
     // the per-address limit on /api/auth is off: the trust-control tests set
     // the production values (a second factor for every role, 30 idle
-    // minutes, the rate limit) explicitly.
+    // minutes, the rate limit) explicitly. Webhooks may go to the local
+    // http receivers on 127.0.0.1 (webhook-ssrf sets the production values).
     const config = loadConfig({
       LOG_LEVEL: 'info',
       REDIS_URL: TEST_REDIS_URL,
@@ -64,6 +65,8 @@ export class TestApp {
       MFA_REQUIRED_ROLES: 'none',
       SESSION_IDLE_MINUTES: '43200',
       AUTH_RATE_LIMIT_PER_MINUTE: '0',
+      WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
+      WEBHOOK_ALLOW_HTTP: 'true',
       ...database.env,
       ...options.env,
       ...(shared

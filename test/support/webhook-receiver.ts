@@ -14,6 +14,7 @@ export class WebhookReceiver {
 
   private constructor(
     private readonly server: Server,
+    readonly port: number,
     readonly url: string,
   ) {}
 
@@ -35,8 +36,13 @@ export class WebhookReceiver {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
-    self.receiver = new WebhookReceiver(server, `http://127.0.0.1:${port}/hooks/kanribo`);
+    self.receiver = new WebhookReceiver(server, port, `http://127.0.0.1:${port}/hooks/kanribo`);
     return self.receiver;
+  }
+
+  /** The receiver's URL with another host written in it (the receiver still listens on 127.0.0.1). */
+  urlAt(host: string): string {
+    return `http://${host}:${this.port}/hooks/kanribo`;
   }
 
   /** Requests carrying this delivery id. */

@@ -14,6 +14,7 @@ import { REMINDER_QUEUE, redisOptions, WEBHOOK_QUEUE } from './queue.constants.j
 import { QueueState } from './queue-state.js';
 import { QueueSupervisor, RUNS_WORKERS } from './queue-supervisor.js';
 import { ReminderScanner } from './reminder-scanner.js';
+import { WebhookAddressPolicy, WebhookResolver } from './webhook-address.policy.js';
 import { WebhookOutbox } from './webhook-outbox.js';
 import { WebhookSender } from './webhook-sender.js';
 import { WebhooksService } from './webhooks.service.js';
@@ -48,6 +49,8 @@ export class NotificationsModule {
         NotificationWriter,
         ReminderScanner,
         WebhookOutbox,
+        WebhookResolver,
+        WebhookAddressPolicy,
         WebhookSender,
         NotificationsService,
         WebhooksService,

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { fetch } from 'undici';
 import { AppConfig } from '../../config/app-config.js';
 import { Clock } from '../../common/time/clock.js';
 import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
+import { WebhookAddressPolicy, WebhookAddressRefused } from './webhook-address.policy.js';
+import type { WebhookRefusal } from './webhook-address.rule.js';
 import { signWebhook, WEBHOOK_HEADERS } from './webhook-signature.js';
 
 export type AttemptOutcome =
@@ -34,7 +37,8 @@ interface DeliveryRow {
 /**
  * One attempt of one webhook delivery: a signed JSON POST, and its outcome
  * recorded on the delivery row (attempts, last status or error, and
- * `delivered` or, on the last attempt, `failed`).
+ * `delivered` or, on the last attempt, `failed`). An address the webhook
+ * address policy refuses fails the delivery at once, without connecting.
  */
 @Injectable()
 export class WebhookSender {
@@ -43,6 +47,7 @@ export class WebhookSender {
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly addresses: WebhookAddressPolicy,
   ) {}
 
   /** The JSON body a receiver gets. */
@@ -88,12 +93,19 @@ export class WebhookSender {
       await this.record(deliveryId, attempt, null, error, 'failed');
       return { outcome: 'failed', error };
     }
+    // Checked again at every attempt: the settings may have narrowed since the
+    // URL was registered (or it was stored before this policy existed).
+    const urlRefused = this.addresses.judgeUrl(row.url);
+    if (urlRefused) return this.refuse(deliveryId, attempt, urlRefused);
     const body = WebhookSender.body(row);
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
+      // The policy's dispatcher resolves the host and judges the address
+      // itself, right before it connects (see WebhookAddressPolicy).
       const response = await fetch(row.url, {
+        dispatcher: this.addresses.dispatcher,
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -111,6 +123,9 @@ export class WebhookSender {
       await response.body?.cancel();
       if (response.status < 200 || response.status >= 300) error = `HTTP ${response.status}`;
     } catch (e) {
+      if (e instanceof Error && e.cause instanceof WebhookAddressRefused) {
+        return this.refuse(deliveryId, attempt, e.cause.reason);
+      }
       const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
       error = `${e instanceof Error ? e.message : String(e)}${cause}`;
     }
@@ -120,6 +135,21 @@ export class WebhookSender {
     }
     await this.record(deliveryId, attempt, statusCode, error, lastAttempt ? 'failed' : 'pending');
     return lastAttempt ? { outcome: 'failed', error } : { outcome: 'retry', error };
+  }
+
+  /**
+   * A delivery the address policy refused: failed at once, not retried (the
+   * same address would be refused again), with an error that names the rule
+   * and nothing the network said, since no connection was attempted.
+   */
+  private async refuse(
+    deliveryId: string,
+    attempt: number,
+    reason: WebhookRefusal,
+  ): Promise<AttemptOutcome> {
+    const error = `refused by the webhook address policy (${reason}); no connection was attempted`;
+    await this.record(deliveryId, attempt, null, error, 'failed');
+    return { outcome: 'failed', error };
   }
 
   private async record(

@@ -13,10 +13,13 @@ import type {
 } from './dto/notification.dto.js';
 import type { NotificationKind } from './entities/notification.entity.js';
 import type { DeliveryStatus } from './entities/webhook-delivery.entity.js';
+import { WebhookAddressPolicy } from './webhook-address.policy.js';
 
 /**
  * An organization's webhook: set by an admin for any organization, or by a
  * ward officer for their own ward. Anyone else's organization answers 404.
+ * A URL the address policy refuses (a private, loopback or metadata address,
+ * credentials, plain http) answers 400 WEBHOOK_URL_REFUSED and is not stored.
  */
 @Injectable()
 export class WebhooksService {
@@ -24,6 +27,7 @@ export class WebhooksService {
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
+    private readonly addresses: WebhookAddressPolicy,
   ) {}
 
   async configure(
@@ -32,6 +36,7 @@ export class WebhooksService {
     request: ConfigureWebhookRequest,
   ): Promise<WebhookResponse> {
     await this.requireManageable(actor, organizationId);
+    await this.addresses.checkRegistration(request.url);
     const updatedAt = this.clock.now().toISOString();
     await this.tx.run(async (manager) => {
       await new Sql(manager).run(

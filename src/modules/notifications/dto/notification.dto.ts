@@ -1,19 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   IsUrl,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
 } from 'class-validator';
-import { IsIsoDate } from '../../../common/http/validators.js';
+import { IsIsoDate, MAX_SEQ, OptionalField, QueryInt } from '../../../common/http/validators.js';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../entities/webhook-delivery.entity.js';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../entities/notification.entity.js';
 
@@ -27,19 +24,12 @@ export class InboxQuery {
   @IsBoolean()
   unread?: boolean;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @ApiPropertyOptional({ default: 50 })
+  @QueryInt(1, 200)
   limit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @ApiPropertyOptional({ default: 0 })
+  @QueryInt(0, MAX_SEQ)
   offset?: number;
 }
 
@@ -84,7 +74,14 @@ export class ReadResponse {
 }
 
 export class ConfigureWebhookRequest {
-  @ApiProperty({ example: 'https://hooks.example.jp/kanribo', maxLength: 2000 })
+  @ApiProperty({
+    example: 'https://hooks.example.jp/kanribo',
+    format: 'uri',
+    maxLength: 2000,
+    description:
+      'https, without credentials, at a public address (or inside WEBHOOK_ALLOWED_NETWORKS); ' +
+      'anything else answers 400 WEBHOOK_URL_REFUSED',
+  })
   @IsString()
   @MaxLength(2000)
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
@@ -115,12 +112,8 @@ export class DeliveriesQuery {
   @IsIn(DELIVERY_STATUSES)
   status?: DeliveryStatus;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @ApiPropertyOptional({ default: 100 })
+  @QueryInt(1, 500)
   limit?: number;
 }
 
@@ -143,7 +136,7 @@ export class ReminderScanRequest {
     format: 'date',
     description: 'The business day to scan (default: today in BUSINESS_TIMEZONE)',
   })
-  @IsOptional()
+  @OptionalField()
   @IsIsoDate()
   asOf?: string;
 }
