@@ -153,9 +153,18 @@ describe('close-out', () => {
     );
     expect(rejected.status).toBe(201);
     expect(await reasons()).toContain(`certificate_missing:${contractorX.id}`);
-    const second = await t.post(
+    // The replacement is a new certificate: the rejected one's number stays its own.
+    const ledger = await t.count('ledger_entries');
+    const reused = await t.post(
       `${c.base}/deletion-certificates`,
       certificate({ certificateNumber: 'DC-X-1' }),
+      staffX2.token,
+    );
+    expect([reused.status, reused.body.code]).toEqual([409, 'CERTIFICATE_NUMBER_REUSED']);
+    expect(await t.count('ledger_entries')).toBe(ledger);
+    const second = await t.post(
+      `${c.base}/deletion-certificates`,
+      certificate({ certificateNumber: 'DC-X-2' }),
       staffX2.token,
     );
     expect(second.status).toBe(201);

@@ -25,8 +25,12 @@ export interface CertificateSubmittedPayload {
   verification: string;
   performedBy: string;
   witnessedBy: string | null;
-  /** The detached signature as sent, and the certificate it verified against. */
-  signature: { pem: string; signerFingerprint256: string } | null;
+  /**
+   * The detached signature as sent, and the certificate it verified against
+   * (its PEM since signatures bind the contract, so that the entry alone is
+   * enough to check it: see signed-content.rule).
+   */
+  signature: { pem: string; signerFingerprint256: string; signerCertificate?: string } | null;
 }
 
 /** `deletion_certificate_confirmed` */

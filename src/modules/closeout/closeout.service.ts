@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { Clock } from '../../common/time/clock.js';
 import { AppConfig } from '../../config/app-config.js';
-import { renderCertificatePdf } from './certificate-pdf.js';
+import { CertificatePdfRenderer } from './certificate-pdf.renderer.js';
 import { MAX_CLOCK_SKEW_MS } from '../../common/time/instant.js';
 import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
@@ -27,8 +27,13 @@ import type {
 } from './dto/deletion-certificate.dto.js';
 import { DeletionCertificateEntity } from './entities/deletion-certificate.entity.js';
 import { type OutstandingItem, outstandingItems } from './outstanding.rule.js';
-import { canonicalJson } from '../ledger/hash-chain.js';
 import { verifyDetachedSignature } from './detached-signature.js';
+import {
+  nonCanonicalField,
+  signedContent,
+  signedDocument,
+  type StoredCertificateFields,
+} from './signed-content.rule.js';
 import { SigningCertificatesService } from './signing-certificates.service.js';
 
 export interface Appended {
@@ -54,6 +59,7 @@ export class CloseoutService {
     private readonly clock: Clock,
     private readonly signing: SigningCertificatesService,
     private readonly config: AppConfig,
+    private readonly pdfs: CertificatePdfRenderer,
   ) {}
 
   async submit(
@@ -61,7 +67,8 @@ export class CloseoutService {
     contractId: string,
     request: SubmitCertificateRequest,
   ): Promise<Appended> {
-    await this.contracts.findReadable(actor, contractId);
+    const view = await this.contracts.findReadable(actor, contractId);
+    this.requireSameContract(view.contract.id, request);
     const erasedAt = new Date(request.erasedAt);
     if (erasedAt.getTime() > this.clock.now().getTime() + MAX_CLOCK_SKEW_MS) {
       throw new DomainError('INVALID_OCCURRED_AT', 'erasedAt is in the future', {
@@ -69,7 +76,8 @@ export class CloseoutService {
         erasedAt: erasedAt.toISOString(),
       });
     }
-    const signature = await this.checkSignature(actor, request);
+    const fields = storedFields(request, erasedAt);
+    const signature = await this.checkSignature(actor, view.contract.id, request, fields);
     return this.tx.run(async (manager) => {
       const chain = await this.ledger.open(manager, contractId, actor);
       if (
@@ -109,35 +117,28 @@ export class CloseoutService {
           },
         );
       }
-      const number = request.certificateNumber.trim();
+      // A number names one certificate of the organization on this contract,
+      // for good: a rejected certificate is replaced by a new one with a new
+      // number, so that a signed body cannot be sent again after a rejection.
       const taken = certificates.find(
         (c) =>
           c.organizationId === actor.organizationId &&
-          c.certificateNumber === number &&
-          c.status !== 'rejected',
+          c.certificateNumber === fields.certificateNumber,
       );
       if (taken) {
         throw new DomainError(
-          'CERTIFICATE_EXISTS',
-          'This certificate number is already submitted',
-          {
-            certificateId: taken.id,
-          },
+          taken.status === 'rejected' ? 'CERTIFICATE_NUMBER_REUSED' : 'CERTIFICATE_EXISTS',
+          taken.status === 'rejected'
+            ? 'This certificate number belongs to a rejected certificate: a new certificate needs a new number'
+            : 'This certificate number is already submitted',
+          { certificateId: taken.id, certificateNumber: fields.certificateNumber },
         );
       }
       const payload: CertificateSubmittedPayload = {
         certificateId: randomUUID(),
         organizationId: actor.organizationId,
         organizationName: (await q.party(actor.userId)).organizationName,
-        certificateNumber: number,
-        erasedAt: erasedAt.toISOString(),
-        scope: request.scope,
-        mediaIds: request.mediaIds,
-        method: request.method,
-        tool: request.tool.trim(),
-        verification: request.verification.trim(),
-        performedBy: request.performedBy.trim(),
-        witnessedBy: request.witnessedBy?.trim() ?? null,
+        ...fields,
         signature,
       };
       const entry = await chain.append({
@@ -150,25 +151,60 @@ export class CloseoutService {
   }
 
   /**
+   * A certificate that names its contract (`contractId`, which a signed one
+   * must: the signature covers it) names this one; otherwise the body, and
+   * its signature, were made for another contract.
+   */
+  private requireSameContract(contractId: string, request: SubmitCertificateRequest): void {
+    const named = request.contractId ?? null;
+    if (named === contractId || (named === null && request.signature === undefined)) return;
+    throw new DomainError(
+      'SIGNATURE_CONTRACT_MISMATCH',
+      named === null
+        ? 'A signed certificate names its contract in `contractId`, and the signature covers it'
+        : 'The certificate names another contract than the one it is submitted on',
+      { contractId, signedContractId: named },
+    );
+  }
+
+  /**
    * A signature, if sent, must be a detached PKCS#7/CMS signature over the
-   * canonical JSON (RFC 8785) of the body without `signature`, by a
-   * certificate the organization registered and that is valid now.
+   * signed content of the certificate as the ledger will store it
+   * (signed-content.rule), by a certificate the organization registered that
+   * is valid now. The body must already be in stored form (400
+   * CERTIFICATE_NOT_CANONICAL, naming the field), so that the ledger keeps
+   * exactly the signed bytes and anyone can check them again from it alone.
    */
   private async checkSignature(
     actor: Actor,
+    contractId: string,
     request: SubmitCertificateRequest,
+    fields: StoredCertificateFields,
   ): Promise<CertificateSubmittedPayload['signature']> {
     if (request.signature === undefined) return null;
     const { signature, ...body } = request;
-    const content = Buffer.from(canonicalJson(JSON.parse(JSON.stringify(body))), 'utf8');
+    const document = signedDocument(contractId, fields);
+    const sent = JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
+    const differs = nonCanonicalField(sent, document);
+    if (differs) {
+      throw new DomainError(
+        'CERTIFICATE_NOT_CANONICAL',
+        `\`${differs.field}\` of a signed certificate must be sent as it is stored (signed bytes are kept byte for byte)`,
+        { field: differs.field, canonical: differs.canonical },
+      );
+    }
     const certificates = await this.signing.validAt(actor.organizationId, this.clock.now());
-    const verdict = verifyDetachedSignature(signature, content, certificates);
+    const verdict = verifyDetachedSignature(signature, signedContent(document), certificates);
     if (!verdict.valid) {
       throw new DomainError('SIGNATURE_INVALID', `The signature is not valid: ${verdict.reason}`, {
         reason: verdict.reason,
       });
     }
-    return { pem: signature, signerFingerprint256: verdict.certificate.fingerprint256 };
+    return {
+      pem: signature,
+      signerFingerprint256: verdict.certificate.fingerprint256,
+      signerCertificate: verdict.certificate.toString(),
+    };
   }
 
   async list(actor: Actor, contractId: string): Promise<DeletionCertificateEntity[]> {
@@ -217,7 +253,7 @@ export class CloseoutService {
             )
           )?.hash ?? null);
     const media = await new CustodyQueries(sql).media(contractId, certificate.mediaIds);
-    const pdf = await renderCertificatePdf({
+    const pdf = await this.pdfs.render({
       certificate,
       contractTitle: view.contract.title,
       organizationName: (await nameOf('organizations', 'name', certificate.organizationId)) ?? '',
@@ -396,4 +432,27 @@ export class CloseoutService {
       }
     }
   }
+}
+
+/**
+ * The certificate's fields as the ledger stores them: erasedAt in UTC with
+ * milliseconds, text without surrounding white space. A signed certificate
+ * must arrive in this form already (see checkSignature).
+ */
+function storedFields(request: SubmitCertificateRequest, erasedAt: Date): StoredCertificateFields {
+  return {
+    certificateNumber: request.certificateNumber.trim(),
+    erasedAt: erasedAt.toISOString(),
+    scope: {
+      dataItems: request.scope.dataItems,
+      systems: request.scope.systems,
+      places: request.scope.places,
+    },
+    mediaIds: request.mediaIds,
+    method: request.method,
+    tool: request.tool.trim(),
+    verification: request.verification.trim(),
+    performedBy: request.performedBy.trim(),
+    witnessedBy: request.witnessedBy?.trim() ?? null,
+  };
 }

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles } from '../../common/auth/auth.decorators.js';
+import { CurrentActor } from '../../common/auth/auth.decorators.js';
 import { ListOf } from '../../common/http/list.js';
 import type { Actor } from '../identity/roles.js';
 import {
@@ -9,14 +9,21 @@ import {
 } from './dto/signing-certificate.dto.js';
 import { SigningCertificatesService } from './signing-certificates.service.js';
 
+/**
+ * An organization's signing certificates. Every role reaches the service,
+ * which decides: 404 for an organization the caller cannot see, 403
+ * NOT_ORGANIZATION_RESPONSIBLE for one they see but whose keys are not theirs.
+ */
 @ApiTags('organizations')
 @ApiBearerAuth()
 @Controller('organizations/:id/certificates')
 export class SigningCertificatesController {
   constructor(private readonly certificates: SigningCertificatesService) {}
 
-  /** Registers an X.509 certificate the organization signs deletion certificates with. */
-  @Roles('admin', 'ward_officer')
+  /**
+   * Registers an X.509 certificate the organization signs deletion
+   * certificates with (its responsible person, or an admin).
+   */
   @Post()
   @ApiCreatedResponse({ type: SigningCertificateResponse })
   async register(
@@ -35,5 +42,18 @@ export class SigningCertificatesController {
   ): Promise<{ items: SigningCertificateResponse[] }> {
     const items = await this.certificates.list(actor, id);
     return { items: items.map((c) => SigningCertificateResponse.from(c)) };
+  }
+
+  /** Revokes a certificate: it verifies no new signature (its responsible person, or an admin). */
+  @Delete(':certificateId')
+  @ApiOkResponse({ type: SigningCertificateResponse })
+  async revoke(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('certificateId') certificateId: string,
+  ): Promise<SigningCertificateResponse> {
+    return SigningCertificateResponse.from(
+      await this.certificates.revoke(actor, id, certificateId),
+    );
   }
 }

@@ -3,7 +3,9 @@ import { ID_LENGTH, INSTANT_LENGTH } from '../../../database/column-types.js';
 
 /**
  * An X.509 certificate an organization signs with (deletion certificates are
- * checked against it). Kept as registered; never changed.
+ * checked against it). Kept as registered; only its revocation is added later,
+ * and a revoked certificate stays listed (signatures it made before remain in
+ * the ledger) but verifies no new one.
  */
 @Entity({ name: 'organization_certificates' })
 @Index('uq_organization_certificates_fingerprint', ['organizationId', 'fingerprint256'], {
@@ -43,4 +45,10 @@ export class OrganizationCertificateEntity {
 
   @Column({ name: 'registered_at', type: 'varchar', length: INSTANT_LENGTH })
   registeredAt: string;
+
+  @Column({ name: 'revoked_at', type: 'varchar', length: INSTANT_LENGTH, nullable: true })
+  revokedAt: string | null;
+
+  @Column({ name: 'revoked_by_user_id', type: 'varchar', length: ID_LENGTH, nullable: true })
+  revokedByUserId: string | null;
 }
