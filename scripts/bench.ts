@@ -6,7 +6,7 @@
 // loaded in turn) and the access log's cost as on/off ratios; then the time
 // to verify the access log, a 100,000-entry ledger and to export it; then
 // one reminder scan over 100,000 contracts and the webhook delivery rate
-// (scripts/bench-reminders.ts). BENCH_ONLY=reminders runs the last part alone. A script, not a test:
+// (scripts/bench-reminders.ts). BENCH_ONLY=reminders runs the last part alone, BENCH_ONLY=access-log the access log's cost alone. A script, not a test:
 // its figures depend on the machine.
 import 'reflect-metadata';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
@@ -29,6 +29,7 @@ import { UserEntity } from '../src/modules/identity/entities/user.entity.js';
 import type { Actor, Role } from '../src/modules/identity/roles.js';
 import { LedgerService } from '../src/modules/ledger/ledger.service.js';
 import type { LoadResult, LoadSpec } from './bench-load.js';
+import { benchPdf } from './bench-pdf.js';
 import { benchReminders } from './bench-reminders.js';
 import { deleteKeys } from './redis-keys.js';
 
@@ -283,6 +284,33 @@ function load(spec: LoadSpec): Promise<LoadResult> {
 }
 
 /** Peak resident memory of a process so far, from /proc (Linux). */
+/**
+ * CPU time (user + system) a process has used so far, in ms, from /proc
+ * (Linux, 10 ms ticks); NaN where /proc is missing. CPU per request is what
+ * the access log costs, and, unlike requests per second, it holds when other
+ * work shares the machine.
+ */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+type Measured = LoadResult & { cpuUsPerRequest: number };
+
+async function measured(
+  pid: number | undefined,
+  run: () => Promise<LoadResult>,
+): Promise<Measured> {
+  const before = cpuMs(pid);
+  const result = await run();
+  return { ...result, cpuUsPerRequest: ((cpuMs(pid) - before) * 1000) / result.total };
+}
+
 function peakRssMb(pid: number | undefined): string {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -293,10 +321,14 @@ function peakRssMb(pid: number | undefined): string {
   }
 }
 
-const fmt = (r: LoadResult) =>
-  `${r.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(5)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  (${r.total} requests, ${r.non2xx} non-2xx, ${r.errors} errors)`;
+const fmt = (r: Measured) =>
+  `${r.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(5)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  server CPU ${r.cpuUsPerRequest.toFixed(0).padStart(5)} µs/req  (${r.total} requests, ${r.non2xx} non-2xx, ${r.errors} errors)`;
 
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'pdf') {
+    if (!(await benchPdf((line) => process.stdout.write(line)))) process.exitCode = 1;
+    return;
+  }
   if (process.env.BENCH_ONLY === 'reminders') {
     if (!(await benchReminders((line) => process.stdout.write(line)))) process.exitCode = 1;
     return;
@@ -321,33 +353,39 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\nload: ${CONNECTIONS} connections, ${DURATION_S} s each, SQLite synchronous=FULL\n`,
     );
-    const handoverLoad = (url: string, media: string[]) =>
-      load({
-        kind: 'handovers',
-        base: url,
-        connections: CONNECTIONS,
-        duration: DURATION_S,
-        contractId: fixture.contractId,
-        media,
-        officer: { token: officerToken, userId: fixture.officer.id },
-        handler: { token: handlerToken, userId: fixture.handler.id },
-      });
-    const getLoad = (url: string, path: string) =>
-      load({
-        kind: 'get',
-        base: url,
-        connections: CONNECTIONS,
-        duration: DURATION_S,
-        token: officerToken,
-        path,
-      });
+    const handoverLoad = (url: string, media: string[], pid: number | undefined) =>
+      measured(pid, () =>
+        load({
+          kind: 'handovers',
+          base: url,
+          connections: CONNECTIONS,
+          duration: DURATION_S,
+          contractId: fixture.contractId,
+          media,
+          officer: { token: officerToken, userId: fixture.officer.id },
+          handler: { token: handlerToken, userId: fixture.handler.id },
+        }),
+      );
+    const getLoad = (url: string, path: string, pid: number | undefined) =>
+      measured(pid, () =>
+        load({
+          kind: 'get',
+          base: url,
+          connections: CONNECTIONS,
+          duration: DURATION_S,
+          token: officerToken,
+          path,
+        }),
+      );
     const contractPath = `/api/contracts/${fixture.contractId}`;
-    const handoversOff = await handoverLoad(baseOff, fixture.mediaOff);
-    const handovers = await handoverLoad(base, fixture.media);
-    const trivialOff = await getLoad(baseOff, '/api/auth/me');
-    const trivial = await getLoad(base, '/api/auth/me');
-    const contractReadOff = await getLoad(baseOff, contractPath);
-    const contractRead = await getLoad(base, contractPath);
+    const on = server.pid;
+    const off = serverOff.pid;
+    const handoversOff = await handoverLoad(baseOff, fixture.mediaOff, off);
+    const handovers = await handoverLoad(base, fixture.media, on);
+    const trivialOff = await getLoad(baseOff, '/api/auth/me', off);
+    const trivial = await getLoad(base, '/api/auth/me', on);
+    const contractReadOff = await getLoad(baseOff, contractPath, off);
+    const contractRead = await getLoad(base, contractPath, on);
     serverOff.kill('SIGTERM');
     serverOff = undefined;
     for (const [label, a, b] of [
@@ -361,8 +399,8 @@ async function main(): Promise<void> {
         `ratio (a)/(b): ${(a.requestsPerSecond / b.requestsPerSecond).toFixed(2)}  (goal ≥ 0.20, p99 of (a) < 100 ms)\n`,
       );
     }
-    const cost = (on: LoadResult, off: LoadResult) =>
-      `on/off ${(on.requestsPerSecond / off.requestsPerSecond).toFixed(2)} (${(on.requestsPerSecond - off.requestsPerSecond).toFixed(0)} req/s, ${((on.requestsPerSecond / off.requestsPerSecond - 1) * 100).toFixed(1)} %)  (goal: the access log costs < 10 %)`;
+    const cost = (on: Measured, off: Measured) =>
+      `on/off ${(on.requestsPerSecond / off.requestsPerSecond).toFixed(2)} (${(on.requestsPerSecond - off.requestsPerSecond).toFixed(0)} req/s, ${((on.requestsPerSecond / off.requestsPerSecond - 1) * 100).toFixed(1)} %)  (goal: the access log costs < 10 %); CPU per request on/off ${(on.cpuUsPerRequest / off.cpuUsPerRequest).toFixed(2)}`;
     process.stdout.write(
       `access log cost, (a) handovers:       ${cost(handovers, handoversOff)}\n`,
     );
@@ -374,6 +412,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       `access log cost, (c) a logged read:   ${cost(contractRead, contractReadOff)}\n`,
     );
+    // BENCH_ONLY=access-log stops here: the cost of the access log alone.
+    if (process.env.BENCH_ONLY === 'access-log') return;
     const auditorToken = await login(base, 'bench.auditor');
     const logStarted = performance.now();
     const logVerdict = await fetch(`${base}/api/access-log/verify`, {
@@ -428,6 +468,7 @@ async function main(): Promise<void> {
     server.kill('SIGTERM');
     server = undefined;
     if (!(await benchReminders((line) => process.stdout.write(line)))) process.exitCode = 1;
+    if (!(await benchPdf((line) => process.stdout.write(line)))) process.exitCode = 1;
   } finally {
     server?.kill('SIGTERM');
     serverOff?.kill('SIGTERM');

@@ -2,13 +2,21 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { threadId as mainThreadId } from 'node:worker_threads';
+import {
+  type CertificatePdfEvent,
+  CertificatePdfRenderer,
+} from '../../src/modules/closeout/certificate-pdf.renderer.js';
 import { aCustodyWorld, type CustodyWorld } from '../factories/custody.factory.js';
 import { TestApp } from '../support/test-app.js';
 
 /**
  * The printable 消去証明書. The PDF is rendered to text and to a PNG with
  * poppler (pdftotext, pdftoppm; .ci/run installs them) to prove the Japanese
- * text is really there and the page is drawn.
+ * text is really there and the page is drawn. PDFs render on worker threads
+ * (the compiled worker under dist/: `npm test` builds first) and are kept per
+ * state of the certificate: what a read got is observed through the
+ * renderer's events, never timed.
  */
 describe('the deletion certificate as PDF', () => {
   let t: TestApp;
@@ -46,6 +54,7 @@ describe('the deletion certificate as PDF', () => {
       c.w.staffX2.token,
     );
     certId = cert.body.id;
+    expect(cert.status).toBe(201);
     await t.post(
       `${c.base}/deletion-certificates/${certId}/confirm`,
       { remarks: '内容を確認した' },
@@ -53,6 +62,51 @@ describe('the deletion certificate as PDF', () => {
     );
   });
   afterAll(() => t.close());
+
+  /** The events of the renderer while `action` runs. */
+  async function observed(action: () => Promise<unknown>): Promise<CertificatePdfEvent[]> {
+    const events: CertificatePdfEvent[] = [];
+    const stop = t.app.get(CertificatePdfRenderer).observe((e) => events.push(e));
+    try {
+      await action();
+    } finally {
+      stop();
+    }
+    return events;
+  }
+  const answers = (events: CertificatePdfEvent[]) =>
+    events.flatMap((e) => (e.phase === 'answered' ? [e] : []));
+
+  async function readPdf(id: string): Promise<{ pdf: Buffer; text: string }> {
+    const response = await fetch(`${t.baseUrl}${c.base}/deletion-certificates/${id}.pdf`, {
+      headers: { authorization: `Bearer ${c.w.officerA.token}` },
+    });
+    expect(response.status).toBe(200);
+    const pdf = Buffer.from(await response.arrayBuffer());
+    const path = join(dir, `${id}-${Math.random().toString(36).slice(2)}.pdf`);
+    writeFileSync(path, pdf);
+    return { pdf, text: execFileSync('pdftotext', ['-layout', path, '-']).toString('utf8') };
+  }
+
+  async function submit(number: string, extra: Record<string, unknown> = {}): Promise<string> {
+    const r = await t.post(
+      `${c.base}/deletion-certificates`,
+      {
+        certificateNumber: number,
+        erasedAt: '2026-11-25T09:30:00+09:00',
+        scope: { dataItems: ['氏名'], systems: ['作業用PC PC-12'], places: ['本社 3階 作業室'] },
+        mediaIds: [],
+        method: 'clear',
+        tool: 'DiskWipe Pro 5.2',
+        verification: '全セクタを読み出して確認した',
+        performedBy: '作業 五郎',
+        ...extra,
+      },
+      c.w.staffX2.token,
+    );
+    if (r.status !== 201) throw new Error(`submit: ${r.text}`);
+    return r.body.id as string;
+  }
 
   it('renders the certificate and its confirmation in Japanese', async () => {
     const response = await fetch(`${t.baseUrl}${c.base}/deletion-certificates/${certId}.pdf`, {
@@ -94,5 +148,124 @@ describe('the deletion certificate as PDF', () => {
     expect([admin.status, admin.body.code]).toEqual([403, 'FORBIDDEN_ROLE']);
     const unknown = await get(c.w.officerA.token, '00000000-0000-4000-8000-000000000000');
     expect([unknown.status, unknown.body.code]).toEqual([404, 'CERTIFICATE_NOT_FOUND']);
+  });
+
+  it('renders on a worker thread, and a repeat read comes from memory, byte for byte', async () => {
+    const id = await submit('DC-2026-0100');
+    let first: Buffer | undefined;
+    const rendered = answers(await observed(async () => (first = (await readPdf(id)).pdf)));
+    expect(rendered.map((e) => e.source)).toEqual(['render']);
+    expect(rendered[0]?.threadId).toEqual(expect.any(Number));
+    expect(rendered[0]?.threadId).not.toBe(mainThreadId);
+    let again: Buffer | undefined;
+    const repeat = answers(await observed(async () => (again = (await readPdf(id)).pdf)));
+    expect(repeat.map((e) => e.source)).toEqual(['cache']);
+    expect(again?.equals(first!)).toBe(true);
+  });
+
+  it('concurrent reads of a PDF not yet rendered share one render', async () => {
+    const id = await submit('DC-2026-0101');
+    const events = await observed(() =>
+      Promise.all(
+        [1, 2, 3, 4].map(async () => {
+          const r = await t.request('GET', `${c.base}/deletion-certificates/${id}.pdf`, {
+            token: c.w.officerA.token,
+          });
+          expect(r.status).toBe(200);
+        }),
+      ),
+    );
+    const sources = answers(events).map((e) => e.source);
+    expect(sources).toHaveLength(4);
+    // One render; the others waited for it or (if they came after) read it from memory.
+    expect(sources.filter((s) => s === 'render')).toHaveLength(1);
+    expect(events.filter((e) => e.phase === 'started')).toHaveLength(1);
+  });
+
+  it('a confirmation or a rejection is a new PDF, never the one kept from before', async () => {
+    const toConfirm = await submit('DC-2026-0102');
+    const toReject = await submit('DC-2026-0103');
+    const before = await readPdf(toConfirm);
+    const rejectedBefore = await readPdf(toReject);
+    expect(before.text).toContain('確認待ち');
+    expect(rejectedBefore.text).toContain('確認待ち');
+    // Both are now kept: the next read of the same state is a memory hit.
+    expect(
+      answers(await observed(() => readPdf(toConfirm))).every((e) => e.source === 'cache'),
+    ).toBe(true);
+
+    const confirmed = await t.post(
+      `${c.base}/deletion-certificates/${toConfirm}/confirm`,
+      { remarks: '消去記録を照合した' },
+      c.w.officerA.token,
+    );
+    expect(confirmed.status).toBe(201);
+    const rejected = await t.post(
+      `${c.base}/deletion-certificates/${toReject}/reject`,
+      { reason: 'バックアップからの消去が記載されていない' },
+      c.w.officerA.token,
+    );
+    expect(rejected.status).toBe(201);
+
+    let after: { pdf: Buffer; text: string } | undefined;
+    const afterEvents = answers(await observed(async () => (after = await readPdf(toConfirm))));
+    expect(afterEvents[0]?.source).toBe('render');
+    expect(after!.pdf.equals(before.pdf)).toBe(false);
+    expect(after!.text).toContain('確認済');
+    expect(after!.text).toContain('消去記録を照合した');
+    expect(after!.text).not.toContain('確認待ち');
+
+    const rejectedAfter = await readPdf(toReject);
+    expect(rejectedAfter.pdf.equals(rejectedBefore.pdf)).toBe(false);
+    expect(rejectedAfter.text).toContain('差戻し');
+    expect(rejectedAfter.text).toContain('バックアップからの消去が記載されていない');
+  });
+
+  it('answers other requests while a certificate of maximum size renders', async () => {
+    // Every field at its longest, in kanji that are (nearly) all different:
+    // seconds of shaping and font subsetting, which on the main thread would
+    // hold back every other request until the PDF is done.
+    let next = 0x4e00;
+    const kanji = (length: number) =>
+      Array.from({ length }, () => {
+        next = next >= 0x9fa0 ? 0x4e00 : next + 1;
+        return String.fromCodePoint(next);
+      }).join('');
+    const id = await submit('DC-2026-0199', {
+      scope: {
+        dataItems: Array.from({ length: 100 }, () => kanji(200)),
+        systems: Array.from({ length: 100 }, () => kanji(300)),
+        places: Array.from({ length: 100 }, () => kanji(300)),
+      },
+      tool: kanji(300),
+      verification: kanji(2000),
+      performedBy: kanji(200),
+      witnessedBy: kanji(200),
+    });
+    const order: string[] = [];
+    const health: Array<Promise<void>> = [];
+    const stop = t.app.get(CertificatePdfRenderer).observe((e) => {
+      // The render is being handed over: ask for the health at once. Were the
+      // render on the main thread, the server would not even read that request
+      // before the PDF was done.
+      if (e.phase === 'started')
+        health.push(
+          t.get('/api/health').then((r) => {
+            order.push(`health ${r.status}`);
+          }),
+        );
+      if (e.phase === 'answered') order.push(`rendered (${e.source})`);
+    });
+    try {
+      const pdf = await t.request('GET', `${c.base}/deletion-certificates/${id}.pdf`, {
+        token: c.w.officerA.token,
+      });
+      expect(pdf.status).toBe(200);
+      await Promise.all(health);
+    } finally {
+      stop();
+    }
+    expect(health).toHaveLength(1);
+    expect(order).toEqual(['health 200', 'rendered (render)']);
   });
 });

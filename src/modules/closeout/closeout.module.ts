@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContractsModule } from '../contracts/contracts.module.js';
+import { CertificatePdfRenderer } from './certificate-pdf.renderer.js';
 import { CloseoutController } from './closeout.controller.js';
 import { CloseoutProjector } from './closeout.projector.js';
 import { CloseoutService } from './closeout.service.js';
@@ -12,6 +13,11 @@ import { SigningCertificatesService } from './signing-certificates.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([DeletionCertificateEntity]), ContractsModule],
   controllers: [CloseoutController, SigningCertificatesController],
-  providers: [CloseoutService, CloseoutProjector, SigningCertificatesService],
+  providers: [
+    CloseoutService,
+    CloseoutProjector,
+    SigningCertificatesService,
+    CertificatePdfRenderer,
+  ],
 })
 export class CloseoutModule {}

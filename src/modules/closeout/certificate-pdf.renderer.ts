@@ -1,0 +1,173 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { Piscina } from 'piscina';
+import { AppConfig } from '../../config/app-config.js';
+import { canonicalJson, sha256Hex } from '../ledger/hash-chain.js';
+import type { CertificatePdfInput } from './certificate-pdf.js';
+import { CertificatePdfCache, type PdfSource } from './certificate-pdf.cache.js';
+import type { CertificatePdfResult, CertificatePdfTask } from './certificate-pdf.worker.js';
+
+/**
+ * `started`: a render is about to be handed to the pool; `answered`: a read
+ * got its PDF, from `source`. For diagnostics and tests.
+ */
+export type CertificatePdfEvent =
+  | { phase: 'started'; key: string }
+  | {
+      phase: 'answered';
+      key: string;
+      source: PdfSource;
+      /** For `render`: the worker thread that rendered (never the main thread's id). */
+      threadId?: number;
+    };
+
+/**
+ * The compiled worker script. A worker thread runs plain JavaScript: it cannot
+ * load a .ts file. When this module itself is TypeScript (jest runs the app
+ * from its sources through ts-jest), the worker is the built copy under dist/,
+ * which `npm test` builds first (`npm run build && jest`); after editing the
+ * renderer or the worker, rebuild before running a single test file. The built
+ * app finds the worker beside this module.
+ */
+function workerScript(): string {
+  const self = fileURLToPath(import.meta.url);
+  if (!self.endsWith('.ts')) {
+    return fileURLToPath(new URL('./certificate-pdf.worker.js', import.meta.url));
+  }
+  // src/modules/closeout/ → the project root → dist/src/modules/closeout/.
+  const built = fileURLToPath(
+    new URL('../../../dist/src/modules/closeout/certificate-pdf.worker.js', import.meta.url),
+  );
+  if (!existsSync(built)) {
+    throw new Error(
+      `The PDF worker runs compiled JavaScript and ${built} does not exist: run \`npm run build\` first (\`npm test\` does).`,
+    );
+  }
+  return built;
+}
+
+/**
+ * Renders deletion-certificate PDFs off the main thread and keeps them.
+ *
+ * A certificate of maximum size is hundreds of lines of Japanese that pdfkit
+ * shapes glyph by glyph, then subsets two 4 MB fonts: seconds of synchronous
+ * work. On the main thread that stalled every other request for as long
+ * (three concurrent renders made `/api/health` take 3 s). Here each render
+ * runs in a piscina pool of PDF_WORKERS worker threads: more requests wait in
+ * the pool's queue, and the event loop only posts the task and receives the
+ * bytes. Each worker parses the fonts once and keeps them, and an HTTP server
+ * warms every worker at start-up, so the first certificate does not pay for
+ * it.
+ *
+ * Rendered PDFs are kept (PDF_CACHE_MB, least recently read goes first) by a
+ * digest of everything the PDF shows except the time it was made: a repeat
+ * read costs a few small queries and no render, concurrent reads of the same
+ * PDF share one render, and any change of what it shows (a confirmation, a
+ * rejection, a renamed party) is a new key, never a stale PDF. A PDF read from
+ * memory keeps the time of its first rendering in its footer.
+ */
+@Injectable()
+export class CertificatePdfRenderer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CertificatePdfRenderer.name);
+  private readonly cache: CertificatePdfCache;
+  private pool: Piscina<CertificatePdfTask, CertificatePdfResult> | undefined;
+  private closed = false;
+  private readonly listeners = new Set<(event: CertificatePdfEvent) => void>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    this.cache = new CertificatePdfCache(config.PDF_CACHE_MB * 1024 * 1024);
+  }
+
+  /** The PDF of `input`: from memory, from a render under way, or rendered by a worker. */
+  async render(input: CertificatePdfInput): Promise<Buffer> {
+    const key = pdfKey(input);
+    let threadId: number | undefined;
+    const { pdf, source } = this.cache.get(key, async () => {
+      this.emit({ phase: 'started', key });
+      const result = await this.workers().run({ kind: 'render', input });
+      threadId = result.threadId;
+      const bytes = result.pdf;
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    });
+    const bytes = await pdf;
+    this.emit({ phase: 'answered', key, source, ...(threadId === undefined ? {} : { threadId }) });
+    return bytes;
+  }
+
+  /**
+   * Calls `listener` when a render starts and when a read is answered; returns
+   * the function that stops it. Tests observe where and when a render ran
+   * through it.
+   */
+  observe(listener: (event: CertificatePdfEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Rendered PDFs kept in memory. */
+  get cached(): { entries: number; bytes: number } {
+    return this.cache.size;
+  }
+
+  /**
+   * An HTTP server starts its workers at once and renders a small certificate
+   * in each, in the background (start-up does not wait). Queue workers,
+   * scripts and CLIs, which build the same modules but serve no PDFs, start
+   * the pool only if they ever render.
+   */
+  onApplicationBootstrap(): void {
+    if (!this.adapterHost.httpAdapter) return;
+    const pool = this.workers();
+    void Promise.all(
+      Array.from({ length: this.config.PDF_WORKERS }, () => pool.run({ kind: 'warm-up' })),
+    ).catch((error: unknown) => {
+      if (!this.closed) this.logger.warn(`PDF workers did not warm up: ${String(error)}`);
+    });
+  }
+
+  /** After the HTTP server has closed (no request waits for a PDF any more). */
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.destroy();
+  }
+
+  private workers(): Piscina<CertificatePdfTask, CertificatePdfResult> {
+    if (this.closed) throw new Error('The PDF workers have been shut down');
+    this.pool ??= new Piscina<CertificatePdfTask, CertificatePdfResult>({
+      filename: workerScript(),
+      name: 'default',
+      minThreads: this.config.PDF_WORKERS,
+      maxThreads: this.config.PDF_WORKERS,
+      // Workers keep their parsed fonts: none is retired for being idle.
+      idleTimeout: Infinity,
+    });
+    return this.pool;
+  }
+
+  private emit(event: CertificatePdfEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+/**
+ * Everything the PDF shows but the time it was made, as a digest: the
+ * certificate row (status, decision, note, sequence numbers…), the names, the
+ * media and the ledger hashes.
+ */
+function pdfKey(input: CertificatePdfInput): string {
+  return sha256Hex(
+    canonicalJson({ ...input, certificate: { ...input.certificate }, generatedAt: null }),
+  );
+}
