@@ -14,6 +14,8 @@ import { sendError } from './common/errors/all-exceptions.filter.js';
 import { MAX_BODY_BYTES, MAX_PARAM_LENGTH } from './common/errors/error-response.js';
 import { registerAuthRateLimit } from './common/http/auth-rate-limit.js';
 import { answerClientError } from './common/http/client-error.js';
+import { documentIdempotencyKey } from './common/http/idempotency-key.rule.js';
+import { installJsonBodyParser } from './common/http/json-body-parser.js';
 import {
   apiHelmetOptions,
   docsHelmetOptions,
@@ -108,6 +110,8 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
+  // JSON bodies nested deeper than any request needs are refused at parsing.
+  installJsonBodyParser(fastify);
   // The Swagger UI's routes get its own Content-Security-Policy; added before
   // helmet so that helmet's own onRoute hook finds the route option.
   fastify.addHook('onRoute', (route) => {
@@ -143,6 +147,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
       })
       .build(),
   );
+  documentIdempotencyKey(document);
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/docs/openapi.json',
     // No badge from validator.swagger.io: the page loads nothing from elsewhere.

@@ -1,4 +1,17 @@
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  Min,
+  registerDecorator,
+  ValidateNested,
+  type ValidationOptions,
+} from 'class-validator';
 import { isIsoDate } from '../time/business-date.js';
 import { isInstant } from '../time/instant.js';
 
@@ -32,4 +45,105 @@ export function IsInstant(options?: ValidationOptions): PropertyDecorator {
       validator: { validate: (value: unknown) => isInstant(value) },
     });
   };
+}
+
+/*
+ * How request fields are written, in every DTO (the OpenAPI document says the
+ * same, because each decorator below documents what it checks):
+ *
+ * - An optional field (`@OptionalField()`) is "not given" when it is absent or
+ *   `null`: responses show an unset optional value as `null`, so a client may
+ *   send back what it read. The schema marks such a field `nullable`. Every
+ *   other field refuses `null`.
+ * - An empty string is never taken for "absent": text is stored in the ledger
+ *   (and signed) as sent, so `""` and a missing field would be two different
+ *   facts. A text field refuses `""` unless its schema says `minLength: 0`; a
+ *   client that has nothing to say leaves the field out. `@IsText` documents
+ *   minLength and maxLength with the check.
+ * - A nested object (`@NestedObject`) is a JSON object, never an array: an
+ *   array would otherwise be validated element by element (an empty one
+ *   passing untouched) and taken for the object.
+ * - A number in a query string (`@QueryInt`) is an integer written in decimal
+ *   digits, within documented bounds: `1e20`, `-1`, `1.5`, `0x10` and `abc`
+ *   are refused before they reach SQL.
+ */
+
+/**
+ * Absent or `null`: the field is not given (and the schema says it is
+ * optional and nullable). A `null` is turned into "absent" here, so that the
+ * service sees `undefined` as its type says (a `bagId: null` reached
+ * `normalizeBagId` and answered 500).
+ */
+export function OptionalField(): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) => (value === null ? undefined : value)),
+    IsOptional(),
+    ApiProperty({ required: false, nullable: true }),
+  );
+}
+
+const isJsonObject = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A nested JSON object validated as `type()`: an array, a primitive, a
+ * missing value (unless also `@OptionalField()`) are refused by name.
+ */
+export function NestedObject(type: () => new () => object): PropertyDecorator {
+  const objectCheck: PropertyDecorator = (target, propertyName) => {
+    registerDecorator({
+      name: 'isNestedObject',
+      target: target.constructor,
+      propertyName: propertyName.toString(),
+      options: { message: `${propertyName.toString()} must be a JSON object (not an array)` },
+      // class-transformer has already turned the plain value into `type()`
+      // (or an array of them): what matters is that it was not an array.
+      validator: { validate: (value: unknown) => isJsonObject(value) },
+    });
+  };
+  return applyDecorators(objectCheck, ValidateNested(), Type(type));
+}
+
+/** A string of `min` to `max` characters; the schema documents both. */
+export function IsText(min: number, max: number): PropertyDecorator {
+  return applyDecorators(
+    IsString(),
+    Length(min, max),
+    ApiProperty({ type: String, minLength: min, maxLength: max }),
+  );
+}
+
+/** An integer in `[min, max]` in a body; the schema documents the bounds. */
+export function IsBoundedInt(min: number, max: number): PropertyDecorator {
+  return applyDecorators(
+    IsInt(),
+    Min(min),
+    Max(max),
+    ApiProperty({ type: 'integer', minimum: min, maximum: max }),
+  );
+}
+
+const DECIMAL_DIGITS = /^\d{1,16}$/;
+
+/**
+ * The largest sequence number, offset or count a query may name: PostgreSQL's
+ * `integer` (the type of `seq` columns). A larger one would fail in SQL.
+ */
+export const MAX_SEQ = 2_147_483_647;
+
+/**
+ * An optional integer query parameter in `[min, max]`, written in decimal
+ * digits only (a value that is not stays a string, and fails `IsInt`).
+ */
+export function QueryInt(min: number, max: number): PropertyDecorator {
+  return applyDecorators(
+    IsOptional(),
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' && DECIMAL_DIGITS.test(value) ? Number(value) : value,
+    ),
+    IsInt(),
+    Min(min),
+    Max(max),
+    ApiProperty({ type: 'integer', required: false, minimum: min, maximum: max }),
+  );
 }

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { IsInstant } from '../../../common/http/validators.js';
+import { IsOptional, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsInstant, MAX_SEQ, QueryInt } from '../../../common/http/validators.js';
 import type { AccessLogEntry } from '../access-log-chain.rule.js';
 
 /** Which entries: every filter narrows (AND); without any, every entry the auditor may see. */
@@ -49,20 +48,12 @@ export class AccessLogFilterQuery {
 }
 
 export class AccessLogPageQuery extends AccessLogFilterQuery {
-  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Entries after this seq' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(2_147_483_647)
+  @ApiPropertyOptional({ default: 0, description: 'Entries after this seq' })
+  @QueryInt(0, MAX_SEQ)
   afterSeq?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @ApiPropertyOptional({ default: 100 })
+  @QueryInt(1, 1000)
   limit?: number;
 }
 

@@ -1,18 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Max,
-  Min,
-} from 'class-validator';
-import { IsIsoDate } from '../../../common/http/validators.js';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, Length } from 'class-validator';
+import { IsIsoDate, IsText, OptionalField, QueryInt } from '../../../common/http/validators.js';
 import { AUDIT_RESULTS, type AuditEntity, type AuditResult } from '../entities/audit.entity.js';
 
 export class RecordAuditRequest {
@@ -25,9 +13,8 @@ export class RecordAuditRequest {
   result: AuditResult;
 
   @ApiPropertyOptional({ description: 'Required unless the result is satisfactory' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 4000)
+  @OptionalField()
+  @IsText(1, 4000)
   findings?: string;
 
   @ApiProperty({ type: [String], example: ['監査 一郎'] })
@@ -45,11 +32,7 @@ export class AuditStatusQuery {
     maximum: 2100,
     description: 'Defaults to the current fiscal year',
   })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(2000)
-  @Max(2100)
+  @QueryInt(2000, 2100)
   fiscalYear?: number;
 }
 

@@ -1,18 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
   IsArray,
   IsIn,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
-  ValidateNested,
 } from 'class-validator';
-import { IsInstant } from '../../../common/http/validators.js';
+import { IsInstant, IsText, NestedObject, OptionalField } from '../../../common/http/validators.js';
 import {
   CERTIFICATE_STATUSES,
   type CertificateStatus,
@@ -49,9 +46,21 @@ export class ErasureScopeDto {
 }
 
 export class SubmitCertificateRequest {
-  @ApiProperty({ example: 'DC-2027-0001' })
-  @IsString()
-  @Length(1, 100)
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'The contract the certificate is for (the `:id` of the path). Required with `signature`, which covers it: a body naming another contract is refused (422 SIGNATURE_CONTRACT_MISMATCH)',
+  })
+  @OptionalField()
+  @IsUUID()
+  contractId?: string;
+
+  @ApiProperty({
+    example: 'DC-2027-0001',
+    description:
+      'Used once per organization and contract: a certificate replacing a rejected one has a new number (409 CERTIFICATE_NUMBER_REUSED)',
+  })
+  @IsText(1, 100)
   certificateNumber: string;
 
   @ApiProperty({ format: 'date-time', description: 'When the erasure was done' })
@@ -59,8 +68,7 @@ export class SubmitCertificateRequest {
   erasedAt: string;
 
   @ApiProperty({ type: () => ErasureScopeDto })
-  @ValidateNested()
-  @Type(() => ErasureScopeDto)
+  @NestedObject(() => ErasureScopeDto)
   scope: ErasureScopeDto;
 
   @ApiProperty({
@@ -79,48 +87,41 @@ export class SubmitCertificateRequest {
   method: ErasureMethod;
 
   @ApiProperty({ example: 'DiskWipe Pro 5.2' })
-  @IsString()
-  @Length(1, 300)
+  @IsText(1, 300)
   tool: string;
 
   @ApiProperty({ example: '消去後に全セクタを読み出し、データが残っていないことを確認した' })
-  @IsString()
-  @Length(1, 2000)
+  @IsText(1, 2000)
   verification: string;
 
   @ApiProperty({ example: '作業 五郎' })
-  @IsString()
-  @Length(1, 200)
+  @IsText(1, 200)
   performedBy: string;
 
   @ApiPropertyOptional({ example: '立会 六郎' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @OptionalField()
+  @IsText(1, 200)
   witnessedBy?: string;
 
   @ApiPropertyOptional({
     description:
-      'Detached PKCS#7 / CMS signature (PEM) over the UTF-8 bytes of the RFC 8785 canonical JSON of this body without `signature`, by a registered certificate of the organization',
+      'Detached PKCS#7 / CMS signature (PEM) over the UTF-8 bytes of the RFC 8785 canonical JSON of this body without `signature` (which must include `contractId`, and be in the form the ledger stores: `erasedAt` as UTC with milliseconds, e.g. 2026-11-25T00:00:00.000Z, text without surrounding spaces, no `witnessedBy: null`; else 400 CERTIFICATE_NOT_CANONICAL), by a registered certificate of the organization',
   })
-  @IsOptional()
-  @IsString()
-  @Length(1, 50_000)
+  @OptionalField()
+  @IsText(1, 50_000)
   signature?: string;
 }
 
 export class ConfirmCertificateRequest {
   @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 2000)
+  @OptionalField()
+  @IsText(1, 2000)
   remarks?: string;
 }
 
 export class RejectCertificateRequest {
   @ApiProperty({ example: 'バックアップからの消去が記載されていない' })
-  @IsString()
-  @Length(1, 2000)
+  @IsText(1, 2000)
   reason: string;
 }
 

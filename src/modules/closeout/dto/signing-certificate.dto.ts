@@ -1,11 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length } from 'class-validator';
+import { IsText } from '../../../common/http/validators.js';
 import type { OrganizationCertificateEntity } from '../../identity/entities/organization-certificate.entity.js';
 
 export class RegisterSigningCertificateRequest {
   @ApiProperty({ description: 'One X.509 certificate, PEM (-----BEGIN CERTIFICATE-----…)' })
-  @IsString()
-  @Length(1, 20_000)
+  @IsText(1, 20_000)
   pem: string;
 }
 
@@ -22,6 +21,13 @@ export class SigningCertificateResponse {
   @ApiProperty({ format: 'date-time' }) validFrom: string;
   @ApiProperty({ format: 'date-time' }) validTo: string;
   @ApiProperty({ format: 'date-time' }) registeredAt: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'When it was revoked: from then on it verifies no signature',
+  })
+  revokedAt: string | null;
 
   static from(c: OrganizationCertificateEntity): SigningCertificateResponse {
     return {
@@ -34,6 +40,7 @@ export class SigningCertificateResponse {
       validFrom: c.validFrom,
       validTo: c.validTo,
       registeredAt: c.registeredAt,
+      revokedAt: c.revokedAt,
     };
   }
 }

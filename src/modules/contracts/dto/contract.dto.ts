@@ -1,20 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
   IsArray,
   IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
   Max,
   Min,
-  ValidateNested,
 } from 'class-validator';
-import { IsIsoDate } from '../../../common/http/validators.js';
+import {
+  IsBoundedInt,
+  IsIsoDate,
+  IsText,
+  NestedObject,
+  OptionalField,
+} from '../../../common/http/validators.js';
 import {
   CONTRACT_STATUSES,
   type ContractEntity,
@@ -28,10 +31,8 @@ export class HandoverPolicyDto {
     default: 60,
     description: 'Least time between a medium and its password notice (別の機会)',
   })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(10080)
+  @OptionalField()
+  @IsBoundedInt(1, 10080)
   minSeparationMinutes?: number;
 }
 
@@ -41,7 +42,7 @@ export class AuditPolicyDto {
     default: [60, 30, 7],
     description: 'Days before the audit due date on which reminders go out',
   })
-  @IsOptional()
+  @OptionalField()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10)
@@ -54,8 +55,7 @@ export class AuditPolicyDto {
 
 export class CreateContractRequest {
   @ApiProperty({ example: '住民税課税資料のデータ入力業務委託', description: '登録業務の名称' })
-  @IsString()
-  @Length(1, 300)
+  @IsText(1, 300)
   title: string;
 
   @ApiProperty({ format: 'uuid' })
@@ -63,7 +63,7 @@ export class CreateContractRequest {
   contractorOrganizationId: string;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Approved 再委託先' })
-  @IsOptional()
+  @OptionalField()
   @IsArray()
   @ArrayMaxSize(20)
   @ArrayUnique()
@@ -87,21 +87,17 @@ export class CreateContractRequest {
   dataItems: string[];
 
   @ApiProperty({ minimum: 0, example: 12000, description: '対象者数' })
-  @IsInt()
-  @Min(0)
-  @Max(100_000_000)
+  @IsBoundedInt(0, 100_000_000)
   subjectCount: number;
 
   @ApiPropertyOptional({ type: () => HandoverPolicyDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => HandoverPolicyDto)
+  @OptionalField()
+  @NestedObject(() => HandoverPolicyDto)
   handoverPolicy?: HandoverPolicyDto;
 
   @ApiPropertyOptional({ type: () => AuditPolicyDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AuditPolicyDto)
+  @OptionalField()
+  @NestedObject(() => AuditPolicyDto)
   auditPolicy?: AuditPolicyDto;
 }
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
-import { IsIsoDate } from '../../../common/http/validators.js';
+import { IsIn, IsUUID } from 'class-validator';
+import { IsIsoDate, OptionalField } from '../../../common/http/validators.js';
 import type { RosterEntryEntity } from '../entities/roster-entry.entity.js';
 import { ROSTER_ROLES, type RosterRole } from '../roster.rule.js';
 
@@ -20,12 +20,12 @@ export class CreateRosterEntryRequest {
     format: 'date',
     description: 'First valid day; defaults to the later of the contract start and today',
   })
-  @IsOptional()
+  @OptionalField()
   @IsIsoDate()
   validFrom?: string;
 
   @ApiPropertyOptional({ format: 'date', description: 'Last valid day; open-ended when absent' })
-  @IsOptional()
+  @OptionalField()
   @IsIsoDate()
   validTo?: string;
 }

@@ -7,12 +7,9 @@ import {
   IsBoolean,
   IsIn,
   IsObject,
-  IsOptional,
-  IsString,
   IsUUID,
-  Length,
 } from 'class-validator';
-import { IsInstant } from '../../../common/http/validators.js';
+import { IsInstant, IsText, OptionalField } from '../../../common/http/validators.js';
 import {
   HANDOVER_METHODS,
   HANDOVER_PURPOSES,
@@ -40,15 +37,13 @@ export class DispatchRequest {
   method: HandoverMethod;
 
   @ApiPropertyOptional({ example: 'BAG-07', description: '鍵付きカバン番号; required by hand' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
+  @OptionalField()
+  @IsText(1, 100)
   bagId?: string;
 
   @ApiPropertyOptional({ example: 'S-000123', description: '封印番号' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
+  @OptionalField()
+  @IsText(1, 100)
   sealNumber?: string;
 
   @ApiProperty({ enum: HANDOVER_PURPOSES })
@@ -56,14 +51,13 @@ export class DispatchRequest {
   purpose: HandoverPurpose;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now; may be back-dated' })
-  @IsOptional()
+  @OptionalField()
   @IsInstant()
   occurredAt?: string;
 
   @ApiPropertyOptional({ description: '備考' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 1000)
+  @OptionalField()
+  @IsText(1, 1000)
   note?: string;
 }
 
@@ -77,12 +71,12 @@ export class ReceiveRequest {
     additionalProperties: { type: 'string' },
     description: 'Fingerprints the recipient computed, by medium id',
   })
-  @IsOptional()
+  @OptionalField()
   @IsObject()
   sha256?: Record<string, string>;
 
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
+  @OptionalField()
   @IsInstant()
   occurredAt?: string;
 }

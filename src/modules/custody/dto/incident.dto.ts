@@ -1,16 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-} from 'class-validator';
-import { IsInstant } from '../../../common/http/validators.js';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsUUID } from 'class-validator';
+import { IsInstant, IsText, OptionalField } from '../../../common/http/validators.js';
 import {
   INCIDENT_KINDS,
   type IncidentEntity,
@@ -38,12 +28,11 @@ export class ReportIncidentRequest {
   mediumIds: string[];
 
   @ApiProperty({ example: '搬送中に鍵付きカバンを紛失' })
-  @IsString()
-  @Length(1, 2000)
+  @IsText(1, 2000)
   description: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
+  @OptionalField()
   @IsInstant()
   occurredAt?: string;
 }

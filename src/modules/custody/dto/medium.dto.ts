@@ -1,17 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  Min,
-} from 'class-validator';
-import { IsInstant } from '../../../common/http/validators.js';
+import { IsBoolean, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsBoundedInt, IsInstant, IsText, OptionalField } from '../../../common/http/validators.js';
 import {
   CUSTODY_STATES,
   type CustodyState,
@@ -28,19 +17,15 @@ export class RegisterMediumRequest {
   kind: MediumKind;
 
   @ApiProperty({ example: '住民-001', description: 'Label or serial number' })
-  @IsString()
-  @Length(1, 200)
+  @IsText(1, 200)
   label: string;
 
   @ApiProperty({ example: '住民税課税資料 令和8年度分', description: '情報の内容' })
-  @IsString()
-  @Length(1, 1000)
+  @IsText(1, 1000)
   description: string;
 
   @ApiProperty({ minimum: 0, example: 12000, description: '件数' })
-  @IsInt()
-  @Min(0)
-  @Max(100_000_000)
+  @IsBoundedInt(0, 100_000_000)
   recordCount: number;
 
   @ApiProperty({
@@ -50,8 +35,11 @@ export class RegisterMediumRequest {
   @IsBoolean()
   encrypted: boolean;
 
-  @ApiPropertyOptional({ description: 'SHA-256 of the encrypted file, hex' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    description: 'SHA-256 of the encrypted file, hex',
+    pattern: SHA256_HEX.source,
+  })
+  @OptionalField()
   @Matches(SHA256_HEX, { message: 'sha256 must be 64 hexadecimal characters' })
   sha256?: string;
 
@@ -59,33 +47,31 @@ export class RegisterMediumRequest {
     format: 'uuid',
     description: 'Password notices only: the medium it unlocks',
   })
-  @IsOptional()
+  @OptionalField()
   @IsUUID()
   unlocksMediumId?: string;
 
   @ApiPropertyOptional({ example: '第2書庫 金庫A', description: 'Where it is kept' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 300)
+  @OptionalField()
+  @IsText(1, 300)
   location?: string;
 
   @ApiPropertyOptional({
     format: 'date-time',
     description: 'When it was prepared; defaults to now',
   })
-  @IsOptional()
+  @OptionalField()
   @IsInstant()
   occurredAt?: string;
 }
 
 export class StoreMediumRequest {
   @ApiProperty({ example: '第2書庫 金庫A', description: '施錠できる金庫又はキャビネット' })
-  @IsString()
-  @Length(1, 300)
+  @IsText(1, 300)
   location: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
+  @OptionalField()
   @IsInstant()
   occurredAt?: string;
 }

@@ -1,17 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, MaxLength } from 'class-validator';
-import { MAX_PASSWORD_LENGTH } from '../password.rule.js';
+import { IsString, MaxLength } from 'class-validator';
+import { IsText } from '../../../common/http/validators.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../password.rule.js';
 import { UserResponse } from './user.dto.js';
 
 export class LoginRequest {
   @ApiProperty({ example: 'ward.officer' })
-  @IsString()
-  @Length(1, 64)
+  @IsText(1, 64)
   loginId: string;
 
   @ApiProperty({ format: 'password' })
-  @IsString()
-  @Length(1, MAX_PASSWORD_LENGTH)
+  @IsText(1, MAX_PASSWORD_LENGTH)
   password: string;
 }
 
@@ -47,11 +46,15 @@ export class MfaChallengeResponse {
 
 export class ChangePasswordRequest {
   @ApiProperty({ format: 'password' })
-  @IsString()
-  @MaxLength(MAX_PASSWORD_LENGTH)
+  @IsText(1, MAX_PASSWORD_LENGTH)
   currentPassword: string;
 
-  @ApiProperty({ format: 'password', minLength: 12 })
+  @ApiProperty({
+    format: 'password',
+    minLength: MIN_PASSWORD_LENGTH,
+    maxLength: MAX_PASSWORD_LENGTH,
+    description: 'Checked against the password rules (400 VALIDATION_FAILED naming newPassword)',
+  })
   @IsString()
   @MaxLength(MAX_PASSWORD_LENGTH)
   newPassword: string;

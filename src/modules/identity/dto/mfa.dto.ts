@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Matches, registerDecorator, ValidateIf } from 'class-validator';
 
 const SIX_DIGITS = /^\d{6}$/;
+const RECOVERY_CODE = /^[0-9A-Za-z -]{10,20}$/;
 const CODE_MESSAGE = 'code must be the 6 digits the authenticator app shows';
 
 /** The property may not be sent together with `other`. */
@@ -66,11 +67,12 @@ export class VerifyMfaRequest {
 
   @ApiPropertyOptional({
     example: '7k2m9-q4x8d',
+    pattern: RECOVERY_CODE.source,
     description: 'A recovery code instead of a TOTP code; case, spaces and dashes do not matter',
   })
   @ValidateIf((o: VerifyMfaRequest) => o.recoveryCode !== undefined)
   @IsString()
-  @Matches(/^[0-9A-Za-z -]{10,20}$/, {
+  @Matches(RECOVERY_CODE, {
     message: 'recoveryCode must be a recovery code such as 7k2m9-q4x8d',
   })
   @NotTogetherWith('code')

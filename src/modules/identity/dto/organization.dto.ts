@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { IsText } from '../../../common/http/validators.js';
 import {
   ORGANIZATION_KINDS,
   type OrganizationEntity,
@@ -8,8 +9,7 @@ import {
 
 export class CreateOrganizationRequest {
   @ApiProperty({ example: '新宿区 区民課' })
-  @IsString()
-  @Length(1, 200)
+  @IsText(1, 200)
   name: string;
 
   @ApiProperty({ enum: ORGANIZATION_KINDS })

@@ -11,7 +11,8 @@ import {
   MaxLength,
 } from 'class-validator';
 import type { UserEntity } from '../entities/user.entity.js';
-import { MAX_PASSWORD_LENGTH } from '../password.rule.js';
+import { IsText } from '../../../common/http/validators.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../password.rule.js';
 import { type Role, ROLES } from '../roles.js';
 
 export class CreateUserRequest {
@@ -26,8 +27,7 @@ export class CreateUserRequest {
   loginId: string;
 
   @ApiProperty({ example: '佐藤 花子' })
-  @IsString()
-  @Length(1, 200)
+  @IsText(1, 200)
   displayName: string;
 
   @ApiProperty({ enum: ROLES })
@@ -36,7 +36,10 @@ export class CreateUserRequest {
 
   @ApiProperty({
     format: 'password',
-    description: 'Temporary password; the user must change it at first login',
+    description:
+      'Temporary password; the user must change it at first login. Checked against the password rules (400 VALIDATION_FAILED naming password)',
+    minLength: MIN_PASSWORD_LENGTH,
+    maxLength: MAX_PASSWORD_LENGTH,
   })
   @IsString()
   @MaxLength(MAX_PASSWORD_LENGTH)

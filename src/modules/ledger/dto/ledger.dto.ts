@@ -1,21 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { MAX_SEQ, QueryInt } from '../../../common/http/validators.js';
 
 export class LedgerPageQuery {
-  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Entries after this seq' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @ApiPropertyOptional({ default: 0, description: 'Entries after this seq' })
+  @QueryInt(0, MAX_SEQ)
   afterSeq?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @ApiPropertyOptional({ default: 100 })
+  @QueryInt(1, 1000)
   limit?: number;
 }
 

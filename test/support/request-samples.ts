@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { contractBody } from '../factories/contract.factory.js';
+import { aCustodyWorld } from '../factories/custody.factory.js';
+import { aUser, TEST_PASSWORD } from '../factories/identity.factory.js';
+import type { TestApp } from './test-app.js';
+
+/**
+ * One request that the validation of an endpoint accepts: who sends it, to
+ * which concrete path, with which body. Keyed `METHOD /api/path/{param}` as
+ * the OpenAPI document names the operation.
+ */
+export interface RequestSample {
+  token: string;
+  path: string;
+  /** Every field the body may have, optional ones included, so that each is fuzzed. */
+  body?: Record<string, unknown>;
+}
+
+export type SampleTable = Record<string, RequestSample>;
+
+const HEX = 'ab'.repeat(32);
+
+/**
+ * A custody world (a contract of Ward A with X, X's handler and responsible
+ * person on the roster, a medium in transit to X, a submitted certificate),
+ * and a valid request for every endpoint that takes a body, built from the
+ * factories. The input fuzz test starts from these; an endpoint with a body
+ * and no entry here fails it.
+ */
+export async function writeSamples(
+  t: TestApp,
+): Promise<{ samples: SampleTable; readers: string[] }> {
+  const cw = await aCustodyWorld(t);
+  const { w } = cw;
+  const base = cw.base;
+  const inTransit = await cw.dvd();
+  const provided = await cw.provide([inTransit]);
+  if (provided.status !== 201) throw new Error(`dispatch: ${provided.text}`);
+  const kept = await cw.dvd();
+  const certificate = {
+    contractId: cw.contractId,
+    certificateNumber: `DC-${randomUUID().slice(0, 8)}`,
+    erasedAt: '2026-11-20T01:00:00.000Z',
+    scope: { dataItems: ['氏名'], systems: ['作業用PC PC-12'], places: ['本社 3階 作業室'] },
+    mediaIds: [],
+    method: 'purge',
+    tool: 'DiskWipe Pro 5.2',
+    verification: '全セクタを読み出して確認した',
+    performedBy: '作業 五郎',
+    witnessedBy: '立会 六郎',
+  };
+  const submitted = await t.post(`${base}/deletion-certificates`, certificate, w.staffX2.token);
+  if (submitted.status !== 201) throw new Error(`certificate: ${submitted.text}`);
+  const certId = submitted.body.id as string;
+  const mfaUser = await aUser(t, w.wardA, 'ward_officer', { mfa: true });
+  t.clock.advance(30_000); // the next TOTP step, so that a second login is a fresh one
+  const challenge = await t.post('/api/auth/login', {
+    loginId: mfaUser.user.loginId,
+    password: TEST_PASSWORD,
+  });
+  if (challenge.status !== 200) throw new Error(`mfa login: ${challenge.text}`);
+
+  const samples: SampleTable = {
+    'POST /api/auth/login': {
+      token: '',
+      path: '/api/auth/login',
+      body: { loginId: w.auditorB.user.loginId, password: TEST_PASSWORD },
+    },
+    'POST /api/auth/password': {
+      token: w.staffY.token,
+      path: '/api/auth/password',
+      body: { currentPassword: TEST_PASSWORD, newPassword: 'correct-horse-battery-staple-9' },
+    },
+    'POST /api/auth/mfa/confirm': {
+      token: w.officerB.token,
+      path: '/api/auth/mfa/confirm',
+      body: { code: '123456' },
+    },
+    'POST /api/auth/mfa/verify': {
+      token: challenge.body.mfaToken as string,
+      path: '/api/auth/mfa/verify',
+      body: { code: '123456' },
+    },
+    'POST /api/organizations': {
+      token: w.admin.token,
+      path: '/api/organizations',
+      body: { name: `区 ${randomUUID().slice(0, 8)}`, kind: 'ward' },
+    },
+    'POST /api/users': {
+      token: w.admin.token,
+      path: '/api/users',
+      body: {
+        organizationId: w.wardA.id,
+        loginId: `fuzz.${randomUUID().slice(0, 8)}`,
+        displayName: '佐藤 花子',
+        role: 'ward_officer',
+        password: 'correct-horse-battery-staple-9',
+      },
+    },
+    'PATCH /api/users/{id}': {
+      token: w.admin.token,
+      path: `/api/users/${w.staffZ.user.id}`,
+      body: { displayName: '鈴木 次郎' },
+    },
+    'POST /api/contracts': {
+      token: w.officerA.token,
+      path: '/api/contracts',
+      body: contractBody(w, {
+        handoverPolicy: { minSeparationMinutes: 60 },
+        auditPolicy: { reminderLeadDays: [60, 30, 7] },
+      }),
+    },
+    'POST /api/contracts/{id}/roster': {
+      token: w.officerA.token,
+      path: `${base}/roster`,
+      body: {
+        userId: w.staffY.user.id,
+        role: 'handler',
+        validFrom: '2026-12-01',
+        validTo: '2027-03-31',
+      },
+    },
+    'POST /api/contracts/{id}/media': {
+      token: w.officerA.token,
+      path: `${base}/media`,
+      body: {
+        kind: 'encrypted_file',
+        label: 'FILE-001',
+        description: '住民税課税資料',
+        recordCount: 1200,
+        encrypted: true,
+        sha256: HEX,
+        location: '第2書庫 金庫A',
+        occurredAt: '2026-11-25T09:00:00+09:00',
+      },
+    },
+    'POST /api/contracts/{id}/media/{mediumId}/store': {
+      token: w.officerA.token,
+      path: `${base}/media/${kept}/store`,
+      body: { location: '第2書庫 金庫B', occurredAt: '2026-11-25T09:30:00+09:00' },
+    },
+    'POST /api/contracts/{id}/handovers': {
+      token: w.officerA.token,
+      path: `${base}/handovers`,
+      body: {
+        items: [kept],
+        toUserId: w.staffX.user.id,
+        method: 'hand',
+        bagId: 'BAG-07',
+        sealNumber: 'S-000123',
+        purpose: 'provide',
+        occurredAt: '2026-11-25T09:45:00+09:00',
+        note: '備考',
+      },
+    },
+    'POST /api/contracts/{id}/handovers/{handoverId}/receive': {
+      token: w.staffX.token,
+      path: `${base}/handovers/${provided.body.id as string}/receive`,
+      body: {
+        sealIntact: true,
+        sha256: { [inTransit]: HEX },
+        occurredAt: '2026-11-25T10:00:00+09:00',
+      },
+    },
+    'POST /api/contracts/{id}/incidents': {
+      token: w.officerA.token,
+      path: `${base}/incidents`,
+      body: {
+        kind: 'other',
+        mediumIds: [kept],
+        description: '封印シールの剥がれを発見',
+        occurredAt: '2026-11-25T10:00:00+09:00',
+      },
+    },
+    'POST /api/contracts/{id}/deletion-certificates': {
+      token: w.staffX2.token,
+      path: `${base}/deletion-certificates`,
+      body: {
+        ...certificate,
+        certificateNumber: `DC-${randomUUID().slice(0, 8)}`,
+        signature: '-----BEGIN PKCS7-----\nAA==\n-----END PKCS7-----\n',
+      },
+    },
+    'POST /api/contracts/{id}/deletion-certificates/{certId}/confirm': {
+      token: w.officerA.token,
+      path: `${base}/deletion-certificates/${certId}/confirm`,
+      body: { remarks: '確認した' },
+    },
+    'POST /api/contracts/{id}/deletion-certificates/{certId}/reject': {
+      token: w.officerA.token,
+      path: `${base}/deletion-certificates/${certId}/reject`,
+      body: { reason: 'バックアップからの消去が記載されていない' },
+    },
+    'POST /api/contracts/{id}/audits': {
+      token: w.officerA.token,
+      path: `${base}/audits`,
+      body: {
+        performedOn: '2026-11-20',
+        result: 'findings',
+        findings: '施錠記録の不備',
+        auditors: ['監査 一郎'],
+      },
+    },
+    'POST /api/organizations/{id}/certificates': {
+      token: w.staffX2.token,
+      path: `/api/organizations/${w.contractorX.id}/certificates`,
+      body: { pem: '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n' },
+    },
+    'PUT /api/organizations/{id}/webhook': {
+      token: w.officerA.token,
+      path: `/api/organizations/${w.wardA.id}/webhook`,
+      // Loopback only: a test sends traffic nowhere else.
+      body: { url: 'https://127.0.0.1:9/kanribo', secret: 'a-shared-secret-of-32-characters' },
+    },
+    'POST /api/admin/jobs/reminder-scan': {
+      token: w.admin.token,
+      path: '/api/admin/jobs/reminder-scan',
+      body: { asOf: '2026-11-25' },
+    },
+  };
+  // Who may read what: one caller of each role.
+  const readers = [w.officerA, w.admin, w.auditor, w.staffX].map((u) => u.token);
+  return { samples, readers };
+}
