@@ -8,6 +8,8 @@ import { SecondFactor1764300100000 } from './1764300100000-SecondFactor.js';
 import { SessionActivity1764300200000 } from './1764300200000-SessionActivity.js';
 import { LoginThrottles1764300000000 } from './1764300000000-LoginThrottles.js';
 import { AccessLog1764300300000 } from './1764300300000-AccessLog.js';
+import { SigningCertificateRevocation1764400100000 } from './1764400100000-SigningCertificateRevocation.js';
+import { IdempotencyKeys1764400200000 } from './1764400200000-IdempotencyKeys.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -21,4 +23,6 @@ export const MIGRATIONS = [
   SecondFactor1764300100000,
   SessionActivity1764300200000,
   AccessLog1764300300000,
+  SigningCertificateRevocation1764400100000,
+  IdempotencyKeys1764400200000,
 ];

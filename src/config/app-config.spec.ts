@@ -58,6 +58,11 @@ const ALL_VARIABLES = [
   'TLS_CERT_FILE',
   'TLS_KEY_FILE',
   'TRUST_PROXY',
+  'WEBHOOK_ALLOWED_NETWORKS',
+  'WEBHOOK_ALLOW_HTTP',
+  'IDEMPOTENCY_TTL_HOURS',
+  'PDF_WORKERS',
+  'PDF_CACHE_MB',
 ];
 
 describe('loadConfig', () => {

@@ -137,6 +137,20 @@ export class AppConfig {
   @Max(120000, { message: 'must be an integer number of milliseconds between 100 and 120000' })
   WEBHOOK_TIMEOUT_MS = 10000;
 
+  /**
+   * Non-public networks webhooks may reach (a ward's receivers on LGWAN):
+   * comma-separated CIDRs, addresses or host names. Empty: public addresses only.
+   * Each entry is parsed by the webhook address policy at start-up.
+   */
+  @Matches(/^\s*$|^\s*[A-Za-z0-9.:/-]+(\s*,\s*[A-Za-z0-9.:/-]+)*\s*$/, {
+    message: 'must be a comma-separated list of CIDRs, addresses or host names',
+  })
+  WEBHOOK_ALLOWED_NETWORKS = '';
+
+  /** `true`: webhook URLs may be plain `http://` (only for receivers on a closed network). */
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  WEBHOOK_ALLOW_HTTP: 'true' | 'false' = 'false';
+
   /** How often the queue's connection is checked and waiting deliveries are handed to it. */
   @Transform(toInt)
   @IsInt({ message: 'must be an integer number of milliseconds between 50 and 600000' })
@@ -221,6 +235,13 @@ export class AppConfig {
   @Max(43200, { message: 'must be an integer number of minutes between 1 and 43200' })
   SESSION_IDLE_MINUTES = 30;
 
+  /** Hours an `Idempotency-Key` replays its first answer; older keys are pruned and act as new. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of hours between 1 and 720' })
+  @Min(1, { message: 'must be an integer number of hours between 1 and 720' })
+  @Max(720, { message: 'must be an integer number of hours between 1 and 720' })
+  IDEMPOTENCY_TTL_HOURS = 24;
+
   /** `on`: every authenticated request and account event is kept in the access log. */
   @IsIn(['on', 'off'], { message: 'must be on or off' })
   ACCESS_LOG: 'on' | 'off' = 'on';
@@ -238,6 +259,20 @@ export class AppConfig {
   @Min(10, { message: 'must be an integer number of milliseconds between 10 and 1000' })
   @Max(1000, { message: 'must be an integer number of milliseconds between 10 and 1000' })
   ACCESS_LOG_FLUSH_MS = 250;
+
+  /** Worker threads that render certificate PDFs (at most this many at once; more wait). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 16' })
+  @Min(1, { message: 'must be an integer between 1 and 16' })
+  @Max(16, { message: 'must be an integer between 1 and 16' })
+  PDF_WORKERS = 2;
+
+  /** Megabytes of rendered certificate PDFs kept in memory (0: none). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of megabytes between 0 and 1024' })
+  @Min(0, { message: 'must be an integer number of megabytes between 0 and 1024' })
+  @Max(1024, { message: 'must be an integer number of megabytes between 0 and 1024' })
+  PDF_CACHE_MB = 32;
 
   /** PEM certificate chain: with TLS_KEY_FILE, the API serves HTTPS itself (TLS 1.2 or newer). */
   @IsOptional()
