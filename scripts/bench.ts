@@ -74,9 +74,8 @@ interface Fixture {
   verifyContractId: string;
   officer: UserEntity;
   handler: UserEntity;
-  /** One DVD-R per connection for the run with the access log on, and as many for the run with it off. */
-  media: string[];
-  mediaOff: string[];
+  /** Four sets of one DVD-R per connection: one per handover load (off, on, on, off). */
+  mediaSets: string[][];
 }
 
 /** Users, a contract with its roster, one DVD-R per connection, and a long ledger. */
@@ -136,7 +135,7 @@ async function prepare(dataDir: string): Promise<Fixture> {
       validFrom: '2026-04-01',
     });
     const media: string[] = [];
-    for (let i = 0; i < 2 * CONNECTIONS; i++) {
+    for (let i = 0; i < 4 * CONNECTIONS; i++) {
       const registered = await custody.registerMedium(actorOf(officer), contract.contract.id, {
         kind: 'dvd_r',
         label: `BENCH-${i}`,
@@ -215,8 +214,7 @@ async function prepare(dataDir: string): Promise<Fixture> {
       verifyContractId: long.contract.id,
       officer,
       handler,
-      media: media.slice(0, CONNECTIONS),
-      mediaOff: media.slice(CONNECTIONS),
+      mediaSets: [0, 1, 2, 3].map((k) => media.slice(k * CONNECTIONS, (k + 1) * CONNECTIONS)),
     };
   } finally {
     await app.close();
@@ -311,6 +309,20 @@ async function measured(
   return { ...result, cpuUsPerRequest: ((cpuMs(pid) - before) * 1000) / result.total };
 }
 
+/** Two loads of the same kind as one: their rates averaged, their counts summed. */
+function combined(a: Measured, b: Measured): Measured {
+  const total = a.total + b.total;
+  return {
+    requestsPerSecond: (a.requestsPerSecond + b.requestsPerSecond) / 2,
+    p50: (a.p50 + b.p50) / 2,
+    p99: Math.max(a.p99, b.p99),
+    total,
+    non2xx: a.non2xx + b.non2xx,
+    errors: a.errors + b.errors,
+    cpuUsPerRequest: (a.cpuUsPerRequest * a.total + b.cpuUsPerRequest * b.total) / total,
+  };
+}
+
 function peakRssMb(pid: number | undefined): string {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -351,7 +363,7 @@ async function main(): Promise<void> {
     const handlerToken = await login(base, 'bench.handler');
 
     process.stdout.write(
-      `\nload: ${CONNECTIONS} connections, ${DURATION_S} s each, SQLite synchronous=FULL\n`,
+      `\nload: ${CONNECTIONS} connections, ${DURATION_S} s each, twice per side (off, on, on, off), SQLite synchronous=FULL\n`,
     );
     const handoverLoad = (url: string, media: string[], pid: number | undefined) =>
       measured(pid, () =>
@@ -380,12 +392,27 @@ async function main(): Promise<void> {
     const contractPath = `/api/contracts/${fixture.contractId}`;
     const on = server.pid;
     const off = serverOff.pid;
-    const handoversOff = await handoverLoad(baseOff, fixture.mediaOff, off);
-    const handovers = await handoverLoad(base, fixture.media, on);
-    const trivialOff = await getLoad(baseOff, '/api/auth/me', off);
-    const trivial = await getLoad(base, '/api/auth/me', on);
-    const contractReadOff = await getLoad(baseOff, contractPath, off);
-    const contractRead = await getLoad(base, contractPath, on);
+    // Off, on, on, off: each side runs once early and once late, so that
+    // what drifts over the run (the file and its WAL grow, the machine
+    // warms up) weighs on both alike.
+    const abba = async (
+      run: (url: string, pid: number | undefined, round: number) => Promise<Measured>,
+    ): Promise<{ on: Measured; off: Measured }> => {
+      const first = await run(baseOff, off, 0);
+      const second = await run(base, on, 1);
+      const third = await run(base, on, 2);
+      const fourth = await run(baseOff, off, 3);
+      return { on: combined(second, third), off: combined(first, fourth) };
+    };
+    const { on: handovers, off: handoversOff } = await abba((url, pid, round) =>
+      handoverLoad(url, fixture.mediaSets[round]!, pid),
+    );
+    const { on: trivial, off: trivialOff } = await abba((url, pid) =>
+      getLoad(url, '/api/auth/me', pid),
+    );
+    const { on: contractRead, off: contractReadOff } = await abba((url, pid) =>
+      getLoad(url, contractPath, pid),
+    );
     serverOff.kill('SIGTERM');
     serverOff = undefined;
     for (const [label, a, b] of [
