@@ -6,7 +6,7 @@
 // loaded in turn) and the access log's cost as on/off ratios; then the time
 // to verify the access log, a 100,000-entry ledger and to export it; then
 // one reminder scan over 100,000 contracts and the webhook delivery rate
-// (scripts/bench-reminders.ts). BENCH_ONLY=reminders runs the last part alone, BENCH_ONLY=access-log the access log's cost alone. A script, not a test:
+// (scripts/bench-reminders.ts). BENCH_ONLY=reminders runs the last part alone, BENCH_ONLY=access-log the access log's cost alone (with BENCH_AA=1, both servers run with it off: the noise floor). A script, not a test:
 // its figures depend on the machine.
 import 'reflect-metadata';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
@@ -354,7 +354,9 @@ async function main(): Promise<void> {
     // runs against one while the other idles, off and on in turn, so that
     // both see the same machine and the same database.
     const port = await freePort();
-    server = await startServer(dataDir, port, 'on');
+    // BENCH_AA=1 starts both with the access log off: the on/off ratios of
+    // that run are the noise floor of this machine.
+    server = await startServer(dataDir, port, process.env.BENCH_AA === '1' ? 'off' : 'on');
     const portOff = await freePort();
     serverOff = await startServer(dataDir, portOff, 'off');
     const base = `http://127.0.0.1:${port}`;
