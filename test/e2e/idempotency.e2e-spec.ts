@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import type { EntityManager } from 'typeorm';
 import type { RequestScope } from '../../src/common/http/request-scope.js';
 import { IdempotencyStore } from '../../src/database/idempotency.store.js';
+import { Sql } from '../../src/database/sql.js';
+import { AccessLogWriter } from '../../src/modules/access-log/access-log.writer.js';
 import { type CommitHook, TransactionRunner } from '../../src/database/transaction-runner.js';
 import { contractBody } from '../factories/contract.factory.js';
 import { aCustodyWorld, type CustodyWorld } from '../factories/custody.factory.js';
@@ -429,6 +432,88 @@ describe('Idempotency-Key', () => {
     }
   });
 
+  it('a client that hangs up while its write waits: the key and the access-log entry still commit with the write', async () => {
+    // The write is held at the contract's chain until the client has gone:
+    // SQLite's runner serializes units, PostgreSQL waits on the head's row lock.
+    const newcomer = await aUser(t, c.w.contractorX, 'contractor_staff');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    const blocker = t.app.get(TransactionRunner).runUnrecorded(async (m: EntityManager) => {
+      await new Sql(m).one(
+        `SELECT seq FROM ledger_heads WHERE contract_id = ?${new Sql(m).forUpdate}`,
+        [c.contractId],
+      );
+      held();
+      await gate;
+    });
+    await holding;
+    const key = randomUUID();
+    const requestId = `req-${randomUUID()}`;
+    const body = JSON.stringify({ userId: newcomer.user.id, role: 'handler' });
+    const client = httpRequest(`${t.baseUrl}${c.base}/roster`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${c.w.officerA.token}`,
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+        'idempotency-key': key,
+        'x-request-id': requestId,
+      },
+    });
+    client.on('error', () => undefined);
+    client.end(body);
+    // Hang up once the server is inside the handler, waiting for the chain.
+    await t.eventually(
+      async () => (t.app.get(TransactionRunner).isSqlite ? true : (await waitingOnLock(t)) || null),
+      5000,
+      'the write waiting on the chain',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    client.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    await blocker;
+
+    const entry = await t.eventually(
+      async () =>
+        (
+          await sql(
+            t,
+            `SELECT id FROM roster_entries WHERE contract_id = '${c.contractId}' AND user_id = '${newcomer.user.id}'`,
+          )
+        )[0] as { id: string } | undefined,
+      5000,
+      'the roster entry',
+    );
+    // resource_id is set only by the commit hook, inside the write's transaction.
+    const [record] = await sql(
+      t,
+      `SELECT resource_id FROM idempotency_records WHERE idempotency_key = '${key}'`,
+    );
+    expect(record).toMatchObject({ resource_id: entry.id });
+    // One entry for the request, the committed write's, not a 499 beside it.
+    await t.app.get(AccessLogWriter).flush();
+    const entries = await sql(
+      t,
+      `SELECT status_code FROM access_log_entries WHERE request_id = '${requestId}'`,
+    );
+    expect(entries.map((e) => Number(e.status_code))).toEqual([201]);
+  });
+
+  it('a route answering with a secret shown once (a reset password) stores no answer: a retry runs again', async () => {
+    const user = await aUser(t, c.w.wardA, 'ward_officer');
+    const key = randomUUID();
+    const path = `/api/users/${user.user.id}/reset-password`;
+    const first = await keyed('POST', path, c.w.admin.token, key, {});
+    const again = await keyed('POST', path, c.w.admin.token, key, {});
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.body.oneTimePassword).not.toBe(first.body.oneTimePassword);
+    expect(await records(key)).toBe(0);
+  });
+
   it('the OpenAPI document names the header on every authenticated write, not on login', async () => {
     const doc = (await t.get('/api/docs/openapi.json')).body;
     const writes: Array<[string, string, any]> = [];
@@ -440,9 +525,18 @@ describe('Idempotency-Key', () => {
     const named = (op: any) =>
       (op.parameters ?? []).some((p: any) => p.name === 'Idempotency-Key' && p.in === 'header');
     const missing = writes
-      .filter(([, , op]) => op.security?.length && !named(op))
+      .filter(([, , op]) => op.security?.length && !op['x-secret-answer'] && !named(op))
       .map(([m, p]) => `${m} ${p}`);
     expect(missing).toEqual([]);
+    // Routes answering with a secret shown once take no key.
+    const secret = writes.filter(([, , op]) => op['x-secret-answer']).map(([m, p]) => `${m} ${p}`);
+    expect(secret.sort()).toEqual([
+      'post /api/auth/mfa/confirm',
+      'post /api/auth/mfa/enroll',
+      'post /api/auth/mfa/verify',
+      'post /api/users/{id}/reset-password',
+    ]);
+    expect(writes.filter(([, , op]) => op['x-secret-answer'] && named(op))).toEqual([]);
     expect(writes.filter(([, , op]) => named(op)).length).toBeGreaterThan(15);
     expect(named(doc.paths['/api/auth/login'].post)).toBe(false);
   });
@@ -509,3 +603,12 @@ describe('Idempotency-Key', () => {
     expect(await records(key)).toBe(0);
   });
 });
+
+/** PostgreSQL: some session of the test's database waits on a lock. */
+async function waitingOnLock(t: TestApp): Promise<boolean> {
+  const rows = await sql(
+    t,
+    "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+  );
+  return Number(rows[0]!.n) > 0;
+}

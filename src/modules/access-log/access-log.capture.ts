@@ -55,6 +55,14 @@ const SCOPE = Symbol('accessLog.scope');
 const IN_CONTEXT = Symbol('accessLog.inContext');
 const OWN_ACCOUNT_READ = Symbol('accessLog.ownAccountRead');
 const FINISHED = Symbol('accessLog.finished');
+const CLOSED_EARLY = Symbol('accessLog.closedEarly');
+
+/**
+ * How long a request whose client went away may keep the async context on
+ * while its handler has not answered. Only a bound on a leak (the storage
+ * costs every promise while on), not a limit on the handler.
+ */
+const ABANDONED_AFTER_MS = 60_000;
 
 /**
  * The status recorded for a response the client stopped reading before its
@@ -71,6 +79,8 @@ interface CapturedScope extends RequestScope {
   [OWN_ACCOUNT_READ]: boolean;
   /** The response has been recorded (finished, or closed by the client). */
   [FINISHED]: boolean;
+  /** The client closed the connection while the handler may still run (see install). */
+  [CLOSED_EARLY]?: boolean;
 }
 
 /** Methods that only read: their requests do not run in the async context (see {@link AccessLogCapture}). */
@@ -159,6 +169,17 @@ export class AccessLogCapture implements OnModuleInit, OnApplicationBootstrap {
       // end) only closes the socket, and must leave an entry all the same.
       reply.raw.once('close', () => {
         if (scope[FINISHED]) return;
+        if (!READ_METHODS.has(scope.method) && !reply.raw.writableFinished) {
+          // The client went away, but the handler of a write may still be
+          // running: leaving the async context now would take its scope away
+          // mid-write (its entry, and its Idempotency-Key, would not commit
+          // with the write), and a 499 recorded now would stand beside the
+          // entry the write commits. It leaves, and is recorded as 499,
+          // when its handler answers (onSend, which Fastify runs even for a
+          // closed socket), or after ABANDONED_AFTER_MS at the latest.
+          this.leaveWhenAnswered(request, scope);
+          return;
+        }
         this.leave(request);
         this.recordResponse(
           request,
@@ -177,13 +198,19 @@ export class AccessLogCapture implements OnModuleInit, OnApplicationBootstrap {
       if (scope?.[IN_CONTEXT]) runInRequestScope(scope, done);
       else done();
     });
+    fastify.addHook('onSend', (request, _reply, payload, done) => {
+      const scope = (request as CapturedRequest)[SCOPE];
+      if (scope?.[CLOSED_EARLY]) this.settleClosedEarly(request, scope);
+      done(null, payload);
+    });
     fastify.addHook('onResponse', (request, reply, done) => {
       this.leave(request);
       this.recordResponse(request, reply.statusCode);
       done();
     });
     fastify.addHook('onRequestAbort', (request, done) => {
-      this.leave(request);
+      const scope = (request as CapturedRequest)[SCOPE];
+      if (scope && !READ_METHODS.has(scope.method)) this.leaveWhenAnswered(request, scope);
       done();
     });
     // The server has stopped and its last requests have answered; the data
@@ -191,6 +218,19 @@ export class AccessLogCapture implements OnModuleInit, OnApplicationBootstrap {
     fastify.addHook('onClose', async () => {
       await this.writer.flush();
     });
+  }
+
+  /** See the 'close' listener in {@link install}. */
+  private leaveWhenAnswered(request: FastifyRequest, scope: CapturedScope): void {
+    if (scope[CLOSED_EARLY]) return;
+    scope[CLOSED_EARLY] = true;
+    setTimeout(() => this.settleClosedEarly(request, scope), ABANDONED_AFTER_MS).unref();
+  }
+
+  private settleClosedEarly(request: FastifyRequest, scope: CapturedScope): void {
+    if (scope[FINISHED]) return;
+    this.leave(request);
+    this.recordResponse(request, CLIENT_CLOSED_STATUS);
   }
 
   /** A request that ran in the async context has finished; with none left, the context is switched off. */
