@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import type { AuthenticatedRequest } from '../common/auth/auth.decorators.js';
+import { type AuthenticatedRequest, SECRET_ANSWER_KEY } from '../common/auth/auth.decorators.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import {
   decideReplay,
@@ -75,6 +75,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!IDEMPOTENT_METHODS.has(request.method)) return next.handle();
     const header = request.headers[IDEMPOTENCY_KEY_HEADER];
     if (header === undefined || !request.actor) return next.handle();
+    // A secret shown once is never stored for a replay (see SecretAnswer).
+    if (Reflect.getMetadata(SECRET_ANSWER_KEY, context.getHandler()) === true) return next.handle();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     return from(this.handle(context, request, request.actor, header, reply, next));
   }

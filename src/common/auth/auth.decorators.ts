@@ -1,4 +1,10 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  type ExecutionContext,
+  SetMetadata,
+} from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Actor, Role } from '../../modules/identity/roles.js';
 
@@ -54,6 +60,17 @@ export const ACTOR_SCOPED_KEY = 'kanribo:actor-scoped';
  * services note no account event.
  */
 export const ActorScoped = (): MethodDecorator => SetMetadata(ACTOR_SCOPED_KEY, true);
+
+export const SECRET_ANSWER_KEY = 'kanribo:secret-answer';
+
+/**
+ * The route answers with a secret shown once (a one-time password, a TOTP
+ * secret, recovery codes, a session token). It takes no Idempotency-Key:
+ * a replay would keep the secret in the database in clear for a day and hand
+ * it out again without the checks; a retry simply runs again.
+ */
+export const SecretAnswer = (): MethodDecorator =>
+  applyDecorators(SetMetadata(SECRET_ANSWER_KEY, true), ApiExtension('x-secret-answer', true));
 
 export interface AuthenticatedRequest extends FastifyRequest {
   actor?: Actor;

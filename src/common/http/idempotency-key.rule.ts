@@ -120,6 +120,8 @@ export function decideReplay(
 interface OpenApiOperation {
   security?: unknown[];
   parameters?: unknown[];
+  /** Set by `@SecretAnswer()`: the route takes no Idempotency-Key. */
+  'x-secret-answer'?: boolean;
 }
 
 /**
@@ -132,7 +134,7 @@ export function documentIdempotencyKey(document: { paths: object }): void {
   for (const item of Object.values(document.paths) as Array<Record<string, unknown>>) {
     for (const method of ['post', 'put', 'patch', 'delete']) {
       const operation = item[method] as OpenApiOperation | undefined;
-      if (!operation?.security?.length) continue;
+      if (!operation?.security?.length || operation['x-secret-answer'] === true) continue;
       operation.parameters = [
         ...(operation.parameters ?? []),
         {

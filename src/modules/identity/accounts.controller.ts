@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles } from '../../common/auth/auth.decorators.js';
+import { CurrentActor, Roles, SecretAnswer } from '../../common/auth/auth.decorators.js';
 import { ListOf } from '../../common/http/list.js';
 import { AccountLifecycleService } from './account-lifecycle.service.js';
 import {
@@ -49,6 +49,7 @@ export class AccountsController {
   }
 
   /** A new one-time password, shown once; every session of the user ends. */
+  @SecretAnswer()
   @Post('reset-password')
   @HttpCode(200)
   @ApiOkResponse({ type: PasswordResetResponse })

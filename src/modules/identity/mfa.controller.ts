@@ -12,6 +12,7 @@ import {
   MfaVerification,
   OwnAccountRead,
   Roles,
+  SecretAnswer,
 } from '../../common/auth/auth.decorators.js';
 import { LoginResponse } from './dto/auth.dto.js';
 import {
@@ -42,6 +43,7 @@ export class MfaController {
   }
 
   @AllowMfaEnrollment()
+  @SecretAnswer()
   @Post('auth/mfa/enroll')
   @HttpCode(200)
   @ApiOperation({
@@ -55,6 +57,7 @@ export class MfaController {
   }
 
   @AllowMfaEnrollment()
+  @SecretAnswer()
   @Post('auth/mfa/confirm')
   @HttpCode(200)
   @ApiOperation({
@@ -71,6 +74,7 @@ export class MfaController {
   }
 
   @MfaVerification()
+  @SecretAnswer()
   @Post('auth/mfa/verify')
   @HttpCode(200)
   @ApiOperation({
