@@ -77,6 +77,8 @@ describe('judgeWebhookUrl with the production settings', () => {
     ['https://192.0.2.1/', 'reserved_address'],
     ['https://[64:ff9b::7f00:1]/', 'reserved_address'],
     ['https://[2002:7f00:1::]/', 'reserved_address'],
+    ['https://[::7f00:1]/', 'reserved_address'],
+    ['https://[::a00:1]/', 'reserved_address'],
   ])('refuses %s: %s', (url, reason) => {
     expect(refusal(url)).toBe(reason);
   });

@@ -115,6 +115,9 @@ export function isAllowedHost(host: string, allowed: AllowedNetworks): boolean {
   return allowed.hosts.has(normalizeHost(host));
 }
 
+/** ::/96, the deprecated IPv4-compatible IPv6 block. */
+const IPV4_COMPATIBLE = ipaddr.parse('::');
+
 /**
  * Judges one address, as resolved or as written in a URL (any form
  * ipaddr.js reads; IPv4-mapped IPv6 is judged as the IPv4 it carries).
@@ -138,6 +141,9 @@ export function judgeAddress(address: string, allowed: AllowedNetworks): Webhook
   const range: string = parsed.range();
   switch (range) {
     case 'unicast':
+      // ipaddr.js calls the deprecated IPv4-compatible block (::a.b.c.d,
+      // RFC 4291 §2.5.5.1) unicast; nothing public lives there.
+      if (parsed.kind() === 'ipv6' && parsed.match(IPV4_COMPATIBLE, 96)) return 'reserved_address';
       return null;
     case 'loopback':
       return 'loopback_address';
