@@ -8,13 +8,13 @@
 // render after start-up and a repeat read. A script, not a test: its figures
 // depend on the machine.
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { actorOf, freePort, startServer } from './bench-server.js';
 import { NestFactory } from '@nestjs/core';
 import { hash } from '@node-rs/argon2';
 import { AppModule } from '../src/app.module.js';
@@ -27,7 +27,7 @@ import { RosterService } from '../src/modules/contracts/roster.service.js';
 import { CustodyService } from '../src/modules/custody/custody.service.js';
 import { OrganizationEntity } from '../src/modules/identity/entities/organization.entity.js';
 import { UserEntity } from '../src/modules/identity/entities/user.entity.js';
-import type { Actor, Role } from '../src/modules/identity/roles.js';
+import type { Role } from '../src/modules/identity/roles.js';
 import { deleteKeys } from './redis-keys.js';
 
 const CONCURRENT = 4;
@@ -38,28 +38,6 @@ const QUEUE_ENV = {
   QUEUE_PREFIX: `kanribo-bench-pdf-${randomUUID().slice(0, 8)}`,
   REMINDER_SCAN_TIME: 'off',
 };
-const here = fileURLToPath(new URL('.', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-const actorOf = (user: UserEntity): Actor => ({
-  userId: user.id,
-  organizationId: user.organizationId,
-  role: user.role,
-  loginId: user.loginId,
-  displayName: user.displayName,
-  tokenId: 'bench',
-  mustChangePassword: false,
-});
 
 /** `length` kanji, walking the CJK block from `start`: nearly every glyph different. */
 function kanji(start: number, length: number): string {
@@ -167,32 +145,6 @@ async function prepare(
   }
 }
 
-async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(here, '../src/main.js')], {
-    env: {
-      PATH: process.env.PATH,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      MFA_REQUIRED_ROLES: 'none',
-      AUTH_RATE_LIMIT_PER_MINUTE: '0',
-      ...(process.env.PDF_WORKERS ? { PDF_WORKERS: process.env.PDF_WORKERS } : {}),
-      ...QUEUE_ENV,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 200; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('the server did not become healthy');
-}
-
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
@@ -207,7 +159,10 @@ export async function benchPdf(out: (line: string) => void): Promise<boolean> {
       `\nPDF: ${ids.length} certificates of maximum size prepared in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
     );
     const port = await freePort();
-    server = await startServer(dataDir, port);
+    server = await startServer(dataDir, port, {
+      ...(process.env.PDF_WORKERS ? { PDF_WORKERS: process.env.PDF_WORKERS } : {}),
+      ...QUEUE_ENV,
+    });
     const base = `http://127.0.0.1:${port}`;
     const login = await fetch(`${base}/api/auth/login`, {
       method: 'POST',

@@ -9,10 +9,9 @@
 // (scripts/bench-reminders.ts). BENCH_ONLY=reminders runs the last part alone, BENCH_ONLY=access-log the access log's cost alone (with BENCH_AA=1, both servers run with it off: the noise floor). A script, not a test:
 // its figures depend on the machine.
 import 'reflect-metadata';
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,10 +25,11 @@ import { RosterService } from '../src/modules/contracts/roster.service.js';
 import { CustodyService } from '../src/modules/custody/custody.service.js';
 import { OrganizationEntity } from '../src/modules/identity/entities/organization.entity.js';
 import { UserEntity } from '../src/modules/identity/entities/user.entity.js';
-import type { Actor, Role } from '../src/modules/identity/roles.js';
+import type { Role } from '../src/modules/identity/roles.js';
 import { LedgerService } from '../src/modules/ledger/ledger.service.js';
 import type { LoadResult, LoadSpec } from './bench-load.js';
 import { benchPdf } from './bench-pdf.js';
+import { actorOf, freePort, startServer } from './bench-server.js';
 import { benchReminders } from './bench-reminders.js';
 import { deleteKeys } from './redis-keys.js';
 
@@ -45,29 +45,6 @@ const VERIFY_ENTRIES = Number(process.env.BENCH_VERIFY_ENTRIES ?? 100_000);
 const PASSWORD = 'bench-password-0123';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-function actorOf(user: UserEntity): Actor {
-  return {
-    userId: user.id,
-    organizationId: user.organizationId,
-    role: user.role,
-    loginId: user.loginId,
-    displayName: user.displayName,
-    tokenId: 'bench',
-    mustChangePassword: false,
-  };
-}
 
 interface Fixture {
   contractId: string;
@@ -221,41 +198,6 @@ async function prepare(dataDir: string): Promise<Fixture> {
   }
 }
 
-async function startServer(
-  dataDir: string,
-  port: number,
-  accessLog: 'on' | 'off' = 'on',
-): Promise<ChildProcess> {
-  const profile = process.env.BENCH_PROFILE_DIR
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
-    : [];
-  const child = spawn(process.execPath, [...profile, join(here, '../src/main.js')], {
-    env: {
-      PATH: process.env.PATH,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      // The bench's users log in with a password alone (no second factor).
-      MFA_REQUIRED_ROLES: 'none',
-      // All the load comes from one address: (b) measures /api/auth/me, not the per-address limit.
-      AUTH_RATE_LIMIT_PER_MINUTE: '0',
-      ACCESS_LOG: accessLog,
-      ...QUEUE_ENV,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 200; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('the server did not become healthy');
-}
-
 async function login(base: string, loginId: string): Promise<string> {
   const response = await fetch(`${base}/api/auth/login`, {
     method: 'POST',
@@ -356,9 +298,12 @@ async function main(): Promise<void> {
     const port = await freePort();
     // BENCH_AA=1 starts both with the access log off: the on/off ratios of
     // that run are the noise floor of this machine.
-    server = await startServer(dataDir, port, process.env.BENCH_AA === '1' ? 'off' : 'on');
+    server = await startServer(dataDir, port, {
+      ACCESS_LOG: process.env.BENCH_AA === '1' ? 'off' : 'on',
+      ...QUEUE_ENV,
+    });
     const portOff = await freePort();
-    serverOff = await startServer(dataDir, portOff, 'off');
+    serverOff = await startServer(dataDir, portOff, { ACCESS_LOG: 'off', ...QUEUE_ENV });
     const base = `http://127.0.0.1:${port}`;
     const baseOff = `http://127.0.0.1:${portOff}`;
     const officerToken = await login(base, 'bench.officer');

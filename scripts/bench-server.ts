@@ -1,0 +1,73 @@
+// What the benches share to start the built server on loopback and to act
+// as a user inside a prepared application context.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { UserEntity } from '../src/modules/identity/entities/user.entity.js';
+import type { Actor } from '../src/modules/identity/roles.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+/** A port free on 127.0.0.1 a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** A user as the services see their caller, for preparing data without HTTP. */
+export function actorOf(user: UserEntity): Actor {
+  return {
+    userId: user.id,
+    organizationId: user.organizationId,
+    role: user.role,
+    loginId: user.loginId,
+    displayName: user.displayName,
+    tokenId: 'bench',
+    mustChangePassword: false,
+  };
+}
+
+/**
+ * Starts dist/src/main.js on 127.0.0.1:`port` over `dataDir` and waits until
+ * it is healthy. Its users log in with a password alone, and the
+ * per-address limit on /api/auth is off (all the load comes from one
+ * address). BENCH_PROFILE_DIR writes a CPU profile of it there.
+ */
+export async function startServer(
+  dataDir: string,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<ChildProcess> {
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, join(here, '../src/main.js')], {
+    env: {
+      PATH: process.env.PATH,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      MFA_REQUIRED_ROLES: 'none',
+      AUTH_RATE_LIMIT_PER_MINUTE: '0',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 200; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) return child;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('the server did not become healthy');
+}
