@@ -5,26 +5,14 @@ import type { CustodyState } from '../custody/custody-state.js';
 import { MediumEntity } from '../custody/entities/medium.entity.js';
 import type { LedgerEntry } from '../ledger/hash-chain.js';
 import { type LedgerProjector, ProjectorRegistry } from '../ledger/projector-registry.js';
-import {
-  DeletionCertificateEntity,
-  type ErasureMethod,
-  type ErasureScope,
-} from './entities/deletion-certificate.entity.js';
+import { DeletionCertificateEntity } from './entities/deletion-certificate.entity.js';
+import type { StoredCertificateFields } from './signed-content.rule.js';
 
 /** `deletion_certificate_submitted` */
-export interface CertificateSubmittedPayload {
+export interface CertificateSubmittedPayload extends StoredCertificateFields {
   certificateId: string;
   organizationId: string;
   organizationName: string;
-  certificateNumber: string;
-  erasedAt: string;
-  scope: ErasureScope;
-  mediaIds: string[];
-  method: ErasureMethod;
-  tool: string;
-  verification: string;
-  performedBy: string;
-  witnessedBy: string | null;
   /**
    * The detached signature as sent, and the certificate it verified against
    * (its PEM since signatures bind the contract, so that the entry alone is
