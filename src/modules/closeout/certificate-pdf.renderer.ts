@@ -39,11 +39,11 @@ export type CertificatePdfEvent =
 function workerScript(): string {
   const self = fileURLToPath(import.meta.url);
   if (!self.endsWith('.ts')) {
-    return fileURLToPath(new URL('./certificate-pdf.worker.js', import.meta.url));
+    return fileURLToPath(new URL('./certificate-pdf.worker-entry.cjs', import.meta.url));
   }
   // src/modules/closeout/ → the project root → dist/src/modules/closeout/.
   const built = fileURLToPath(
-    new URL('../../../dist/src/modules/closeout/certificate-pdf.worker.js', import.meta.url),
+    new URL('../../../dist/src/modules/closeout/certificate-pdf.worker-entry.cjs', import.meta.url),
   );
   if (!existsSync(built)) {
     throw new Error(
