@@ -10,6 +10,7 @@ import { LoginThrottles1764300000000 } from './1764300000000-LoginThrottles.js';
 import { AccessLog1764300300000 } from './1764300300000-AccessLog.js';
 import { SigningCertificateRevocation1764400100000 } from './1764400100000-SigningCertificateRevocation.js';
 import { IdempotencyKeys1764400200000 } from './1764400200000-IdempotencyKeys.js';
+import { DeliveryAttempts1764500000000 } from './1764500000000-DeliveryAttempts.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   AccessLog1764300300000,
   SigningCertificateRevocation1764400100000,
   IdempotencyKeys1764400200000,
+  DeliveryAttempts1764500000000,
 ];

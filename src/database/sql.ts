@@ -38,6 +38,18 @@ export class Sql {
     await this.manager.query(this.text(text), this.params(params));
   }
 
+  /** Runs an UPDATE or DELETE; returns how many rows it changed, on either database. */
+  async change(text: string, params: Param[] = []): Promise<number> {
+    const own = this.manager.queryRunner === undefined;
+    const runner = this.manager.queryRunner ?? this.manager.connection.createQueryRunner();
+    try {
+      const result = await runner.query(this.text(text), this.params(params), true);
+      return result.affected ?? 0;
+    } finally {
+      if (own) await runner.release();
+    }
+  }
+
   /** `?, ?, ?` for an IN list of n values. */
   static list(n: number): string {
     return Array.from({ length: n }, () => '?').join(', ');

@@ -1,6 +1,7 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { type BeforeApplicationShutdown, Logger } from '@nestjs/common';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
+import { Clock } from '../../common/time/clock.js';
 import { REMINDER_QUEUE, WEBHOOK_QUEUE } from './queue.constants.js';
 import { QueueState } from './queue-state.js';
 import { ReminderScanner } from './reminder-scanner.js';
@@ -66,7 +67,12 @@ export class ReminderJobsProcessor extends StoppableWorker {
   }
 }
 
-/** One webhook delivery per job, retried by the queue with exponential backoff. */
+/**
+ * One webhook delivery per job, retried by the queue with exponential
+ * backoff. The delivery row decides the attempt number; a job that finds
+ * another attempt of its delivery in flight waits until that attempt's
+ * deadline instead of sending a second request.
+ */
 @Processor(WEBHOOK_QUEUE, { concurrency: 16 })
 export class WebhookDeliveryProcessor extends StoppableWorker {
   private readonly logger = new Logger('WebhookDelivery');
@@ -74,20 +80,25 @@ export class WebhookDeliveryProcessor extends StoppableWorker {
 
   constructor(
     private readonly sender: WebhookSender,
+    private readonly clock: Clock,
     queueState: QueueState,
   ) {
     super(queueState);
   }
 
-  async process(job: Job<DeliveryJob>): Promise<string> {
-    const attempt = job.attemptsMade + 1;
-    const last = attempt >= (job.opts.attempts ?? 1);
-    const result = await this.sender.attempt(job.data.deliveryId, attempt, last);
+  async process(job: Job<DeliveryJob>, token?: string): Promise<string> {
+    const result = await this.sender.attempt(job.data.deliveryId);
     switch (result.outcome) {
       case 'delivered':
         return `delivered (HTTP ${result.statusCode})`;
       case 'skipped':
         return `skipped: ${result.reason}`;
+      case 'in-flight': {
+        const wait = Math.max(100, result.deadline.getTime() - this.clock.now().getTime());
+        await job.moveToDelayed(Date.now() + wait, token);
+        // Tells the worker the job was moved, not failed: no attempt is used up.
+        throw new DelayedError();
+      }
       case 'failed':
         this.logger.warn(`webhook delivery ${job.data.deliveryId} failed: ${result.error}`);
         return `failed: ${result.error}`;

@@ -12,12 +12,28 @@ import { signWebhook, WEBHOOK_HEADERS } from './webhook-signature.js';
 export type AttemptOutcome =
   | { outcome: 'delivered'; statusCode: number }
   | { outcome: 'skipped'; reason: string }
+  /** Another attempt of this delivery is in flight until `deadline`: try again then. */
+  | { outcome: 'in-flight'; deadline: Date }
   | { outcome: 'retry'; error: string }
   | { outcome: 'failed'; error: string };
+
+/**
+ * How long past WEBHOOK_TIMEOUT_MS an attempt may take to record its outcome
+ * (the database write after the request) before another may start.
+ */
+export const ATTEMPT_GRACE_MS = 15_000;
+
+/** Which attempt an outcome belongs to, and whether it was claimed before it ended. */
+interface AttemptRef {
+  attempt: number;
+  claimed: boolean;
+}
 
 interface DeliveryRow {
   id: string;
   status: string;
+  attempts: number;
+  attempt_deadline: string | null;
   organization_id: string;
   notification_id: string;
   url: string | null;
@@ -39,6 +55,14 @@ interface DeliveryRow {
  * recorded on the delivery row (attempts, last status or error, and
  * `delivered` or, on the last attempt, `failed`). An address the webhook
  * address policy refuses fails the delivery at once, without connecting.
+ *
+ * The attempt is claimed in the database before the request goes out: the
+ * row's attempt count goes up and it gets a deadline (the timeout and a
+ * grace). A second job of the same delivery (a stalled job run again, a job
+ * handed to the queue twice) finds the attempt in flight and waits for the
+ * deadline, so one attempt sends one request. The attempt number and whether
+ * it is the last come from the row, not from the queue's job, which may be a
+ * new one after Redis lost the old.
  */
 @Injectable()
 export class WebhookSender {
@@ -71,13 +95,10 @@ export class WebhookSender {
     });
   }
 
-  async attempt(
-    deliveryId: string,
-    attempt: number,
-    lastAttempt: boolean,
-  ): Promise<AttemptOutcome> {
+  async attempt(deliveryId: string): Promise<AttemptOutcome> {
     const row = await new Sql(this.dataSource.manager).one<DeliveryRow>(
-      `SELECT d.id, d.status, d.organization_id, d.notification_id, w.url, w.secret,
+      `SELECT d.id, d.status, d.attempts, d.attempt_deadline, d.organization_id,
+              d.notification_id, w.url, w.secret,
               n.kind, n.contract_id, n.subject_id, n.due_on, n.lead_days, n.as_of,
               n.title, n.message, n.data, n.created_at
          FROM webhook_deliveries d
@@ -88,17 +109,34 @@ export class WebhookSender {
     );
     if (!row) return { outcome: 'skipped', reason: 'no such delivery' };
     if (row.status !== 'pending') return { outcome: 'skipped', reason: `already ${row.status}` };
+    const now = this.clock.now();
+    if (row.attempt_deadline !== null && row.attempt_deadline > now.toISOString()) {
+      return { outcome: 'in-flight', deadline: new Date(row.attempt_deadline) };
+    }
+    const done = Number(row.attempts);
+    const attempt = done + 1;
+    if (attempt > this.config.WEBHOOK_ATTEMPTS) {
+      // The last attempt was claimed but never recorded its outcome (its
+      // process stopped mid-request): it counts, and none is left.
+      const error = `attempt ${done} stopped before recording its outcome; no attempt left`;
+      await this.record(deliveryId, { attempt: done, claimed: true }, null, error, 'failed');
+      return { outcome: 'failed', error };
+    }
+    const lastAttempt = attempt >= this.config.WEBHOOK_ATTEMPTS;
     if (!row.url || !row.secret) {
       const error = 'the organization no longer has a webhook';
-      await this.record(deliveryId, attempt, null, error, 'failed');
+      await this.record(deliveryId, { attempt, claimed: false }, null, error, 'failed');
       return { outcome: 'failed', error };
     }
     // Checked again at every attempt: the settings may have narrowed since the
     // URL was registered (or it was stored before this policy existed).
     const urlRefused = this.addresses.judgeUrl(row.url);
-    if (urlRefused) return this.refuse(deliveryId, attempt, urlRefused);
+    if (urlRefused) return this.refuse(deliveryId, { attempt, claimed: false }, urlRefused);
+    if (!(await this.claim(deliveryId, done, now))) {
+      return this.attemptInFlight(deliveryId);
+    }
     const body = WebhookSender.body(row);
-    const timestamp = Math.floor(this.clock.now().getTime() / 1000);
+    const timestamp = Math.floor(now.getTime() / 1000);
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
@@ -113,6 +151,7 @@ export class WebhookSender {
           [WEBHOOK_HEADERS.signature]: signWebhook(row.secret, timestamp, body),
           [WEBHOOK_HEADERS.timestamp]: String(timestamp),
           [WEBHOOK_HEADERS.delivery]: row.id,
+          [WEBHOOK_HEADERS.attempt]: String(attempt),
           [WEBHOOK_HEADERS.event]: row.kind,
         },
         body,
@@ -124,17 +163,65 @@ export class WebhookSender {
       if (response.status < 200 || response.status >= 300) error = `HTTP ${response.status}`;
     } catch (e) {
       if (e instanceof Error && e.cause instanceof WebhookAddressRefused) {
-        return this.refuse(deliveryId, attempt, e.cause.reason);
+        return this.refuse(deliveryId, { attempt, claimed: true }, e.cause.reason);
       }
       const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
       error = `${e instanceof Error ? e.message : String(e)}${cause}`;
     }
     if (error === null) {
-      await this.record(deliveryId, attempt, statusCode, null, 'delivered');
+      await this.record(deliveryId, { attempt, claimed: true }, statusCode, null, 'delivered');
       return { outcome: 'delivered', statusCode: statusCode ?? 0 };
     }
-    await this.record(deliveryId, attempt, statusCode, error, lastAttempt ? 'failed' : 'pending');
+    await this.record(
+      deliveryId,
+      { attempt, claimed: true },
+      statusCode,
+      error,
+      lastAttempt ? 'failed' : 'pending',
+    );
     return lastAttempt ? { outcome: 'failed', error } : { outcome: 'retry', error };
+  }
+
+  /** The delay before the attempt after `attempt`, as the queue's exponential backoff counts it. */
+  backoffAfter(attempt: number): number {
+    return this.config.WEBHOOK_BACKOFF_MS * 2 ** Math.max(0, attempt - 1);
+  }
+
+  /**
+   * Claims attempt `done + 1`: counts it and sets its deadline, unless another
+   * attempt claimed it first or is still in flight. True when this one may send.
+   */
+  private async claim(deliveryId: string, done: number, now: Date): Promise<boolean> {
+    const at = now.toISOString();
+    const deadline = new Date(
+      now.getTime() + this.config.WEBHOOK_TIMEOUT_MS + ATTEMPT_GRACE_MS,
+    ).toISOString();
+    const claimed = await this.tx.run((manager) =>
+      new Sql(manager).change(
+        `UPDATE webhook_deliveries
+            SET attempts = ?, last_attempt_at = ?, attempt_deadline = ?, next_attempt_at = NULL
+          WHERE id = ? AND status = 'pending' AND attempts = ?
+            AND (attempt_deadline IS NULL OR attempt_deadline <= ?)`,
+        [done + 1, at, deadline, deliveryId, done, at],
+      ),
+    );
+    return claimed === 1;
+  }
+
+  /** What a job that lost the race for a claim does: wait for the attempt in flight, or stop. */
+  private async attemptInFlight(deliveryId: string): Promise<AttemptOutcome> {
+    const row = await new Sql(this.dataSource.manager).one<{
+      status: string;
+      attempt_deadline: string | null;
+    }>('SELECT status, attempt_deadline FROM webhook_deliveries WHERE id = ?', [deliveryId]);
+    if (!row || row.status !== 'pending') {
+      return { outcome: 'skipped', reason: row ? `already ${row.status}` : 'no such delivery' };
+    }
+    if (row.attempt_deadline !== null && row.attempt_deadline > this.clock.now().toISOString()) {
+      return { outcome: 'in-flight', deadline: new Date(row.attempt_deadline) };
+    }
+    // Another job ran an attempt meanwhile and owns the retry.
+    return { outcome: 'skipped', reason: 'another attempt ran meanwhile' };
   }
 
   /**
@@ -144,7 +231,7 @@ export class WebhookSender {
    */
   private async refuse(
     deliveryId: string,
-    attempt: number,
+    attempt: AttemptRef,
     reason: WebhookRefusal,
   ): Promise<AttemptOutcome> {
     const error = `refused by the webhook address policy (${reason}); no connection was attempted`;
@@ -152,30 +239,50 @@ export class WebhookSender {
     return { outcome: 'failed', error };
   }
 
+  /**
+   * The outcome of an attempt. A claimed attempt records it only while it is
+   * still the row's last (a late answer cannot overwrite a newer attempt's
+   * outcome); an attempt that ended before its claim (no webhook, a refused
+   * address) counts itself and records in one step.
+   */
   private async record(
     deliveryId: string,
-    attempt: number,
+    { attempt, claimed }: AttemptRef,
     statusCode: number | null,
     error: string | null,
     status: 'pending' | 'delivered' | 'failed',
   ): Promise<void> {
-    const at = this.clock.now().toISOString();
+    const now = this.clock.now();
+    const at = now.toISOString();
+    const next =
+      status === 'pending'
+        ? new Date(now.getTime() + this.backoffAfter(attempt)).toISOString()
+        : null;
+    const outcome = [
+      statusCode,
+      error === null ? null : error.slice(0, 1000),
+      status,
+      status === 'pending' ? null : at,
+      next,
+    ];
     await this.tx.run(async (manager) => {
-      await new Sql(manager).run(
-        `UPDATE webhook_deliveries
-            SET attempts = ?, last_attempt_at = ?, last_status_code = ?, last_error = ?,
-                status = ?, completed_at = ?
-          WHERE id = ? AND status = 'pending'`,
-        [
-          attempt,
-          at,
-          statusCode,
-          error === null ? null : error.slice(0, 1000),
-          status,
-          status === 'pending' ? null : at,
-          deliveryId,
-        ],
-      );
+      const sql = new Sql(manager);
+      const set = `last_status_code = ?, last_error = ?, status = ?, completed_at = ?,
+                   attempt_deadline = NULL, next_attempt_at = ?`;
+      if (claimed) {
+        await sql.run(
+          `UPDATE webhook_deliveries SET ${set}
+            WHERE id = ? AND status = 'pending' AND attempts = ?`,
+          [...outcome, deliveryId, attempt],
+        );
+      } else {
+        await sql.run(
+          `UPDATE webhook_deliveries SET ${set}, attempts = ?, last_attempt_at = ?
+            WHERE id = ? AND status = 'pending' AND attempts = ?
+              AND (attempt_deadline IS NULL OR attempt_deadline <= ?)`,
+          [...outcome, attempt, at, deliveryId, attempt - 1, at],
+        );
+      }
     });
   }
 }

@@ -5,6 +5,7 @@ export const WEBHOOK_HEADERS = {
   signature: 'x-kanribo-signature',
   timestamp: 'x-kanribo-timestamp',
   delivery: 'x-kanribo-delivery',
+  attempt: 'x-kanribo-attempt',
   event: 'x-kanribo-event',
 } as const;
 

@@ -105,12 +105,13 @@ export class WebhooksService {
       created_at: string;
       enqueued_at: string | null;
       last_attempt_at: string | null;
+      next_attempt_at: string | null;
       last_status_code: number | null;
       last_error: string | null;
       completed_at: string | null;
     }>(
       `SELECT d.id, d.notification_id, n.kind, d.status, d.attempts, d.created_at, d.enqueued_at,
-              d.last_attempt_at, d.last_status_code, d.last_error, d.completed_at
+              d.last_attempt_at, d.next_attempt_at, d.last_status_code, d.last_error, d.completed_at
          FROM webhook_deliveries d JOIN notifications n ON n.id = d.notification_id
         WHERE d.organization_id = ?${filter}
         ORDER BY d.created_at DESC, d.id DESC LIMIT ?`,
@@ -125,6 +126,7 @@ export class WebhooksService {
       createdAt: r.created_at,
       enqueuedAt: r.enqueued_at,
       lastAttemptAt: r.last_attempt_at,
+      nextAttemptAt: r.next_attempt_at,
       lastStatusCode: r.last_status_code === null ? null : Number(r.last_status_code),
       lastError: r.last_error,
       completedAt: r.completed_at,

@@ -125,7 +125,20 @@ export class DeliveryResponse {
   @ApiProperty() attempts: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) enqueuedAt: string | null;
-  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) lastAttemptAt: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description: 'when the last attempt started',
+  })
+  lastAttemptAt: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description: 'a pending delivery whose last attempt failed: when the next is due',
+  })
+  nextAttemptAt: string | null;
   @ApiProperty({ type: Number, nullable: true }) lastStatusCode: number | null;
   @ApiProperty({ type: String, nullable: true }) lastError: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) completedAt: string | null;

@@ -8,8 +8,10 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
  * One notification to one organization's webhook: written in the same
  * transaction as the notification (an outbox), handed to the queue when
  * Redis answers, retried there with exponential backoff, and marked
- * `delivered` or, after the last attempt, `failed`. Its id is the delivery id
- * the receiver sees.
+ * `delivered` or, after the last attempt, `failed`. The row, not Redis, is
+ * the truth: a pending delivery whose job Redis lost is handed to the queue
+ * again (see WebhookOutbox.reconcile). Its id is the delivery id the receiver
+ * sees, on every attempt.
  */
 @Entity({ name: 'webhook_deliveries' })
 @Index('uq_webhook_deliveries_notification_organization', ['notificationId', 'organizationId'], {
@@ -40,8 +42,21 @@ export class WebhookDeliveryEntity {
   @Column({ name: 'enqueued_at', type: 'varchar', length: INSTANT_LENGTH, nullable: true })
   enqueuedAt: string | null;
 
+  /** When the last attempt started (recorded before its request went out). */
   @Column({ name: 'last_attempt_at', type: 'varchar', length: INSTANT_LENGTH, nullable: true })
   lastAttemptAt: string | null;
+
+  /**
+   * While an attempt is in flight: the instant by which it will have recorded
+   * its outcome. No other attempt starts, and the delivery is not handed to the
+   * queue again, before it has passed. Null when no attempt is in flight.
+   */
+  @Column({ name: 'attempt_deadline', type: 'varchar', length: INSTANT_LENGTH, nullable: true })
+  attemptDeadline: string | null;
+
+  /** A pending delivery whose attempt failed: when the next one is due. */
+  @Column({ name: 'next_attempt_at', type: 'varchar', length: INSTANT_LENGTH, nullable: true })
+  nextAttemptAt: string | null;
 
   @Column({ name: 'last_status_code', type: 'integer', nullable: true })
   lastStatusCode: number | null;
