@@ -158,6 +158,19 @@ export class AppConfig {
   @Max(600000, { message: 'must be an integer number of milliseconds between 50 and 600000' })
   QUEUE_CHECK_INTERVAL_MS = 5000;
 
+  /**
+   * How often pending webhook deliveries are checked against the queue, and a
+   * delivery whose job Redis no longer has (a restart without persistence, the
+   * last second of `appendonly everysec`, a failover, a flush) is handed to it
+   * again; the daily scan's scheduler and a missed scan are checked too. Done at
+   * once, whatever this says, when Redis is seen to have lost its data.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds between 100 and 3600000' })
+  @Min(100, { message: 'must be an integer number of milliseconds between 100 and 3600000' })
+  @Max(3600000, { message: 'must be an integer number of milliseconds between 100 and 3600000' })
+  QUEUE_RECONCILE_INTERVAL_MS = 60000;
+
   /** Time zone of the business day, fiscal year and CSV times. */
   @IsString()
   BUSINESS_TIMEZONE = 'Asia/Tokyo';

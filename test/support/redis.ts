@@ -66,6 +66,16 @@ export class OwnRedis {
     await exited;
   }
 
+  /** FLUSHALL: Redis keeps running but has lost every key (a flush of the wrong database). */
+  async flushAll(): Promise<void> {
+    const redis = new Redis(this.url, { maxRetriesPerRequest: 1 });
+    try {
+      await redis.flushall();
+    } finally {
+      redis.disconnect();
+    }
+  }
+
   async ping(): Promise<boolean> {
     const redis = new Redis(this.url, {
       lazyConnect: true,

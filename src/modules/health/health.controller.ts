@@ -20,6 +20,18 @@ class ComponentHealth {
   @ApiProperty({ required: false, enum: ['in-process', 'off'], description: 'workers (queue)' })
   workers?: 'in-process' | 'off';
   @ApiProperty({ required: false, description: 'why it is down (queue)' }) error?: string;
+  @ApiProperty({
+    required: false,
+    format: 'date-time',
+    description: 'when pending webhook deliveries were last checked against the queue (queue)',
+  })
+  reconciledAt?: string;
+  @ApiProperty({
+    required: false,
+    description:
+      'deliveries handed to the queue again since the process started, their jobs lost by Redis (queue)',
+  })
+  requeued?: number;
 }
 
 class HealthResponse {
@@ -69,6 +81,9 @@ export class HealthController {
       workers: this.config.QUEUE_WORKERS,
       ...(q.latencyMs !== null && q.status === 'up' ? { latencyMs: q.latencyMs } : {}),
       ...(q.status === 'down' && q.lastError ? { error: q.lastError } : {}),
+      ...(q.reconciledAt
+        ? { reconciledAt: q.reconciledAt.toISOString(), requeued: q.requeued }
+        : {}),
     };
     const status = database.status !== 'up' ? 'down' : queue.status === 'up' ? 'ok' : 'degraded';
     if (status === 'down') void reply.status(503);

@@ -12,7 +12,7 @@ import {
 import { NotificationsService } from './notifications.service.js';
 import { REMINDER_QUEUE, redisOptions, WEBHOOK_QUEUE } from './queue.constants.js';
 import { QueueState } from './queue-state.js';
-import { QueueSupervisor, RUNS_WORKERS } from './queue-supervisor.js';
+import { QueueSupervisor } from './queue-supervisor.js';
 import { ReminderScanner } from './reminder-scanner.js';
 import { WebhookAddressPolicy, WebhookResolver } from './webhook-address.policy.js';
 import { WebhookOutbox } from './webhook-outbox.js';
@@ -43,7 +43,6 @@ export class NotificationsModule {
       ],
       controllers: [NotificationsController, WebhooksController, AdminJobsController],
       providers: [
-        { provide: RUNS_WORKERS, useValue: options.runsWorkers },
         QueueState,
         QueueSupervisor,
         NotificationWriter,

@@ -9,6 +9,10 @@ export class QueueState {
   since = new Date();
   latencyMs: number | null = null;
   lastError: string | null = null;
+  /** When pending deliveries were last checked against the queue (wall-clock time). */
+  reconciledAt: Date | null = null;
+  /** Deliveries handed to the queue again since this process started, their jobs lost by Redis. */
+  requeued = 0;
 
   get up(): boolean {
     return this.status === 'up';

@@ -1,6 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import {
-  Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
@@ -15,18 +14,23 @@ import {
   WEBHOOK_QUEUE,
 } from './queue.constants.js';
 import { QueueState, withTimeout } from './queue-state.js';
+import { ReminderScanner } from './reminder-scanner.js';
 import { WebhookOutbox } from './webhook-outbox.js';
 
-/** Whether this process runs the queue workers (the API with QUEUE_WORKERS=in-process, or `npm run worker`). */
-export const RUNS_WORKERS = Symbol('RUNS_WORKERS');
+/** The job options of the daily scan's runs and of catch-up runs. */
+const SCAN_JOB_OPTIONS = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
 
 /**
  * Watches Redis. The service never waits for it: handovers and every other
- * write go to the database alone. Each tick pings Redis; when it answers
- * after being away (or at start) the supervisor (re)installs the daily
- * scan's job scheduler and, in a process with workers, queues a catch-up
- * scan of the days missed meanwhile; then it hands waiting webhook
- * deliveries to the queue.
+ * write go to the database alone. Each tick reads a marker key this
+ * supervisor writes into Redis; when Redis answers after being away (or at
+ * start), or answers without the marker (it restarted without persistence,
+ * failed over, or was flushed, however fast), the supervisor (re)installs
+ * the daily scan's job scheduler, queues a catch-up scan of the days missed
+ * meanwhile and hands again every pending webhook delivery whose job Redis
+ * lost. Every QUEUE_RECONCILE_INTERVAL_MS it does the same checks (a job
+ * lost without the marker, say in the last second of `appendonly
+ * everysec`); every tick it hands new deliveries to the queue.
  */
 @Injectable()
 export class QueueSupervisor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -34,15 +38,22 @@ export class QueueSupervisor implements OnApplicationBootstrap, OnApplicationShu
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | null = null;
   private stopped = false;
+  /** performance.now() of the last reconcile; -Infinity before the first. */
+  private reconciledAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     @InjectQueue(REMINDER_QUEUE) private readonly reminders: Queue,
     @InjectQueue(WEBHOOK_QUEUE) private readonly webhooks: Queue,
     private readonly state: QueueState,
     private readonly outbox: WebhookOutbox,
+    private readonly scanner: ReminderScanner,
     private readonly config: AppConfig,
-    @Inject(RUNS_WORKERS) private readonly runsWorkers: boolean,
   ) {}
+
+  /** The marker key: present while Redis has kept what this service wrote into it. */
+  private get markerKey(): string {
+    return `${this.config.QUEUE_PREFIX}:supervisor:marker`;
+  }
 
   onApplicationBootstrap(): void {
     // A queue without an error listener would crash the process when Redis goes away.
@@ -70,16 +81,31 @@ export class QueueSupervisor implements OnApplicationBootstrap, OnApplicationShu
     try {
       const started = performance.now();
       const client = await withTimeout(this.reminders.backend.client, 2000, 'connecting to Redis');
-      await withTimeout(client.runCommand('ping', []), 2000, 'Redis PING');
+      const marker = await withTimeout(client.get(this.markerKey), 2000, 'reading from Redis');
       this.state.latencyMs = Math.round((performance.now() - started) * 10) / 10;
-      if (!this.state.up) {
-        await this.cameUp();
-        this.state.status = 'up';
-        this.state.since = new Date();
-        this.state.lastError = null;
-        this.logger.log('Redis is reachable: queue up');
+      if (!this.state.up || marker === null) {
+        if (this.state.up) {
+          this.logger.warn(
+            'Redis lost what it held (a restart without persistence, a failover or a flush): recovering the queue from the database',
+          );
+        }
+        await this.recover();
+        await withTimeout(
+          client.set(this.markerKey, new Date().toISOString()),
+          2000,
+          'writing to Redis',
+        );
+        if (!this.state.up) {
+          this.state.status = 'up';
+          this.state.since = new Date();
+          this.state.lastError = null;
+          this.logger.log('Redis is reachable: queue up');
+        }
       }
       await this.outbox.pump();
+      if (performance.now() - this.reconciledAt >= this.config.QUEUE_RECONCILE_INTERVAL_MS) {
+        await this.reconcile();
+      }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (this.state.status !== 'down') {
@@ -94,27 +120,50 @@ export class QueueSupervisor implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  private async cameUp(): Promise<void> {
+  /** After Redis came back or lost its data: the schedule, a catch-up scan, lost deliveries. */
+  private async recover(): Promise<void> {
     const time = this.config.REMINDER_SCAN_TIME;
     if (time === 'off') {
       await this.reminders.removeJobScheduler(DAILY_SCAN_SCHEDULER);
-      return;
+    } else {
+      await this.installDailyScan(time);
+      await this.reminders.add('catch-up', {}, SCAN_JOB_OPTIONS);
     }
+    await this.reconcile();
+  }
+
+  /**
+   * The periodic check: pending deliveries whose job is gone are handed
+   * again; a missing daily-scan scheduler is installed again; a scan day that
+   * has come but was not scanned, with no scan job waiting or running, gets a
+   * catch-up job.
+   */
+  private async reconcile(): Promise<void> {
+    const result = await this.outbox.reconcile();
+    const time = this.config.REMINDER_SCAN_TIME;
+    if (time !== 'off') {
+      if (!(await this.reminders.getJobScheduler(DAILY_SCAN_SCHEDULER))) {
+        this.logger.warn('the daily scan was missing from Redis: installed again');
+        await this.installDailyScan(time);
+      }
+      if (await this.scanner.behind()) {
+        const counts = await this.reminders.getJobCounts('waiting', 'active', 'prioritized');
+        if (Object.values(counts).every((n) => n === 0)) {
+          this.logger.warn('a due reminder scan has not run: queueing a catch-up scan');
+          await this.reminders.add('catch-up', {}, SCAN_JOB_OPTIONS);
+        }
+      }
+    }
+    this.reconciledAt = performance.now();
+    this.state.reconciledAt = new Date();
+    this.state.requeued += result.requeued;
+  }
+
+  private async installDailyScan(time: string): Promise<void> {
     await this.reminders.upsertJobScheduler(
       DAILY_SCAN_SCHEDULER,
       { pattern: dailyPattern(time), tz: this.config.BUSINESS_TIMEZONE },
-      {
-        name: 'daily-scan',
-        data: {},
-        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-      },
+      { name: 'daily-scan', data: {}, opts: SCAN_JOB_OPTIONS },
     );
-    if (this.runsWorkers) {
-      await this.reminders.add(
-        'catch-up',
-        {},
-        { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-      );
-    }
   }
 }

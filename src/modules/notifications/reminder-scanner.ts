@@ -119,6 +119,14 @@ export class ReminderScanner {
     return { asOf, at: at.toISOString(), due: reminders.length, raised, byKind, durationMs };
   }
 
+  /** Whether a day whose scan time has come has no recorded scan (catchUp would scan it). */
+  async behind(): Promise<boolean> {
+    const row = await new Sql(this.dataSource.manager).one<{ last: string | null }>(
+      'SELECT MAX(as_of) AS last FROM reminder_scans',
+    );
+    return !row?.last || row.last < this.lastDueDay();
+  }
+
   /**
    * Scans every day from the one after the last recorded scan up to the last
    * day whose scan time has come (at most REMINDER_CATCH_UP_DAYS back), and

@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { Clock } from '../../common/time/clock.js';
@@ -16,17 +16,30 @@ export interface DeliveryJob {
   deliveryId: string;
 }
 
+/** What one reconcile found: pending deliveries checked, and those handed to the queue again. */
+export interface ReconcileResult {
+  checked: number;
+  requeued: number;
+}
+
 /**
  * Hands webhook deliveries, written to the database with their
  * notification, to the queue. A delivery is marked enqueued only after
  * Redis took it; while Redis is down the rows wait and the next pump (the
  * supervisor's tick, or a kick after new notifications) takes them. The job
  * id is the delivery id, so two processes pumping the same row add one job.
+ *
+ * Redis may later lose a job it took (a restart without persistence, the
+ * last second of `appendonly everysec`, a failover, a flush): the delivery
+ * row stays pending, so {@link reconcile} finds every pending delivery whose
+ * job the queue no longer has and hands it again, with the attempts it has
+ * left and the backoff it had reached.
  */
 @Injectable()
 export class WebhookOutbox implements OnModuleDestroy {
   private readonly logger = new Logger('WebhookOutbox');
   private pumping: Promise<number> | null = null;
+  private reconciling: Promise<ReconcileResult> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
 
@@ -85,19 +98,7 @@ export class WebhookOutbox implements OnModuleDestroy {
     );
     if (rows.length === 0) return 0;
     await withTimeout(
-      this.queue.addBulk(
-        rows.map((row) => ({
-          name: 'deliver',
-          data: { deliveryId: row.id },
-          opts: {
-            jobId: row.id,
-            attempts: this.config.WEBHOOK_ATTEMPTS,
-            backoff: { type: 'exponential', delay: this.config.WEBHOOK_BACKOFF_MS },
-            removeOnComplete: { age: WEEK_S },
-            removeOnFail: { age: 4 * WEEK_S },
-          },
-        })),
-      ),
+      this.queue.addBulk(rows.map((row) => this.jobOf(row.id, 0, 0))),
       10_000,
       'enqueueing webhook deliveries',
     );
@@ -111,5 +112,101 @@ export class WebhookOutbox implements OnModuleDestroy {
     });
     this.logger.debug(`enqueued ${rows.length} webhook deliveries`);
     return rows.length;
+  }
+
+  /**
+   * Hands to the queue again every pending delivery, already handed once,
+   * whose job the queue no longer has, or has finished while the row says
+   * pending; skips a delivery whose attempt is in flight until that
+   * attempt's deadline. One reconcile at a time per process; two processes
+   * reconciling at once add one job (the job id is the delivery id).
+   */
+  reconcile(): Promise<ReconcileResult> {
+    this.reconciling ??= this.reconcileAll().finally(() => {
+      this.reconciling = null;
+    });
+    return this.reconciling;
+  }
+
+  private async reconcileAll(): Promise<ReconcileResult> {
+    const result: ReconcileResult = { checked: 0, requeued: 0 };
+    const now = this.clock.now();
+    let after = '';
+    for (;;) {
+      const rows = await new Sql(this.dataSource.manager).all<{
+        id: string;
+        attempts: number;
+        next_attempt_at: string | null;
+      }>(
+        `SELECT id, attempts, next_attempt_at FROM webhook_deliveries
+          WHERE status = 'pending' AND enqueued_at IS NOT NULL AND id > ?
+            AND (attempt_deadline IS NULL OR attempt_deadline <= ?)
+          ORDER BY id LIMIT ${BATCH}`,
+        [after, now.toISOString()],
+      );
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1]?.id ?? after;
+      result.checked += rows.length;
+      const states = await withTimeout(
+        Promise.all(rows.map((row) => this.queue.getJobState(row.id))),
+        10_000,
+        'reading webhook job states',
+      );
+      const lost = rows.filter((_, i) => {
+        const state = states[i];
+        return state === 'unknown' || state === 'completed' || state === 'failed';
+      });
+      if (lost.length > 0) {
+        // A finished job with a pending row (its last outcome was never
+        // recorded) would block a new job of the same id: remove it first.
+        await withTimeout(
+          Promise.all(lost.map((row) => this.queue.remove(row.id))),
+          10_000,
+          'removing finished webhook jobs',
+        );
+        await withTimeout(
+          this.queue.addBulk(
+            lost.map((row) => {
+              const due = row.next_attempt_at ? Date.parse(row.next_attempt_at) : 0;
+              return this.jobOf(row.id, Number(row.attempts), Math.max(0, due - now.getTime()));
+            }),
+          ),
+          10_000,
+          're-enqueueing webhook deliveries',
+        );
+        result.requeued += lost.length;
+      }
+      if (rows.length < BATCH) break;
+    }
+    if (result.requeued > 0) {
+      this.logger.warn(
+        `handed ${result.requeued} pending webhook deliveries to the queue again: Redis no longer had their jobs`,
+      );
+    }
+    return result;
+  }
+
+  /**
+   * The job of one delivery that has had `done` attempts: the attempts left,
+   * and the exponential backoff going on from where it was (the queue counts
+   * a new job's attempts from zero).
+   */
+  private jobOf(
+    deliveryId: string,
+    done: number,
+    delay: number,
+  ): { name: string; data: DeliveryJob; opts: JobsOptions } {
+    return {
+      name: 'deliver',
+      data: { deliveryId },
+      opts: {
+        jobId: deliveryId,
+        attempts: Math.max(1, this.config.WEBHOOK_ATTEMPTS - done),
+        backoff: { type: 'exponential', delay: this.config.WEBHOOK_BACKOFF_MS * 2 ** done },
+        ...(delay > 0 ? { delay } : {}),
+        removeOnComplete: { age: WEEK_S },
+        removeOnFail: { age: 4 * WEEK_S },
+      },
+    };
   }
 }
