@@ -10,12 +10,26 @@ export interface PartyRef {
   organizationName: string;
 }
 
+/**
+ * The take-out approval (持出し承認) a medium of the ward was written and
+ * taken out under: which request, who approved it (the 所属長) and when.
+ */
+export interface TakeoutApprovalRef {
+  requestId: string;
+  approvedByUserId: string;
+  approvedByName: string;
+  /** ISO 8601 instant. */
+  approvedAt: string;
+}
+
 export interface HandoverItemRef {
   mediumId: string;
   kind: string;
   label: string;
   description: string;
   recordCount: number;
+  /** Set on media of the ward taken out under an approved take-out request; absent otherwise. */
+  takeout?: TakeoutApprovalRef;
 }
 
 /** `handover_dispatched` */
