@@ -11,6 +11,7 @@ import { AccessLog1764300300000 } from './1764300300000-AccessLog.js';
 import { SigningCertificateRevocation1764400100000 } from './1764400100000-SigningCertificateRevocation.js';
 import { IdempotencyKeys1764400200000 } from './1764400200000-IdempotencyKeys.js';
 import { DeliveryAttempts1764500000000 } from './1764500000000-DeliveryAttempts.js';
+import { TakeoutApproval1764600000000 } from './1764600000000-TakeoutApproval.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   SigningCertificateRevocation1764400100000,
   IdempotencyKeys1764400200000,
   DeliveryAttempts1764500000000,
+  TakeoutApproval1764600000000,
 ];

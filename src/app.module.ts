@@ -13,6 +13,7 @@ import { AccessLogModule } from './modules/access-log/access-log.module.js';
 import { AuditsModule } from './modules/audits/audits.module.js';
 import { CloseoutModule } from './modules/closeout/closeout.module.js';
 import { CustodyModule } from './modules/custody/custody.module.js';
+import { TakeoutModule } from './modules/takeout/takeout.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
 import { LedgerModule } from './modules/ledger/ledger.module.js';
@@ -58,6 +59,7 @@ export class AppModule {
         ContractsModule,
         LedgerModule,
         CustodyModule,
+        TakeoutModule,
         CloseoutModule,
         AuditsModule,
         NotificationsModule.forRoot({

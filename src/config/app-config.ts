@@ -116,6 +116,13 @@ export class AppConfig {
   @Max(366, { message: 'must be an integer number of days between 1 and 366' })
   REMINDER_CATCH_UP_DAYS = 31;
 
+  /** Days an approved take-out request (持出し承認) covers registrations and dispatches. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of days between 1 and 365' })
+  @Min(1, { message: 'must be an integer number of days between 1 and 365' })
+  @Max(365, { message: 'must be an integer number of days between 1 and 365' })
+  TAKEOUT_VALID_DAYS = 14;
+
   /** Attempts of one webhook delivery before it is marked failed. */
   @Transform(toInt)
   @IsInt({ message: 'must be an integer between 1 and 30' })

@@ -22,6 +22,7 @@ import { ReminderScanEntity } from '../modules/notifications/entities/reminder-s
 import { DeletionCertificateEntity } from '../modules/closeout/entities/deletion-certificate.entity.js';
 import { AccessLogEntryEntity } from '../modules/access-log/entities/access-log-entry.entity.js';
 import { AccessLogHeadEntity } from '../modules/access-log/entities/access-log-head.entity.js';
+import { TakeoutRequestEntity } from '../modules/takeout/entities/takeout-request.entity.js';
 import { IdempotencyRecordEntity } from './idempotency-record.entity.js';
 
 /** Every entity, listed once: the data source and the schema test read this. */
@@ -38,6 +39,7 @@ export const ENTITIES = [
   HandoverEntity,
   HandoverItemEntity,
   IncidentEntity,
+  TakeoutRequestEntity,
   DeletionCertificateEntity,
   OrganizationCertificateEntity,
   AuditEntity,

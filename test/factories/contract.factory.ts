@@ -1,8 +1,17 @@
 import type { TestApp } from '../support/test-app.js';
 import type { World } from './identity.factory.js';
 
-/** A valid contract body, for Ward A with Contractor X and Subcontractor Z unless told otherwise. */
+/**
+ * A valid contract body, for Ward A with Contractor X and Subcontractor Z
+ * unless told otherwise. Take-out approval is off unless the overrides turn
+ * it on: the custody tests exercise other rules, and the take-out tests set
+ * `handoverPolicy.requireTakeoutApproval` (the API's default is on).
+ */
 export function contractBody(world: World, overrides: Record<string, unknown> = {}) {
+  const handoverPolicy = {
+    requireTakeoutApproval: false,
+    ...(overrides.handoverPolicy as Record<string, unknown> | undefined),
+  };
   return {
     title: '住民税課税資料のデータ入力業務委託',
     contractorOrganizationId: world.contractorX.id,
@@ -12,6 +21,7 @@ export function contractBody(world: World, overrides: Record<string, unknown> = 
     dataItems: ['氏名', '住所', '生年月日'],
     subjectCount: 12000,
     ...overrides,
+    handoverPolicy,
   };
 }
 

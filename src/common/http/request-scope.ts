@@ -69,6 +69,7 @@ export const ACCOUNT_EVENTS = [
   'user.updated',
   'user.deactivated',
   'user.reactivated',
+  'user.approver_changed',
   'user.unlocked',
   'session.revoked',
   'session.expired_idle',

@@ -81,6 +81,7 @@ export class ContractsService {
       subjectCount: request.subjectCount,
       minSeparationMinutes:
         request.handoverPolicy?.minSeparationMinutes ?? DEFAULT_MIN_SEPARATION_MINUTES,
+      requireTakeoutApproval: request.handoverPolicy?.requireTakeoutApproval ?? true,
       reminderLeadDays: normalizeLeadDays(
         request.auditPolicy?.reminderLeadDays ?? DEFAULT_REMINDER_LEAD_DAYS,
       ),
@@ -112,7 +113,10 @@ export class ContractsService {
           endsOn: contract.endsOn,
           dataItems: contract.dataItems,
           subjectCount: contract.subjectCount,
-          handoverPolicy: { minSeparationMinutes: contract.minSeparationMinutes },
+          handoverPolicy: {
+            minSeparationMinutes: contract.minSeparationMinutes,
+            requireTakeoutApproval: contract.requireTakeoutApproval,
+          },
           auditPolicy: { reminderLeadDays: contract.reminderLeadDays },
         },
       });
@@ -261,6 +265,7 @@ interface ContractRow {
   data_items: string;
   subject_count: number;
   min_separation_minutes: number;
+  require_takeout_approval: boolean | number;
   reminder_lead_days: string;
   status: ContractEntity['status'];
   created_by_user_id: string;
@@ -278,6 +283,8 @@ function contractFromRow(row: ContractRow): ContractEntity {
     dataItems: JSON.parse(row.data_items) as string[],
     subjectCount: Number(row.subject_count),
     minSeparationMinutes: Number(row.min_separation_minutes),
+    requireTakeoutApproval:
+      row.require_takeout_approval === true || Number(row.require_takeout_approval) === 1,
     reminderLeadDays: JSON.parse(row.reminder_lead_days) as number[],
     status: row.status,
     createdByUserId: row.created_by_user_id,

@@ -5,6 +5,7 @@ import type { LedgerEntry } from '../ledger/hash-chain.js';
 import type {
   HandoverDispatchedPayload,
   HandoverReceivedPayload,
+  TakeoutApprovalRef,
 } from '../ledger/ledger-payloads.js';
 import { type LedgerProjector, ProjectorRegistry } from '../ledger/projector-registry.js';
 import type { CustodyState, MediumKind } from './custody-state.js';
@@ -25,6 +26,10 @@ export interface MediumRegisteredPayload {
   unlocksMediumId: string | null;
   location: string | null;
   holder: { organizationId: string; userId: string };
+  /** Which side registered it (absent before take-out approval existed). */
+  origin?: 'ward' | 'contractor';
+  /** The approved take-out request it was written under, if any. */
+  takeout?: TakeoutApprovalRef;
 }
 
 /** `medium_stored` */
@@ -118,6 +123,8 @@ export class CustodyProjector implements LedgerProjector, OnModuleInit {
       compromised: false,
       holderOrganizationId: p.holder.organizationId,
       holderUserId: p.holder.userId,
+      takeoutRequestId: p.takeout?.requestId ?? null,
+      origin: p.origin ?? null,
       location: p.location,
       inTransitHandoverId: null,
       registeredAt: entry.occurredAt,

@@ -142,6 +142,8 @@ interface MediumRow {
   holder_user_id: string | null;
   location: string | null;
   in_transit_handover_id: string | null;
+  takeout_request_id: string | null;
+  origin: 'ward' | 'contractor' | null;
   registered_at: string;
   last_event_at: string;
   last_seq: number;
@@ -164,6 +166,8 @@ function mediumFromRow(r: MediumRow): MediumEntity {
     holderUserId: r.holder_user_id,
     location: r.location,
     inTransitHandoverId: r.in_transit_handover_id,
+    takeoutRequestId: r.takeout_request_id,
+    origin: r.origin,
     registeredAt: r.registered_at,
     lastEventAt: r.last_event_at,
     lastSeq: Number(r.last_seq),

@@ -16,6 +16,7 @@ import type {
   HandoverItemRef,
   HandoverReceivedPayload,
   PartyRef,
+  TakeoutApprovalRef,
 } from '../ledger/ledger-payloads.js';
 import { type LedgerChain, LedgerService } from '../ledger/ledger.service.js';
 import type {
@@ -44,6 +45,9 @@ import { HandoverEntity } from './entities/handover.entity.js';
 import { IncidentEntity } from './entities/incident.entity.js';
 import { MediumEntity } from './entities/medium.entity.js';
 import { checkSplitChannel, type ItemFacts, methodRefusal } from './split-channel.rule.js';
+import { takeoutRecord } from '../takeout/takeout.queries.js';
+import { dispatchRefusal, registrationRefusal } from '../takeout/takeout.rule.js';
+import { refuse } from '../takeout/takeout.service.js';
 
 export interface Appended {
   id: string;
@@ -94,6 +98,15 @@ export class CustodyService {
         if (request.kind === 'password_notice') {
           await this.checkNoticeTarget(manager, contractId, request.unlocksMediumId!, actor);
         }
+        const origin = this.sideOf(view, actor.role, actor.organizationId) ?? 'contractor';
+        const takeout = await this.takeoutForRegistration(
+          manager,
+          view,
+          actor,
+          request,
+          origin,
+          occurredAt,
+        );
         const payload: MediumRegisteredPayload = {
           mediumId: randomUUID(),
           kind: request.kind,
@@ -105,6 +118,8 @@ export class CustodyService {
           unlocksMediumId: request.unlocksMediumId ?? null,
           location: request.location?.trim() ?? null,
           holder: { organizationId: actor.organizationId, userId: actor.userId },
+          origin,
+          ...(takeout ? { takeout } : {}),
         };
         const entry = await chain.append({
           type: 'medium_registered',
@@ -213,6 +228,14 @@ export class CustodyService {
           });
         }
 
+        const approvals = await this.takeoutForDispatch(
+          manager,
+          view,
+          actor,
+          addressee,
+          media,
+          occurredAt,
+        );
         const payload: HandoverDispatchedPayload = {
           handoverId: randomUUID(),
           purpose: request.purpose,
@@ -222,7 +245,7 @@ export class CustodyService {
           note: request.note ?? null,
           from: await this.partyRef(manager, actor.userId),
           to: await this.partyRef(manager, addressee.id),
-          items: media.map(itemRef),
+          items: media.map((m) => itemRef(m, approvals.get(m.id))),
         };
         const entry = await chain.append({
           type: 'handover_dispatched',
@@ -332,7 +355,7 @@ export class CustodyService {
           sealNumber: handover.sealNumber,
           from: await this.partyRef(manager, handover.fromUserId),
           to: await this.partyRef(manager, handover.toUserId),
-          items: media.map(itemRef),
+          items: media.map((m) => itemRef(m)),
           sealIntact: request.sealIntact,
           sha256: fingerprints,
           fingerprintMismatches: mismatches,
@@ -561,6 +584,105 @@ export class CustodyService {
         userId: actor.userId,
       },
     );
+  }
+
+  /**
+   * A medium of the ward (not a password notice) on a contract that requires
+   * take-out approval is registered only under an approved request, by its
+   * applicant, within what it covers; its approval goes into the entry.
+   * A request may be named voluntarily where approval is not required, and
+   * is then checked the same way; contractor staff and notices name none.
+   */
+  private async takeoutForRegistration(
+    manager: EntityManager,
+    view: ContractView,
+    actor: Actor,
+    request: RegisterMediumRequest,
+    origin: Side,
+    occurredAt: Date,
+  ): Promise<TakeoutApprovalRef | undefined> {
+    const dataMedium = origin === 'ward' && request.kind !== 'password_notice';
+    if (request.takeoutRequestId === undefined) {
+      if (!dataMedium || !view.contract.requireTakeoutApproval) return undefined;
+      throw new DomainError(
+        'TAKEOUT_NOT_APPROVED',
+        'A medium of the ward is registered under a take-out request approved by the ward’s approver: name it in takeoutRequestId',
+        { reason: 'missing' },
+      );
+    }
+    if (!dataMedium) {
+      throw new DomainError('VALIDATION_FAILED', 'Invalid request: takeoutRequestId', {
+        fields: [
+          {
+            field: 'takeoutRequestId',
+            messages: [
+              'only media of the ward (not password notices) are written under a take-out request',
+            ],
+          },
+        ],
+      });
+    }
+    const record = await takeoutRecord(
+      new Sql(manager),
+      view.contract.id,
+      request.takeoutRequestId,
+    );
+    if (!record) {
+      throw new DomainError(
+        'TAKEOUT_REQUEST_NOT_FOUND',
+        'No such take-out request on this contract',
+        {
+          takeoutRequestId: request.takeoutRequestId,
+        },
+      );
+    }
+    refuse(registrationRefusal(record, request, actor.userId, occurredAt));
+    return record.approval ?? undefined;
+  }
+
+  /**
+   * Media of the ward leave it (a dispatch from a ward officer to the
+   * contractor's side) only under their approved, unexpired request, by its
+   * applicant. Returns the approval of each item that has one, for the entry.
+   */
+  private async takeoutForDispatch(
+    manager: EntityManager,
+    view: ContractView,
+    actor: Actor,
+    addressee: { organizationId: string; role: string },
+    media: MediumEntity[],
+    occurredAt: Date,
+  ): Promise<Map<string, TakeoutApprovalRef>> {
+    const approvals = new Map<string, TakeoutApprovalRef>();
+    const leaving =
+      this.sideOf(view, actor.role, actor.organizationId) === 'ward' &&
+      this.sideOf(view, addressee.role, addressee.organizationId) !== 'ward';
+    if (!leaving) return approvals;
+    const sql = new Sql(manager);
+    for (const medium of media) {
+      if (medium.kind === 'password_notice') continue;
+      if (medium.takeoutRequestId === null) {
+        if (medium.origin === 'ward' && view.contract.requireTakeoutApproval) {
+          throw new DomainError(
+            'TAKEOUT_NOT_APPROVED',
+            'A medium of the ward leaves it only under an approved take-out request',
+            { mediumId: medium.id, reason: 'missing' },
+          );
+        }
+        continue;
+      }
+      const record = await takeoutRecord(sql, view.contract.id, medium.takeoutRequestId);
+      if (!record) continue; // cannot happen: the request is of this contract's ledger
+      const refusal = dispatchRefusal(record, actor.userId, occurredAt);
+      if (refusal) {
+        throw new DomainError(refusal.code, refusal.message, {
+          ...refusal.details,
+          mediumId: medium.id,
+        });
+      }
+      if (record.approval) approvals.set(medium.id, record.approval);
+    }
+    return approvals;
   }
 
   private requireCustody(media: MediumEntity[], organizationId: string): void {
@@ -801,13 +923,14 @@ function itemFacts(m: MediumEntity): ItemFacts {
   return { id: m.id, kind: m.kind, unlocksMediumId: m.unlocksMediumId };
 }
 
-function itemRef(m: MediumEntity): HandoverItemRef {
+function itemRef(m: MediumEntity, takeout?: TakeoutApprovalRef): HandoverItemRef {
   return {
     mediumId: m.id,
     kind: m.kind,
     label: m.label,
     description: m.description,
     recordCount: m.recordCount,
+    ...(takeout ? { takeout } : {}),
   };
 }
 

@@ -122,6 +122,28 @@ export class AccountLifecycleService {
    * About 112 random bits pass any policy; drawing again only guards against
    * a draw that happens to contain the login id.
    */
+  /**
+   * Marks a ward officer as an approver (所属長) of take-out requests of their
+   * ward, or unmarks them. Only ward officers approve: an approver is also a
+   * ward officer of the ward.
+   */
+  async setApprover(userId: string, approver: boolean): Promise<UserEntity> {
+    const user = await this.findUser(userId);
+    if (user.role !== 'ward_officer') {
+      throw new DomainError(
+        'APPROVER_NOT_WARD_OFFICER',
+        'Only a ward officer can approve take-out requests',
+        { role: user.role },
+      );
+    }
+    noteAccountEvent('user.approver_changed', { subject: subjectOf(user) });
+    await this.tx.run((manager) =>
+      manager.update(UserEntity, { id: user.id }, { isApprover: approver }),
+    );
+    user.isApprover = approver;
+    return user;
+  }
+
   private newOneTimePassword(loginId: string): string {
     for (let attempt = 0; attempt < 10; attempt++) {
       const password = generateOneTimePassword();

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles, SecretAnswer } from '../../common/auth/auth.decorators.js';
 import { ListOf } from '../../common/http/list.js';
@@ -6,6 +6,7 @@ import { AccountLifecycleService } from './account-lifecycle.service.js';
 import {
   PasswordResetResponse,
   RevokedSessionsResponse,
+  SetApproverRequest,
   UpdateUserRequest,
 } from './dto/account.dto.js';
 import { SessionResponse } from './dto/session.dto.js';
@@ -31,6 +32,16 @@ export class AccountsController {
   @ApiOkResponse({ type: UserResponse })
   async update(@Param('id') id: string, @Body() body: UpdateUserRequest): Promise<UserResponse> {
     return UserResponse.from(await this.lifecycle.update(id, body));
+  }
+
+  /** Marks a ward officer as an approver (所属長) of their ward's take-out requests, or not. */
+  @Put('approver')
+  @ApiOkResponse({ type: UserResponse })
+  async setApprover(
+    @Param('id') id: string,
+    @Body() body: SetApproverRequest,
+  ): Promise<UserResponse> {
+    return UserResponse.from(await this.lifecycle.setApprover(id, body.approver));
   }
 
   /** The user can no longer log in, and every session of theirs ends at once. */

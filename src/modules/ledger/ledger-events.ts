@@ -13,6 +13,10 @@ export const LEDGER_EVENT_TYPES = [
   'deletion_certificate_rejected',
   'contract_closed',
   'audit_recorded',
+  'takeout_requested',
+  'takeout_approved',
+  'takeout_rejected',
+  'takeout_withdrawn',
 ] as const;
 export type LedgerEventType = (typeof LEDGER_EVENT_TYPES)[number];
 
@@ -31,4 +35,8 @@ export const LEDGER_EVENT_LABELS: Record<LedgerEventType, string> = {
   deletion_certificate_rejected: '消去証明書差戻し',
   contract_closed: '契約終了',
   audit_recorded: '立入調査',
+  takeout_requested: '持出し申請',
+  takeout_approved: '持出し承認',
+  takeout_rejected: '持出し却下',
+  takeout_withdrawn: '持出し取下げ',
 };

@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsInt,
   IsString,
   IsUUID,
@@ -34,6 +35,15 @@ export class HandoverPolicyDto {
   @OptionalField()
   @IsBoundedInt(1, 10080)
   minSeparationMinutes?: number;
+
+  @ApiPropertyOptional({
+    default: true,
+    description:
+      'Media of the ward are registered and dispatched out of it only under a take-out request approved by the ward’s approver (持出し承認)',
+  })
+  @OptionalField()
+  @IsBoolean()
+  requireTakeoutApproval?: boolean;
 }
 
 export class AuditPolicyDto {
@@ -111,7 +121,8 @@ export class ContractResponse {
   @ApiProperty({ format: 'date' }) endsOn: string;
   @ApiProperty({ type: [String] }) dataItems: string[];
   @ApiProperty() subjectCount: number;
-  @ApiProperty({ type: () => HandoverPolicyDto }) handoverPolicy: { minSeparationMinutes: number };
+  @ApiProperty({ type: () => HandoverPolicyDto })
+  handoverPolicy: { minSeparationMinutes: number; requireTakeoutApproval: boolean };
   @ApiProperty({ type: () => AuditPolicyDto }) auditPolicy: { reminderLeadDays: number[] };
   @ApiProperty({ enum: CONTRACT_STATUSES }) status: ContractStatus;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -127,7 +138,10 @@ export class ContractResponse {
       endsOn: contract.endsOn,
       dataItems: contract.dataItems,
       subjectCount: contract.subjectCount,
-      handoverPolicy: { minSeparationMinutes: contract.minSeparationMinutes },
+      handoverPolicy: {
+        minSeparationMinutes: contract.minSeparationMinutes,
+        requireTakeoutApproval: contract.requireTakeoutApproval,
+      },
       auditPolicy: { reminderLeadDays: contract.reminderLeadDays },
       status: contract.status,
       createdAt: contract.createdAt.toISOString(),

@@ -65,6 +65,10 @@ export class ContractEntity {
   @Column({ name: 'min_separation_minutes', type: 'integer' })
   minSeparationMinutes: number;
 
+  /** Media of the ward leave only under an approved take-out request (持出し承認). */
+  @Column({ name: 'require_takeout_approval', type: 'boolean', default: true })
+  requireTakeoutApproval: boolean;
+
   @Column({ name: 'reminder_lead_days', type: 'simple-json' })
   reminderLeadDays: number[];
 

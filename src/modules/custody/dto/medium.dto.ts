@@ -51,6 +51,15 @@ export class RegisterMediumRequest {
   @IsUUID()
   unlocksMediumId?: string;
 
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'Media of the ward: the approved take-out request (持出し申請) it is written under, by its applicant',
+  })
+  @OptionalField()
+  @IsUUID()
+  takeoutRequestId?: string;
+
   @ApiPropertyOptional({ example: '第2書庫 金庫A', description: 'Where it is kept' })
   @OptionalField()
   @IsText(1, 300)
@@ -106,6 +115,12 @@ export class MediumResponse {
   @ApiProperty() encrypted: boolean;
   @ApiProperty({ nullable: true, type: String }) sha256: string | null;
   @ApiProperty({ nullable: true, type: String }) unlocksMediumId: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'the take-out request (持出し申請) it was written under',
+  })
+  takeoutRequestId: string | null;
   @ApiProperty({ format: 'date-time' }) registeredAt: string;
   @ApiProperty({ type: CustodyResponse }) custody: CustodyResponse;
 
@@ -120,6 +135,7 @@ export class MediumResponse {
       encrypted: m.encrypted,
       sha256: m.sha256,
       unlocksMediumId: m.unlocksMediumId,
+      takeoutRequestId: m.takeoutRequestId,
       registeredAt: m.registeredAt,
       custody: {
         state: m.state,

@@ -60,6 +60,18 @@ export class MediumEntity {
   @Column({ name: 'in_transit_handover_id', type: 'varchar', length: ID_LENGTH, nullable: true })
   inTransitHandoverId: string | null;
 
+  /** The take-out request (持出し申請) it was written under; null when none was needed. */
+  @Column({ name: 'takeout_request_id', type: 'varchar', length: ID_LENGTH, nullable: true })
+  takeoutRequestId: string | null;
+
+  /**
+   * Which side of the contract registered it: `ward` media hold the ward's
+   * data and leave the ward only under an approved take-out request. Null
+   * for media registered before take-out approval existed.
+   */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  origin: 'ward' | 'contractor' | null;
+
   @Column({ name: 'registered_at', type: 'varchar', length: INSTANT_LENGTH })
   registeredAt: string;
 

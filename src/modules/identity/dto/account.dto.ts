@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsString, Length, Matches } from 'class-validator';
 import { UserResponse } from './user.dto.js';
 
 /** What an admin may edit of an account. */
@@ -9,6 +9,12 @@ export class UpdateUserRequest {
   @Length(1, 200)
   @Matches(/\S/, { message: 'displayName must not be blank' })
   displayName: string;
+}
+
+export class SetApproverRequest {
+  @ApiProperty({ description: 'true: the ward officer approves take-out requests of their ward' })
+  @IsBoolean()
+  approver: boolean;
 }
 
 export class PasswordResetResponse {

@@ -89,6 +89,10 @@ export class UserResponse {
     description: 'The password is temporary and must be changed before anything else',
   })
   mustChangePassword: boolean;
+  @ApiProperty({
+    description: 'A ward officer who approves take-out requests of their ward (所属長)',
+  })
+  approver: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 
   static from(user: UserEntity): UserResponse {
@@ -100,6 +104,7 @@ export class UserResponse {
       role: user.role,
       active: user.active,
       mustChangePassword: user.mustChangePassword,
+      approver: user.isApprover === true || Number(user.isApprover) === 1,
       createdAt: user.createdAt.toISOString(),
     };
   }

@@ -47,6 +47,10 @@ export class UserEntity {
   @Column({ type: 'boolean' })
   active: boolean;
 
+  /** A ward officer who approves take-out requests of their ward (所属長). */
+  @Column({ name: 'is_approver', type: 'boolean', default: false })
+  isApprover: boolean;
+
   @Column({
     name: 'created_at',
     type: 'varchar',
