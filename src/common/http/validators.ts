@@ -147,3 +147,10 @@ export function QueryInt(min: number, max: number): PropertyDecorator {
     ApiProperty({ type: 'integer', required: false, minimum: min, maximum: max }),
   );
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a reference is an id (a UUID) rather than a name (a label, a login id). */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

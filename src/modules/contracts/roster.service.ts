@@ -8,6 +8,7 @@ import { Clock } from '../../common/time/clock.js';
 import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { LedgerService } from '../ledger/ledger.service.js';
+import { isUuid } from '../../common/http/validators.js';
 import { UserEntity } from '../identity/entities/user.entity.js';
 import type { Actor } from '../identity/roles.js';
 import {
@@ -55,7 +56,10 @@ export class RosterService {
 
     return this.tx.run(async (manager) => {
       const chain = await this.ledger.open(manager, contractId, actor);
-      const user = await manager.findOneBy(UserEntity, { id: request.userId });
+      const user = await manager.findOneBy(
+        UserEntity,
+        isUuid(request.userId) ? { id: request.userId.toLowerCase() } : { loginId: request.userId },
+      );
       if (
         !user ||
         !user.active ||

@@ -1,4 +1,5 @@
 import { bool, Sql } from '../../database/sql.js';
+import { isUuid } from '../../common/http/validators.js';
 import type { PartyRef } from '../ledger/ledger-payloads.js';
 import type { CustodyState, MediumKind } from './custody-state.js';
 import { HandoverEntity } from './entities/handover.entity.js';
@@ -19,6 +20,14 @@ export class CustodyQueries {
       [contractId, ...ids],
     );
     return rows.map(mediumFromRow);
+  }
+
+  /** Every medium's id and label on a contract, to resolve labels and keep them unique. */
+  async labels(contractId: string): Promise<Array<{ id: string; label: string }>> {
+    return this.sql.all<{ id: string; label: string }>(
+      'SELECT id, label FROM media WHERE contract_id = ?',
+      [contractId],
+    );
   }
 
   /** Password notices of a contract that unlock any of `ids`. */
@@ -92,7 +101,12 @@ export class CustodyQueries {
       role: string;
       active: unknown;
       display_name: string;
-    }>('SELECT id, organization_id, role, active, display_name FROM users WHERE id = ?', [id]);
+    }>(
+      isUuid(id)
+        ? 'SELECT id, organization_id, role, active, display_name FROM users WHERE id = ?'
+        : 'SELECT id, organization_id, role, active, display_name FROM users WHERE login_id = ?',
+      [isUuid(id) ? id.toLowerCase() : id],
+    );
     return row
       ? {
           id: row.id,

@@ -45,6 +45,8 @@ import { HandoverEntity } from './entities/handover.entity.js';
 import { IncidentEntity } from './entities/incident.entity.js';
 import { MediumEntity } from './entities/medium.entity.js';
 import { checkSplitChannel, type ItemFacts, methodRefusal } from './split-channel.rule.js';
+import { isUuid } from '../../common/http/validators.js';
+import { type LabelledMedium, resolveMediumRefs, sameLabel } from './medium-ref.rule.js';
 import { takeoutRecord } from '../takeout/takeout.queries.js';
 import { dispatchRefusal, registrationRefusal } from '../takeout/takeout.rule.js';
 import { refuse } from '../takeout/takeout.service.js';
@@ -95,8 +97,19 @@ export class CustodyService {
       request.occurredAt,
       async ({ view, manager, chain, occurredAt }) => {
         await this.requireActing(manager, view, actor, occurredAt);
+        const labelled = await queries(manager).labels(contractId);
+        const clash = sameLabel(request.label, labelled);
+        if (clash) {
+          throw new DomainError(
+            'DUPLICATE_LABEL',
+            `A medium of this contract is already labelled ${clash.label}`,
+            { label: request.label.trim(), mediumId: clash.id },
+          );
+        }
+        let unlocksMediumId: string | null = null;
         if (request.kind === 'password_notice') {
-          await this.checkNoticeTarget(manager, contractId, request.unlocksMediumId!, actor);
+          unlocksMediumId = this.resolveMedia(labelled, [request.unlocksMediumId!])[0] ?? null;
+          await this.checkNoticeTarget(manager, contractId, unlocksMediumId!, actor);
         }
         const origin = this.sideOf(view, actor.role, actor.organizationId) ?? 'contractor';
         const takeout = await this.takeoutForRegistration(
@@ -115,7 +128,7 @@ export class CustodyService {
           recordCount: request.recordCount,
           encrypted: request.encrypted,
           sha256: request.sha256?.toLowerCase() ?? null,
-          unlocksMediumId: request.unlocksMediumId ?? null,
+          unlocksMediumId,
           location: request.location?.trim() ?? null,
           holder: { organizationId: actor.organizationId, userId: actor.userId },
           origin,
@@ -701,19 +714,54 @@ export class CustodyService {
     }
   }
 
+  /**
+   * The media `refs` name (ids or labels), in that order; 422 UNKNOWN_MEDIUM
+   * for a reference that names no medium of the contract, or several.
+   */
   private async loadItems(
     manager: EntityManager,
     contractId: string,
-    ids: string[],
+    refs: string[],
   ): Promise<MediumEntity[]> {
-    const media = await queries(manager).media(contractId, ids);
-    const unknown = ids.filter((id) => !media.some((m) => m.id === id));
+    const q = queries(manager);
+    const ids = refs.every(isUuid)
+      ? refs.map((r) => r.toLowerCase())
+      : this.resolveMedia(await q.labels(contractId), refs);
+    const media = await q.media(contractId, ids);
+    const unknown = refs.filter((_, i) => !media.some((m) => m.id === ids[i]));
     if (unknown.length > 0) {
       throw new DomainError('UNKNOWN_MEDIUM', 'Some items are not media of this contract', {
         mediumIds: unknown,
       });
     }
+    if (new Set(ids).size !== ids.length) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'Invalid request: the same medium is named twice',
+        {
+          fields: [{ field: 'items', messages: ['name each medium once (by id or by label)'] }],
+        },
+      );
+    }
     return ids.map((id) => media.find((m) => m.id === id)!);
+  }
+
+  /** Ids for references by id or label (422 UNKNOWN_MEDIUM for one that names none or several). */
+  private resolveMedia(labelled: LabelledMedium[], refs: string[]): string[] {
+    const resolved = resolveMediumRefs(refs, labelled);
+    if (!resolved.ok) {
+      throw new DomainError(
+        'UNKNOWN_MEDIUM',
+        resolved.ambiguous.length > 0
+          ? 'A label names several media of this contract: use the medium id'
+          : 'Some items are not media of this contract',
+        {
+          mediumIds: [...resolved.unknown, ...resolved.ambiguous],
+          ...(resolved.ambiguous.length > 0 ? { ambiguousLabels: resolved.ambiguous } : {}),
+        },
+      );
+    }
+    return resolved.ids;
   }
 
   /** The addressee must be a party of the contract and another person than the sender. */

@@ -1,15 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsUUID } from 'class-validator';
-import { IsIsoDate, OptionalField } from '../../../common/http/validators.js';
+import { IsIn } from 'class-validator';
+import { IsIsoDate, IsText, OptionalField } from '../../../common/http/validators.js';
 import type { RosterEntryEntity } from '../entities/roster-entry.entity.js';
 import { ROSTER_ROLES, type RosterRole } from '../roster.rule.js';
 
 export class CreateRosterEntryRequest {
   @ApiProperty({
-    format: 'uuid',
-    description: 'A contractor_staff user of the contractor or an approved subcontractor',
+    description:
+      'A contractor_staff user of the contractor or an approved subcontractor: user id or login id',
   })
-  @IsUUID()
+  @IsText(1, 64)
   userId: string;
 
   @ApiProperty({ enum: ROSTER_ROLES, description: 'responsible = 取扱責任者, handler = 取扱者' })

@@ -7,7 +7,8 @@ import {
   IsBoolean,
   IsIn,
   IsObject,
-  IsUUID,
+  IsString,
+  Length,
 } from 'class-validator';
 import { IsInstant, IsText, OptionalField } from '../../../common/http/validators.js';
 import {
@@ -20,16 +21,21 @@ import {
 import type { HandoverEntity } from '../entities/handover.entity.js';
 
 export class DispatchRequest {
-  @ApiProperty({ type: [String], format: 'uuid', description: 'Medium ids' })
+  @ApiProperty({
+    type: [String],
+    example: ['DVD-001'],
+    description: 'The media: ids or labels (resolved within the contract)',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
   @ArrayUnique()
-  @IsUUID(undefined, { each: true })
+  @IsString({ each: true })
+  @Length(1, 200, { each: true })
   items: string[];
 
-  @ApiProperty({ format: 'uuid', description: 'The addressee (受領者)' })
-  @IsUUID()
+  @ApiProperty({ description: 'The addressee (受領者): user id or login id' })
+  @IsText(1, 64)
   toUserId: string;
 
   @ApiProperty({ enum: HANDOVER_METHODS })

@@ -1,5 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsUUID } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsString,
+  Length,
+} from 'class-validator';
 import { IsInstant, IsText, OptionalField } from '../../../common/http/validators.js';
 import {
   INCIDENT_KINDS,
@@ -19,12 +27,13 @@ export class ReportIncidentRequest {
   @IsIn(REPORTABLE_INCIDENT_KINDS)
   kind: ReportableIncidentKind;
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ type: [String], description: 'The media: ids or labels' })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
   @ArrayUnique()
-  @IsUUID(undefined, { each: true })
+  @IsString({ each: true })
+  @Length(1, 200, { each: true })
   mediumIds: string[];
 
   @ApiProperty({ example: '搬送中に鍵付きカバンを紛失' })

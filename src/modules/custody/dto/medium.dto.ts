@@ -44,11 +44,10 @@ export class RegisterMediumRequest {
   sha256?: string;
 
   @ApiPropertyOptional({
-    format: 'uuid',
-    description: 'Password notices only: the medium it unlocks',
+    description: 'Password notices only: the medium it unlocks (id or label)',
   })
   @OptionalField()
-  @IsUUID()
+  @IsText(1, 200)
   unlocksMediumId?: string;
 
   @ApiPropertyOptional({
