@@ -60,6 +60,25 @@ export async function writeSamples(
   });
   if (challenge.status !== 200) throw new Error(`mfa login: ${challenge.text}`);
 
+  const approver = await aUser(t, w.wardA, 'ward_officer');
+  const marked = await t.request('PUT', `/api/users/${approver.user.id}/approver`, {
+    token: w.admin.token,
+    body: { approver: true },
+  });
+  if (marked.status !== 200) throw new Error(`approver: ${marked.text}`);
+  const takeoutBody = {
+    dataItems: ['氏名'],
+    recordCount: 100,
+    mediaKinds: ['dvd_r'],
+    mediaCount: 1,
+    purpose: 'provide',
+    plannedOn: '2026-11-30',
+    terminalId: 'PC-12',
+    note: '提供用',
+  };
+  const waiting = await t.post(`${base}/takeout-requests`, takeoutBody, w.officerA.token);
+  if (waiting.status !== 201) throw new Error(`takeout request: ${waiting.text}`);
+
   const samples: SampleTable = {
     'POST /api/auth/login': {
       token: '',
@@ -109,6 +128,21 @@ export async function writeSamples(
         handoverPolicy: { minSeparationMinutes: 60 },
         auditPolicy: { reminderLeadDays: [60, 30, 7] },
       }),
+    },
+    'PUT /api/users/{id}/approver': {
+      token: w.admin.token,
+      path: `/api/users/${approver.user.id}/approver`,
+      body: { approver: true },
+    },
+    'POST /api/contracts/{id}/takeout-requests': {
+      token: w.officerA.token,
+      path: `${base}/takeout-requests`,
+      body: takeoutBody,
+    },
+    'POST /api/contracts/{id}/takeout-requests/{requestId}/reject': {
+      token: approver.token,
+      path: `${base}/takeout-requests/${waiting.body.id as string}/reject`,
+      body: { reason: '対象を絞ってください' },
     },
     'POST /api/contracts/{id}/roster': {
       token: w.officerA.token,
