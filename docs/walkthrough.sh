@@ -37,9 +37,12 @@ HANDLER_ID=$(get /auth/me "$HANDLER" | json id)
 CONTRACT=$(get /contracts "$OFFICER" | json items.0.id)
 echo "contract $CONTRACT"
 
-# 1. The ward registers an encrypted DVD-R and its password notice (prepared 3 hours ago).
+# 1. The ward registers an encrypted DVD-R under the take-out request its section head
+#    (demo.chief) approved, and its password notice (prepared 3 hours ago).
+TAKEOUT=$(get "/contracts/$CONTRACT/takeout-requests?status=approved" "$OFFICER" | json items.0.id)
 DVD=$(post "/contracts/$CONTRACT/media" "$OFFICER" "{\"kind\":\"dvd_r\",\"label\":\"住民-001\",
-  \"description\":\"住民税課税資料\",\"recordCount\":12000,\"encrypted\":true,\"occurredAt\":\"$(ago 180)\"}" | json id)
+  \"description\":\"住民税課税資料\",\"recordCount\":12000,\"encrypted\":true,\"takeoutRequestId\":\"$TAKEOUT\",
+  \"occurredAt\":\"$(ago 180)\"}" | json id)
 NOTICE=$(post "/contracts/$CONTRACT/media" "$OFFICER" "{\"kind\":\"password_notice\",\"label\":\"PW-001\",
   \"description\":\"住民-001 のパスワード\",\"recordCount\":0,\"encrypted\":false,\"unlocksMediumId\":\"$DVD\",
   \"occurredAt\":\"$(ago 180)\"}" | json id)

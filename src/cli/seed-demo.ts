@@ -11,6 +11,10 @@ import { UserEntity } from '../modules/identity/entities/user.entity.js';
 import { IdentityService } from '../modules/identity/identity.service.js';
 import { MfaService } from '../modules/identity/mfa.service.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
+import { businessDateOf } from '../common/time/business-date.js';
+import { Clock } from '../common/time/clock.js';
+import { AccountLifecycleService } from '../modules/identity/account-lifecycle.service.js';
+import { TakeoutService } from '../modules/takeout/takeout.service.js';
 import type { Actor, Role } from '../modules/identity/roles.js';
 
 const DEMO_WARD = 'デモ区 区民部 (demo ward)';
@@ -25,6 +29,7 @@ interface DemoUser {
 const DEMO_USERS: DemoUser[] = [
   { loginId: 'demo.admin', displayName: '管理 太郎', role: 'admin', organization: 'ward' },
   { loginId: 'demo.officer', displayName: '区民 花子', role: 'ward_officer', organization: 'ward' },
+  { loginId: 'demo.chief', displayName: '課長 真理', role: 'ward_officer', organization: 'ward' },
   { loginId: 'demo.auditor', displayName: '監査 一郎', role: 'auditor', organization: 'ward' },
   {
     loginId: 'demo.responsible',
@@ -132,9 +137,27 @@ async function main(): Promise<void> {
       });
     }
 
+    // The section head (所属長) approves the officer's take-out request for two
+    // DVD-Rs, so that the walk-through can register and dispatch them.
+    const chief = created.get('demo.chief')!.user;
+    await app.get(AccountLifecycleService).setApprover(chief.id, true);
+    const takeout = app.get(TakeoutService);
+    const request = await takeout.create(officer, contract.contract.id, {
+      dataItems: ['氏名', '住所', '課税額'],
+      recordCount: 12000,
+      mediaKinds: ['dvd_r'],
+      mediaCount: 2,
+      purpose: 'provide',
+      plannedOn: businessDateOf(app.get(Clock).now(), config.BUSINESS_TIMEZONE),
+      terminalId: 'PC-ZEIMU-012',
+      note: '委託先への提供用 (demo)',
+    });
+    await takeout.approve(actorOf(chief), contract.contract.id, request.id);
+
     const lines = [
       `Demo data created in the ${config.databaseKind} database.`,
       `Contract ${contract.contract.id}: ${contract.contract.title}`,
+      `Take-out request ${request.id}: approved by demo.chief for two DVD-Rs of demo.officer`,
       '',
       'login              role              one-time password  TOTP secret (second factor)',
       ...DEMO_USERS.map((u) => {

@@ -45,7 +45,10 @@ describe('contracts', () => {
         w.officerA.token,
       );
       expect(response.status).toBe(201);
-      expect(response.body.handoverPolicy).toEqual({ minSeparationMinutes: 120 });
+      expect(response.body.handoverPolicy).toEqual({
+        minSeparationMinutes: 120,
+        requireTakeoutApproval: false,
+      });
       expect(response.body.auditPolicy).toEqual({ reminderLeadDays: [90, 30, 7] });
       expect(response.body.subcontractorOrganizationIds).toEqual([]);
     });

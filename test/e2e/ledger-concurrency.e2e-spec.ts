@@ -216,6 +216,8 @@ describe('concurrent appends from two server processes on one database', () => {
           endsOn: new Date(Date.now() + 365 * day).toISOString().slice(0, 10),
           dataItems: ['氏名', '住所'],
           subjectCount: 5000,
+          // The ledger's concurrency is the subject here, not take-out approval.
+          handoverPolicy: { requireTakeoutApproval: false },
         },
         officer.token,
       ),
