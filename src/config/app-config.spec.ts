@@ -45,6 +45,7 @@ const ALL_VARIABLES = [
   'REMINDER_RETURN_DAYS',
   'REMINDER_OVERDUE_REPEAT_DAYS',
   'REMINDER_CATCH_UP_DAYS',
+  'REMINDER_DAY_COUNT',
   'WEBHOOK_ATTEMPTS',
   'WEBHOOK_BACKOFF_MS',
   'WEBHOOK_TIMEOUT_MS',
@@ -88,6 +89,7 @@ describe('loadConfig', () => {
       expect(config.REMINDER_PASSWORD_NOTICE_DAYS).toBe(7);
       expect(config.REMINDER_RETURN_DAYS).toBe(14);
       expect(config.REMINDER_OVERDUE_REPEAT_DAYS).toBe(7);
+      expect(config.REMINDER_DAY_COUNT).toBe('calendar');
       expect(config.WEBHOOK_ATTEMPTS).toBe(8);
       expect(config.BOOTSTRAP_ADMIN_LOGIN).toBeUndefined();
       expect(config.BOOTSTRAP_ADMIN_PASSWORD).toBeUndefined();
@@ -244,6 +246,8 @@ describe('loadConfig', () => {
       ['REMINDER_RETURN_DAYS', '1.5'],
       ['WEBHOOK_ATTEMPTS', '31'],
       ['WEBHOOK_BACKOFF_MS', 'soon'],
+      ['REMINDER_DAY_COUNT', 'weekdays'],
+      ['REMINDER_DAY_COUNT', 'Business'],
     ])('rejects %s=%j, naming the variable', (name, value) => {
       const error = configErrorOf({ [name]: value });
       expect(error.problems).toHaveLength(1);
@@ -254,6 +258,11 @@ describe('loadConfig', () => {
       const config = loadConfig({ REMINDER_SCAN_TIME: 'off', QUEUE_WORKERS: 'off' });
       expect(config.REMINDER_SCAN_TIME).toBe('off');
       expect(config.QUEUE_WORKERS).toBe('off');
+    });
+
+    it('accepts reminders counted in business days', () => {
+      expect(loadConfig({ REMINDER_DAY_COUNT: 'business' }).REMINDER_DAY_COUNT).toBe('business');
+      expect(loadConfig({ REMINDER_DAY_COUNT: 'calendar' }).REMINDER_DAY_COUNT).toBe('calendar');
     });
 
     it('rejects an unknown BUSINESS_TIMEZONE', () => {

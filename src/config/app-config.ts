@@ -116,6 +116,17 @@ export class AppConfig {
   @Max(366, { message: 'must be an integer number of days between 1 and 366' })
   REMINDER_CATCH_UP_DAYS = 31;
 
+  /**
+   * How reminders count days: `calendar` (every day) or `business` (開庁日: no
+   * weekend, national holiday or 29 December – 3 January). Under `business` the
+   * audit lead days, REMINDER_PASSWORD_NOTICE_DAYS, REMINDER_RETURN_DAYS and
+   * REMINDER_OVERDUE_REPEAT_DAYS are business days, and an audit due on a
+   * closed day is reminded as due on the last business day before it.
+   * REMINDER_RECEIPT_HOURS stays in hours.
+   */
+  @IsIn(['calendar', 'business'], { message: 'must be calendar or business' })
+  REMINDER_DAY_COUNT: 'calendar' | 'business' = 'calendar';
+
   /** Days an approved take-out request (持出し承認) covers registrations and dispatches. */
   @Transform(toInt)
   @IsInt({ message: 'must be an integer number of days between 1 and 365' })

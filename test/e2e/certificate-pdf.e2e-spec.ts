@@ -127,7 +127,7 @@ describe('the deletion certificate as PDF', () => {
       '作業用複製-01',
       '暗号鍵の破棄と復号不能を確認した',
       '内容を確認した',
-      '2026/11/25 09:30',
+      '2026/11/25 09:30（令和8年）',
     ]) {
       expect(text).toContain(expected);
     }

@@ -49,6 +49,15 @@ describe('reminders', () => {
         webhook: null,
       });
       expect(due.title).toContain('60');
+      // The text reads the due date in Japanese with its era; data stays ISO.
+      expect(due.message).toContain('2027年3月31日（令和9年）までに');
+      expect(due.message).toContain('is due by 2027-03-31.');
+      expect(due.data).toEqual({
+        fiscalYear: 2026,
+        dueOn: '2027-03-31',
+        daysLeft: 60,
+        leadDays: 60,
+      });
       expect(await kinds(c.w.staffX.token, 'audit_due')).toEqual([]);
       expect(await kinds(c.w.officerB.token, 'audit_due')).toEqual([]);
       expect(await kinds(c.w.auditor.token, 'audit_due')).toEqual([]);
@@ -133,6 +142,10 @@ describe('reminders', () => {
         expect(found).toHaveLength(1);
         expect(found[0]).toMatchObject({ subjectId: handoverId, asOf: '2026-11-28' });
         expect(found[0].message).toContain('DVD-R 住民税 1');
+        // Dispatched at 01:00 UTC: 10:00 in Tokyo, in the text; ISO in the data.
+        expect(found[0].message).toContain('2026年11月25日 10:00に引き渡した');
+        expect(found[0].message).toContain('dispatched at 2026-11-25 10:00 (Asia/Tokyo)');
+        expect(found[0].data.dispatchedAt).toBe('2026-11-25T01:00:00.000Z');
       }
       expect(await kinds(c.w.staffZ.token, 'handover_not_received')).toEqual([]);
       await scan('2026-11-29');
@@ -174,6 +187,10 @@ describe('reminders', () => {
         subjectId: received.body.incidentIds[0],
         data: { incidentKind: 'seal_broken', mediumIds: [other] },
       });
+      expect(incidents[0].message).toMatch(
+        /^2026年11月25日 10:00に発生した事故の報告です。Incident at 2026-11-25 10:00 \(Asia\/Tokyo\): /,
+      );
+      expect(incidents[0].data.occurredAt).toBe('2026-11-25T01:00:00.000Z');
       expect(await kinds(c.w.staffX.token, 'incident')).toEqual([]);
       // The scan finds it already notified.
       expect((await scan('2026-11-25')).byKind.incident).toBeUndefined();

@@ -61,6 +61,11 @@ export function addDays(date: IsoDate, days: number): IsoDate {
   return isoOfUtc(utcMidnight(date) + days * DAY_MS);
 }
 
+/** The day of the week of `date`: 0 Sunday … 6 Saturday. */
+export function dayOfWeek(date: IsoDate): number {
+  return new Date(utcMidnight(date)).getUTCDay();
+}
+
 /** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: IsoDate, to: IsoDate): number {
   return Math.round((utcMidnight(to) - utcMidnight(from)) / DAY_MS);

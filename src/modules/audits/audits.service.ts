@@ -13,7 +13,7 @@ import { LedgerService } from '../ledger/ledger.service.js';
 import type { AuditRecordedPayload } from './audits.projector.js';
 import type { RecordAuditRequest } from './dto/audit.dto.js';
 import { AuditEntity } from './entities/audit.entity.js';
-import { auditRequirement, fiscalYearOf } from './fiscal-year.rule.js';
+import { auditRequirement, businessDueOn, fiscalYearOf } from './fiscal-year.rule.js';
 
 export interface AuditStatus {
   contractId: string;
@@ -21,7 +21,10 @@ export interface AuditStatus {
   fiscalYear: number;
   required: boolean;
   done: boolean;
+  /** The legal (contract) due date: the earlier of 31 March and the contract's end. */
   dueOn: string | null;
+  /** The last business day on or before dueOn, whatever REMINDER_DAY_COUNT says. */
+  businessDueOn: string | null;
   overdue: boolean;
   lastAudit: AuditEntity | null;
 }
@@ -104,7 +107,11 @@ export class AuditsService {
     });
   }
 
-  /** For each contract the caller may see: is an audit required in the year, done, due when. */
+  /**
+   * For each contract the caller may see: is an audit required in the year,
+   * done, due when (the due date and its business due date; overdue counts
+   * from the due date itself).
+   */
   async status(
     actor: Actor,
     fiscalYear: number | undefined,
@@ -130,6 +137,7 @@ export class AuditsService {
         required: requirement.required,
         done,
         dueOn: requirement.dueOn,
+        businessDueOn: businessDueOn(requirement.dueOn),
         overdue:
           requirement.required && !done && requirement.dueOn !== null && today > requirement.dueOn,
         lastAudit:

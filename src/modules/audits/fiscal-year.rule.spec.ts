@@ -1,5 +1,10 @@
 import { businessDateOf } from '../../common/time/business-date.js';
-import { auditRequirement, fiscalYearOf, fiscalYearsOf } from './fiscal-year.rule.js';
+import {
+  auditRequirement,
+  businessDueOn,
+  fiscalYearOf,
+  fiscalYearsOf,
+} from './fiscal-year.rule.js';
 
 describe('fiscal years', () => {
   it.each([
@@ -45,5 +50,27 @@ describe('auditRequirement: the due-date table', () => {
     expect(fiscalYearsOf({ startsOn: '2026-03-31', endsOn: '2028-04-01' })).toEqual([
       2025, 2026, 2027, 2028,
     ]);
+  });
+});
+
+describe('businessDueOn: the last business day on or before the due date', () => {
+  it.each([
+    [2026, '2027-03-31', '2027-03-31'], // a Wednesday
+    [2027, '2028-03-31', '2028-03-31'], // a Friday
+    [2028, '2029-03-31', '2029-03-30'], // a Saturday: the Friday before
+  ])('FY%i is due %s, in business days %s', (fy, dueOn, business) => {
+    const requirement = auditRequirement({ startsOn: '2026-04-01', endsOn: '2029-06-30' }, fy);
+    expect(requirement.dueOn).toBe(dueOn);
+    expect(businessDueOn(requirement.dueOn)).toBe(business);
+  });
+
+  it('moves a contract ending on a holiday or in the year-end closure', () => {
+    expect(businessDueOn('2026-05-06')).toBe('2026-05-01'); // Golden Week 2026
+    expect(businessDueOn('2026-12-31')).toBe('2026-12-28');
+    expect(businessDueOn('2028-07-17')).toBe('2028-07-14'); // 海の日
+  });
+
+  it('is null when no audit is due', () => {
+    expect(businessDueOn(null)).toBeNull();
   });
 });

@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
+import { businessDateOf } from '../../common/time/business-date.js';
+import { japaneseEraYear } from '../../common/time/japanese-date.js';
 import { formatBusinessTime } from '../ledger/kanribo-csv.js';
 import type { DeletionCertificateEntity } from './entities/deletion-certificate.entity.js';
 
@@ -63,7 +65,10 @@ export interface CertificatePdfInput {
  */
 export function renderCertificatePdf(input: CertificatePdfInput): Promise<Buffer> {
   const { certificate: c } = input;
-  const time = (iso: string) => formatBusinessTime(iso, input.timeZone);
+  // `2026/11/25 09:30（令和8年）`: the 管理簿's time format, with the era year
+  // a ward's documents are dated in.
+  const time = (iso: string) =>
+    `${formatBusinessTime(iso, input.timeZone)}（${japaneseEraYear(businessDateOf(new Date(iso), input.timeZone))}）`;
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: 56, bottom: 56, left: 56, right: 56 },
@@ -136,13 +141,13 @@ export function renderCertificatePdf(input: CertificatePdfInput): Promise<Buffer
   row('立会者', c.witnessedBy ?? '');
 
   heading('提出と確認');
-  row('提出者', `${input.submittedByName}（${time(c.submittedAt)}）`);
+  row('提出者', `${input.submittedByName}\u3000${time(c.submittedAt)}`);
   row('電子署名', c.signerFingerprint256 ? `あり（SHA-256 ${c.signerFingerprint256}）` : 'なし');
   if (c.status === 'confirmed') {
-    row('確認者', `${input.decidedByName ?? ''}（${time(c.decidedAt!)}）`);
+    row('確認者', `${input.decidedByName ?? ''}\u3000${time(c.decidedAt!)}`);
     row('確認所見', c.decisionNote ?? '');
   } else if (c.status === 'rejected') {
-    row('差戻し者', `${input.decidedByName ?? ''}（${time(c.decidedAt!)}）`);
+    row('差戻し者', `${input.decidedByName ?? ''}\u3000${time(c.decidedAt!)}`);
     row('差戻し理由', c.decisionNote ?? '');
   }
 

@@ -45,15 +45,18 @@ export class IncidentReactor implements LedgerReactor, OnModuleInit {
     const written = await this.writer.write(
       manager,
       [
-        incidentNotice({
-          id: payload.incidentId,
-          contractId: entry.contractId,
-          wardOrganizationId: contract.ward_organization_id,
-          kind: payload.kind,
-          description: payload.description,
-          occurredAt: entry.occurredAt,
-          mediumIds: payload.mediumIds,
-        }),
+        incidentNotice(
+          {
+            id: payload.incidentId,
+            contractId: entry.contractId,
+            wardOrganizationId: contract.ward_organization_id,
+            kind: payload.kind,
+            description: payload.description,
+            occurredAt: entry.occurredAt,
+            mediumIds: payload.mediumIds,
+          },
+          this.config.BUSINESS_TIMEZONE,
+        ),
       ],
       { asOf: businessDateOf(now, this.config.BUSINESS_TIMEZONE), now },
     );

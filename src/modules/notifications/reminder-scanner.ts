@@ -75,6 +75,8 @@ export class ReminderScanner {
       passwordNoticeDays: this.config.REMINDER_PASSWORD_NOTICE_DAYS,
       returnDays: this.config.REMINDER_RETURN_DAYS,
       overdueRepeatDays: this.config.REMINDER_OVERDUE_REPEAT_DAYS,
+      dayCount: this.config.REMINDER_DAY_COUNT,
+      timeZone: this.config.BUSINESS_TIMEZONE,
     };
   }
 
@@ -269,15 +271,18 @@ export class ReminderScanner {
       [at.toISOString()],
     )) {
       reminders.push(
-        incidentNotice({
-          id: row.id,
-          contractId: row.contract_id,
-          wardOrganizationId: row.ward_organization_id,
-          kind: row.kind,
-          description: row.description,
-          occurredAt: row.occurred_at,
-          mediumIds: JSON.parse(row.medium_ids) as string[],
-        }),
+        incidentNotice(
+          {
+            id: row.id,
+            contractId: row.contract_id,
+            wardOrganizationId: row.ward_organization_id,
+            kind: row.kind,
+            description: row.description,
+            occurredAt: row.occurred_at,
+            mediumIds: JSON.parse(row.medium_ids) as string[],
+          },
+          settings.timeZone,
+        ),
       );
     }
     return reminders;

@@ -1,6 +1,8 @@
+import { addDays } from '../../common/time/business-date.js';
 import {
   auditReminders,
   type ContractFacts,
+  incidentNotice,
   type ItemFacts,
   receiptReminder,
   type ReminderSettings,
@@ -13,7 +15,10 @@ const settings: ReminderSettings = {
   passwordNoticeDays: 7,
   returnDays: 14,
   overdueRepeatDays: 7,
+  dayCount: 'calendar',
+  timeZone: 'Asia/Tokyo',
 };
+const business: ReminderSettings = { ...settings, dayCount: 'business' };
 
 /** Seed 000: a contract from 1 September to 31 March. */
 const seed000: ContractFacts = {
@@ -250,5 +255,262 @@ describe('return reminders', () => {
     expect(returnReminder(back, '2027-05-01', settings)).toBeNull();
     const erased = { ...facts, items: [{ ...facts.items[0]!, state: 'erased' }] };
     expect(returnReminder(erased, '2027-05-01', settings)).toBeNull();
+  });
+});
+
+describe('texts', () => {
+  it('writes the audit due date in Japanese with its era, and in ISO in English', () => {
+    const [due] = auditReminders(seed000, '2027-03-24', settings);
+    expect(due?.title).toBe('立入調査の期限まで7日 / On-site audit due in 7 days');
+    expect(due?.message).toBe(
+      '「住民記録データ入力業務」の2026年度の立入調査は2027年3月31日（令和9年）までに実施してください。The on-site audit of fiscal year 2026 is due by 2027-03-31.',
+    );
+    // data stays ISO and unchanged in the calendar count.
+    expect(due?.data).toEqual({ fiscalYear: 2026, dueOn: '2027-03-31', daysLeft: 7, leadDays: 7 });
+    const [overdue] = auditReminders(seed000, '2027-04-01', settings);
+    expect(overdue?.message).toContain('期限（2027年3月31日（令和9年））を過ぎても');
+    expect(overdue?.message).toContain('was due on 2027-03-31');
+  });
+
+  it('writes the dispatch time in Tokyo, not in UTC', () => {
+    const reminder = receiptReminder(
+      {
+        id: 'h1',
+        contractId: 'c1',
+        fromUserId: 'u-ward',
+        fromOrganizationId: 'ward',
+        toUserId: 'u-con',
+        toOrganizationId: 'con',
+        dispatchedAt: '2027-01-10T15:30:00.000Z', // 11 January 00:30 in Tokyo
+        itemLabels: ['DVD-R 1', 'DVD-R 2'],
+      },
+      new Date('2027-01-13T00:00:00.000Z'),
+      settings,
+    );
+    expect(reminder?.message).toBe(
+      '2027年1月11日 00:30に引き渡した DVD-R 1、DVD-R 2 の受領が記録されていません。The handover dispatched at 2027-01-11 00:30 (Asia/Tokyo) has not been received.',
+    );
+    expect(reminder?.data).toEqual({
+      dispatchedAt: '2027-01-10T15:30:00.000Z',
+      items: ['DVD-R 1', 'DVD-R 2'],
+    });
+  });
+
+  it('writes the end of the contract with its era', () => {
+    const reminder = returnReminder(
+      {
+        contractId: 'c1',
+        title: '住民記録データ入力業務',
+        wardOrganizationId: 'ward',
+        endsOn: '2027-03-31',
+        items: [
+          {
+            id: 'm1',
+            label: 'DVD-R 1',
+            state: 'held',
+            holderOrganizationId: 'con',
+            holderUserId: 'u-con',
+            lastReceipt: null,
+          },
+        ],
+      },
+      '2027-04-14',
+      settings,
+    );
+    expect(reminder?.message).toContain('2027年3月31日（令和9年）に終了しました');
+    expect(reminder?.message).toContain('The contract ended on 2027-03-31;');
+  });
+
+  it('writes when an incident happened, in Tokyo, and keeps the data ISO', () => {
+    const notice = incidentNotice(
+      {
+        id: 'i1',
+        contractId: 'c1',
+        wardOrganizationId: 'ward',
+        kind: 'seal_broken',
+        description: 'Seal S-1 of bag B-1 arrived broken',
+        occurredAt: '2026-12-03T09:00:00.000Z',
+        mediumIds: ['m1'],
+      },
+      'Asia/Tokyo',
+    );
+    expect(notice.key).toBe('incident:i1');
+    expect(notice.message).toBe(
+      '2026年12月3日 18:00に発生した事故の報告です。Incident at 2026-12-03 18:00 (Asia/Tokyo): Seal S-1 of bag B-1 arrived broken',
+    );
+    expect(notice.data).toEqual({
+      incidentKind: 'seal_broken',
+      occurredAt: '2026-12-03T09:00:00.000Z',
+      mediumIds: ['m1'],
+    });
+  });
+});
+
+describe('counted in business days', () => {
+  /** FY2028: due Saturday 31 March 2029, so reminded as due Friday 30 March. */
+  const fy2028: ContractFacts = {
+    ...seed000,
+    id: 'c2',
+    startsOn: '2028-04-01',
+    endsOn: '2029-03-31',
+  };
+  const businessKeys = (asOf: string, contract = fy2028): string[] =>
+    auditReminders(contract, asOf, business).map((r) => r.key);
+
+  it.each([
+    ['2028-12-25', []],
+    ['2028-12-26', ['audit_due:c2:2029-03-31:60']],
+    ['2029-02-13', ['audit_due:c2:2029-03-31:60']],
+    ['2029-02-14', ['audit_due:c2:2029-03-31:30']],
+    ['2029-03-20', ['audit_due:c2:2029-03-31:30']], // 春分の日: still 8 business days
+    ['2029-03-21', ['audit_due:c2:2029-03-31:7']], // 7 business days before 30 March
+    ['2029-03-30', ['audit_due:c2:2029-03-31:7']],
+    ['2029-03-31', []], // Saturday, the due date itself: closed
+    ['2029-04-01', []],
+    ['2029-04-02', ['audit_overdue:c2:2029-03-31:0']], // the first business day after
+    ['2029-04-10', ['audit_overdue:c2:2029-03-31:0']],
+    ['2029-04-11', ['audit_overdue:c2:2029-03-31:1']], // 8 business days overdue
+  ])('as of %s raises %j', (asOf, expected) => {
+    expect(businessKeys(asOf)).toEqual(expected);
+  });
+
+  it('reaches each lead on a business day, keyed by the due date as in the calendar count', () => {
+    const firstDay = new Map<string, string>();
+    for (let d = '2028-12-01'; d <= '2029-05-07'; d = addDays(d, 1)) {
+      for (const key of businessKeys(d)) if (!firstDay.has(key)) firstDay.set(key, d);
+    }
+    expect(Object.fromEntries(firstDay)).toEqual({
+      'audit_due:c2:2029-03-31:60': '2028-12-26',
+      'audit_due:c2:2029-03-31:30': '2029-02-14',
+      'audit_due:c2:2029-03-31:7': '2029-03-21',
+      'audit_overdue:c2:2029-03-31:0': '2029-04-02',
+      'audit_overdue:c2:2029-03-31:1': '2029-04-11',
+      'audit_overdue:c2:2029-03-31:2': '2029-04-20',
+      'audit_overdue:c2:2029-03-31:3': '2029-05-02', // Golden Week: 30 April is a holiday
+    });
+    // The calendar count raises the same 7-day key, later (24 March, a Saturday).
+    expect(auditReminders(fy2028, '2029-03-24', settings).map((r) => r.key)).toEqual([
+      'audit_due:c2:2029-03-31:7',
+    ]);
+  });
+
+  it('tells the business due date, the due date and why they differ', () => {
+    const [due] = auditReminders(fy2028, '2029-03-21', business);
+    expect(due).toMatchObject({
+      kind: 'audit_due',
+      dueOn: '2029-03-31',
+      leadDays: 7,
+      data: {
+        fiscalYear: 2028,
+        dueOn: '2029-03-31',
+        businessDueOn: '2029-03-30',
+        daysLeft: 7,
+        leadDays: 7,
+        dayCount: 'business',
+      },
+    });
+    expect(due?.title).toBe('立入調査の期限まで7営業日 / On-site audit due in 7 business days');
+    expect(due?.message).toBe(
+      '「住民記録データ入力業務」の2028年度の立入調査は、期限の2029年3月31日（令和11年）が閉庁日のため、その前の開庁日である2029年3月30日（令和11年）までに実施してください。The on-site audit of fiscal year 2028 is due by 2029-03-30, the last business day before its due date 2029-03-31 (a closed day).',
+    );
+    const [overdue] = auditReminders(fy2028, '2029-04-02', business);
+    expect(overdue?.title).toBe(
+      '立入調査が期限を1営業日超過 / On-site audit 1 business day overdue',
+    );
+    expect(overdue?.data).toMatchObject({ daysOverdue: 1, businessDueOn: '2029-03-30' });
+  });
+
+  it('keeps a due date that is a business day (31 March 2027, a Wednesday)', () => {
+    const [due] = auditReminders(seed000, '2027-03-19', business);
+    expect(due?.key).toBe('audit_due:c1:2027-03-31:7');
+    expect(due?.data).toMatchObject({ businessDueOn: '2027-03-31', daysLeft: 7 });
+    expect(due?.message).toContain('2027年3月31日（令和9年）までに');
+    expect(due?.message).not.toContain('閉庁日');
+    expect(auditReminders(seed000, '2027-03-18', business).map((r) => r.leadDays)).toEqual([30]);
+    expect(auditReminders(seed000, '2027-04-01', business).map((r) => r.key)).toEqual([
+      'audit_overdue:c1:2027-03-31:0',
+    ]);
+  });
+
+  it('keeps receipt reminders in hours', () => {
+    const handover = {
+      id: 'h1',
+      contractId: 'c1',
+      fromUserId: 'u-ward',
+      fromOrganizationId: 'ward',
+      toUserId: 'u-con',
+      toOrganizationId: 'con',
+      dispatchedAt: '2029-03-30T01:00:00.000Z', // Friday 10:00
+      itemLabels: ['DVD-R 1'],
+    };
+    expect(receiptReminder(handover, new Date('2029-04-01T00:59:00.000Z'), business)).toBeNull();
+    expect(receiptReminder(handover, new Date('2029-04-01T01:00:00.000Z'), business)?.key).toBe(
+      'handover_not_received:h1',
+    );
+  });
+
+  it('reminds a missing password notice 7 business days after the receipt, at its time of day', () => {
+    const pair = {
+      contractId: 'c1',
+      // Received Sunday 10 January 2027 10:00 in Tokyo; 11 January is 成人の日.
+      medium: {
+        id: 'm1',
+        label: 'DVD-R 1',
+        state: 'held',
+        holderOrganizationId: 'con',
+        holderUserId: 'u-con',
+        lastReceipt: {
+          handoverId: 'h1',
+          toUserId: 'u-con',
+          toOrganizationId: 'con',
+          receivedAt: '2027-01-10T01:00:00.000Z',
+        },
+      },
+      notice: {
+        id: 'n1',
+        label: 'パスワード通知',
+        state: 'held',
+        holderOrganizationId: 'ward',
+        holderUserId: 'u-ward',
+        lastReceipt: null,
+      },
+    };
+    // The 7th business day after is Wednesday 20 January.
+    expect(splitPairReminders(pair, new Date('2027-01-20T00:59:00.000Z'), business)).toEqual([]);
+    const [reminder] = splitPairReminders(pair, new Date('2027-01-20T01:00:00.000Z'), business);
+    expect(reminder?.key).toBe('password_notice_outstanding:m1:h1');
+    expect(reminder?.message).toBe(
+      '暗号化媒体「DVD-R 1」の受領（2027年1月10日 10:00）から7営業日を過ぎても、パスワード通知「パスワード通知」が届いていません。The password notice has not arrived 7 business days after its encrypted medium.',
+    );
+    // The calendar count: 7 days, the 17th.
+    expect(splitPairReminders(pair, new Date('2027-01-17T01:00:00.000Z'), settings)).toHaveLength(
+      1,
+    );
+  });
+
+  it('reminds media not returned 14 business days after the end', () => {
+    const facts = {
+      contractId: 'c1',
+      title: 't',
+      wardOrganizationId: 'ward',
+      endsOn: '2027-03-31',
+      items: [
+        {
+          id: 'm1',
+          label: 'DVD-R 1',
+          state: 'held',
+          holderOrganizationId: 'con',
+          holderUserId: 'u-con',
+          lastReceipt: null,
+        },
+      ],
+    };
+    expect(returnReminder(facts, '2027-04-19', business)).toBeNull();
+    const reminder = returnReminder(facts, '2027-04-20', business);
+    expect(reminder).toMatchObject({
+      key: 'media_not_returned:c1:2027-03-31',
+      dueOn: '2027-04-20',
+    });
+    expect(reminder?.title).toContain('契約終了後14営業日');
   });
 });

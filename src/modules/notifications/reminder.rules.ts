@@ -1,5 +1,21 @@
-import { addDays, daysBetween, type IsoDate } from '../../common/time/business-date.js';
-import { auditRequirement, fiscalYearStart, fiscalYearsOf } from '../audits/fiscal-year.rule.js';
+import {
+  addDays,
+  businessDateOf,
+  daysBetween,
+  type IsoDate,
+} from '../../common/time/business-date.js';
+import { addBusinessDays, businessDaysBetween } from '../../common/time/business-days.js';
+import {
+  formatJapaneseDateTime,
+  formatJapaneseDateWithEra,
+  formatWallClock,
+} from '../../common/time/japanese-date.js';
+import {
+  auditRequirement,
+  businessDueOn,
+  fiscalYearStart,
+  fiscalYearsOf,
+} from '../audits/fiscal-year.rule.js';
 import type { NotificationKind } from './entities/notification.entity.js';
 
 /**
@@ -10,8 +26,11 @@ import type { NotificationKind } from './entities/notification.entity.js';
  * should have raised, once.
  */
 
+/** REMINDER_DAY_COUNT: what a reminder's "day" is. */
+export type DayCount = 'calendar' | 'business';
+
 export interface ReminderSettings {
-  /** A dispatch not received after this many hours (48). */
+  /** A dispatch not received after this many hours (48); always hours. */
   receiptHours: number;
   /** An encrypted medium and its password notice apart this many days after one arrived (7). */
   passwordNoticeDays: number;
@@ -19,6 +38,15 @@ export interface ReminderSettings {
   returnDays: number;
   /** An overdue audit again every this many days (7). */
   overdueRepeatDays: number;
+  /**
+   * `calendar`: every day counts. `business`: only business days (see
+   * business-days.ts) count, for the audit lead days and the three settings
+   * above; an audit due on a closed day is reminded as due on the last
+   * business day before it.
+   */
+  dayCount: DayCount;
+  /** BUSINESS_TIMEZONE: the day of a receipt, and the dates and times the texts show. */
+  timeZone: string;
 }
 
 /** Who is told: resolved to users and webhooks by the writer. */
@@ -110,6 +138,17 @@ export interface IncidentFacts {
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
+/** `7日`, `7営業日`. */
+function daysJa(n: number, dayCount: DayCount): string {
+  return `${n}${dayCount === 'business' ? '営業日' : '日'}`;
+}
+
+/** `7 days`, `1 business day`. */
+function daysEn(n: number, dayCount: DayCount): string {
+  const unit = dayCount === 'business' ? 'business day' : 'day';
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
 function audience(partial: Partial<Audience>): Audience {
   return {
     wardOfficersOf: partial.wardOfficersOf ?? [],
@@ -130,6 +169,13 @@ function audience(partial: Partial<Audience>): Audience {
  * Audit overdue: the day after the due date and then every
  * `overdueRepeatDays`, to the ward's officers and every auditor, until an
  * audit of that fiscal year is recorded.
+ *
+ * Counted in business days (`dayCount: 'business'`), the audit is due on the
+ * last business day on or before its due date (Friday 30 March for Saturday
+ * 31 March), the days left are the business days after today up to that day,
+ * so each lead is reached on a business day, and an audit is overdue from
+ * the first business day after it. The keys name the due date itself in
+ * both counts, so switching the count never repeats a reminder.
  */
 export function auditReminders(
   contract: ContractFacts,
@@ -138,18 +184,30 @@ export function auditReminders(
 ): Reminder[] {
   const reminders: Reminder[] = [];
   const leads = [...new Set(contract.reminderLeadDays)].sort((a, b) => a - b);
+  const business = settings.dayCount === 'business';
   for (const fiscalYear of fiscalYearsOf(contract)) {
     if (contract.auditedYears.has(fiscalYear)) continue;
     const { dueOn } = auditRequirement(contract, fiscalYear);
     if (dueOn === null) continue;
-    const daysLeft = daysBetween(asOf, dueOn);
+    // Only a business count asks the holiday calendar: the calendar scan stays as fast.
+    const remindedDueOn = business ? businessDueOn(dueOn) : dueOn;
     const windowStart =
       contract.startsOn > fiscalYearStart(fiscalYear)
         ? contract.startsOn
         : fiscalYearStart(fiscalYear);
-    if (daysLeft >= 0 && asOf >= windowStart) {
-      const lead = leads.find((l) => l >= daysLeft);
+    if (asOf <= remindedDueOn) {
+      const daysLeft = business
+        ? businessDaysBetween(asOf, remindedDueOn)
+        : daysBetween(asOf, remindedDueOn);
+      const lead = asOf >= windowStart ? leads.find((l) => l >= daysLeft) : undefined;
       if (lead !== undefined) {
+        const texts = auditTexts(
+          contract.title,
+          fiscalYear,
+          dueOn,
+          remindedDueOn,
+          settings.dayCount,
+        );
         reminders.push({
           key: `audit_due:${contract.id}:${dueOn}:${lead}`,
           kind: 'audit_due',
@@ -157,34 +215,81 @@ export function auditReminders(
           subjectId: null,
           dueOn,
           leadDays: lead,
-          title: `立入調査の期限まで${daysLeft}日 / On-site audit due in ${daysLeft} days`,
-          message: `「${contract.title}」の${fiscalYear}年度の立入調査は${dueOn}までに実施してください。The on-site audit of fiscal year ${fiscalYear} is due by ${dueOn}.`,
-          data: { fiscalYear, dueOn, daysLeft, leadDays: lead },
+          title: texts.dueTitle(daysLeft),
+          message: texts.dueMessage,
+          data: {
+            fiscalYear,
+            dueOn,
+            daysLeft,
+            leadDays: lead,
+            ...(business ? { businessDueOn: remindedDueOn, dayCount: settings.dayCount } : {}),
+          },
           audience: audience({ wardOfficersOf: [contract.wardOrganizationId] }),
         });
       }
+      continue;
     }
-    if (daysLeft < 0) {
-      const daysOverdue = -daysLeft;
-      const occurrence = Math.floor((daysOverdue - 1) / settings.overdueRepeatDays);
-      reminders.push({
-        key: `audit_overdue:${contract.id}:${dueOn}:${occurrence}`,
-        kind: 'audit_overdue',
-        contractId: contract.id,
-        subjectId: null,
+    const daysOverdue = business
+      ? businessDaysBetween(remindedDueOn, asOf)
+      : daysBetween(remindedDueOn, asOf);
+    // Business days: nothing on the closed days right after the business due date.
+    if (daysOverdue === 0) continue;
+    const occurrence = Math.floor((daysOverdue - 1) / settings.overdueRepeatDays);
+    const texts = auditTexts(contract.title, fiscalYear, dueOn, remindedDueOn, settings.dayCount);
+    reminders.push({
+      key: `audit_overdue:${contract.id}:${dueOn}:${occurrence}`,
+      kind: 'audit_overdue',
+      contractId: contract.id,
+      subjectId: null,
+      dueOn,
+      leadDays: null,
+      title: texts.overdueTitle(daysOverdue),
+      message: texts.overdueMessage,
+      data: {
+        fiscalYear,
         dueOn,
-        leadDays: null,
-        title: `立入調査が期限を${daysOverdue}日超過 / On-site audit ${daysOverdue} days overdue`,
-        message: `「${contract.title}」の${fiscalYear}年度の立入調査が期限（${dueOn}）を過ぎても記録されていません。The on-site audit of fiscal year ${fiscalYear} was due on ${dueOn} and has not been recorded.`,
-        data: { fiscalYear, dueOn, daysOverdue, occurrence },
-        audience: audience({
-          wardOfficersOf: [contract.wardOrganizationId],
-          auditorsOf: [contract.wardOrganizationId],
-        }),
-      });
-    }
+        daysOverdue,
+        occurrence,
+        ...(business ? { businessDueOn: remindedDueOn, dayCount: settings.dayCount } : {}),
+      },
+      audience: audience({
+        wardOfficersOf: [contract.wardOrganizationId],
+        auditorsOf: [contract.wardOrganizationId],
+      }),
+    });
   }
   return reminders;
+}
+
+/**
+ * The bilingual texts of an audit's reminders: Japanese dates with their era,
+ * ISO dates in English. An overdue audit is past both dates, and says so of
+ * the due date itself.
+ */
+function auditTexts(
+  title: string,
+  fiscalYear: number,
+  dueOn: IsoDate,
+  remindedDueOn: IsoDate,
+  dayCount: DayCount,
+) {
+  const dueJa = formatJapaneseDateWithEra(dueOn);
+  const byJa =
+    remindedDueOn === dueOn
+      ? `${dueJa}までに`
+      : `、期限の${dueJa}が閉庁日のため、その前の開庁日である${formatJapaneseDateWithEra(remindedDueOn)}までに`;
+  const byEn =
+    remindedDueOn === dueOn
+      ? dueOn
+      : `${remindedDueOn}, the last business day before its due date ${dueOn} (a closed day)`;
+  return {
+    dueTitle: (daysLeft: number) =>
+      `立入調査の期限まで${daysJa(daysLeft, dayCount)} / On-site audit due in ${daysEn(daysLeft, dayCount)}`,
+    dueMessage: `「${title}」の${fiscalYear}年度の立入調査は${byJa}実施してください。The on-site audit of fiscal year ${fiscalYear} is due by ${byEn}.`,
+    overdueTitle: (daysOverdue: number) =>
+      `立入調査が期限を${daysJa(daysOverdue, dayCount)}超過 / On-site audit ${daysEn(daysOverdue, dayCount)} overdue`,
+    overdueMessage: `「${title}」の${fiscalYear}年度の立入調査が期限（${dueJa}）を過ぎても記録されていません。The on-site audit of fiscal year ${fiscalYear} was due on ${dueOn} and has not been recorded.`,
+  };
 }
 
 /** A dispatch still not received `receiptHours` after it left, to both sides; once. */
@@ -203,7 +308,7 @@ export function receiptReminder(
     dueOn: null,
     leadDays: null,
     title: `引渡しが${settings.receiptHours}時間以上未受領 / Handover not received after ${settings.receiptHours} hours`,
-    message: `${handover.dispatchedAt} に引き渡した ${handover.itemLabels.join('、')} の受領が記録されていません。The handover dispatched at ${handover.dispatchedAt} has not been received.`,
+    message: `${formatJapaneseDateTime(handover.dispatchedAt, settings.timeZone)}に引き渡した ${handover.itemLabels.join('、')} の受領が記録されていません。The handover dispatched at ${formatWallClock(handover.dispatchedAt, settings.timeZone)} (${settings.timeZone}) has not been received.`,
     data: { dispatchedAt: handover.dispatchedAt, items: handover.itemLabels },
     audience: audience({
       users: [handover.fromUserId, handover.toUserId],
@@ -218,6 +323,8 @@ const GONE = new Set(['erased', 'destroyed', 'lost']);
  * An encrypted medium received while its password notice is not with the
  * same organization `passwordNoticeDays` later, or the reverse: to the
  * recipient of the one and the holder of the other. Once per receipt.
+ * Counted in business days, "later" is the same time of day on the
+ * `passwordNoticeDays`-th business day after the day of the receipt.
  */
 export function splitPairReminders(
   pair: SplitPairFacts,
@@ -232,6 +339,8 @@ export function splitPairReminders(
       [medium, notice, 'password_notice_outstanding'],
       [notice, medium, 'medium_outstanding'],
     ];
+  const n = settings.passwordNoticeDays;
+  const [nJa, nEn] = [daysJa(n, settings.dayCount), daysEn(n, settings.dayCount)];
   for (const [arrived, missing, kind] of sides) {
     const receipt = arrived.lastReceipt;
     if (!receipt) continue;
@@ -240,11 +349,12 @@ export function splitPairReminders(
     if (missing.holderOrganizationId === receipt.toOrganizationId && missing.state !== 'in_transit')
       continue;
     const days = (at.getTime() - new Date(receipt.receivedAt).getTime()) / DAY_MS;
-    if (days < settings.passwordNoticeDays) continue;
+    if (days < calendarDaysOf(receipt.receivedAt, n, settings)) continue;
+    const receivedJa = formatJapaneseDateTime(receipt.receivedAt, settings.timeZone);
     const what =
       kind === 'password_notice_outstanding'
-        ? `暗号化媒体「${arrived.label}」の受領から${settings.passwordNoticeDays}日を過ぎても、パスワード通知「${missing.label}」が届いていません。The password notice has not arrived ${settings.passwordNoticeDays} days after its encrypted medium.`
-        : `パスワード通知「${arrived.label}」の受領から${settings.passwordNoticeDays}日を過ぎても、暗号化媒体「${missing.label}」が届いていません。The encrypted medium has not arrived ${settings.passwordNoticeDays} days after its password notice.`;
+        ? `暗号化媒体「${arrived.label}」の受領（${receivedJa}）から${nJa}を過ぎても、パスワード通知「${missing.label}」が届いていません。The password notice has not arrived ${nEn} after its encrypted medium.`
+        : `パスワード通知「${arrived.label}」の受領（${receivedJa}）から${nJa}を過ぎても、暗号化媒体「${missing.label}」が届いていません。The encrypted medium has not arrived ${nEn} after its password notice.`;
     reminders.push({
       key: `${kind}:${arrived.id}:${receipt.handoverId}`,
       kind,
@@ -272,13 +382,33 @@ export function splitPairReminders(
   return reminders;
 }
 
-/** Items not back with the ward `returnDays` after the contract's end, to both sides; once. */
+/**
+ * The calendar days that `days` reminder days after `instant` span: `days`
+ * itself, or in business days the calendar days from the date of `instant`
+ * (in BUSINESS_TIMEZONE) to the `days`-th business day after it.
+ */
+function calendarDaysOf(instant: string, days: number, settings: ReminderSettings): number {
+  if (settings.dayCount === 'calendar') return days;
+  const date = businessDateOf(new Date(instant), settings.timeZone);
+  return daysBetween(date, addBusinessDays(date, days));
+}
+
+/** The day `days` reminder days after `date`. */
+function reminderDaysAfter(date: IsoDate, days: number, settings: ReminderSettings): IsoDate {
+  return settings.dayCount === 'business' ? addBusinessDays(date, days) : addDays(date, days);
+}
+
+/**
+ * Items not back with the ward `returnDays` after the contract's end (business
+ * days after it, when counted so), to both sides; once.
+ */
 export function returnReminder(
   contract: OutstandingMediaFacts,
   asOf: IsoDate,
   settings: ReminderSettings,
 ): Reminder | null {
-  if (asOf < addDays(contract.endsOn, settings.returnDays)) return null;
+  const dueOn = reminderDaysAfter(contract.endsOn, settings.returnDays, settings);
+  if (asOf < dueOn) return null;
   const out = contract.items.filter(
     (item) =>
       !GONE.has(item.state) &&
@@ -290,10 +420,10 @@ export function returnReminder(
     kind: 'media_not_returned',
     contractId: contract.contractId,
     subjectId: null,
-    dueOn: addDays(contract.endsOn, settings.returnDays),
+    dueOn,
     leadDays: null,
-    title: `契約終了後${settings.returnDays}日を過ぎて未返却の媒体 ${out.length}件 / ${out.length} item(s) not returned`,
-    message: `「${contract.title}」は${contract.endsOn}に終了しましたが、${out.map((i) => i.label).join('、')} が返却も消去もされていません。The contract ended on ${contract.endsOn}; these items are neither returned nor erased.`,
+    title: `契約終了後${daysJa(settings.returnDays, settings.dayCount)}を過ぎて未返却の媒体 ${out.length}件 / ${out.length} item(s) not returned`,
+    message: `「${contract.title}」は${formatJapaneseDateWithEra(contract.endsOn)}に終了しましたが、${out.map((i) => i.label).join('、')} が返却も消去もされていません。The contract ended on ${contract.endsOn}; these items are neither returned nor erased.`,
     data: {
       endsOn: contract.endsOn,
       items: out.map((i) => ({
@@ -311,8 +441,11 @@ export function returnReminder(
   };
 }
 
-/** An incident, at once, to the ward's officers. */
-export function incidentNotice(incident: IncidentFacts): Reminder {
+/**
+ * An incident, at once, to the ward's officers: when it happened, in
+ * BUSINESS_TIMEZONE (`timeZone`), and what was reported.
+ */
+export function incidentNotice(incident: IncidentFacts, timeZone: string): Reminder {
   return {
     key: `incident:${incident.id}`,
     kind: 'incident',
@@ -321,7 +454,7 @@ export function incidentNotice(incident: IncidentFacts): Reminder {
     dueOn: null,
     leadDays: null,
     title: `事故報告: ${incident.kind} / Incident reported`,
-    message: incident.description,
+    message: `${formatJapaneseDateTime(incident.occurredAt, timeZone)}に発生した事故の報告です。Incident at ${formatWallClock(incident.occurredAt, timeZone)} (${timeZone}): ${incident.description}`,
     data: {
       incidentKind: incident.kind,
       occurredAt: incident.occurredAt,

@@ -70,7 +70,22 @@ export class AuditStatusItem {
   @ApiProperty() fiscalYear: number;
   @ApiProperty({ description: 'The contract period overlaps the fiscal year' }) required: boolean;
   @ApiProperty({ description: 'An audit was recorded in the fiscal year' }) done: boolean;
-  @ApiProperty({ format: 'date', nullable: true, type: String }) dueOn: string | null;
+  @ApiProperty({
+    format: 'date',
+    nullable: true,
+    type: String,
+    description:
+      "The due date by contract: the earlier of 31 March and the contract's end (null when not required)",
+  })
+  dueOn: string | null;
+  @ApiProperty({
+    format: 'date',
+    nullable: true,
+    type: String,
+    description:
+      'The last business day (開庁日) on or before dueOn: not a weekend, national holiday or 29 December – 3 January',
+  })
+  businessDueOn: string | null;
   @ApiProperty({ description: 'Required, not done, and the due date has passed' }) overdue: boolean;
   @ApiProperty({ type: AuditResponse, nullable: true }) lastAudit: AuditResponse | null;
 }
