@@ -173,8 +173,11 @@ describe('npm run seed:demo', () => {
         'contractor_staff',
         'contractor_staff',
         'ward_officer',
+        'ward_officer',
       ].sort(),
     );
+    // The section head (demo.chief) approved the officer's take-out request for the walk-through.
+    expect(first.stdout).toMatch(/^Take-out request [0-9a-f-]{36}: approved by demo\.chief/m);
 
     const second = await runNode(
       built('src/cli/seed-demo.js'),

@@ -579,7 +579,7 @@ describe('handovers', () => {
     it.each([
       ['an empty item list', { items: [] }, 'items'],
       ['duplicated items', { items: ['DUP', 'DUP'] }, 'items'],
-      ['a malformed id', { items: ['nope'] }, 'items'],
+      ['an empty reference', { items: [''] }, 'items'],
       ['a bad method', { method: 'post' }, 'method'],
       ['a bad purpose', { purpose: 'gift' }, 'purpose'],
       ['a time without offset', { occurredAt: '2026-11-25T10:00:00' }, 'occurredAt'],

@@ -128,10 +128,22 @@ describe('Idempotency-Key', () => {
 
   it('keys are the caller’s own: another user’s identical key is independent', async () => {
     const key = `shared-${randomUUID()}`;
-    const body = dvdBody('SHARED');
     const before = await counts();
-    const ward = await keyed('POST', `${c.base}/media`, c.w.officerA.token, key, body);
-    const contractor = await keyed('POST', `${c.base}/media`, c.w.staffX.token, key, body);
+    // Labels are unique within a contract, so the two bodies differ in the label only.
+    const ward = await keyed(
+      'POST',
+      `${c.base}/media`,
+      c.w.officerA.token,
+      key,
+      dvdBody('SHARED-W'),
+    );
+    const contractor = await keyed(
+      'POST',
+      `${c.base}/media`,
+      c.w.staffX.token,
+      key,
+      dvdBody('SHARED-C'),
+    );
     expect([ward.status, contractor.status]).toEqual([201, 201]);
     expect(contractor.headers.get('idempotent-replayed')).toBeNull();
     expect(contractor.body.id).not.toBe(ward.body.id);
@@ -571,8 +583,10 @@ describe('Idempotency-Key', () => {
 
   it('after IDEMPOTENCY_TTL_HOURS the key is forgotten: pruned, and a retry writes again', async () => {
     const key = randomUUID();
-    const body = dvdBody();
-    const first = await keyed('POST', `${c.base}/media`, c.w.officerA.token, key, body);
+    // An incident report: the one write that legitimately happens twice with
+    // the same body (a registration would meet its own label the second time).
+    const body = { kind: 'other', mediumIds: [await c.dvd()], description: '封筒の破れ' };
+    const first = await keyed('POST', `${c.base}/incidents`, c.w.officerA.token, key, body);
     expect(first.status).toBe(201);
     c.minutes(24 * 60 - 1);
     // Tokens last hours: log in again on the moved clock.
@@ -583,17 +597,17 @@ describe('Idempotency-Key', () => {
           password: TEST_PASSWORD,
         })
       ).body.token as string;
-    const within = await keyed('POST', `${c.base}/media`, await login(), key, body);
+    const within = await keyed('POST', `${c.base}/incidents`, await login(), key, body);
     expect(within.status).toBe(201);
     expect(within.headers.get('idempotent-replayed')).toBe('true');
     c.minutes(1);
     const token = await login();
     const before = await counts();
-    const after = await keyed('POST', `${c.base}/media`, token, key, body);
+    const after = await keyed('POST', `${c.base}/incidents`, token, key, body);
     expect(after.status).toBe(201);
     expect(after.headers.get('idempotent-replayed')).toBeNull();
     expect(after.body.id).not.toBe(first.body.id);
-    expect(await counts()).toEqual({ ledger: before.ledger + 1, media: before.media + 1 });
+    expect(await counts()).toEqual({ ledger: before.ledger + 1, media: before.media });
     // The scheduled prune removes whatever has expired.
     const store = t.app.get(IdempotencyStore);
     expect(await store.prune()).toBeGreaterThan(0);

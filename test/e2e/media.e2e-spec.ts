@@ -14,9 +14,12 @@ describe('media', () => {
   });
   afterAll(() => t.close());
 
+  // Labels are unique within a contract: each body gets its own unless a test names one.
+  let labels = 0;
+  const nextLabel = (prefix: string) => `${prefix}-${++labels}`;
   const dvdBody = (extra: Record<string, unknown> = {}) => ({
     kind: 'dvd_r',
-    label: '住民-100',
+    label: nextLabel('住民'),
     description: '住民税課税資料',
     recordCount: 1200,
     encrypted: true,
@@ -36,7 +39,7 @@ describe('media', () => {
   it('a ward officer registers a DVD-R; the ward holds it; the ledger records it', async () => {
     const r = await c.register(
       c.w.officerA.token,
-      dvdBody({ sha256: 'AB'.repeat(32), location: '金庫A' }),
+      dvdBody({ label: '住民-100', sha256: 'AB'.repeat(32), location: '金庫A' }),
     );
     expect(r.status).toBe(201);
     expect(r.body).toEqual({
@@ -125,7 +128,7 @@ describe('media', () => {
   describe('password notices', () => {
     const notice = (unlocksMediumId: string | undefined, extra: Record<string, unknown> = {}) => ({
       kind: 'password_notice',
-      label: 'PW-1',
+      label: nextLabel('PW'),
       description: 'パスワード通知書',
       recordCount: 0,
       encrypted: false,
@@ -171,7 +174,7 @@ describe('media', () => {
       expect((await c.register(c.w.officerA.token, notice(dvd))).status).toBe(201);
       await refusedRegistration(
         c.w.officerA.token,
-        notice(dvd, { label: 'PW-2' }),
+        notice(dvd, { label: nextLabel('PW') }),
         409,
         'NOTICE_EXISTS',
       );
@@ -185,9 +188,9 @@ describe('media', () => {
         { kind: 'lost', mediumIds: [first.body.id], description: '通知書紛失' },
         c.w.officerA.token,
       );
-      expect((await c.register(c.w.officerA.token, notice(dvd, { label: 'PW-2' }))).status).toBe(
-        201,
-      );
+      expect(
+        (await c.register(c.w.officerA.token, notice(dvd, { label: nextLabel('PW') }))).status,
+      ).toBe(201);
     });
 
     it('unlocks only an encrypted medium that is not a notice (422 NOTICE_TARGET_INVALID)', async () => {

@@ -166,7 +166,7 @@ describe('handler rosters', () => {
     it('a bad body (400 with the fields)', async () => {
       const response = await t.post(
         roster(),
-        { userId: 'nobody', role: 'boss', validFrom: 'tomorrow', note: 'x' },
+        { userId: '', role: 'boss', validFrom: 'tomorrow', note: 'x' },
         w.officerA.token,
       );
       expect(response.status).toBe(400);
