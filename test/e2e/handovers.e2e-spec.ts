@@ -210,15 +210,23 @@ describe('handovers', () => {
     it('allows exactly minSeparationMinutes between them and refuses one minute less', async () => {
       const dvd = await c.dvd();
       const pw = await c.notice(dvd);
+      const sentAt = t.clock.now().getTime();
       const sent = await c.provide([dvd]);
       expect(sent.status).toBe(201);
       c.minutes(59);
       const early = await refused(() => c.provide([pw]), 422, 'SPLIT_CHANNEL_VIOLATION');
+      const earliestAt = new Date(sentAt + 60 * 60_000);
       expect(early.body.details).toMatchObject({
         rule: 'same_occasion',
         mediumId: pw,
         counterpartId: dvd,
+        earliestAt: earliestAt.toISOString(),
       });
+      // The message says when, on the wall clock of Tokyo.
+      const tokyo = new Date(earliestAt.getTime() + 9 * 3_600_000).toISOString();
+      expect(early.body.message).toContain(
+        `60 分以上空けて引き渡してください。送付可能: ${tokyo.slice(0, 10)} ${tokyo.slice(11, 16)}`,
+      );
       c.minutes(1);
       expect((await c.provide([pw])).status).toBe(201);
     });

@@ -44,7 +44,14 @@ import { CustodyQueries } from './custody.queries.js';
 import { HandoverEntity } from './entities/handover.entity.js';
 import { IncidentEntity } from './entities/incident.entity.js';
 import { MediumEntity } from './entities/medium.entity.js';
-import { checkSplitChannel, type ItemFacts, methodRefusal } from './split-channel.rule.js';
+import {
+  checkSplitChannel,
+  type ItemFacts,
+  methodRefusal,
+  type SplitChannelViolation,
+} from './split-channel.rule.js';
+import { formatWallClock } from '../../common/time/japanese-date.js';
+import { AppConfig } from '../../config/app-config.js';
 import { isUuid } from '../../common/http/validators.js';
 import { type LabelledMedium, resolveMediumRefs, sameLabel } from './medium-ref.rule.js';
 import { takeoutRecord } from '../takeout/takeout.queries.js';
@@ -81,6 +88,7 @@ export class CustodyService {
     private readonly contracts: ContractsService,
     private readonly roster: RosterService,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   // ---------------------------------------------------------------- media
@@ -847,8 +855,25 @@ export class CustodyService {
     });
     if (violation) {
       const { message, ...details } = violation;
-      throw new DomainError('SPLIT_CHANNEL_VIOLATION', message, { ...details });
+      throw new DomainError('SPLIT_CHANNEL_VIOLATION', this.splitChannelMessage(violation, view), {
+        ...details,
+      });
     }
+  }
+
+  /**
+   * The refusal as the person at the counter needs it: for the same occasion,
+   * in Japanese too, with the time the item may go in BUSINESS_TIMEZONE.
+   */
+  private splitChannelMessage(violation: SplitChannelViolation, view: ContractView): string {
+    if (violation.rule !== 'same_occasion' || !violation.earliestAt) return violation.message;
+    const zone = this.config.BUSINESS_TIMEZONE;
+    const minutes = view.contract.minSeparationMinutes;
+    return (
+      `媒体とパスワード通知書は別の機会に、${minutes} 分以上空けて引き渡してください。` +
+      `送付可能: ${formatWallClock(violation.earliestAt, zone)}。` +
+      `${violation.message}; it may go from ${formatWallClock(violation.earliestAt, zone)} (${zone})`
+    );
   }
 
   private checkMediumShape(request: RegisterMediumRequest): void {

@@ -104,6 +104,16 @@ describe('checkSplitChannel', () => {
     it('refuses a counterpart dispatched 59 min 59.999 s after (back-dating)', () => {
       const v = checkSplitChannel(input({ counterpartDispatches: [dispatchAt(60 * MINUTE - 1)] }));
       expect(v).toMatchObject({ rule: 'same_occasion', mediumId: 'm1', counterpartId: 'n1' });
+      // It may go once the separation after the counterpart's dispatch has passed.
+      expect(v?.earliestAt).toBe(new Date(AT.getTime() + 120 * MINUTE - 1).toISOString());
+    });
+
+    it('names the earliest instant after the latest dispatch of any counterpart', () => {
+      const v = checkSplitChannel(
+        input({ counterpartDispatches: [dispatchAt(-30 * MINUTE), dispatchAt(10 * MINUTE)] }),
+      );
+      const latest = Date.parse(dispatchAt(10 * MINUTE).dispatchedAt);
+      expect(v?.earliestAt).toBe(new Date(latest + 60 * MINUTE).toISOString());
     });
 
     it('refuses a counterpart dispatched at the very same instant', () => {

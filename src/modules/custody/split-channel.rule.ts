@@ -41,6 +41,11 @@ export interface SplitChannelViolation {
   mediumId: string;
   counterpartId?: string;
   handoverId?: string;
+  /**
+   * same_occasion: the first instant at which this item may go, the minimum
+   * separation after the latest dispatch of its counterparts (ISO 8601).
+   */
+  earliestAt?: string;
   message: string;
 }
 
@@ -79,11 +84,17 @@ export function checkSplitChannel(input: SplitChannelInput): SplitChannelViolati
       if (!counterparts.has(other.mediumId)) continue;
       const gap = Math.abs(at - new Date(other.dispatchedAt).getTime());
       if (gap < separationMs) {
+        const latest = Math.max(
+          ...input.counterpartDispatches
+            .filter((d) => counterparts.has(d.mediumId))
+            .map((d) => new Date(d.dispatchedAt).getTime()),
+        );
         return {
           rule: 'same_occasion',
           mediumId: item.id,
           counterpartId: other.mediumId,
           handoverId: other.handoverId,
+          earliestAt: new Date(latest + separationMs).toISOString(),
           message: `A medium and its password notice must be handed over at least ${input.minSeparationMinutes} minutes apart (this one is ${Math.floor(gap / MINUTE)} minutes from the other)`,
         };
       }
