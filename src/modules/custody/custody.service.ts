@@ -854,10 +854,13 @@ export class CustodyService {
       bagCargo,
     });
     if (violation) {
-      const { message, ...details } = violation;
-      throw new DomainError('SPLIT_CHANNEL_VIOLATION', this.splitChannelMessage(violation, view), {
-        ...details,
-      });
+      const details: Record<string, unknown> = { ...violation };
+      delete details.message;
+      throw new DomainError(
+        'SPLIT_CHANNEL_VIOLATION',
+        this.splitChannelMessage(violation, view),
+        details,
+      );
     }
   }
 
