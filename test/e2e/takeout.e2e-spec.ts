@@ -418,6 +418,37 @@ describe('take-out approval', () => {
     expect(together.body.code).toBe('SPLIT_CHANNEL_VIOLATION');
   });
 
+  it("reminds the ward's approvers of a request waiting more than one business day, once", async () => {
+    // Wednesday 25 November 2026, 10:00 in Tokyo.
+    const applied = await apply();
+    expect(applied.status).toBe(201);
+    const scan = (asOf: string) =>
+      t.post('/api/admin/jobs/reminder-scan', { asOf }, c.w.admin.token);
+    const inboxOf = async (token: string) =>
+      (await t.get('/api/notifications?limit=200', token)).body.items.filter(
+        (n: { kind: string; subjectId: string }) =>
+          n.kind === 'takeout_pending' && n.subjectId === applied.body.id,
+      );
+    // Thursday: one business day has passed, not more.
+    expect((await scan('2026-11-26')).status).toBe(200);
+    expect(await inboxOf(approver.token)).toHaveLength(0);
+    // Friday: more than one business day.
+    expect((await scan('2026-11-27')).status).toBe(200);
+    const [notice] = await inboxOf(approver.token);
+    expect(notice).toMatchObject({
+      kind: 'takeout_pending',
+      contractId: c.contractId,
+      data: { takeoutRequestId: applied.body.id },
+    });
+    expect(notice.message).toContain('2026年11月25日 10:00');
+    expect(await inboxOf(c.w.officerA.token)).toHaveLength(0);
+    expect(await inboxOf(colleague.token)).toHaveLength(0);
+    // Scanning again sends nothing more; a decided request is not reminded.
+    await scan('2026-11-27');
+    await scan('2026-11-30');
+    expect(await inboxOf(approver.token)).toHaveLength(1);
+  });
+
   it('rebuilds the requests from the ledger exactly', async () => {
     const before = await t.dataSource.query(
       'SELECT * FROM takeout_requests ORDER BY requested_seq',

@@ -22,6 +22,7 @@ import {
   type Reminder,
   type ReminderSettings,
   returnReminder,
+  takeoutPendingReminder,
   splitPairReminders,
 } from './reminder.rules.js';
 import type { NotificationKind } from './entities/notification.entity.js';
@@ -285,7 +286,57 @@ export class ReminderScanner {
         ),
       );
     }
+    reminders.push(...(await this.pendingTakeouts(sql, asOf, at, settings)));
     return reminders;
+  }
+
+  /** Take-out requests still waiting at `at`, with the approvers of their wards. */
+  private async pendingTakeouts(
+    sql: Sql,
+    asOf: IsoDate,
+    at: Date,
+    settings: ReminderSettings,
+  ): Promise<Reminder[]> {
+    const pending = await sql.all<{
+      id: string;
+      contract_id: string;
+      requested_at: string;
+      title: string;
+      ward_organization_id: string;
+      applicant_name: string | null;
+    }>(
+      `SELECT t.id, t.contract_id, t.requested_at, c.title, c.ward_organization_id,
+              u.display_name AS applicant_name
+         FROM takeout_requests t
+         JOIN contracts c ON c.id = t.contract_id
+         LEFT JOIN users u ON u.id = t.applicant_user_id
+        WHERE t.status = 'requested' AND t.requested_at <= ?`,
+      [at.toISOString()],
+    );
+    if (pending.length === 0) return [];
+    const approvers = new Map<string, string[]>();
+    for (const row of await sql.all<{ id: string; organization_id: string }>(
+      `SELECT id, organization_id FROM users
+        WHERE is_approver = ? AND active = ? AND role = 'ward_officer'`,
+      [true, true],
+    )) {
+      approvers.set(row.organization_id, [...(approvers.get(row.organization_id) ?? []), row.id]);
+    }
+    return pending.flatMap((row) => {
+      const reminder = takeoutPendingReminder(
+        {
+          id: row.id,
+          contractId: row.contract_id,
+          contractTitle: row.title,
+          applicantName: row.applicant_name ?? '',
+          requestedAt: row.requested_at,
+          approverIds: approvers.get(row.ward_organization_id) ?? [],
+        },
+        asOf,
+        settings,
+      );
+      return reminder ? [reminder] : [];
+    });
   }
 
   private async splitPairs(sql: Sql, at: Date, settings: ReminderSettings): Promise<Reminder[]> {

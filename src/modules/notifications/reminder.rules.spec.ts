@@ -8,6 +8,7 @@ import {
   type ReminderSettings,
   returnReminder,
   splitPairReminders,
+  takeoutPendingReminder,
 } from './reminder.rules.js';
 
 const settings: ReminderSettings = {
@@ -512,5 +513,49 @@ describe('counted in business days', () => {
       dueOn: '2027-04-20',
     });
     expect(reminder?.title).toContain('契約終了後14営業日');
+  });
+});
+
+describe('takeoutPendingReminder', () => {
+  const settings = {
+    receiptHours: 48,
+    passwordNoticeDays: 7,
+    returnDays: 14,
+    overdueRepeatDays: 7,
+    dayCount: 'calendar' as const,
+    timeZone: 'Asia/Tokyo',
+  };
+  // Friday 25 December 2026, 17:30 in Tokyo: the next business days are 28
+  // December, then (after the 12/29–1/3 closure) 4 January.
+  const request = {
+    id: 'r1',
+    contractId: 'c1',
+    contractTitle: '契約',
+    applicantName: '区民 花子',
+    requestedAt: '2026-12-25T08:30:00.000Z',
+    approverIds: ['chief'],
+  };
+
+  it('waits more than one business day, in business days whatever the day count', () => {
+    expect(takeoutPendingReminder(request, '2026-12-28', settings)).toBeNull();
+    expect(takeoutPendingReminder(request, '2026-12-31', settings)).toBeNull();
+    expect(takeoutPendingReminder(request, '2027-01-04', settings)).toMatchObject({
+      key: 'takeout_pending:r1',
+      kind: 'takeout_pending',
+      subjectId: 'r1',
+      dueOn: '2026-12-28',
+      audience: { users: ['chief'] },
+    });
+  });
+
+  it('says when and by whom, in Japanese time', () => {
+    const r = takeoutPendingReminder(request, '2027-01-05', settings);
+    expect(r?.message).toContain('2026年12月25日 17:30、申請者 区民 花子');
+  });
+
+  it('tells nobody when the ward has no approver', () => {
+    expect(
+      takeoutPendingReminder({ ...request, approverIds: [] }, '2027-01-05', settings),
+    ).toBeNull();
   });
 });

@@ -463,3 +463,44 @@ export function incidentNotice(incident: IncidentFacts, timeZone: string): Remin
     audience: audience({ wardOfficersOf: [incident.wardOrganizationId] }),
   };
 }
+
+/** A take-out request (持出し申請) still waiting for its approver. */
+export interface PendingTakeoutFacts {
+  id: string;
+  contractId: string;
+  contractTitle: string;
+  applicantName: string;
+  /** ISO instant it was requested. */
+  requestedAt: string;
+  /** The approvers (所属長, active) of the contract's ward. */
+  approverIds: string[];
+}
+
+/**
+ * A take-out request waiting for approval more than one business day (seed
+ * 003: the head of the section approves before the data is written): on the
+ * scan of the second business day after the request, to the ward's
+ * approvers; once. Business days whatever REMINDER_DAY_COUNT says: the rule
+ * is written in business days.
+ */
+export function takeoutPendingReminder(
+  request: PendingTakeoutFacts,
+  asOf: IsoDate,
+  settings: ReminderSettings,
+): Reminder | null {
+  const requestedOn = businessDateOf(new Date(request.requestedAt), settings.timeZone);
+  if (businessDaysBetween(requestedOn, asOf) < 2 || request.approverIds.length === 0) return null;
+  const when = formatJapaneseDateTime(request.requestedAt, settings.timeZone);
+  return {
+    key: `takeout_pending:${request.id}`,
+    kind: 'takeout_pending',
+    contractId: request.contractId,
+    subjectId: request.id,
+    dueOn: addBusinessDays(requestedOn, 1),
+    leadDays: null,
+    title: `持出し申請が承認待ちです / A take-out request awaits approval`,
+    message: `「${request.contractTitle}」の持出し申請（${when}、申請者 ${request.applicantName}）が1営業日を過ぎて承認待ちです。承認又は却下してください。A take-out request made at ${formatWallClock(request.requestedAt, settings.timeZone)} (${settings.timeZone}) by ${request.applicantName} has waited more than one business day.`,
+    data: { takeoutRequestId: request.id, requestedAt: request.requestedAt },
+    audience: audience({ users: request.approverIds }),
+  };
+}

@@ -9,6 +9,7 @@ export const NOTIFICATION_KINDS = [
   'medium_outstanding',
   'media_not_returned',
   'incident',
+  'takeout_pending',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
