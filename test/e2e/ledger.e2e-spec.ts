@@ -20,7 +20,7 @@ const SHA_B = 'b2'.repeat(32);
 const WRONG = 'ff'.repeat(32);
 
 const HEADER =
-  '連番,日時,区分,引渡者,受領者,情報の内容,媒体,数量,件数,運搬方法,鍵付きカバン番号,封印番号,備考,ハッシュ';
+  '連番,日時,区分,引渡者,受領者,情報の内容,媒体,数量,件数,運搬方法,鍵付きカバン番号,封印番号,承認者,承認日時,備考,ハッシュ';
 
 describe('the ledger (管理簿) of a contract', () => {
   let t: TestApp;
@@ -266,7 +266,7 @@ describe('the ledger (管理簿) of a contract', () => {
   });
 
   describe('who reads it', () => {
-    const paths = ['/ledger', '/ledger/verify', '/ledger/export.csv'];
+    const paths = ['/ledger', '/ledger/verify', '/ledger/export.csv', '/ledger/export.xlsx'];
 
     it.each(['officerA', 'staffX', 'staffZ', 'auditor'] as const)(
       '%s reads the ledger, verifies it and exports it',
@@ -365,7 +365,7 @@ describe('the ledger (管理簿) of a contract', () => {
       data.forEach((row, i) => {
         const entry = handovers[i]!;
         const dispatched = entry.type === 'handover_dispatched';
-        expect(row).toHaveLength(14);
+        expect(row).toHaveLength(16);
         expect(row[0]).toBe(String(entry.seq));
         expect(row[1]).toBe(tokyoMinute(entry.occurredAt));
         expect(row[2]).toBe(dispatched ? '引渡' : '受領');
@@ -379,7 +379,9 @@ describe('the ledger (管理簿) of a contract', () => {
           String(entry.payload.items.reduce((s: number, x: any) => s + x.recordCount, 0)),
         );
         expect(row[9]).not.toBe('');
-        expect(row[13]).toBe(entry.hash);
+        // No take-out approvals in this ledger: 承認者 and 承認日時 stay empty.
+        expect(row.slice(12, 14)).toEqual(['', '']);
+        expect(row[15]).toBe(entry.hash);
       });
       expect(data.map((r) => r[2])).toEqual([
         '引渡',
@@ -407,9 +409,9 @@ describe('the ledger (管理簿) of a contract', () => {
       expect(dispatch![10]).toBe("'=BAG(1)");
       expect(dispatch![11]).toBe("'+81-S1");
       expect(dispatch![5]).toBe("'@住民税 課税資料");
-      expect(dispatch![12]).toContain('=HYPERLINK("http://evil.example","x")');
+      expect(dispatch![14]).toContain('=HYPERLINK("http://evil.example","x")');
       const noticeRow = rows[3]!;
-      expect(noticeRow[12]).toContain('-1 担当者確認済み');
+      expect(noticeRow[14]).toContain('-1 担当者確認済み');
       // Raw text: the dangerous cells appear only behind an apostrophe.
       expect(text).toContain(`,'=BAG(1),'+81-S1,`);
       for (const row of rows.slice(1)) {

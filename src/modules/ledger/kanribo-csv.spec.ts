@@ -62,7 +62,7 @@ describe('constants', () => {
     expect(CRLF).toBe('\r\n');
   });
 
-  it('the header has the 14 columns of the 管理簿', () => {
+  it('the header has the 16 columns of the 管理簿', () => {
     expect(KANRIBO_HEADER).toEqual([
       '連番',
       '日時',
@@ -76,6 +76,8 @@ describe('constants', () => {
       '運搬方法',
       '鍵付きカバン番号',
       '封印番号',
+      '承認者',
+      '承認日時',
       '備考',
       'ハッシュ',
     ]);
@@ -189,6 +191,7 @@ describe('formatBusinessTime', () => {
 });
 
 describe('kanriboLine', () => {
+  const REMARKS = KANRIBO_HEADER.indexOf('備考');
   const HASH_D = 'a'.repeat(64);
   const HASH_R = 'b'.repeat(64);
 
@@ -305,7 +308,7 @@ describe('kanriboLine', () => {
     expect(kanriboLine(entry(type, dispatched), TZ)).toBeNull();
   });
 
-  it('renders a dispatch as the exact 14-column line', () => {
+  it('renders a dispatch as the exact 16-column line', () => {
     const line = kanriboLine(entry('handover_dispatched', dispatched), TZ);
     expect(line).toBe(
       [
@@ -321,6 +324,8 @@ describe('kanriboLine', () => {
         '手渡し',
         'BAG-07',
         'S-0012345',
+        '',
+        '',
         '目的: 提供; 至急',
         HASH_D,
       ].join(',') + '\r\n',
@@ -344,6 +349,8 @@ describe('kanriboLine', () => {
       運搬方法: '手渡し',
       鍵付きカバン番号: 'BAG-07',
       封印番号: 'S-0012345',
+      承認者: '',
+      承認日時: '',
       備考: '目的: 提供; 至急',
       ハッシュ: HASH_D,
     });
@@ -353,7 +360,7 @@ describe('kanriboLine', () => {
     const cells = parseLine(
       kanriboLine(entry('handover_dispatched', { ...dispatched, note: null }), TZ)!,
     );
-    expect(cells[12]).toBe('目的: 提供');
+    expect(cells[REMARKS]).toBe('目的: 提供');
   });
 
   it.each([
@@ -365,7 +372,7 @@ describe('kanriboLine', () => {
     const cells = parseLine(
       kanriboLine(entry('handover_dispatched', { ...dispatched, purpose, note: null }), TZ)!,
     );
-    expect(cells[12]).toBe(`目的: ${label}`);
+    expect(cells[REMARKS]).toBe(`目的: ${label}`);
   });
 
   it('labels every medium kind', () => {
@@ -416,6 +423,8 @@ describe('kanriboLine', () => {
         'LGWAN',
         '',
         '',
+        '',
+        '',
         '目的: 返却; 封印異常なし; 指紋照合 2件',
         HASH_R,
       ].join(',') + '\r\n',
@@ -441,14 +450,14 @@ describe('kanriboLine', () => {
     expect(cells[9]).toBe('手渡し');
     expect(cells[10]).toBe('BAG-09');
     expect(cells[11]).toBe('S-77');
-    expect(cells[12]).toBe('目的: 返却; 封印破損; 指紋照合 2件; 指紋不一致 1件; 事故報告あり');
+    expect(cells[REMARKS]).toBe('目的: 返却; 封印破損; 指紋照合 2件; 指紋不一致 1件; 事故報告あり');
   });
 
   it('omits the fingerprint count from a receipt that checked none', () => {
     const cells = parseLine(
       kanriboLine(entry('handover_received', { ...received, purpose: 'provide', sha256: {} }), TZ)!,
     );
-    expect(cells[12]).toBe('目的: 提供; 封印異常なし');
+    expect(cells[REMARKS]).toBe('目的: 提供; 封印異常なし');
   });
 
   it('escapes a note that starts with = (the remarks cell cannot run as a formula)', () => {
@@ -459,8 +468,8 @@ describe('kanriboLine', () => {
     // The remarks cell starts with 目的, so no apostrophe is needed; the comma quotes it.
     expect(line).toContain(`,"目的: 提供; =SUM(A1,B1)",${HASH_D}\r\n`);
     const cells = parseLine(line);
-    expect(cells).toHaveLength(14);
-    expect(cells[12]).toBe('目的: 提供; =SUM(A1,B1)');
+    expect(cells).toHaveLength(16);
+    expect(cells[REMARKS]).toBe('目的: 提供; =SUM(A1,B1)');
     for (const cell of cells) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
   });
 
@@ -497,6 +506,8 @@ describe('kanriboLine', () => {
       '手渡し',
       "'-BAG",
       "'@SEAL",
+      '',
+      '',
       '目的: 提供; a "quoted", note\r\nnext line',
       HASH_D,
     ]);
@@ -517,7 +528,42 @@ describe('kanriboLine', () => {
     );
     expect(cells[6]).toBe('floppy 住民-001');
     expect(cells[9]).toBe('courier');
-    expect(cells[12]).toBe('目的: audit');
+    expect(cells[REMARKS]).toBe('目的: audit');
+  });
+
+  it('names the take-out approvers and the latest approval (in Tokyo) before the remarks', () => {
+    const approved = (name: string, at: string, id: string) => ({
+      requestId: `req-${id}`,
+      approvedByUserId: `u-${name}`,
+      approvedByName: name,
+      approvedAt: at,
+    });
+    const line = kanriboLine(
+      entry('handover_dispatched', {
+        ...dispatched,
+        items: [
+          { ...items[0]!, takeout: approved('=課長 鈴木', '2026-03-30T00:30:00.000Z', '1') },
+          { ...items[1]!, takeout: approved('部長 田中', '2026-03-31T06:00:00+09:00', '2') },
+          { ...items[2]!, takeout: approved('=課長 鈴木', '2026-03-29T23:00:00.000Z', '3') },
+        ],
+      }),
+      TZ,
+    )!;
+    const cells = parseLine(line);
+    expect(cells).toHaveLength(KANRIBO_HEADER.length);
+    const row = Object.fromEntries(KANRIBO_HEADER.map((h, i) => [h, cells[i]!]));
+    // Distinct names in item order, the formula-like one escaped; the latest
+    // instant (09:30 Tokyo on the 30th is earlier than 06:00 on the 31st).
+    expect(row['承認者']).toBe("'=課長 鈴木 / 部長 田中");
+    expect(row['承認日時']).toBe('2026/03/31 06:00');
+    expect(row['備考']).toBe('目的: 提供; 至急');
+    expect(row['ハッシュ']).toBe(HASH_D);
+  });
+
+  it('leaves both approval cells empty when no item was taken out under an approval', () => {
+    const cells = parseLine(kanriboLine(entry('handover_received', received), TZ)!);
+    expect(cells[KANRIBO_HEADER.indexOf('承認者')]).toBe('');
+    expect(cells[KANRIBO_HEADER.indexOf('承認日時')]).toBe('');
   });
 });
 

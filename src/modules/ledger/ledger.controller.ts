@@ -1,24 +1,41 @@
-import { Readable } from 'node:stream';
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { PassThrough, Readable } from 'node:stream';
+import { Controller, Get, Logger, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentActor } from '../../common/auth/auth.decorators.js';
+import { Clock } from '../../common/time/clock.js';
 import { AppConfig } from '../../config/app-config.js';
 import { RosterService } from '../contracts/roster.service.js';
 import type { Actor } from '../identity/roles.js';
 import { LedgerPageQuery, LedgerPageResponse, LedgerVerifyResponse } from './dto/ledger.dto.js';
-import { BOM, csvLine, KANRIBO_HEADER, kanriboLine } from './kanribo-csv.js';
+import { BOM, csvLine, KANRIBO_HEADER, kanriboCsvLine } from './kanribo-csv.js';
+import { KANRIBO_ENTRY_TYPES, type KanriboRow, kanriboRow } from './kanribo-row.js';
+import { WorkbookReaderGone, writeKanriboWorkbook } from './kanribo-xlsx.js';
 import { LedgerService, toLedgerEntry } from './ledger.service.js';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 @ApiTags('ledger')
 @ApiBearerAuth()
 @Controller('contracts/:id/ledger')
 export class LedgerController {
+  private readonly logger = new Logger('LedgerExport');
+
   constructor(
     private readonly ledger: LedgerService,
     private readonly roster: RosterService,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
+
+  /** The 管理簿 rows of a contract's ledger, read a batch at a time, up to `lastSeq`. */
+  private async *rows(contractId: string, lastSeq = Infinity): AsyncGenerator<KanriboRow> {
+    for await (const stored of this.ledger.stream(contractId, KANRIBO_ENTRY_TYPES)) {
+      if (stored.seq > lastSeq) return;
+      const row = kanriboRow(toLedgerEntry(stored));
+      if (row) yield row;
+    }
+  }
 
   /** The chain in order, a page at a time. The ward's officers and auditors, handlers rostered today. */
   @Get()
@@ -62,13 +79,10 @@ export class LedgerController {
   ): Promise<void> {
     const { contract } = await this.roster.findReadableNeedToKnow(actor, id);
     const timeZone = this.config.BUSINESS_TIMEZONE;
-    const ledger = this.ledger;
+    const rows = this.rows(id);
     async function* lines(): AsyncGenerator<string> {
       yield BOM + csvLine(KANRIBO_HEADER);
-      for await (const row of ledger.stream(id, ['handover_dispatched', 'handover_received'])) {
-        const line = kanriboLine(toLedgerEntry(row), timeZone);
-        if (line) yield line;
-      }
+      for await (const row of rows) yield kanriboCsvLine(row, timeZone);
     }
     const filename = `kanribo-${contract.id}.csv`;
     await reply
@@ -76,5 +90,48 @@ export class LedgerController {
       .header('content-disposition', `attachment; filename="${filename}"`)
       .header('cache-control', 'no-store')
       .send(Readable.from(lines()));
+  }
+
+  /**
+   * The 管理簿 as an Excel workbook, streamed: sheet 1 「管理簿」 (typed cells:
+   * identifiers as text, counts as numbers, times as dates in
+   * BUSINESS_TIMEZONE), sheet 2 「検証」 (the chain verified at the export).
+   * The chain is verified first; when it is intact, the rows stop at the
+   * head it verified, so both sheets describe the same chain.
+   */
+  @Get('export.xlsx')
+  @ApiProduces(XLSX_TYPE)
+  @ApiOkResponse({
+    description: 'Sheet 管理簿: one row per dispatch and per receipt, in ledger order; sheet 検証',
+  })
+  async exportXlsx(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const { contract } = await this.roster.findReadableNeedToKnow(actor, id);
+    const verdict = await this.ledger.verify(id);
+    const exportedAt = this.clock.now();
+    const body = new PassThrough({ highWaterMark: 64 * 1024 });
+    writeKanriboWorkbook(body, {
+      contract: { id: contract.id, title: contract.title },
+      timeZone: this.config.BUSINESS_TIMEZONE,
+      exportedAt,
+      verdict,
+      // A broken chain is exported whole: sheet 検証 says where it breaks.
+      rows: this.rows(id, verdict.valid ? verdict.length : Infinity),
+    }).catch((error: unknown) => {
+      if (error instanceof WorkbookReaderGone) return;
+      this.logger.error(
+        `the workbook of contract ${id} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      body.destroy(error instanceof Error ? error : new Error(String(error)));
+    });
+    const filename = `kanribo-${contract.id}.xlsx`;
+    await reply
+      .header('content-type', XLSX_TYPE)
+      .header('content-disposition', `attachment; filename="${filename}"`)
+      .header('cache-control', 'no-store')
+      .send(body);
   }
 }
