@@ -155,6 +155,7 @@ describe('HTTP conventions', () => {
       ['get', '/api/contracts/{id}/ledger'],
       ['get', '/api/contracts/{id}/ledger/verify'],
       ['get', '/api/contracts/{id}/ledger/export.csv'],
+      ['get', '/api/contracts/{id}/ledger/export.xlsx'],
       ['post', '/api/contracts/{id}/deletion-certificates'],
       ['get', '/api/contracts/{id}/deletion-certificates'],
       ['post', '/api/contracts/{id}/deletion-certificates/{certId}/confirm'],

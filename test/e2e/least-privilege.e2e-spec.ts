@@ -38,6 +38,7 @@ const ENDPOINTS: Array<[name: string, reading: Reading, path: (c: Fixture) => st
   ['ledger', 'content', (c) => `${c.base}/ledger`],
   ['ledger verify', 'content', (c) => `${c.base}/ledger/verify`],
   ['管理簿 CSV', 'content', (c) => `${c.base}/ledger/export.csv`],
+  ['管理簿 XLSX', 'content', (c) => `${c.base}/ledger/export.xlsx`],
   ['certificates', 'content', (c) => `${c.base}/deletion-certificates`],
   ['certificate PDF', 'content', (c) => `${c.base}/deletion-certificates/${c.certificateId}.pdf`],
   ['outstanding', 'content', (c) => `${c.base}/outstanding`],
