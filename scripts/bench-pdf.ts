@@ -14,9 +14,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { actorOf, freePort, startServer } from './bench-server.js';
+import { actorOf, benchDirectory, freePort, startServer } from './bench-server.js';
 import { NestFactory } from '@nestjs/core';
-import { hash } from '@node-rs/argon2';
 import { AppModule } from '../src/app.module.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { TransactionRunner } from '../src/database/transaction-runner.js';
@@ -25,9 +24,6 @@ import type { SubmitCertificateRequest } from '../src/modules/closeout/dto/delet
 import { ContractsService } from '../src/modules/contracts/contracts.service.js';
 import { RosterService } from '../src/modules/contracts/roster.service.js';
 import { CustodyService } from '../src/modules/custody/custody.service.js';
-import { OrganizationEntity } from '../src/modules/identity/entities/organization.entity.js';
-import { UserEntity } from '../src/modules/identity/entities/user.entity.js';
-import type { Role } from '../src/modules/identity/roles.js';
 import { deleteKeys } from './redis-keys.js';
 
 const CONCURRENT = 4;
@@ -57,33 +53,7 @@ async function prepare(
   });
   try {
     const tx = app.get(TransactionRunner);
-    const passwordHash = await hash(PASSWORD);
-    const organization = async (name: string, kind: 'ward' | 'contractor') => {
-      const org = Object.assign(new OrganizationEntity(), {
-        id: randomUUID(),
-        name,
-        kind,
-        createdAt: new Date(),
-      });
-      await tx.run((m) => m.insert(OrganizationEntity, org));
-      return org;
-    };
-    const user = async (org: OrganizationEntity, loginId: string, role: Role) => {
-      const u = Object.assign(new UserEntity(), {
-        id: randomUUID(),
-        organizationId: org.id,
-        loginId,
-        displayName: loginId,
-        role,
-        passwordHash,
-        previousPasswordHashes: [],
-        mustChangePassword: false,
-        active: true,
-        createdAt: new Date(),
-      });
-      await tx.run((m) => m.insert(UserEntity, u));
-      return u;
-    };
+    const { organization, user } = await benchDirectory(tx, PASSWORD);
     const ward = await organization('ベンチ区', 'ward');
     const contractor = await organization('ベンチ株式会社', 'contractor');
     const officer = actorOf(await user(ward, 'bench.officer', 'ward_officer'));

@@ -1,11 +1,15 @@
 // What the benches share to start the built server on loopback and to act
 // as a user inside a prepared application context.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { UserEntity } from '../src/modules/identity/entities/user.entity.js';
-import type { Actor } from '../src/modules/identity/roles.js';
+import { hash } from '@node-rs/argon2';
+import type { TransactionRunner } from '../src/database/transaction-runner.js';
+import { OrganizationEntity } from '../src/modules/identity/entities/organization.entity.js';
+import { UserEntity } from '../src/modules/identity/entities/user.entity.js';
+import type { Actor, Role } from '../src/modules/identity/roles.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -19,6 +23,42 @@ export function freePort(): Promise<number> {
     });
     server.on('error', reject);
   });
+}
+
+/**
+ * Inserts organizations and users straight into the database, for preparing
+ * a bench; every user has `password`.
+ */
+export async function benchDirectory(tx: TransactionRunner, password: string) {
+  const passwordHash = await hash(password);
+  return {
+    organization: async (name: string, kind: 'ward' | 'contractor') => {
+      const org = Object.assign(new OrganizationEntity(), {
+        id: randomUUID(),
+        name,
+        kind,
+        createdAt: new Date(),
+      });
+      await tx.run((m) => m.insert(OrganizationEntity, org));
+      return org;
+    },
+    user: async (org: OrganizationEntity, loginId: string, role: Role) => {
+      const u = Object.assign(new UserEntity(), {
+        id: randomUUID(),
+        organizationId: org.id,
+        loginId,
+        displayName: loginId,
+        role,
+        passwordHash,
+        previousPasswordHashes: [],
+        mustChangePassword: false,
+        active: true,
+        createdAt: new Date(),
+      });
+      await tx.run((m) => m.insert(UserEntity, u));
+      return u;
+    },
+  };
 }
 
 /** A user as the services see their caller, for preparing data without HTTP. */

@@ -17,18 +17,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NestFactory } from '@nestjs/core';
-import { hash } from '@node-rs/argon2';
 import ExcelJS from 'exceljs';
 import { AppModule } from '../src/app.module.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { TransactionRunner } from '../src/database/transaction-runner.js';
 import { ContractsService } from '../src/modules/contracts/contracts.service.js';
 import { CustodyService } from '../src/modules/custody/custody.service.js';
-import { OrganizationEntity } from '../src/modules/identity/entities/organization.entity.js';
-import { UserEntity } from '../src/modules/identity/entities/user.entity.js';
-import type { Role } from '../src/modules/identity/roles.js';
 import { LedgerService } from '../src/modules/ledger/ledger.service.js';
-import { actorOf, freePort, startServer } from './bench-server.js';
+import { actorOf, benchDirectory, freePort, startServer } from './bench-server.js';
 import { deleteKeys } from './redis-keys.js';
 
 const ENTRIES = Number(process.env.BENCH_XLSX_ENTRIES ?? 100_000);
@@ -49,33 +45,7 @@ async function prepare(dataDir: string): Promise<{ small: string; big: string }>
   });
   try {
     const tx = app.get(TransactionRunner);
-    const passwordHash = await hash(PASSWORD);
-    const organization = async (name: string, kind: 'ward' | 'contractor') => {
-      const org = Object.assign(new OrganizationEntity(), {
-        id: randomUUID(),
-        name,
-        kind,
-        createdAt: new Date(),
-      });
-      await tx.run((m) => m.insert(OrganizationEntity, org));
-      return org;
-    };
-    const user = async (org: OrganizationEntity, loginId: string, role: Role) => {
-      const u = Object.assign(new UserEntity(), {
-        id: randomUUID(),
-        organizationId: org.id,
-        loginId,
-        displayName: loginId,
-        role,
-        passwordHash,
-        previousPasswordHashes: [],
-        mustChangePassword: false,
-        active: true,
-        createdAt: new Date(),
-      });
-      await tx.run((m) => m.insert(UserEntity, u));
-      return u;
-    };
+    const { organization, user } = await benchDirectory(tx, PASSWORD);
     const ward = await organization('ベンチ区 戸籍住民課', 'ward');
     const contractor = await organization('ベンチ株式会社', 'contractor');
     const officer = await user(ward, 'bench.officer', 'ward_officer');
@@ -97,6 +67,8 @@ async function prepare(dataDir: string): Promise<{ small: string; big: string }>
         endsOn: '2027-03-31',
         dataItems: ['氏名', '住所'],
         subjectCount: 1000,
+        // The bench times the export; the take-out rows are written into the entries below.
+        handoverPolicy: { requireTakeoutApproval: false },
       });
       const contractId = created.contract.id;
       const medium = await custody.registerMedium(actorOf(officer), contractId, {

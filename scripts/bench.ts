@@ -17,20 +17,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
-import { hash } from '@node-rs/argon2';
 import { AppModule } from '../src/app.module.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { TransactionRunner } from '../src/database/transaction-runner.js';
 import { ContractsService } from '../src/modules/contracts/contracts.service.js';
 import { RosterService } from '../src/modules/contracts/roster.service.js';
 import { CustodyService } from '../src/modules/custody/custody.service.js';
-import { OrganizationEntity } from '../src/modules/identity/entities/organization.entity.js';
-import { UserEntity } from '../src/modules/identity/entities/user.entity.js';
-import type { Role } from '../src/modules/identity/roles.js';
+import { type OrganizationEntity } from '../src/modules/identity/entities/organization.entity.js';
+import { type UserEntity } from '../src/modules/identity/entities/user.entity.js';
 import { LedgerService } from '../src/modules/ledger/ledger.service.js';
 import type { LoadResult, LoadSpec } from './bench-load.js';
 import { benchPdf } from './bench-pdf.js';
-import { actorOf, freePort, startServer } from './bench-server.js';
+import { actorOf, benchDirectory, freePort, startServer } from './bench-server.js';
 import { benchReminders } from './bench-reminders.js';
 import { benchXlsx } from './bench-xlsx.js';
 import { deleteKeys } from './redis-keys.js';
@@ -65,33 +63,7 @@ async function prepare(dataDir: string): Promise<Fixture> {
   });
   try {
     const tx = app.get(TransactionRunner);
-    const passwordHash = await hash(PASSWORD);
-    const organization = async (name: string, kind: 'ward' | 'contractor') => {
-      const org = Object.assign(new OrganizationEntity(), {
-        id: randomUUID(),
-        name,
-        kind,
-        createdAt: new Date(),
-      });
-      await tx.run((m) => m.insert(OrganizationEntity, org));
-      return org;
-    };
-    const user = async (org: OrganizationEntity, loginId: string, role: Role) => {
-      const u = Object.assign(new UserEntity(), {
-        id: randomUUID(),
-        organizationId: org.id,
-        loginId,
-        displayName: loginId,
-        role,
-        passwordHash,
-        previousPasswordHashes: [],
-        mustChangePassword: false,
-        active: true,
-        createdAt: new Date(),
-      });
-      await tx.run((m) => m.insert(UserEntity, u));
-      return u;
-    };
+    const { organization, user } = await benchDirectory(tx, PASSWORD);
     const ward = await organization('ベンチ区', 'ward');
     const contractor = await organization('ベンチ株式会社', 'contractor');
     const officer = await user(ward, 'bench.officer', 'ward_officer');
