@@ -29,39 +29,38 @@ login() { # login LOGIN PASSWORD TOTP_SECRET → token (second factor; changes a
   fi
   echo "$token"
 }
-ago() { node -p "new Date(Date.now() - $1 * 60000).toISOString()"; } # ago MINUTES
 
 OFFICER=$(login demo.officer "${OFFICER_PW:?}" "${OFFICER_TOTP:?}")
 HANDLER=$(login demo.handler "${HANDLER_PW:?}" "${HANDLER_TOTP:?}")
-HANDLER_ID=$(get /auth/me "$HANDLER" | json id)
 CONTRACT=$(get /contracts "$OFFICER" | json items.0.id)
 echo "contract $CONTRACT"
 
 # 1. The ward registers an encrypted DVD-R under the take-out request its section head
-#    (demo.chief) approved, and its password notice (prepared 3 hours ago).
+#    (demo.chief) approved, and its password notice: only after the approval, by the
+#    officer who applied.
 TAKEOUT=$(get "/contracts/$CONTRACT/takeout-requests?status=approved" "$OFFICER" | json items.0.id)
 DVD=$(post "/contracts/$CONTRACT/media" "$OFFICER" "{\"kind\":\"dvd_r\",\"label\":\"住民-001\",
-  \"description\":\"住民税課税資料\",\"recordCount\":12000,\"encrypted\":true,\"takeoutRequestId\":\"$TAKEOUT\",
-  \"occurredAt\":\"$(ago 180)\"}" | json id)
+  \"description\":\"住民税課税資料\",\"recordCount\":12000,\"encrypted\":true,\"takeoutRequestId\":\"$TAKEOUT\"}" | json id)
 NOTICE=$(post "/contracts/$CONTRACT/media" "$OFFICER" "{\"kind\":\"password_notice\",\"label\":\"PW-001\",
-  \"description\":\"住民-001 のパスワード\",\"recordCount\":0,\"encrypted\":false,\"unlocksMediumId\":\"$DVD\",
-  \"occurredAt\":\"$(ago 180)\"}" | json id)
+  \"description\":\"住民-001 のパスワード\",\"recordCount\":0,\"encrypted\":false,\"unlocksMediumId\":\"住民-001\"}" | json id)
 
-# 2. The DVD-R went out by hand in locked bag BAG-07 two hours ago (logged after the fact)...
-HANDOVER=$(post "/contracts/$CONTRACT/handovers" "$OFFICER" "{\"items\":[\"$DVD\"],\"toUserId\":\"$HANDLER_ID\",
-  \"method\":\"hand\",\"bagId\":\"BAG-07\",\"sealNumber\":\"S-0001\",\"purpose\":\"provide\",\"occurredAt\":\"$(ago 120)\"}" | json id)
+# 2. The DVD-R goes out by hand in locked bag BAG-07, named by its label...
+HANDOVER=$(post "/contracts/$CONTRACT/handovers" "$OFFICER" "{\"items\":[\"住民-001\"],\"toUserId\":\"demo.handler\",
+  \"method\":\"hand\",\"bagId\":\"BAG-07\",\"sealNumber\":\"S-0001\",\"purpose\":\"provide\"}" | json id)
 # ...and the contractor's handler signs for it, seal intact.
-post "/contracts/$CONTRACT/handovers/$HANDOVER/receive" "$HANDLER" "{\"sealIntact\":true,\"occurredAt\":\"$(ago 110)\"}"; echo
+post "/contracts/$CONTRACT/handovers/$HANDOVER/receive" "$HANDLER" '{"sealIntact":true}'; echo
 
-# 3. Sending the password notice 30 minutes after the DVD-R is refused: not the same occasion.
-post "/contracts/$CONTRACT/handovers" "$OFFICER" "{\"items\":[\"$NOTICE\"],\"toUserId\":\"$HANDLER_ID\",
-  \"method\":\"hand\",\"bagId\":\"BAG-08\",\"purpose\":\"provide\",\"occurredAt\":\"$(ago 90)\"}"; echo
-
-# 4. Now, two hours after the DVD-R, in another bag, it goes.
-post "/contracts/$CONTRACT/handovers" "$OFFICER" "{\"items\":[\"$NOTICE\"],\"toUserId\":\"$HANDLER_ID\",
+# 3. Sending the password notice now is refused: not the same occasion. The answer says
+#    when it may go (details.earliestAt, and 送付可能 in the message).
+post "/contracts/$CONTRACT/handovers" "$OFFICER" "{\"items\":[\"PW-001\"],\"toUserId\":\"demo.handler\",
   \"method\":\"hand\",\"bagId\":\"BAG-08\",\"purpose\":\"provide\"}"; echo
 
-# 5. Custody, the chain's proof, and the 管理簿 as CSV.
+# 4. Once the hour has passed, in another bag, it goes:
+echo "after that time: curl -X POST $API/contracts/$CONTRACT/handovers -H 'authorization: Bearer <officer token>' \\"
+echo "  -H 'content-type: application/json' -d '{\"items\":[\"PW-001\"],\"toUserId\":\"demo.handler\",\"method\":\"hand\",\"bagId\":\"BAG-08\",\"purpose\":\"provide\"}'"
+
+# 5. Custody, the chain's proof, and the 管理簿 as CSV and as an Excel workbook.
 get "/contracts/$CONTRACT/media" "$OFFICER" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const m of JSON.parse(s).items)console.log(m.label, m.custody.state, m.custody.holderOrganizationId)})'
 get "/contracts/$CONTRACT/ledger/verify" "$OFFICER"; echo
 get "/contracts/$CONTRACT/ledger/export.csv" "$OFFICER" > kanribo.csv && echo "wrote kanribo.csv ($(wc -l < kanribo.csv) lines)"
+get "/contracts/$CONTRACT/ledger/export.xlsx" "$OFFICER" > kanribo.xlsx && echo "wrote kanribo.xlsx"

@@ -201,6 +201,19 @@ describe('take-out approval', () => {
     });
   });
 
+  it('refuses a medium dated before its approval (the data is written after it)', async () => {
+    const request = await approvedRequest();
+    const early = new Date(Date.parse(request.decidedAt) - 60_000).toISOString();
+    const backdated = await nothingWritten(() =>
+      register(c.w.officerA.token, { takeoutRequestId: request.id, occurredAt: early }),
+    );
+    expect(backdated.status).toBe(409);
+    expect(backdated.body).toMatchObject({
+      code: 'TAKEOUT_NOT_APPROVED',
+      details: { reason: 'before_approval', approvedAt: request.decidedAt },
+    });
+  });
+
   it('refuses self-approval, a non-approver, and a decision taken twice', async () => {
     const applied = await apply(approver.token);
     expect(applied.status).toBe(201);

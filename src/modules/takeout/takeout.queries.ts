@@ -52,6 +52,7 @@ export async function takeoutRecord(
     mediaCount: Number(row.media_count),
     mediaRegistered: Number(row.media_registered),
     validUntil: row.valid_until,
+    approvedAt: approved ? row.decided_at : null,
     approval:
       approved && row.status === 'approved'
         ? {

@@ -17,6 +17,7 @@ const request = (over: Partial<TakeoutFacts> = {}): TakeoutFacts => ({
   mediaCount: 2,
   mediaRegistered: 0,
   validUntil: approvalValidUntil(approvedAt, 14).toISOString(),
+  approvedAt: approvedAt.toISOString(),
   ...over,
 });
 const dvd = { kind: 'dvd_r', recordCount: 1000 };
@@ -42,6 +43,15 @@ describe('take-out rules', () => {
       expected,
     );
     expect(code(dispatchRefusal(request({ status }), 'applicant', approvedAt))).toBe(expected);
+  });
+
+  it('refuses a medium dated before the approval, to the millisecond', () => {
+    const before = new Date(approvedAt.getTime() - 1);
+    expect(registrationRefusal(request(), dvd, 'applicant', before)).toMatchObject({
+      code: 'TAKEOUT_NOT_APPROVED',
+      details: { reason: 'before_approval', approvedAt: approvedAt.toISOString() },
+    });
+    expect(registrationRefusal(request(), dvd, 'applicant', approvedAt)).toBeNull();
   });
 
   it('covers only the applicant', () => {

@@ -24,6 +24,8 @@ export interface TakeoutFacts {
   mediaRegistered: number;
   /** ISO instant; null until approved. */
   validUntil: string | null;
+  /** ISO instant of the approval; null until approved. */
+  approvedAt: string | null;
 }
 
 export type TakeoutRefusalCode =
@@ -80,6 +82,19 @@ export function registrationRefusal(
 ): TakeoutRefusal | null {
   const cover = coverRefusal(request, actorUserId, at);
   if (cover) return cover;
+  // The data is written only after the approval (seed 003): a registration
+  // dated before it, logged after the fact, is refused.
+  if (request.approvedAt !== null && at.toISOString() < request.approvedAt) {
+    return {
+      code: 'TAKEOUT_NOT_APPROVED',
+      message: `The medium is dated before the request was approved (${request.approvedAt})`,
+      details: {
+        takeoutRequestId: request.id,
+        reason: 'before_approval',
+        approvedAt: request.approvedAt,
+      },
+    };
+  }
   const exceeded = (reason: string, message: string, extra: Record<string, unknown>) => ({
     code: 'TAKEOUT_EXCEEDED' as const,
     message,
