@@ -269,7 +269,7 @@ describe('least-privilege reading', () => {
 
   it('covers every reader × contract × endpoint', () => {
     expect(ROWS).toHaveLength(READERS.length * 3 * ENDPOINTS.length);
-    expect(new Set(ENDPOINTS.map(([name]) => name)).size).toBe(13);
+    expect(new Set(ENDPOINTS.map(([name]) => name)).size).toBe(14);
   });
 
   describe.each(READERS.map(([reader]) => reader))('%s', (reader) => {
