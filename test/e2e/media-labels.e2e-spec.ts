@@ -124,6 +124,17 @@ describe('media by label, people by login id', () => {
     });
     expect(nobody.status).toBe(422);
     expect(nobody.body.code).toBe('INVALID_ADDRESSEE');
+    // Staff of a contractor outside the contract, by login id: the same answer,
+    // so that guessing login ids tells nothing about other organizations.
+    const outsider = await c.dispatch(c.w.officerA.token, {
+      items: ['住民-004'],
+      toUserId: c.w.staffY.user.loginId,
+      method: 'hand',
+      bagId: 'BAG-Y',
+      purpose: 'provide',
+    });
+    expect(outsider.status).toBe(422);
+    expect(outsider.body.code).toBe('INVALID_ADDRESSEE');
     const twice = await c.dispatch(c.w.officerA.token, {
       items: [
         '住民-004',

@@ -347,6 +347,13 @@ describe('take-out approval', () => {
       const out = await nothingWritten(() => c.provide([medium.body.id]));
       expect(out.status).toBe(409);
       expect(out.body.code).toBe('TAKEOUT_EXPIRED');
+      // Logged after the fact, dated inside the approval: still expired.
+      const inside = new Date(Date.parse(request.validUntil) - 3_600_000).toISOString();
+      const backdated = await nothingWritten(() =>
+        c.provide([medium.body.id], { occurredAt: inside }),
+      );
+      expect(backdated.status).toBe(409);
+      expect(backdated.body.code).toBe('TAKEOUT_EXPIRED');
     } finally {
       t.clock.set('2026-11-25T01:00:00.000Z');
     }
@@ -435,6 +442,9 @@ describe('take-out approval', () => {
     // Wednesday 25 November 2026, 10:00 in Tokyo.
     const applied = await apply();
     expect(applied.status).toBe(201);
+    // The approver's own request: reminding them would ask for a self-approval.
+    const own = await apply(approver.token);
+    expect(own.status).toBe(201);
     const scan = (asOf: string) =>
       t.post('/api/admin/jobs/reminder-scan', { asOf }, c.w.admin.token);
     const inboxOf = async (token: string) =>
@@ -460,6 +470,8 @@ describe('take-out approval', () => {
     await scan('2026-11-27');
     await scan('2026-11-30');
     expect(await inboxOf(approver.token)).toHaveLength(1);
+    const inbox = (await t.get('/api/notifications?limit=200', approver.token)).body.items;
+    expect(inbox.filter((n: { subjectId: string }) => n.subjectId === own.body.id)).toEqual([]);
   });
 
   it('rebuilds the requests from the ledger exactly', async () => {

@@ -657,7 +657,7 @@ export class CustodyService {
         },
       );
     }
-    refuse(registrationRefusal(record, request, actor.userId, occurredAt));
+    refuse(registrationRefusal(record, request, actor.userId, occurredAt, this.clock.now()));
     return record.approval ?? undefined;
   }
 
@@ -694,7 +694,7 @@ export class CustodyService {
       }
       const record = await takeoutRecord(sql, view.contract.id, medium.takeoutRequestId);
       if (!record) continue; // cannot happen: the request is of this contract's ledger
-      const refusal = dispatchRefusal(record, actor.userId, occurredAt);
+      const refusal = dispatchRefusal(record, actor.userId, occurredAt, this.clock.now());
       if (refusal) {
         throw new DomainError(refusal.code, refusal.message, {
           ...refusal.details,
@@ -780,7 +780,10 @@ export class CustodyService {
     toUserId: string,
   ): Promise<{ id: string; organizationId: string; role: string }> {
     const user = await queries(manager).user(toUserId);
+    // Named by id only: a login id is guessable, and the answer must not tell
+    // whether it belongs to staff of an organization outside the contract.
     if (
+      isUuid(toUserId) &&
       user &&
       user.active &&
       user.role === 'contractor_staff' &&

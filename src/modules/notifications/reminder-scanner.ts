@@ -300,17 +300,18 @@ export class ReminderScanner {
     const pending = await sql.all<{
       id: string;
       contract_id: string;
+      applicant_user_id: string;
       requested_at: string;
       title: string;
       ward_organization_id: string;
       applicant_name: string | null;
     }>(
-      `SELECT t.id, t.contract_id, t.requested_at, c.title, c.ward_organization_id,
-              u.display_name AS applicant_name
+      `SELECT t.id, t.contract_id, t.applicant_user_id, t.requested_at, c.title,
+              c.ward_organization_id, u.display_name AS applicant_name
          FROM takeout_requests t
          JOIN contracts c ON c.id = t.contract_id
          LEFT JOIN users u ON u.id = t.applicant_user_id
-        WHERE t.status = 'requested' AND t.requested_at <= ?`,
+        WHERE t.status = 'requested' AND t.requested_at <= ? AND c.status <> 'closed'`,
       [at.toISOString()],
     );
     if (pending.length === 0) return [];
@@ -330,7 +331,10 @@ export class ReminderScanner {
           contractTitle: row.title,
           applicantName: row.applicant_name ?? '',
           requestedAt: row.requested_at,
-          approverIds: approvers.get(row.ward_organization_id) ?? [],
+          // The applicant may be an approver too, but never decides their own request.
+          approverIds: (approvers.get(row.ward_organization_id) ?? []).filter(
+            (id) => id !== row.applicant_user_id,
+          ),
         },
         asOf,
         settings,

@@ -54,6 +54,16 @@ describe('take-out rules', () => {
     expect(registrationRefusal(request(), dvd, 'applicant', approvedAt)).toBeNull();
   });
 
+  it('judges expiry at the server time too: a step cannot be dated back into the approval', () => {
+    const inside = new Date('2026-12-01T00:00:00.000Z');
+    const later = new Date('2026-12-20T00:00:00.000Z');
+    expect(code(dispatchRefusal(request(), 'applicant', inside, later))).toBe('TAKEOUT_EXPIRED');
+    expect(code(registrationRefusal(request(), dvd, 'applicant', inside, later))).toBe(
+      'TAKEOUT_EXPIRED',
+    );
+    expect(dispatchRefusal(request(), 'applicant', inside, inside)).toBeNull();
+  });
+
   it('covers only the applicant', () => {
     expect(code(registrationRefusal(request(), dvd, 'colleague', approvedAt))).toBe(
       'NOT_APPLICANT',

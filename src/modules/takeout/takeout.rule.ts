@@ -48,7 +48,12 @@ export function approvalValidUntil(approvedAt: Date, days: number): Date {
 }
 
 /** Whether an approved request still covers a step taken at `at`, by this actor. */
-function coverRefusal(request: TakeoutFacts, actorUserId: string, at: Date): TakeoutRefusal | null {
+function coverRefusal(
+  request: TakeoutFacts,
+  actorUserId: string,
+  at: Date,
+  now: Date,
+): TakeoutRefusal | null {
   if (request.status !== 'approved') {
     return {
       code: 'TAKEOUT_NOT_APPROVED',
@@ -63,7 +68,10 @@ function coverRefusal(request: TakeoutFacts, actorUserId: string, at: Date): Tak
       details: { takeoutRequestId: request.id },
     };
   }
-  if (request.validUntil !== null && at.toISOString() > request.validUntil) {
+  // Judged at the later of the step's date and the server's time: a step
+  // logged after the fact cannot be dated back into an expired approval.
+  const judgedAt = (at > now ? at : now).toISOString();
+  if (request.validUntil !== null && judgedAt > request.validUntil) {
     return {
       code: 'TAKEOUT_EXPIRED',
       message: `The approval of this take-out request expired at ${request.validUntil}`,
@@ -79,8 +87,9 @@ export function registrationRefusal(
   medium: { kind: string; recordCount: number },
   actorUserId: string,
   at: Date,
+  now: Date = at,
 ): TakeoutRefusal | null {
-  const cover = coverRefusal(request, actorUserId, at);
+  const cover = coverRefusal(request, actorUserId, at, now);
   if (cover) return cover;
   // The data is written only after the approval (seed 003): a registration
   // dated before it, logged after the fact, is refused.
@@ -127,8 +136,9 @@ export function dispatchRefusal(
   request: TakeoutFacts,
   actorUserId: string,
   at: Date,
+  now: Date = at,
 ): TakeoutRefusal | null {
-  return coverRefusal(request, actorUserId, at);
+  return coverRefusal(request, actorUserId, at, now);
 }
 
 /** Approving or rejecting: four eyes, and only a request still waiting. */

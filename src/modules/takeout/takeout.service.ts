@@ -164,6 +164,8 @@ export class TakeoutService {
   ): Promise<void> {
     await this.tx.run(async (manager) => {
       const chain = await this.ledger.open(manager, view.contract.id, actor);
+      // Read again under the lock: an admin may have just withdrawn the mark.
+      await this.requireApproverMark(manager, actor, view.contract.id);
       const record = await this.record(manager, view.contract.id, requestId);
       refuse(decisionRefusal(record, actor.userId));
       await append(chain, manager, new Date(chain.openedAt));
@@ -173,7 +175,16 @@ export class TakeoutService {
   /** A ward officer of the contract's ward who is marked as an approver (所属長). */
   private async requireApprover(actor: Actor, contractId: string): Promise<ContractView> {
     const view = await this.contracts.findManageable(actor, contractId);
-    const row = await new Sql(this.dataSource.manager).one<{ is_approver: boolean | number }>(
+    await this.requireApproverMark(this.dataSource.manager, actor, contractId);
+    return view;
+  }
+
+  private async requireApproverMark(
+    manager: EntityManager,
+    actor: Actor,
+    contractId: string,
+  ): Promise<void> {
+    const row = await new Sql(manager).one<{ is_approver: boolean | number }>(
       'SELECT is_approver FROM users WHERE id = ?',
       [actor.userId],
     );
@@ -184,7 +195,6 @@ export class TakeoutService {
         { contractId },
       );
     }
-    return view;
   }
 
   /** Ward officers and auditors of the contract's ward; others never learn of its requests. */
