@@ -29,7 +29,6 @@ import { Clock } from '../common/time/clock.js';
 import type { Actor } from '../modules/identity/roles.js';
 import {
   type IdempotencyClaim,
-  IdempotencyKeyTaken,
   type IdempotencyRecord,
   IdempotencyStore,
 } from './idempotency.store.js';
@@ -121,9 +120,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
       try {
         value = await this.runClaimed(request, actor, claim, statusCode, next);
       } catch (error) {
-        if (!(error instanceof IdempotencyKeyTaken)) throw error;
         // Another instance (or a request this one did not see) recorded the
-        // key first; this request's write was rolled back with the refusal.
+        // key first; this request's write was rolled back with the refusal:
+        // either the key's own (IdempotencyKeyTaken), or a rule that met what
+        // the winner wrote (a second medium with its label, say); both are
+        // DomainErrors. The answer is the winner's.
+        if (!(error instanceof DomainError)) throw error;
         const winner = await this.store.find(actor.userId, key, this.clock.now());
         if (!winner) throw error;
         return this.answerFromRecord(winner, fingerprint, false, reply);
