@@ -11,8 +11,9 @@ const BURST = 24;
 const ROUNDS = 5;
 /** The slow receiver's answer time, and the time allowed to one POST. */
 const SLOW_MS = 1500;
-const TIMEOUT_MS = 2500;
-const TOO_SLOW_MS = 3500;
+// Wide margins: on a loaded CI machine a 1.5 s answer can take well over 2 s to arrive.
+const TIMEOUT_MS = 5000;
+const TOO_SLOW_MS = 6500;
 
 interface DeliveryRow {
   id: string;
