@@ -13,8 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { actorOf, benchDirectory, freePort, startServer } from './bench-server.js';
+import { actorOf, benchDirectory, freePort, runWhenMain, startServer } from './bench-server.js';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../src/app.module.js';
 import { loadConfig } from '../src/config/app-config.js';
@@ -204,16 +203,4 @@ export async function benchPdf(out: (line: string) => void): Promise<boolean> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  benchPdf((line) => process.stdout.write(line)).then(
-    (ok) => {
-      if (!ok) process.exitCode = 1;
-    },
-    (error: unknown) => {
-      process.stderr.write(
-        `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, benchPdf);

@@ -3,10 +3,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hash } from '@node-rs/argon2';
 import type { TransactionRunner } from '../src/database/transaction-runner.js';
+import type { HandoverItemRef, PartyRef } from '../src/modules/ledger/ledger-payloads.js';
+import type { LedgerService } from '../src/modules/ledger/ledger.service.js';
 import { OrganizationEntity } from '../src/modules/identity/entities/organization.entity.js';
 import { UserEntity } from '../src/modules/identity/entities/user.entity.js';
 import type { Actor, Role } from '../src/modules/identity/roles.js';
@@ -110,4 +113,87 @@ export async function startServer(
   }
   child.kill();
   throw new Error('the server did not become healthy');
+}
+
+/** What one handover of a filled ledger carries: the n-th dispatch and its receipt. */
+export interface HandoverRow {
+  bagId: string;
+  sealNumber: string;
+  note: string;
+  item: HandoverItemRef;
+}
+
+/**
+ * Appends `entries` entries to a contract's chain through the ledger service,
+ * in transactions of `batch`: dispatches and their receipts alternately (the
+ * rows of the 管理簿), the n-th handover described by `row(n)`. Returns the
+ * ledger's length after.
+ */
+export async function appendHandovers(options: {
+  tx: TransactionRunner;
+  ledger: LedgerService;
+  contractId: string;
+  actor: Actor;
+  party: PartyRef;
+  entries: number;
+  batch?: number;
+  row: (n: number) => HandoverRow;
+}): Promise<number> {
+  const { tx, ledger, contractId, actor, party, row } = options;
+  let length = await ledger.length(contractId);
+  const target = length + options.entries;
+  let handoverId = '';
+  while (length < target) {
+    const batch = Math.min(options.batch ?? 5000, target - length);
+    await tx.run(async (manager) => {
+      const chain = await ledger.open(manager, contractId, actor);
+      for (let i = 0; i < batch; i++) {
+        const seq = length + i;
+        const dispatch = seq % 2 === 0;
+        if (dispatch) handoverId = randomUUID();
+        const { bagId, sealNumber, note, item } = row(Math.floor(seq / 2));
+        await chain.append({
+          type: dispatch ? 'handover_dispatched' : 'handover_received',
+          occurredAt: new Date(),
+          payload: {
+            handoverId,
+            purpose: 'internal',
+            method: 'hand',
+            bagId,
+            sealNumber,
+            from: party,
+            to: party,
+            items: [item],
+            ...(dispatch
+              ? { note }
+              : {
+                  sealIntact: true,
+                  sha256: {},
+                  fingerprintMismatches: [],
+                  compromisedMediumIds: [],
+                  states: { [item.mediumId]: 'held' },
+                }),
+          },
+        });
+      }
+    });
+    length += batch;
+  }
+  return length;
+}
+
+/** Runs a bench when its file is the script node was started with; exit code 1 when it failed. */
+export function runWhenMain(url: string, bench: (out: (line: string) => void) => Promise<boolean>) {
+  if (!process.argv[1] || url !== pathToFileURL(process.argv[1]).href) return;
+  bench((line) => process.stdout.write(line)).then(
+    (ok) => {
+      if (!ok) process.exitCode = 1;
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exit(1);
+    },
+  );
 }

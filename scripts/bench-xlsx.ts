@@ -15,7 +15,6 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { NestFactory } from '@nestjs/core';
 import ExcelJS from 'exceljs';
 import { AppModule } from '../src/app.module.js';
@@ -24,7 +23,14 @@ import { TransactionRunner } from '../src/database/transaction-runner.js';
 import { ContractsService } from '../src/modules/contracts/contracts.service.js';
 import { CustodyService } from '../src/modules/custody/custody.service.js';
 import { LedgerService } from '../src/modules/ledger/ledger.service.js';
-import { actorOf, benchDirectory, freePort, startServer } from './bench-server.js';
+import {
+  actorOf,
+  benchDirectory,
+  appendHandovers,
+  freePort,
+  runWhenMain,
+  startServer,
+} from './bench-server.js';
 import { deleteKeys } from './redis-keys.js';
 
 const ENTRIES = Number(process.env.BENCH_XLSX_ENTRIES ?? 100_000);
@@ -78,65 +84,40 @@ async function prepare(dataDir: string): Promise<{ small: string; big: string }>
         recordCount: 1200,
         encrypted: true,
       });
-      let length = await ledger.length(contractId);
-      const target = length + entries;
-      let handoverId = '';
       // Dispatches and receipts (the rows of the 管理簿), with bag and seal
       // numbers Excel would misread in a CSV and, on every tenth handover,
       // the take-out approval its item was written under.
-      while (length < target) {
-        const batch = Math.min(APPEND_BATCH, target - length);
-        await tx.run(async (manager) => {
-          const chain = await ledger.open(manager, contractId, actorOf(officer));
-          for (let i = 0; i < batch; i++) {
-            const seq = length + i;
-            const dispatch = seq % 2 === 0;
-            if (dispatch) handoverId = randomUUID();
-            const n = Math.floor(seq / 2);
-            const item = {
-              mediumId: medium.id,
-              kind: 'dvd_r',
-              label: 'XLSX-001',
-              description: '住民税課税資料',
-              recordCount: 1200,
-              ...(n % 10 === 0
-                ? {
-                    takeout: {
-                      requestId: randomUUID(),
-                      approvedByUserId: officer.id,
-                      approvedByName: '課長 鈴木',
-                      approvedAt: new Date().toISOString(),
-                    },
-                  }
-                : {}),
-            };
-            await chain.append({
-              type: dispatch ? 'handover_dispatched' : 'handover_received',
-              occurredAt: new Date(),
-              payload: {
-                handoverId,
-                purpose: 'internal',
-                method: 'hand',
-                bagId: `${(n % 12) + 1}-${(n % 28) + 1}`,
-                sealNumber: String(n).padStart(6, '0'),
-                from: party,
-                to: party,
-                items: [item],
-                ...(dispatch
-                  ? { note: `往復 ${n}` }
-                  : {
-                      sealIntact: true,
-                      sha256: {},
-                      fingerprintMismatches: [],
-                      compromisedMediumIds: [],
-                      states: { [medium.id]: 'held' },
-                    }),
-              },
-            });
-          }
-        });
-        length += batch;
-      }
+      await appendHandovers({
+        tx,
+        ledger,
+        contractId,
+        actor: actorOf(officer),
+        party,
+        entries,
+        batch: APPEND_BATCH,
+        row: (n) => ({
+          bagId: `${(n % 12) + 1}-${(n % 28) + 1}`,
+          sealNumber: String(n).padStart(6, '0'),
+          note: `往復 ${n}`,
+          item: {
+            mediumId: medium.id,
+            kind: 'dvd_r',
+            label: 'XLSX-001',
+            description: '住民税課税資料',
+            recordCount: 1200,
+            ...(n % 10 === 0
+              ? {
+                  takeout: {
+                    requestId: randomUUID(),
+                    approvedByUserId: officer.id,
+                    approvedByName: '課長 鈴木',
+                    approvedAt: new Date().toISOString(),
+                  },
+                }
+              : {}),
+          },
+        }),
+      });
       return contractId;
     };
     const small = await fill('bench xlsx 小', SMALL);
@@ -305,16 +286,4 @@ export async function benchXlsx(out: (line: string) => void): Promise<boolean> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  benchXlsx((line) => process.stdout.write(line)).then(
-    (ok) => {
-      if (!ok) process.exitCode = 1;
-    },
-    (error: unknown) => {
-      process.stderr.write(
-        `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, benchXlsx);

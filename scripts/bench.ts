@@ -23,12 +23,11 @@ import { TransactionRunner } from '../src/database/transaction-runner.js';
 import { ContractsService } from '../src/modules/contracts/contracts.service.js';
 import { RosterService } from '../src/modules/contracts/roster.service.js';
 import { CustodyService } from '../src/modules/custody/custody.service.js';
-import { type OrganizationEntity } from '../src/modules/identity/entities/organization.entity.js';
-import { type UserEntity } from '../src/modules/identity/entities/user.entity.js';
+import type { UserEntity } from '../src/modules/identity/entities/user.entity.js';
 import { LedgerService } from '../src/modules/ledger/ledger.service.js';
 import type { LoadResult, LoadSpec } from './bench-load.js';
 import { benchPdf } from './bench-pdf.js';
-import { actorOf, benchDirectory, freePort, startServer } from './bench-server.js';
+import { actorOf, appendHandovers, benchDirectory, freePort, startServer } from './bench-server.js';
 import { benchReminders } from './bench-reminders.js';
 import { benchXlsx } from './bench-xlsx.js';
 import { deleteKeys } from './redis-keys.js';
@@ -109,56 +108,33 @@ async function prepare(dataDir: string): Promise<Fixture> {
       encrypted: true,
     });
     const ledger = app.get(LedgerService);
-    let length = await ledger.length(long.contract.id);
-    let handoverId = '';
-    const party = (u: UserEntity, org: OrganizationEntity) => ({
-      userId: u.id,
-      displayName: u.displayName,
-      organizationId: org.id,
-      organizationName: org.name,
-    });
-    const handoverBase = {
-      purpose: 'internal',
-      method: 'hand',
-      bagId: 'BAG-1',
-      sealNumber: 'S-1',
-      from: party(officer, ward),
-      to: party(officer, ward),
-      items: [
-        { mediumId: stored.id, kind: 'dvd_r', label: 'VERIFY', description: 'x', recordCount: 1 },
-      ],
-    };
     const started = performance.now();
-    while (length < VERIFY_ENTRIES) {
-      const batch = Math.min(5000, VERIFY_ENTRIES - length);
-      await tx.run(async (manager) => {
-        const chain = await ledger.open(manager, long.contract.id, actorOf(officer));
-        for (let i = 0; i < batch; i++) {
-          // Dispatches and receipts, so that the export has a row for each.
-          const seq = length + i;
-          const dispatch = seq % 2 === 0;
-          if (dispatch) handoverId = randomUUID();
-          await chain.append({
-            type: dispatch ? 'handover_dispatched' : 'handover_received',
-            occurredAt: new Date(),
-            payload: {
-              ...handoverBase,
-              handoverId,
-              ...(dispatch
-                ? { note: `往復 ${seq}` }
-                : {
-                    sealIntact: true,
-                    sha256: {},
-                    fingerprintMismatches: [],
-                    compromisedMediumIds: [],
-                    states: { [stored.id]: 'held' },
-                  }),
-            },
-          });
-        }
-      });
-      length += batch;
-    }
+    // Dispatches and receipts, so that the export has a row for each.
+    const length = await appendHandovers({
+      tx,
+      ledger,
+      contractId: long.contract.id,
+      actor: actorOf(officer),
+      party: {
+        userId: officer.id,
+        displayName: officer.displayName,
+        organizationId: ward.id,
+        organizationName: ward.name,
+      },
+      entries: VERIFY_ENTRIES - (await ledger.length(long.contract.id)),
+      row: (n) => ({
+        bagId: 'BAG-1',
+        sealNumber: 'S-1',
+        note: `往復 ${n}`,
+        item: {
+          mediumId: stored.id,
+          kind: 'dvd_r',
+          label: 'VERIFY',
+          description: 'x',
+          recordCount: 1,
+        },
+      }),
+    });
     process.stdout.write(
       `prepared: ${length} entries in the verify ledger (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
     );
