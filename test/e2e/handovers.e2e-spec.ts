@@ -60,6 +60,13 @@ describe('handovers', () => {
         seq: expect.any(Number),
         status: 'dispatched',
         hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        items: [{ mediumId: dvd, label: '住民-001', kind: 'dvd_r' }],
+        from: expect.objectContaining({ userId: c.w.officerA.user.id }),
+        to: expect.objectContaining({
+          userId: c.w.staffX.user.id,
+          loginId: c.w.staffX.user.loginId,
+          displayName: c.w.staffX.user.displayName,
+        }),
       });
       let medium = await c.medium(dvd);
       expect(medium.custody).toMatchObject({

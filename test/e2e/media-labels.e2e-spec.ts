@@ -78,6 +78,111 @@ describe('media by label, people by login id', () => {
     expect(incident.status).toBe(201);
   });
 
+  it('answers every step with the media by id and label and the people by login id', async () => {
+    const registered = await c.register(c.w.officerA.token, {
+      kind: 'dvd_r',
+      label: '住民-010',
+      description: '住民税課税資料',
+      recordCount: 10,
+      encrypted: true,
+      sha256: 'ab'.repeat(32),
+    });
+    expect(registered.status).toBe(201);
+    expect(registered.body).toMatchObject({ label: '住民-010', kind: 'dvd_r' });
+    const id = registered.body.id as string;
+
+    // A path names the medium by its label too, URL-encoded, however typed.
+    const shown = await t.get(
+      `${c.base}/media/${encodeURIComponent('住民－０１０')}`,
+      c.w.officerA.token,
+    );
+    expect(shown.status).toBe(200);
+    expect(shown.body).toMatchObject({ id, label: '住民-010' });
+    const stored = await t.post(
+      `${c.base}/media/${encodeURIComponent('住民-010')}/store`,
+      { location: '課内金庫' },
+      c.w.officerA.token,
+    );
+    expect(stored.status).toBe(201);
+    expect(stored.body).toMatchObject({ id, label: '住民-010', kind: 'dvd_r' });
+
+    const sent = await c.dispatch(c.w.officerA.token, {
+      items: ['住民-010'],
+      toUserId: c.w.staffX.user.loginId,
+      method: 'hand',
+      bagId: 'BAG-010',
+      purpose: 'provide',
+    });
+    expect(sent.status).toBe(201);
+    expect(sent.body).toMatchObject({
+      status: 'dispatched',
+      items: [{ mediumId: id, label: '住民-010', kind: 'dvd_r' }],
+      from: { userId: c.w.officerA.user.id, loginId: c.w.officerA.user.loginId },
+      to: { userId: c.w.staffX.user.id, loginId: c.w.staffX.user.loginId },
+    });
+
+    // The recipient's fingerprints are keyed by label as well as by id.
+    const received = await c.receive(c.w.staffX.token, sent.body.id, {
+      sealIntact: true,
+      sha256: { '住民-010': 'AB'.repeat(32) },
+    });
+    expect(received.status).toBe(201);
+    expect(received.body).toMatchObject({
+      status: 'received',
+      items: [{ mediumId: id, label: '住民-010' }],
+      compromisedMediumIds: [],
+      to: { loginId: c.w.staffX.user.loginId },
+    });
+    const ledger = await t.get(`${c.base}/ledger?limit=500`, c.w.officerA.token);
+    const receipt = (ledger.body.items as Array<{ type: string; payload: any }>).find(
+      (e) => e.type === 'handover_received' && e.payload.handoverId === sent.body.id,
+    );
+    expect(receipt?.payload.sha256).toEqual({ [id]: 'ab'.repeat(32) });
+
+    const list = await t.get(`${c.base}/handovers`, c.w.officerA.token);
+    const listed = (
+      list.body.items as Array<{ id: string; items: string[]; media: unknown[] }>
+    ).find((h) => h.id === sent.body.id);
+    expect(listed).toMatchObject({
+      items: [id],
+      media: [{ mediumId: id, label: '住民-010', kind: 'dvd_r' }],
+    });
+  });
+
+  it('answers 404 for a path naming an unknown label or another contract’s medium', async () => {
+    const other = await aContract(t, c.w, { title: '四つ目の契約' });
+    const foreign = await t.post(
+      `/api/contracts/${other.id}/media`,
+      { kind: 'dvd_r', label: 'FOREIGN-1', description: '別', recordCount: 1, encrypted: true },
+      c.w.officerA.token,
+    );
+    expect(foreign.status).toBe(201);
+    for (const ref of ['FOREIGN-1', foreign.body.id, 'NO-SUCH']) {
+      const shown = await t.get(`${c.base}/media/${encodeURIComponent(ref)}`, c.w.officerA.token);
+      expect(shown.status).toBe(404);
+      expect(shown.body.code).toBe('MEDIUM_NOT_FOUND');
+      const before = await t.count('ledger_entries');
+      const stored = await t.post(
+        `${c.base}/media/${encodeURIComponent(ref)}/store`,
+        { location: '金庫' },
+        c.w.officerA.token,
+      );
+      expect(stored.status).toBe(404);
+      expect(await t.count('ledger_entries')).toBe(before);
+    }
+    // An unknown label among the recipient's fingerprints: 422, nothing written.
+    await c.dvd('住民-011');
+    const sent = await c.provide(['住民-011']);
+    const before = await t.count('ledger_entries');
+    const r = await c.receive(c.w.staffX.token, sent.body.id, {
+      sealIntact: true,
+      sha256: { 'FOREIGN-1': 'ab'.repeat(32) },
+    });
+    expect(r.status).toBe(422);
+    expect(r.body).toMatchObject({ code: 'UNKNOWN_MEDIUM', details: { mediumIds: ['FOREIGN-1'] } });
+    expect(await t.count('ledger_entries')).toBe(before);
+  });
+
   it('registers a password notice for the medium it names by label', async () => {
     await c.dvd('住民-003');
     const notice = await c.register(c.w.officerA.token, {

@@ -44,6 +44,8 @@ describe('media', () => {
     expect(r.status).toBe(201);
     expect(r.body).toEqual({
       id: expect.any(String),
+      label: '住民-100',
+      kind: 'dvd_r',
       seq: expect.any(Number),
       hash: expect.any(String),
     });

@@ -122,17 +122,19 @@ export class CustodyQueries {
   async party(userId: string): Promise<PartyRef> {
     const row = await this.sql.one<{
       id: string;
+      login_id: string;
       display_name: string;
       organization_id: string;
       organization_name: string;
     }>(
-      `SELECT u.id, u.display_name, o.id AS organization_id, o.name AS organization_name
+      `SELECT u.id, u.login_id, u.display_name, o.id AS organization_id, o.name AS organization_name
          FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.id = ?`,
       [userId],
     );
     if (!row) throw new Error(`user ${userId} not found`);
     return {
       userId: row.id,
+      loginId: row.login_id,
       displayName: row.display_name,
       organizationId: row.organization_id,
       organizationName: row.organization_name,

@@ -64,7 +64,23 @@ export interface Appended {
   hash: string;
 }
 
-export interface ReceiptResult extends Appended {
+/** A medium as people name it: its id and its label. */
+export interface MediumName {
+  mediumId: string;
+  label: string;
+  kind: string;
+}
+
+export interface MediumAppended extends Appended, Omit<MediumName, 'mediumId'> {}
+
+/** A handover step answers with what moved and between whom, by name as well as id. */
+export interface HandoverAppended extends Appended {
+  items: MediumName[];
+  from: PartyRef;
+  to: PartyRef;
+}
+
+export interface ReceiptResult extends HandoverAppended {
   compromisedMediumIds: string[];
   incidentIds: string[];
 }
@@ -97,7 +113,7 @@ export class CustodyService {
     actor: Actor,
     contractId: string,
     request: RegisterMediumRequest,
-  ): Promise<Appended> {
+  ): Promise<MediumAppended> {
     this.checkMediumShape(request);
     return this.command(
       actor,
@@ -147,7 +163,13 @@ export class CustodyService {
           occurredAt,
           payload: { ...payload },
         });
-        return { id: payload.mediumId, seq: entry.seq, hash: entry.hash };
+        return {
+          id: payload.mediumId,
+          label: payload.label,
+          kind: payload.kind,
+          seq: entry.seq,
+          hash: entry.hash,
+        };
       },
     );
   }
@@ -166,11 +188,22 @@ export class CustodyService {
 
   async getMedium(actor: Actor, contractId: string, mediumId: string): Promise<MediumEntity> {
     await this.roster.findReadableNeedToKnow(actor, contractId);
-    const medium = await this.dataSource
-      .getRepository(MediumEntity)
-      .findOneBy({ id: mediumId, contractId });
+    return this.mediumByRef(this.dataSource.manager, contractId, mediumId);
+  }
+
+  /** The medium a path names by id or by label (404 MEDIUM_NOT_FOUND for none or several). */
+  private async mediumByRef(
+    manager: EntityManager,
+    contractId: string,
+    ref: string,
+  ): Promise<MediumEntity> {
+    const q = queries(manager);
+    const resolved = resolveMediumRefs([ref], await q.labels(contractId));
+    const [medium] = resolved.ok ? await q.media(contractId, resolved.ids) : [];
     if (!medium)
-      throw new DomainError('MEDIUM_NOT_FOUND', 'No such medium on this contract', { mediumId });
+      throw new DomainError('MEDIUM_NOT_FOUND', 'No such medium on this contract', {
+        mediumId: ref,
+      });
     return medium;
   }
 
@@ -180,34 +213,43 @@ export class CustodyService {
     contractId: string,
     mediumId: string,
     request: StoreMediumRequest,
-  ): Promise<Appended> {
+  ): Promise<MediumAppended> {
     return this.command(
       actor,
       contractId,
       request.occurredAt,
       async ({ view, manager, chain, occurredAt }) => {
-        const [medium] = await queries(manager).media(contractId, [mediumId]);
-        if (!medium)
-          throw new DomainError('MEDIUM_NOT_FOUND', 'No such medium on this contract', {
-            mediumId,
-          });
+        const medium = await this.mediumByRef(manager, contractId, mediumId);
         await this.requireActing(manager, view, actor, occurredAt);
         this.requireCustody([medium], actor.organizationId);
         this.requireNotBefore([medium], occurredAt);
-        const payload: MediumStoredPayload = { mediumId, location: request.location.trim() };
+        const payload: MediumStoredPayload = {
+          mediumId: medium.id,
+          location: request.location.trim(),
+        };
         const entry = await chain.append({
           type: 'medium_stored',
           occurredAt,
           payload: { ...payload },
         });
-        return { id: mediumId, seq: entry.seq, hash: entry.hash };
+        return {
+          id: medium.id,
+          label: medium.label,
+          kind: medium.kind,
+          seq: entry.seq,
+          hash: entry.hash,
+        };
       },
     );
   }
 
   // ------------------------------------------------------------ handovers
 
-  async dispatch(actor: Actor, contractId: string, request: DispatchRequest): Promise<Appended> {
+  async dispatch(
+    actor: Actor,
+    contractId: string,
+    request: DispatchRequest,
+  ): Promise<HandoverAppended> {
     const bagId = request.bagId === undefined ? undefined : normalizeBagId(request.bagId);
     return this.command(
       actor,
@@ -273,7 +315,12 @@ export class CustodyService {
           occurredAt,
           payload: { ...payload },
         });
-        return { id: payload.handoverId, seq: entry.seq, hash: entry.hash };
+        return {
+          id: payload.handoverId,
+          seq: entry.seq,
+          hash: entry.hash,
+          ...named(payload),
+        };
       },
     );
   }
@@ -289,7 +336,7 @@ export class CustodyService {
     handoverId: string,
     request: ReceiveRequest,
   ): Promise<ReceiptResult> {
-    const fingerprints = this.checkFingerprintShape(request.sha256);
+    const given = this.checkFingerprintShape(request.sha256);
     return this.command(
       actor,
       contractId,
@@ -338,16 +385,7 @@ export class CustodyService {
           });
         }
         this.requireNotBefore(media, occurredAt);
-        const unknown = Object.keys(fingerprints).filter((id) => !itemIds.includes(id));
-        if (unknown.length > 0) {
-          throw new DomainError(
-            'UNKNOWN_MEDIUM',
-            'sha256 names media that are not in this handover',
-            {
-              mediumIds: unknown,
-            },
-          );
-        }
+        const fingerprints = this.fingerprintsByMedium(given, media);
         const mismatches = media
           .filter(
             (m) =>
@@ -414,6 +452,7 @@ export class CustodyService {
           id: handoverId,
           seq: entry.seq,
           hash: entry.hash,
+          ...named(payload),
           compromisedMediumIds: compromised,
           incidentIds,
         };
@@ -424,16 +463,26 @@ export class CustodyService {
   async listHandovers(
     actor: Actor,
     contractId: string,
-  ): Promise<Array<{ handover: HandoverEntity; items: string[] }>> {
+  ): Promise<Array<{ handover: HandoverEntity; items: MediumName[] }>> {
     await this.roster.findReadableNeedToKnow(actor, contractId);
     const handovers = await this.dataSource.getRepository(HandoverEntity).find({
       where: { contractId },
       order: { dispatchSeq: 'ASC' },
     });
     const items = await this.dataSource.getRepository(HandoverItemEntity).findBy({ contractId });
+    const media = await this.dataSource.getRepository(MediumEntity).find({
+      select: { id: true, label: true, kind: true },
+      where: { contractId },
+    });
+    const named = new Map(media.map((m) => [m.id, m]));
     return handovers.map((handover) => ({
       handover,
-      items: items.filter((i) => i.handoverId === handover.id).map((i) => i.mediumId),
+      items: items
+        .filter((i) => i.handoverId === handover.id)
+        .map((i) => {
+          const m = named.get(i.mediumId)!;
+          return { mediumId: m.id, label: m.label, kind: m.kind };
+        }),
     }));
   }
 
@@ -983,6 +1032,26 @@ export class CustodyService {
     return out;
   }
 
+  /** Fingerprints keyed by the media of the handover they name, by id or by label. */
+  private fingerprintsByMedium(
+    given: Record<string, string>,
+    media: MediumEntity[],
+  ): Record<string, string> {
+    const out: Record<string, string> = {};
+    const unknown: string[] = [];
+    for (const [ref, value] of Object.entries(given)) {
+      const resolved = resolveMediumRefs([ref], media);
+      if (resolved.ok) out[resolved.ids[0]!] = value;
+      else unknown.push(ref);
+    }
+    if (unknown.length > 0) {
+      throw new DomainError('UNKNOWN_MEDIUM', 'sha256 names media that are not in this handover', {
+        mediumIds: unknown,
+      });
+    }
+    return out;
+  }
+
   private partyRef(manager: EntityManager, userId: string): Promise<PartyRef> {
     return queries(manager).party(userId);
   }
@@ -996,6 +1065,15 @@ export class CustodyService {
     await chain.append({ type: 'incident_reported', occurredAt, payload: { ...payload } });
     return payload.incidentId;
   }
+}
+
+/** Items and parties of a handover entry, as its answer names them. */
+function named(payload: HandoverDispatchedPayload | HandoverReceivedPayload) {
+  return {
+    items: payload.items.map((i) => ({ mediumId: i.mediumId, label: i.label, kind: i.kind })),
+    from: payload.from,
+    to: payload.to,
+  };
 }
 
 function itemFacts(m: MediumEntity): ItemFacts {

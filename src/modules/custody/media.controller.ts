@@ -5,8 +5,8 @@ import { ListOf } from '../../common/http/list.js';
 import type { Actor } from '../identity/roles.js';
 import { CustodyService } from './custody.service.js';
 import {
-  AppendedResponse,
   ListMediaQuery,
+  MediumAppendedResponse,
   MediumResponse,
   RegisterMediumRequest,
   StoreMediumRequest,
@@ -22,12 +22,12 @@ export class MediaController {
   @Roles('ward_officer', 'contractor_staff')
   @ActorScoped()
   @Post()
-  @ApiCreatedResponse({ type: AppendedResponse })
+  @ApiCreatedResponse({ type: MediumAppendedResponse })
   register(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
     @Body() body: RegisterMediumRequest,
-  ): Promise<AppendedResponse> {
+  ): Promise<MediumAppendedResponse> {
     return this.custody.registerMedium(actor, id, body);
   }
 
@@ -43,6 +43,7 @@ export class MediaController {
     return { items: media.map((m) => MediumResponse.from(m)) };
   }
 
+  /** One medium, named by id or by label (URL-encoded). */
   @Get(':mediumId')
   @ApiOkResponse({ type: MediumResponse })
   async get(
@@ -58,13 +59,13 @@ export class MediaController {
   @ActorScoped()
   @Post(':mediumId/store')
   @HttpCode(201)
-  @ApiCreatedResponse({ type: AppendedResponse })
+  @ApiCreatedResponse({ type: MediumAppendedResponse })
   store(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
     @Param('mediumId') mediumId: string,
     @Body() body: StoreMediumRequest,
-  ): Promise<AppendedResponse> {
+  ): Promise<MediumAppendedResponse> {
     return this.custody.storeMedium(actor, id, mediumId, body);
   }
 }

@@ -5,6 +5,8 @@
  */
 export interface PartyRef {
   userId: string;
+  /** Absent in entries recorded before login ids were carried. */
+  loginId?: string;
   displayName: string;
   organizationId: string;
   organizationName: string;

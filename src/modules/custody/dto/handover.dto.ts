@@ -18,6 +18,7 @@ import {
   type HandoverPurpose,
   type HandoverStatus,
 } from '../custody-state.js';
+import { MediumNameResponse, PartyResponse } from './medium.dto.js';
 import type { HandoverEntity } from '../entities/handover.entity.js';
 
 export class DispatchRequest {
@@ -87,14 +88,21 @@ export class ReceiveRequest {
   occurredAt?: string;
 }
 
-export class DispatchResponse {
+/** What moved and between whom, by name as well as by id. */
+class HandoverNamesResponse {
+  @ApiProperty({ type: [MediumNameResponse] }) items: MediumNameResponse[];
+  @ApiProperty({ type: PartyResponse }) from: PartyResponse;
+  @ApiProperty({ type: PartyResponse }) to: PartyResponse;
+}
+
+export class DispatchResponse extends HandoverNamesResponse {
   @ApiProperty() id: string;
   @ApiProperty() seq: number;
   @ApiProperty({ enum: ['dispatched'] }) status: 'dispatched';
   @ApiProperty() hash: string;
 }
 
-export class ReceiptResponse {
+export class ReceiptResponse extends HandoverNamesResponse {
   @ApiProperty() id: string;
   @ApiProperty() seq: number;
   @ApiProperty({ enum: ['received'] }) status: 'received';
@@ -109,7 +117,9 @@ export class HandoverResponse {
   @ApiProperty({ enum: ['dispatched', 'received'] }) status: HandoverStatus;
   @ApiProperty({ enum: HANDOVER_PURPOSES }) purpose: HandoverPurpose;
   @ApiProperty({ enum: HANDOVER_METHODS }) method: HandoverMethod;
-  @ApiProperty({ type: [String] }) items: string[];
+  @ApiProperty({ type: [String], description: 'medium ids' }) items: string[];
+  @ApiProperty({ type: [MediumNameResponse], description: 'the items by id and label' })
+  media: MediumNameResponse[];
   @ApiProperty({ nullable: true, type: String }) bagId: string | null;
   @ApiProperty({ nullable: true, type: String }) sealNumber: string | null;
   @ApiProperty({ nullable: true, type: String }) note: string | null;
@@ -124,14 +134,15 @@ export class HandoverResponse {
   @ApiProperty({ nullable: true, type: Boolean }) sealIntact: boolean | null;
   @ApiProperty() compromised: boolean;
 
-  static from(h: HandoverEntity, items: string[]): HandoverResponse {
+  static from(h: HandoverEntity, media: MediumNameResponse[]): HandoverResponse {
     return {
       id: h.id,
       contractId: h.contractId,
       status: h.status,
       purpose: h.purpose,
       method: h.method,
-      items,
+      items: media.map((m) => m.mediumId),
+      media,
       bagId: h.bagId,
       sealNumber: h.sealNumber,
       note: h.note,

@@ -156,3 +156,26 @@ export class AppendedResponse {
   @ApiProperty({ description: 'seq of the ledger entry' }) seq: number;
   @ApiProperty({ description: 'hash of the ledger entry' }) hash: string;
 }
+
+/** A medium registered or stored: the entry, and the medium by id and label. */
+export class MediumAppendedResponse extends AppendedResponse {
+  @ApiProperty({ example: '住民-001' }) label: string;
+  @ApiProperty({ enum: MEDIUM_KINDS }) kind: string;
+}
+
+/** A medium as people name it. */
+export class MediumNameResponse {
+  @ApiProperty() mediumId: string;
+  @ApiProperty({ example: '住民-001' }) label: string;
+  @ApiProperty({ enum: MEDIUM_KINDS }) kind: string;
+}
+
+/** A person of a handover, by id, login id and name. */
+export class PartyResponse {
+  @ApiProperty() userId: string;
+  @ApiPropertyOptional({ description: 'absent in entries recorded before login ids were carried' })
+  loginId?: string;
+  @ApiProperty() displayName: string;
+  @ApiProperty() organizationId: string;
+  @ApiProperty() organizationName: string;
+}
