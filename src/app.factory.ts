@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
+import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import { ConsoleLogger, Logger, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -46,6 +47,7 @@ const NEST_LEVELS: Record<AppConfig['LOG_LEVEL'], NestLogLevel[]> = {
 const REDACTED = [
   'req.headers.authorization',
   'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
   'req.body',
   'req.body.password',
   'res.headers["set-cookie"]',
@@ -118,6 +120,8 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     if (isDocsRoute(route.url)) route.helmet = docsHelmetOptions();
   });
   await app.register(fastifyHelmet, apiHelmetOptions(Boolean(tls)));
+  // The web app's session cookie (HttpOnly, SameSite=Strict; see browser-session.ts).
+  await app.register(fastifyCookie);
   // Who read or changed what, when and from where (アクセスログ): before the
   // rate limit, so that the requests it refuses are recorded too.
   installAccessLog(app);

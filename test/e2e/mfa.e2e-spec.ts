@@ -605,7 +605,14 @@ describe('second factor (TOTP)', () => {
     const login = doc.paths['/api/auth/login'].post.responses['200'].content['application/json'];
     expect(login.schema.oneOf).toEqual([
       { $ref: '#/components/schemas/LoginResponse' },
+      { $ref: '#/components/schemas/BrowserSessionResponse' },
       { $ref: '#/components/schemas/MfaChallengeResponse' },
+    ]);
+    expect(Object.keys(doc.components.schemas.BrowserSessionResponse.properties).sort()).toEqual([
+      'csrfToken',
+      'expiresAt',
+      'session',
+      'user',
     ]);
     expect(Object.keys(doc.components.schemas.MfaChallengeResponse.properties).sort()).toEqual([
       'expiresAt',

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   ApiBearerAuth,
   ApiExtraModels,
@@ -15,7 +16,9 @@ import {
   Public,
 } from '../../common/auth/auth.decorators.js';
 import { AuthService } from './auth.service.js';
+import { answerSession, clearSessionCookies } from './browser-session.js';
 import {
+  BrowserSessionResponse,
   ChangePasswordRequest,
   LoginRequest,
   LoginResponse,
@@ -32,18 +35,23 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @ApiExtraModels(LoginResponse, MfaChallengeResponse)
+  @ApiExtraModels(LoginResponse, BrowserSessionResponse, MfaChallengeResponse)
   @ApiOkResponse({
     description:
-      'A session; or, on an account with a second factor, `{mfaRequired: true, mfaToken, expiresAt}` to trade at POST /api/auth/mfa/verify',
+      'A session (with `session: "cookie"`, set as cookies and answered without its token); or, on an account with a second factor, `{mfaRequired: true, mfaToken, expiresAt}` to trade at POST /api/auth/mfa/verify',
     schema: {
       oneOf: [
         { $ref: getSchemaPath(LoginResponse) },
+        { $ref: getSchemaPath(BrowserSessionResponse) },
         { $ref: getSchemaPath(MfaChallengeResponse) },
       ],
     },
   })
-  async login(@Body() body: LoginRequest): Promise<LoginResponse | MfaChallengeResponse> {
+  async login(
+    @Body() body: LoginRequest,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<LoginResponse | BrowserSessionResponse | MfaChallengeResponse> {
     const result = await this.auth.login(body);
     if ('mfaRequired' in result) {
       return {
@@ -52,11 +60,7 @@ export class AuthController {
         expiresAt: result.expiresAt.toISOString(),
       };
     }
-    return {
-      token: result.token,
-      expiresAt: result.expiresAt.toISOString(),
-      user: UserResponse.from(result.user),
-    };
+    return answerSession(request, reply, result, body.session);
   }
 
   @ApiBearerAuth()
@@ -64,9 +68,14 @@ export class AuthController {
   @AllowMfaEnrollment()
   @Post('logout')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'The token is revoked' })
-  async logout(@CurrentActor() actor: Actor): Promise<void> {
+  @ApiNoContentResponse({ description: 'The token is revoked and the session cookies removed' })
+  async logout(
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
     await this.auth.logout(actor);
+    clearSessionCookies(request, reply);
   }
 
   @ApiBearerAuth()

@@ -12,11 +12,12 @@ import { DomainError } from '../../common/errors/domain-error.js';
 import { bindActorToRequest } from '../../common/http/request-scope.js';
 import { AppConfig } from '../../config/app-config.js';
 import { AuthService } from './auth.service.js';
-import { parseAuthorizationHeader } from './bearer-token.js';
+import { CSRF_HEADER, csrfTokenMatches, isSafeMethod, presentedToken } from './browser-session.js';
 import type { Role } from './roles.js';
 
 /**
- * Runs before every route: resolves the bearer token to the caller, and
+ * Runs before every route: resolves the bearer token (or the web app's
+ * session cookie, whose changes need the CSRF token) to the caller, and
  * then, in this order:
  * - a token of kind 'mfa' (password right, second factor not yet given) is
  *   accepted by POST /api/auth/mfa/verify only: 403 MFA_VERIFICATION_REQUIRED
@@ -41,8 +42,20 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const token = parseAuthorizationHeader(request.headers.authorization);
-    const actor = token ? await this.auth.authenticate(token) : null;
+    const presented = presentedToken(request);
+    // A session cookie travels with any request the browser makes, a page of
+    // another site's included: a change needs the CSRF token beside it.
+    if (
+      presented?.via === 'cookie' &&
+      !isSafeMethod(request.method) &&
+      !csrfTokenMatches(presented.token, request.headers[CSRF_HEADER])
+    ) {
+      throw new DomainError(
+        'CSRF_TOKEN_INVALID',
+        'A change made with the session cookie needs its CSRF token in X-CSRF-Token',
+      );
+    }
+    const actor = presented ? await this.auth.authenticate(presented.token) : null;
     if (!actor) {
       throw new DomainError('UNAUTHENTICATED', 'A valid bearer token is required');
     }

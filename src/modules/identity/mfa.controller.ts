@@ -1,10 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   ApiBearerAuth,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import {
   AllowMfaEnrollment,
@@ -14,7 +17,8 @@ import {
   Roles,
   SecretAnswer,
 } from '../../common/auth/auth.decorators.js';
-import { LoginResponse } from './dto/auth.dto.js';
+import { answerSession } from './browser-session.js';
+import { BrowserSessionResponse, LoginResponse } from './dto/auth.dto.js';
 import {
   ConfirmMfaRequest,
   MfaEnrollmentResponse,
@@ -22,7 +26,6 @@ import {
   MfaStatusResponse,
   VerifyMfaRequest,
 } from './dto/mfa.dto.js';
-import { UserResponse } from './dto/user.dto.js';
 import { MfaService } from './mfa.service.js';
 import type { Actor } from './roles.js';
 
@@ -82,17 +85,23 @@ export class MfaController {
     description:
       'Authorization: Bearer <mfaToken of POST /api/auth/login>. Send `code` (6 digits) or `recoveryCode`. Answers a session like a login; the mfaToken is revoked. A wrong or reused code is 401 MFA_CODE_INVALID and counts toward the lockout (429 TOO_MANY_ATTEMPTS).',
   })
-  @ApiOkResponse({ type: LoginResponse })
+  @ApiExtraModels(LoginResponse, BrowserSessionResponse)
+  @ApiOkResponse({
+    description: 'A session, as for POST /api/auth/login (`session: "cookie"` sets it as cookies)',
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(LoginResponse) },
+        { $ref: getSchemaPath(BrowserSessionResponse) },
+      ],
+    },
+  })
   async verify(
     @CurrentActor() actor: Actor,
     @Body() body: VerifyMfaRequest,
-  ): Promise<LoginResponse> {
-    const session = await this.mfa.verify(actor, body);
-    return {
-      token: session.token,
-      expiresAt: session.expiresAt.toISOString(),
-      user: UserResponse.from(session.user),
-    };
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<LoginResponse | BrowserSessionResponse> {
+    return answerSession(request, reply, await this.mfa.verify(actor, body), body.session);
   }
 
   @Roles('admin')

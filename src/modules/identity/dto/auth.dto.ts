@@ -1,10 +1,26 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength } from 'class-validator';
-import { IsText } from '../../../common/http/validators.js';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsString, MaxLength } from 'class-validator';
+import { IsText, OptionalField } from '../../../common/http/validators.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../password.rule.js';
 import { UserResponse } from './user.dto.js';
 
-export class LoginRequest {
+export const SESSION_CARRIERS = ['bearer', 'cookie'] as const;
+export type SessionCarrier = (typeof SESSION_CARRIERS)[number];
+
+/** How the session travels: `cookie` for the web app (HttpOnly cookie and a CSRF token). */
+export class SessionChoice {
+  @ApiPropertyOptional({
+    enum: SESSION_CARRIERS,
+    default: 'bearer',
+    description:
+      '`cookie`: the session is set as an HttpOnly, SameSite=Strict cookie instead of being answered, with a CSRF token to echo in `X-CSRF-Token` on every state-changing request',
+  })
+  @OptionalField()
+  @IsIn(SESSION_CARRIERS)
+  session?: SessionCarrier;
+}
+
+export class LoginRequest extends SessionChoice {
   @ApiProperty({ example: 'ward.officer' })
   @IsText(1, 64)
   loginId: string;
@@ -12,6 +28,21 @@ export class LoginRequest {
   @ApiProperty({ format: 'password' })
   @IsText(1, MAX_PASSWORD_LENGTH)
   password: string;
+}
+
+/** A session set as cookies (session: "cookie"): the token itself is never in the body. */
+export class BrowserSessionResponse {
+  @ApiProperty({ enum: ['cookie'] })
+  session: 'cookie';
+
+  @ApiProperty({ description: 'Send as `X-CSRF-Token` on every POST, PUT, PATCH and DELETE' })
+  csrfToken: string;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt: string;
+
+  @ApiProperty({ type: () => UserResponse })
+  user: UserResponse;
 }
 
 export class LoginResponse {

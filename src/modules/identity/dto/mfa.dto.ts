@@ -1,3 +1,4 @@
+import { SessionChoice } from './auth.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Matches, registerDecorator, ValidateIf } from 'class-validator';
 
@@ -58,7 +59,7 @@ export class MfaRecoveryCodesResponse {
 }
 
 /** Exactly one of `code` and `recoveryCode`. */
-export class VerifyMfaRequest {
+export class VerifyMfaRequest extends SessionChoice {
   @ApiPropertyOptional({ example: '123456', pattern: SIX_DIGITS.source })
   @ValidateIf((o: VerifyMfaRequest) => o.code !== undefined || o.recoveryCode === undefined)
   @IsString({ message: CODE_MESSAGE })
