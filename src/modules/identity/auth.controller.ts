@@ -15,6 +15,7 @@ import {
   OwnAccountRead,
   Public,
 } from '../../common/auth/auth.decorators.js';
+import { Clock } from '../../common/time/clock.js';
 import { AuthService } from './auth.service.js';
 import { answerSession, clearSessionCookies } from './browser-session.js';
 import {
@@ -30,7 +31,10 @@ import type { Actor } from './roles.js';
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly clock: Clock,
+  ) {}
 
   @Public()
   @Post('login')
@@ -60,7 +64,7 @@ export class AuthController {
         expiresAt: result.expiresAt.toISOString(),
       };
     }
-    return answerSession(request, reply, result, body.session);
+    return answerSession(request, reply, result, body.session, this.clock.now());
   }
 
   @ApiBearerAuth()

@@ -70,8 +70,13 @@ export function isSecureRequest(request: FastifyRequest): boolean {
   return request.protocol === 'https';
 }
 
-function cookieOptions(secure: boolean, httpOnly: boolean, expires: Date): CookieSerializeOptions {
-  return { path: '/', sameSite: 'strict', secure, httpOnly, expires };
+/**
+ * Max-Age, not Expires: a lifetime counted from when the browser gets the
+ * cookie, so a PC whose clock is off neither drops the session at once nor
+ * keeps it longer than the server does (the server ends it anyway).
+ */
+function cookieOptions(secure: boolean, httpOnly: boolean, maxAge: number): CookieSerializeOptions {
+  return { path: '/', sameSite: 'strict', secure, httpOnly, maxAge };
 }
 
 /** Sets the session and CSRF cookies; answers the CSRF token for the page to keep. */
@@ -79,23 +84,23 @@ export function setSessionCookies(
   request: FastifyRequest,
   reply: FastifyReply,
   token: string,
-  expiresAt: Date,
+  lifetimeSeconds: number,
 ): string {
   const secure = isSecureRequest(request);
   const names = cookieNames(secure);
   const csrf = csrfTokenFor(token);
-  void reply.setCookie(names.session, token, cookieOptions(secure, true, expiresAt));
-  void reply.setCookie(names.csrf, csrf, cookieOptions(secure, false, expiresAt));
+  const maxAge = Math.max(1, Math.floor(lifetimeSeconds));
+  void reply.setCookie(names.session, token, cookieOptions(secure, true, maxAge));
+  void reply.setCookie(names.csrf, csrf, cookieOptions(secure, false, maxAge));
   return csrf;
 }
 
-/** Removes both cookies (logout): expired in the past, same attributes. */
+/** Removes both cookies (logout): Max-Age 0, same attributes. */
 export function clearSessionCookies(request: FastifyRequest, reply: FastifyReply): void {
   const secure = isSecureRequest(request);
   const names = cookieNames(secure);
-  const past = new Date(0);
-  void reply.setCookie(names.session, '', cookieOptions(secure, true, past));
-  void reply.setCookie(names.csrf, '', cookieOptions(secure, false, past));
+  void reply.setCookie(names.session, '', cookieOptions(secure, true, 0));
+  void reply.setCookie(names.csrf, '', cookieOptions(secure, false, 0));
 }
 
 /** What a login (or its second factor) answers, in the carrier the client chose. */
@@ -104,11 +109,13 @@ export function answerSession(
   reply: FastifyReply,
   session: LoginResult,
   carrier: SessionCarrier | undefined,
+  now: Date,
 ): LoginResponse | BrowserSessionResponse {
   const user = UserResponse.from(session.user);
   const expiresAt = session.expiresAt.toISOString();
   if (carrier === 'cookie') {
-    const csrfToken = setSessionCookies(request, reply, session.token, session.expiresAt);
+    const lifetime = (session.expiresAt.getTime() - now.getTime()) / 1000;
+    const csrfToken = setSessionCookies(request, reply, session.token, lifetime);
     return { session: 'cookie', csrfToken, expiresAt, user };
   }
   return { token: session.token, expiresAt, user };

@@ -17,6 +17,7 @@ import {
   Roles,
   SecretAnswer,
 } from '../../common/auth/auth.decorators.js';
+import { Clock } from '../../common/time/clock.js';
 import { answerSession } from './browser-session.js';
 import { BrowserSessionResponse, LoginResponse } from './dto/auth.dto.js';
 import {
@@ -34,7 +35,10 @@ import type { Actor } from './roles.js';
 @ApiBearerAuth()
 @Controller()
 export class MfaController {
-  constructor(private readonly mfa: MfaService) {}
+  constructor(
+    private readonly mfa: MfaService,
+    private readonly clock: Clock,
+  ) {}
 
   @AllowMfaEnrollment()
   @OwnAccountRead()
@@ -101,7 +105,8 @@ export class MfaController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<LoginResponse | BrowserSessionResponse> {
-    return answerSession(request, reply, await this.mfa.verify(actor, body), body.session);
+    const session = await this.mfa.verify(actor, body);
+    return answerSession(request, reply, session, body.session, this.clock.now());
   }
 
   @Roles('admin')
