@@ -25,6 +25,12 @@ import {
   NO_STORE_HEADERS,
 } from './common/http/security-headers.js';
 import { trustProxyOption } from './common/http/trust-proxy.rule.js';
+import {
+  isImmutableAsset,
+  isWebRoute,
+  serveWebApp,
+  webHelmetOptions,
+} from './common/http/web-app.js';
 
 export interface CreateAppOptions extends AppModuleOptions {
   /** Where the JSON request log goes (standard output by default). */
@@ -118,6 +124,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   // helmet so that helmet's own onRoute hook finds the route option.
   fastify.addHook('onRoute', (route) => {
     if (isDocsRoute(route.url)) route.helmet = docsHelmetOptions();
+    else if (isWebRoute(route.url)) route.helmet = webHelmetOptions();
   });
   await app.register(fastifyHelmet, apiHelmetOptions(Boolean(tls)));
   // The web app's session cookie (HttpOnly, SameSite=Strict; see browser-session.ts).
@@ -130,7 +137,9 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     void reply.header('x-request-id', String(request.id));
     // The Swagger UI's static files (no data) keep @fastify/static's caching.
     const route = request.routeOptions.url;
-    if (!(route !== undefined && isDocsRoute(route) && route.endsWith('*'))) {
+    if (route !== undefined && isImmutableAsset(route) && reply.statusCode === 200) {
+      void reply.header('cache-control', 'public, max-age=31536000, immutable');
+    } else if (!(route !== undefined && isDocsRoute(route) && route.endsWith('*'))) {
       void reply.headers(NO_STORE_HEADERS);
     }
     return payload;
@@ -157,5 +166,6 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     // No badge from validator.swagger.io: the page loads nothing from elsewhere.
     swaggerOptions: { validatorUrl: null },
   });
+  await serveWebApp(app, config.WEB_DIR);
   return app;
 }

@@ -65,6 +65,11 @@ export class AppConfig {
   @MinLength(1, { message: 'must not be empty' })
   DATA_DIR = './data';
 
+  /** The web app's built files (`npm run build` makes them), served at `/`; `off` serves none. */
+  @IsString()
+  @MinLength(1, { message: 'must not be empty' })
+  WEB_DIR = 'web/dist';
+
   /** Redis for the job queue (reminders, webhooks). The service runs without it. */
   @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';

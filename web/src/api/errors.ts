@@ -1,0 +1,142 @@
+/**
+ * Every error code of the API, said once in Japanese. The screens never show
+ * the API's English message or raw JSON: they show this text next to the
+ * field or action concerned. A test checks that each code the service knows
+ * is here.
+ */
+export const ERROR_MESSAGES: Record<string, string> = {
+  VALIDATION_FAILED: '入力内容に誤りがあります。各項目を確認してください。',
+  MALFORMED_JSON: '送信内容を読み取れませんでした。',
+  BAD_REQUEST: '要求の形式が正しくありません。',
+  CONFLICT: 'ほかの操作と競合しました。画面を更新してからやり直してください。',
+  UNPROCESSABLE: 'この内容では処理できません。',
+  TOO_MANY_REQUESTS: '短時間に多くの要求がありました。しばらく待ってからやり直してください。',
+  UNSUPPORTED_MEDIA_TYPE: 'この形式のデータは送信できません。',
+  PAYLOAD_TOO_LARGE: '送信する内容が大きすぎます。',
+  URI_TOO_LONG: 'アドレスが長すぎます。',
+  HEADERS_TOO_LARGE: '要求のヘッダーが大きすぎます。',
+  REQUEST_TIMEOUT: '要求が時間内に届きませんでした。',
+  NOT_FOUND: '見つかりません。',
+  METHOD_NOT_ALLOWED: 'この操作はできません。',
+  INTERNAL_ERROR: 'サーバーで問題が発生しました。時間をおいてやり直してください。',
+  SERVICE_UNAVAILABLE: 'サービスが一時的に利用できません。',
+  IDEMPOTENCY_KEY_INVALID: '再送用のキーが正しくありません。',
+  IDEMPOTENCY_KEY_REUSED: '同じ再送用キーで別の内容が送られました。',
+  IDEMPOTENCY_KEY_IN_PROGRESS: '同じ操作を処理中です。しばらく待ってください。',
+  IDEMPOTENCY_ANSWER_LOST: '前回の操作の結果を確認できません。一覧で状態を確認してください。',
+  UNAUTHENTICATED: 'ログインしてください（一定時間操作がなかったため終了した可能性があります）。',
+  INVALID_CREDENTIALS: 'ログインIDまたはパスワードが違います。',
+  FORBIDDEN_ROLE: 'この操作を行う権限がありません。',
+  PASSWORD_CHANGE_REQUIRED: '初回ログインのため、パスワードを変更してください。',
+  PASSWORD_REUSED: '以前に使ったパスワードは使えません。',
+  CURRENT_PASSWORD_WRONG: '現在のパスワードが違います。',
+  ORGANIZATION_NOT_FOUND: '組織が見つかりません。',
+  ORGANIZATION_EXISTS: '同じ名前の組織がすでにあります。',
+  LOGIN_ID_TAKEN: 'このログインIDはすでに使われています。',
+  ROLE_ORGANIZATION_MISMATCH: 'この組織にはこの役割の利用者を作れません。',
+  TOO_MANY_ATTEMPTS: '失敗が続いたため一時的にロックされました。時間をおいてやり直してください。',
+  MFA_ENROLLMENT_REQUIRED: '先に二要素認証を設定してください。',
+  MFA_VERIFICATION_REQUIRED: '確認コードを入力してください。',
+  CSRF_TOKEN_INVALID: '画面の有効期限が切れました。再読み込みしてからやり直してください。',
+  MFA_CODE_INVALID: '確認コードが違うか、すでに使われています。',
+  MFA_ALREADY_ENROLLED: '二要素認証はすでに設定されています。',
+  MFA_ENROLLMENT_NOT_STARTED: '二要素認証の設定を最初からやり直してください。',
+  MFA_NOT_ENROLLED: '二要素認証が設定されていません。',
+  USER_NOT_FOUND: '利用者が見つかりません。',
+  SESSION_NOT_FOUND: 'セッションが見つかりません。',
+  SELF_ACCOUNT_CHANGE: '自分自身のアカウントにはこの操作はできません。別の管理者が行います。',
+  ACCESS_LOG_RANGE_INVALID: '期間の指定が正しくありません。',
+  CONTRACT_NOT_FOUND: '契約が見つかりません。',
+  ROSTER_ENTRY_NOT_FOUND: '名簿の登録が見つかりません。',
+  INVALID_REFERENCE: '指定した相手先が見つかりません。',
+  INVALID_PERIOD: '期間の指定が正しくありません。',
+  ROSTER_USER_NOT_ELIGIBLE: 'この利用者は名簿に登録できません。',
+  ROSTER_ENTRY_EXISTS: 'この利用者はすでに名簿に登録されています。',
+  NOT_CONTRACT_WARD: 'この契約の所管課の職員だけが行えます。',
+  CONTRACT_CLOSED: 'この契約は終了しています。',
+  MEDIUM_NOT_FOUND: '媒体が見つかりません。',
+  HANDOVER_NOT_FOUND: '引渡しが見つかりません。',
+  UNKNOWN_MEDIUM: 'この契約の媒体ではないものが含まれています。',
+  INVALID_OCCURRED_AT: '日時が正しくありません（前の記録より前、または未来の日時です）。',
+  NOT_ROSTERED: '取扱者名簿に登録されていないため、この操作はできません。',
+  NOT_CUSTODIAN: 'この媒体を保管している組織ではありません。',
+  IN_TRANSIT: 'この媒体は引渡しの途中です。',
+  MEDIUM_CLOSED: 'この媒体は返却・消去・亡失済みのため扱えません。',
+  INVALID_ADDRESSEE: '渡す相手として指定できない利用者です。',
+  SUBCONTRACTING_NOT_APPROVED: '再委託先として承認されていない組織です。',
+  PURPOSE_MISMATCH: 'この相手への引渡しの目的が違います。',
+  SPLIT_CHANNEL_VIOLATION: 'パスワード通知書は媒体と別の機会に送ってください。',
+  HANDOVER_METHOD_NOT_ALLOWED: 'この方法では引き渡せません。',
+  NOT_ADDRESSEE: 'この引渡しの受取人ではありません。',
+  HANDOVER_ALREADY_RECEIVED: 'この引渡しはすでに受領されています。',
+  NOTICE_EXISTS: 'この媒体にはすでにパスワード通知書があります。',
+  NOTICE_TARGET_INVALID: 'パスワード通知書の対象として指定できない媒体です。',
+  DUPLICATE_LABEL: 'この契約には同じ名前の媒体がすでにあります。',
+  TAKEOUT_REQUEST_NOT_FOUND: '持出し申請が見つかりません。',
+  TAKEOUT_NOT_APPROVED: '承認された持出し申請がありません。',
+  TAKEOUT_EXPIRED: '持出し承認の有効期限が切れています。',
+  TAKEOUT_EXCEEDED: '承認された範囲（媒体の数・種類・件数）を超えています。',
+  TAKEOUT_NOT_PENDING: 'この申請はすでに処理されています。',
+  NOT_APPLICANT: '申請者本人だけが行えます。',
+  SELF_APPROVAL: '自分の申請は承認できません。',
+  NOT_APPROVER: '所属長（承認者）だけが行えます。',
+  UNKNOWN_DATA_ITEM: 'この契約にないデータ項目が含まれています。',
+  APPROVER_NOT_WARD_OFFICER: '承認者に指定できるのは区の職員だけです。',
+  NOT_RESPONSIBLE: '取扱責任者だけが行えます。',
+  CERTIFICATE_NOT_FOUND: '消去証明書が見つかりません。',
+  CERTIFICATE_EXISTS: 'この媒体の消去証明書はすでにあります。',
+  CERTIFICATE_PENDING: '確認待ちの消去証明書があります。',
+  CERTIFICATE_ALREADY_DECIDED: 'この証明書はすでに確認または差戻し済みです。',
+  OUTSTANDING_CUSTODY: '未返却・未消去の媒体があるため、契約を終了できません。',
+  SIGNATURE_INVALID: '署名を検証できませんでした。',
+  PEM_INVALID: '証明書ファイルの形式が正しくありません。',
+  X509_EXPIRED: '証明書の有効期限が切れています。',
+  X509_EXISTS: 'この証明書はすでに登録されています。',
+  SIGNATURE_CONTRACT_MISMATCH: '署名の対象が別の契約です。',
+  CERTIFICATE_NUMBER_REUSED: 'この証明書番号はすでに使われています。',
+  CERTIFICATE_NOT_CANONICAL: '署名された内容の形式が正しくありません。',
+  SIGNING_KEY_REFUSED: 'この鍵では署名を受け付けられません。',
+  NOT_ORGANIZATION_RESPONSIBLE: '組織の取扱責任者だけが行えます。',
+  SIGNING_CERTIFICATE_NOT_FOUND: '署名用の証明書が見つかりません。',
+  INVALID_AUDIT_DATE: '調査日が正しくありません。',
+  NOTIFICATION_NOT_FOUND: 'お知らせが見つかりません。',
+  WEBHOOK_NOT_FOUND: 'Webhook が設定されていません。',
+  WEBHOOK_URL_REFUSED: 'この宛先の URL は使えません。',
+};
+
+/** What the API answers on an error (`{statusCode, code, message, details}`). */
+export interface ApiErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** An error of the API, carried to the screen that shows it. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(code);
+    this.name = 'ApiError';
+  }
+}
+
+/** The Japanese message of a code; never the English text or raw JSON. */
+export function messageOf(code: string): string {
+  return ERROR_MESSAGES[code] ?? `処理できませんでした（${code}）。`;
+}
+
+/** The field errors of a VALIDATION_FAILED answer, keyed by field name. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  if (!(error instanceof ApiError) || error.code !== 'VALIDATION_FAILED') return {};
+  const fields = error.details.fields;
+  if (!Array.isArray(fields)) return {};
+  const out: Record<string, string> = {};
+  for (const f of fields as Array<{ field?: unknown }>) {
+    if (typeof f.field === 'string') out[f.field] = '入力内容を確認してください。';
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { NavLink, Outlet, useNavigate } from 'react-router';
+import { api, unwrap } from '../api/client';
+import { ApiError } from '../api/errors';
+import { ROLES } from '../format';
+import { useMe } from '../session';
+import { ErrorMessage } from './ErrorMessage';
+
+/** The frame of every signed-in screen: header, navigation, and the screen. */
+export function Layout() {
+  const me = useMe();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const logout = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/auth/logout')),
+    onSettled: () => {
+      queryClient.clear();
+      void navigate('/login');
+    },
+  });
+
+  useEffect(() => {
+    if (me.error instanceof ApiError && me.error.status === 401) void navigate('/login');
+    else if (me.data?.mustChangePassword) void navigate('/password');
+  }, [me.error, me.data, navigate]);
+
+  if (me.isPending) return <p className="loading">読み込み中…</p>;
+  if (me.error) return <ErrorMessage error={me.error} />;
+  const user = me.data;
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        本文へ移動
+      </a>
+      <header className="app-header">
+        <span className="app-title">管理簿</span>
+        <nav aria-label="メインメニュー">
+          <ul>
+            <li>
+              <NavLink to="/" end>
+                今日の作業
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/contracts">契約</NavLink>
+            </li>
+            <li>
+              <NavLink to="/notifications">通知</NavLink>
+            </li>
+          </ul>
+        </nav>
+        <div className="app-user">
+          <span>
+            {user.displayName}（{ROLES[user.role]}）
+          </span>
+          <button type="button" className="button secondary" onClick={() => logout.mutate()}>
+            ログアウト
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </>
+  );
+}

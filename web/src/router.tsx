@@ -1,0 +1,25 @@
+import { createBrowserRouter } from 'react-router';
+import { Layout } from './components/Layout';
+import { ContractPage } from './pages/ContractPage';
+import { ContractsPage } from './pages/ContractsPage';
+import { HomePage } from './pages/HomePage';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { NotificationsPage } from './pages/NotificationsPage';
+import { PasswordChangePage } from './pages/PasswordChangePage';
+
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  { path: '/password', element: <PasswordChangePage /> },
+  {
+    element: <Layout />,
+    children: [
+      { index: true, element: <HomePage /> },
+      { path: 'contracts', element: <ContractsPage /> },
+      { path: 'contracts/:contractId', element: <ContractPage /> },
+      { path: 'contracts/:contractId/:tab', element: <ContractPage /> },
+      { path: 'notifications', element: <NotificationsPage /> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);
