@@ -12,6 +12,7 @@ import { SigningCertificateRevocation1764400100000 } from './1764400100000-Signi
 import { IdempotencyKeys1764400200000 } from './1764400200000-IdempotencyKeys.js';
 import { DeliveryAttempts1764500000000 } from './1764500000000-DeliveryAttempts.js';
 import { TakeoutApproval1764600000000 } from './1764600000000-TakeoutApproval.js';
+import { DesignatedPlaces1764700000000 } from './1764700000000-DesignatedPlaces.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   IdempotencyKeys1764400200000,
   DeliveryAttempts1764500000000,
   TakeoutApproval1764600000000,
+  DesignatedPlaces1764700000000,
 ];

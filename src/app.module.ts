@@ -14,6 +14,8 @@ import { AuditsModule } from './modules/audits/audits.module.js';
 import { CloseoutModule } from './modules/closeout/closeout.module.js';
 import { CustodyModule } from './modules/custody/custody.module.js';
 import { TakeoutModule } from './modules/takeout/takeout.module.js';
+import { PlacesModule } from './modules/places/places.module.js';
+import { CopiesModule } from './modules/copies/copies.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
 import { LedgerModule } from './modules/ledger/ledger.module.js';
@@ -60,6 +62,8 @@ export class AppModule {
         LedgerModule,
         CustodyModule,
         TakeoutModule,
+        PlacesModule,
+        CopiesModule,
         CloseoutModule,
         AuditsModule,
         NotificationsModule.forRoot({

@@ -23,6 +23,9 @@ import { DeletionCertificateEntity } from '../modules/closeout/entities/deletion
 import { AccessLogEntryEntity } from '../modules/access-log/entities/access-log-entry.entity.js';
 import { AccessLogHeadEntity } from '../modules/access-log/entities/access-log-head.entity.js';
 import { TakeoutRequestEntity } from '../modules/takeout/entities/takeout-request.entity.js';
+import { DesignatedPlaceEntity } from '../modules/places/entities/designated-place.entity.js';
+import { PlaceConsentEntity } from '../modules/places/entities/place-consent.entity.js';
+import { CopyPermissionEntity } from '../modules/copies/entities/copy-permission.entity.js';
 import { IdempotencyRecordEntity } from './idempotency-record.entity.js';
 
 /** Every entity, listed once: the data source and the schema test read this. */
@@ -40,6 +43,9 @@ export const ENTITIES = [
   HandoverItemEntity,
   IncidentEntity,
   TakeoutRequestEntity,
+  DesignatedPlaceEntity,
+  PlaceConsentEntity,
+  CopyPermissionEntity,
   DeletionCertificateEntity,
   OrganizationCertificateEntity,
   AuditEntity,

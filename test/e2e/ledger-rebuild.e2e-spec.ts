@@ -346,6 +346,67 @@ const WEIGHTS: Array<[Kind, number]> = [
   ['refused', 8],
 ];
 
+/**
+ * Designated places, a consent, a copy permission and a copy on a contract
+ * of their own: steps that name places and media made from others, for the
+ * rebuild to restore.
+ */
+async function placesAndCopies(t: TestApp): Promise<void> {
+  const c = await aCustodyWorld(t);
+  const ok = <T extends { status: number; text: string }>(r: T): T => {
+    if (r.status >= 300) throw new Error(`places and copies: ${r.status} ${r.text}`);
+    return r;
+  };
+  const place = async (name: string, mediaStorage: boolean) =>
+    ok(
+      await t.post(
+        `${c.base}/places`,
+        { name, address: `${name} 住所`, mediaStorage },
+        c.w.officerA.token,
+      ),
+    ).body.id as string;
+  const office = await place('作業室', false);
+  const vault = await place('金庫室', true);
+  const medium = await c.dvd('PC-ORIG');
+  const sent = ok(await c.provide([medium]));
+  t.clock.advance(5 * 60_000);
+  ok(await c.receive(c.w.staffX.token, sent.body.id, { sealIntact: true, placeId: office }));
+  const validUntil = new Date(t.clock.now().getTime() + 86_400_000).toISOString();
+  const consent = ok(
+    await t.post(
+      `${c.base}/place-consents`,
+      { mediumIds: [medium], name: '大阪事業所', address: '大阪市', reason: '移転', validUntil },
+      c.w.officerA.token,
+    ),
+  );
+  ok(
+    await t.post(
+      `${c.base}/media/${medium}/store`,
+      { location: '棚1', placeId: consent.body.placeId },
+      c.w.staffX.token,
+    ),
+  );
+  ok(
+    await t.post(
+      `${c.base}/copy-permissions`,
+      { mediumIds: [medium], purpose: '照合用', validUntil },
+      c.w.officerA.token,
+    ),
+  );
+  ok(
+    await c.register(c.w.staffX.token, {
+      kind: 'usb',
+      label: 'PC-COPY',
+      description: '複製',
+      recordCount: 1,
+      encrypted: true,
+      placeId: vault,
+      derivedFrom: { kind: 'media', mediumIds: [medium] },
+    }),
+  );
+  ok(await t.post(`${c.base}/places/${vault}/withdraw`, { reason: '移設' }, c.w.officerA.token));
+}
+
 function chooseKind(r: Prng): Kind {
   let x = r.int(WEIGHTS.reduce((s, [, n]) => s + n, 0));
   for (const [kind, n] of WEIGHTS) {
@@ -396,6 +457,7 @@ describe('projections rebuilt from the ledger alone', () => {
         problems.push(`${at}: accepted, nothing appended`);
       if (outcome.status >= 300 && after !== before) problems.push(`${at}: refused, yet appended`);
     }
+    await placesAndCopies(t);
     live = await snapshotProjections(t);
   });
   afterAll(() => t.close());
@@ -453,6 +515,9 @@ describe('projections rebuilt from the ledger alone', () => {
 
   it('LedgerService.rebuildProjections() gives back exactly the live tables', async () => {
     expect(live.media!.length).toBeGreaterThanOrEqual(40);
+    expect(live.designated_places).toHaveLength(2);
+    expect(live.place_consents).toHaveLength(1);
+    expect(live.copy_permissions).toMatchObject([{ copies_registered: 1 }]);
     const replayed = await t.app.get(LedgerService).rebuildProjections();
     expect(replayed).toBe(await t.count('ledger_entries'));
     expect(await snapshotProjections(t)).toEqual(live);
@@ -465,6 +530,9 @@ describe('projections rebuilt from the ledger alone', () => {
     await sql(t, "UPDATE media SET state = 'lost', location = NULL");
     await sql(t, "UPDATE handovers SET status = 'dispatched'");
     await sql(t, 'DELETE FROM roster_entries WHERE removed_at IS NOT NULL');
+    await sql(t, 'DELETE FROM place_consents');
+    await sql(t, 'DELETE FROM copy_permissions');
+    await sql(t, 'UPDATE designated_places SET withdrawn_at = NULL');
     expect(await snapshotProjections(t)).not.toEqual(live);
 
     const result = await runNode(

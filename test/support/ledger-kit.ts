@@ -96,6 +96,9 @@ export const PROJECTIONS: Record<string, string> = {
   handover_items: 'handover_id, medium_id',
   incidents: 'id',
   roster_entries: 'id',
+  designated_places: 'id',
+  place_consents: 'id',
+  copy_permissions: 'id',
 };
 
 /** Booleans as 1/0 (SQLite answers 0/1, PostgreSQL true/false); integers as numbers. */
@@ -196,3 +199,23 @@ export function prng(seed: number) {
   };
 }
 export type Prng = ReturnType<typeof prng>;
+
+/**
+ * Runs a request that must be refused and proves it wrote nothing: the
+ * ledger and the given projection tables keep their row counts.
+ */
+export async function writesNothing<T>(
+  t: TestApp,
+  tables: string[],
+  attempt: () => Promise<T>,
+): Promise<T> {
+  const counts = async () => {
+    const out: Record<string, number> = {};
+    for (const table of ['ledger_entries', ...tables]) out[table] = await t.count(table);
+    return out;
+  };
+  const before = await counts();
+  const response = await attempt();
+  expect(await counts()).toEqual(before);
+  return response;
+}

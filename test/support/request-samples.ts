@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { contractBody } from '../factories/contract.factory.js';
+import { aContract, contractBody } from '../factories/contract.factory.js';
 import { aCustodyWorld } from '../factories/custody.factory.js';
 import { aUser, TEST_PASSWORD } from '../factories/identity.factory.js';
 import type { TestApp } from './test-app.js';
@@ -78,6 +78,17 @@ export async function writeSamples(
   };
   const waiting = await t.post(`${base}/takeout-requests`, takeoutBody, w.officerA.token);
   if (waiting.status !== 201) throw new Error(`takeout request: ${waiting.text}`);
+  // Places on a contract of their own: a designated place on the custody
+  // world's contract would ask its contractor-side samples to name one.
+  const placesBase = `/api/contracts/${(await aContract(t, w)).id}`;
+  const placeBody = {
+    name: '本社 第1作業室',
+    address: '東京都新宿区西新宿2-8-1',
+    mediaStorage: true,
+  };
+  const place = await t.post(`${placesBase}/places`, placeBody, w.officerA.token);
+  if (place.status !== 201) throw new Error(`place: ${place.text}`);
+  const until = '2099-12-31T00:00:00+09:00';
 
   const samples: SampleTable = {
     'POST /api/auth/login': {
@@ -143,6 +154,32 @@ export async function writeSamples(
       token: approver.token,
       path: `${base}/takeout-requests/${waiting.body.id as string}/reject`,
       body: { reason: '対象を絞ってください' },
+    },
+    'POST /api/contracts/{id}/places': {
+      token: w.officerA.token,
+      path: `${placesBase}/places`,
+      body: placeBody,
+    },
+    'POST /api/contracts/{id}/places/{placeId}/withdraw': {
+      token: w.officerA.token,
+      path: `${placesBase}/places/${place.body.id as string}/withdraw`,
+      body: { reason: '移転のため' },
+    },
+    'POST /api/contracts/{id}/place-consents': {
+      token: w.officerA.token,
+      path: `${base}/place-consents`,
+      body: {
+        mediumIds: [kept],
+        name: '大阪事業所',
+        address: '大阪市北区',
+        reason: '改装',
+        validUntil: until,
+      },
+    },
+    'POST /api/contracts/{id}/copy-permissions': {
+      token: w.officerA.token,
+      path: `${base}/copy-permissions`,
+      body: { mediumIds: [kept], purpose: '照合用', validUntil: until },
     },
     'POST /api/contracts/{id}/roster': {
       token: w.officerA.token,

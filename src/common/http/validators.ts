@@ -2,6 +2,10 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
   IsInt,
   IsOptional,
   IsString,
@@ -110,6 +114,18 @@ export function IsText(min: number, max: number): PropertyDecorator {
     IsString(),
     Length(min, max),
     ApiProperty({ type: String, minLength: min, maxLength: max }),
+  );
+}
+
+/** A list of 1 to 100 distinct references (ids or labels), each 1 to 200 characters. */
+export function IsRefList(): PropertyDecorator {
+  return applyDecorators(
+    IsArray(),
+    ArrayMinSize(1),
+    ArrayMaxSize(100),
+    ArrayUnique(),
+    IsString({ each: true }),
+    Length(1, 200, { each: true }),
   );
 }
 

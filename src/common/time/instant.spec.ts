@@ -1,4 +1,4 @@
-import { isInstant, MAX_CLOCK_SKEW_MS } from './instant.js';
+import { isInstant, MAX_CLOCK_SKEW_MS, withinValidity } from './instant.js';
 
 describe('isInstant', () => {
   it.each([
@@ -73,5 +73,22 @@ describe('isInstant', () => {
 describe('MAX_CLOCK_SKEW_MS', () => {
   it('is five minutes', () => {
     expect(MAX_CLOCK_SKEW_MS).toBe(5 * 60_000);
+  });
+});
+
+describe('withinValidity', () => {
+  const from = '2026-12-01T00:00:00.000Z';
+  const until = '2026-12-08T00:00:00.000Z';
+  const d = (iso: string) => new Date(iso);
+
+  it('covers a step after the start, dated and recorded by the end (inclusive)', () => {
+    expect(withinValidity(from, until, d(from), d(from))).toBe(true);
+    expect(withinValidity(from, until, d(until), d(until))).toBe(true);
+  });
+
+  it('does not cover a step dated before the start, or dated or recorded after the end', () => {
+    expect(withinValidity(from, until, d('2026-11-30T23:59:59.999Z'), d(from))).toBe(false);
+    expect(withinValidity(from, until, d('2026-12-08T00:00:00.001Z'), d(from))).toBe(false);
+    expect(withinValidity(from, until, d(from), d('2026-12-08T00:00:00.001Z'))).toBe(false);
   });
 });

@@ -20,3 +20,15 @@ export function isInstant(value: unknown): value is string {
 
 /** Clock skew a back-dated or client-dated event may be ahead of the server. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * Whether a permission given at `from` and valid until `until` (ISO
+ * instants) covers a step dated `at` and recorded `now`: the step comes
+ * after the permission, and neither its date nor the moment it is recorded
+ * is past the end (a step logged after the fact cannot be dated back into
+ * a permission that has since expired).
+ */
+export function withinValidity(from: string, until: string, at: Date, now: Date): boolean {
+  const latest = (at > now ? at : now).getTime();
+  return Date.parse(from) <= at.getTime() && latest <= Date.parse(until);
+}

@@ -5,8 +5,11 @@ import type { LedgerEntry } from '../ledger/hash-chain.js';
 import type {
   HandoverDispatchedPayload,
   HandoverReceivedPayload,
+  PlaceRef,
   TakeoutApprovalRef,
 } from '../ledger/ledger-payloads.js';
+import type { CopyPermissionRef } from '../copies/copies.projector.js';
+import type { DerivedFrom } from '../copies/copies.rule.js';
 import { type LedgerProjector, ProjectorRegistry } from '../ledger/projector-registry.js';
 import type { CustodyState, MediumKind } from './custody-state.js';
 import { HandoverItemEntity } from './entities/handover-item.entity.js';
@@ -30,12 +33,20 @@ export interface MediumRegisteredPayload {
   origin?: 'ward' | 'contractor';
   /** The approved take-out request it was written under, if any. */
   takeout?: TakeoutApprovalRef;
+  /** Contractor side, on a contract with designated places: where it was registered. */
+  place?: PlaceRef;
+  /** What the contractor made it from, when declared. */
+  derivedFrom?: DerivedFrom;
+  /** For a copy: the ward's permission it was made under. */
+  copy?: CopyPermissionRef;
 }
 
 /** `medium_stored` */
 export interface MediumStoredPayload {
   mediumId: string;
   location: string;
+  /** Contractor side, on a contract with designated places: the place it is kept at. */
+  place?: PlaceRef;
 }
 
 /** `incident_reported` */
@@ -89,7 +100,12 @@ export class CustodyProjector implements LedgerProjector, OnModuleInit {
         await manager.update(
           MediumEntity,
           { id: p.mediumId },
-          { location: p.location, lastEventAt: entry.occurredAt, lastSeq: entry.seq },
+          {
+            location: p.location,
+            placeId: p.place?.placeId ?? null,
+            lastEventAt: entry.occurredAt,
+            lastSeq: entry.seq,
+          },
         );
         return;
       }
@@ -126,6 +142,9 @@ export class CustodyProjector implements LedgerProjector, OnModuleInit {
       takeoutRequestId: p.takeout?.requestId ?? null,
       origin: p.origin ?? null,
       location: p.location,
+      placeId: p.place?.placeId ?? null,
+      derivedFrom: p.derivedFrom ?? null,
+      copyPermissionId: p.copy?.permissionId ?? null,
       inTransitHandoverId: null,
       registeredAt: entry.occurredAt,
       lastEventAt: entry.occurredAt,
@@ -170,7 +189,7 @@ export class CustodyProjector implements LedgerProjector, OnModuleInit {
       );
     }
     await sql.run(
-      `UPDATE media SET state = 'in_transit', in_transit_handover_id = ?, location = NULL,
+      `UPDATE media SET state = 'in_transit', in_transit_handover_id = ?, location = NULL, place_id = NULL,
          last_event_at = ?, last_seq = ? WHERE id IN (${Sql.list(ids.length)})`,
       [p.handoverId, entry.occurredAt, entry.seq, ...ids],
     );
@@ -192,13 +211,14 @@ export class CustodyProjector implements LedgerProjector, OnModuleInit {
     for (const item of p.items) {
       await sql.run(
         `UPDATE media SET state = ?, holder_organization_id = ?, holder_user_id = ?,
-           in_transit_handover_id = NULL, last_event_at = ?, last_seq = ?${
+           in_transit_handover_id = NULL, place_id = ?, last_event_at = ?, last_seq = ?${
              compromised.has(item.mediumId) ? ', compromised = ?' : ''
            } WHERE id = ?`,
         [
           p.states[item.mediumId],
           p.to.organizationId,
           p.to.userId,
+          p.place?.placeId ?? null,
           entry.occurredAt,
           entry.seq,
           ...(compromised.has(item.mediumId) ? [true] : []),

@@ -1,5 +1,6 @@
 import { bool, Sql } from '../../database/sql.js';
 import { isUuid } from '../../common/http/validators.js';
+import type { DerivedFrom } from '../copies/copies.rule.js';
 import type { PartyRef } from '../ledger/ledger-payloads.js';
 import type { CustodyState, MediumKind } from './custody-state.js';
 import { HandoverEntity } from './entities/handover.entity.js';
@@ -160,6 +161,9 @@ interface MediumRow {
   in_transit_handover_id: string | null;
   takeout_request_id: string | null;
   origin: 'ward' | 'contractor' | null;
+  place_id: string | null;
+  derived_from: string | null;
+  copy_permission_id: string | null;
   registered_at: string;
   last_event_at: string;
   last_seq: number;
@@ -184,6 +188,9 @@ function mediumFromRow(r: MediumRow): MediumEntity {
     inTransitHandoverId: r.in_transit_handover_id,
     takeoutRequestId: r.takeout_request_id,
     origin: r.origin,
+    placeId: r.place_id,
+    derivedFrom: r.derived_from === null ? null : (JSON.parse(r.derived_from) as DerivedFrom),
+    copyPermissionId: r.copy_permission_id,
     registeredAt: r.registered_at,
     lastEventAt: r.last_event_at,
     lastSeq: Number(r.last_seq),

@@ -16,8 +16,13 @@ import type {
   HandoverItemRef,
   HandoverReceivedPayload,
   PartyRef,
+  PlaceRef,
   TakeoutApprovalRef,
 } from '../ledger/ledger-payloads.js';
+import { copyPermissionFor } from '../copies/copies.guard.js';
+import { placeForStep, refuseWardPlace } from '../places/places.guard.js';
+import { placesOf } from '../places/places.queries.js';
+import type { PlaceStep } from '../places/places.rule.js';
 import { type LedgerChain, LedgerService } from '../ledger/ledger.service.js';
 import type {
   IncidentReportedPayload,
@@ -54,6 +59,7 @@ import { formatWallClock } from '../../common/time/japanese-date.js';
 import { AppConfig } from '../../config/app-config.js';
 import { isUuid } from '../../common/http/validators.js';
 import { type LabelledMedium, resolveMediumRefs, sameLabel } from './medium-ref.rule.js';
+import { contractMediumIds, resolveOrRefuse } from './media-refs.js';
 import { takeoutRecord } from '../takeout/takeout.queries.js';
 import { dispatchRefusal, registrationRefusal } from '../takeout/takeout.rule.js';
 import { refuse } from '../takeout/takeout.service.js';
@@ -144,6 +150,13 @@ export class CustodyService {
           origin,
           occurredAt,
         );
+        const place = await this.placeOf(manager, view, actor, {
+          kind: 'register',
+          placeId: request.placeId,
+          mediumIds: [],
+          occurredAt,
+        });
+        const derivation = await this.derivation(manager, view, actor, request, origin, occurredAt);
         const payload: MediumRegisteredPayload = {
           mediumId: randomUUID(),
           kind: request.kind,
@@ -157,6 +170,8 @@ export class CustodyService {
           holder: { organizationId: actor.organizationId, userId: actor.userId },
           origin,
           ...(takeout ? { takeout } : {}),
+          ...(place ? { place } : {}),
+          ...derivation,
         };
         const entry = await chain.append({
           type: 'medium_registered',
@@ -223,9 +238,16 @@ export class CustodyService {
         await this.requireActing(manager, view, actor, occurredAt);
         this.requireCustody([medium], actor.organizationId);
         this.requireNotBefore([medium], occurredAt);
+        const place = await this.placeOf(manager, view, actor, {
+          kind: 'store',
+          placeId: request.placeId,
+          mediumIds: [medium.id],
+          occurredAt,
+        });
         const payload: MediumStoredPayload = {
           mediumId: medium.id,
           location: request.location.trim(),
+          ...(place ? { place } : {}),
         };
         const entry = await chain.append({
           type: 'medium_stored',
@@ -308,7 +330,7 @@ export class CustodyService {
           note: request.note ?? null,
           from: await this.partyRef(manager, actor.userId),
           to: await this.partyRef(manager, addressee.id),
-          items: media.map((m) => itemRef(m, approvals.get(m.id))),
+          items: await this.itemRefs(manager, contractId, media, approvals),
         };
         const entry = await chain.append({
           type: 'handover_dispatched',
@@ -397,6 +419,12 @@ export class CustodyService {
         const compromised = media
           .filter((m) => !request.sealIntact || mismatches.includes(m.id))
           .map((m) => m.id);
+        const place = await this.placeOf(manager, view, actor, {
+          kind: 'receive',
+          placeId: request.placeId,
+          mediumIds: itemIds,
+          occurredAt,
+        });
         const toWard = this.sideOf(view, actor.role, actor.organizationId) === 'ward';
         const states: Record<string, CustodyState> = {};
         for (const m of media) {
@@ -415,6 +443,7 @@ export class CustodyService {
           from: await this.partyRef(manager, handover.fromUserId),
           to: await this.partyRef(manager, handover.toUserId),
           items: media.map((m) => itemRef(m)),
+          ...(place ? { place } : {}),
           sealIntact: request.sealIntact,
           sha256: fingerprints,
           fingerprintMismatches: mismatches,
@@ -755,6 +784,73 @@ export class CustodyService {
     return approvals;
   }
 
+  /**
+   * 持出しの禁止: the place a step on the contractor's side happens at, as
+   * the ward designated or consented to it (null where the contract lists
+   * none); the ward's own steps name no designated place.
+   */
+  private async placeOf(
+    manager: EntityManager,
+    view: ContractView,
+    actor: Actor,
+    step: { kind: PlaceStep; placeId?: string; mediumIds: string[]; occurredAt: Date },
+  ): Promise<PlaceRef | null> {
+    if (this.sideOf(view, actor.role, actor.organizationId) === 'ward') {
+      refuseWardPlace(step.placeId);
+      return null;
+    }
+    return placeForStep(new Sql(manager), view.contract.id, { ...step, now: this.clock.now() });
+  }
+
+  /**
+   * 複写等の禁止: what a medium of the contractor was made from; a copy of
+   * media it holds only under the ward's permission, which the entry names.
+   * The ward's own copies go through take-out approval instead.
+   */
+  private async derivation(
+    manager: EntityManager,
+    view: ContractView,
+    actor: Actor,
+    request: RegisterMediumRequest,
+    origin: Side,
+    occurredAt: Date,
+  ): Promise<Pick<MediumRegisteredPayload, 'derivedFrom' | 'copy'>> {
+    const given = request.derivedFrom;
+    if (!given) return {};
+    if (origin === 'ward') {
+      throw invalidField(
+        'derivedFrom',
+        'the ward’s own copies are written under a take-out request (takeoutRequestId)',
+      );
+    }
+    if (given.kind === 'collected') return { derivedFrom: { kind: 'collected' } };
+    const contractId = view.contract.id;
+    const mediumIds = await contractMediumIds(manager, contractId, given.mediumIds!);
+    this.requireCustody(await queries(manager).media(contractId, mediumIds), actor.organizationId);
+    const copy = await copyPermissionFor(
+      new Sql(manager),
+      contractId,
+      mediumIds,
+      occurredAt,
+      this.clock.now(),
+    );
+    return { derivedFrom: { kind: 'media', mediumIds }, copy };
+  }
+
+  /** The items of a dispatch as its entry names them, each with its approval and its place. */
+  private async itemRefs(
+    manager: EntityManager,
+    contractId: string,
+    media: MediumEntity[],
+    approvals: Map<string, TakeoutApprovalRef>,
+  ): Promise<HandoverItemRef[]> {
+    const placeIds = media.flatMap((m) => (m.placeId ? [m.placeId] : []));
+    const places = await placesOf(new Sql(manager), contractId, placeIds);
+    return media.map((m) =>
+      itemRef(m, approvals.get(m.id), m.placeId ? places.get(m.placeId) : undefined),
+    );
+  }
+
   private requireCustody(media: MediumEntity[], organizationId: string): void {
     for (const medium of media) {
       const refusal = custodyRefusal(medium, organizationId);
@@ -805,20 +901,7 @@ export class CustodyService {
 
   /** Ids for references by id or label (422 UNKNOWN_MEDIUM for one that names none or several). */
   private resolveMedia(labelled: LabelledMedium[], refs: string[]): string[] {
-    const resolved = resolveMediumRefs(refs, labelled);
-    if (!resolved.ok) {
-      throw new DomainError(
-        'UNKNOWN_MEDIUM',
-        resolved.ambiguous.length > 0
-          ? 'A label names several media of this contract: use the medium id'
-          : 'Some items are not media of this contract',
-        {
-          mediumIds: [...resolved.unknown, ...resolved.ambiguous],
-          ...(resolved.ambiguous.length > 0 ? { ambiguousLabels: resolved.ambiguous } : {}),
-        },
-      );
-    }
-    return resolved.ids;
+    return resolveOrRefuse(labelled, refs);
   }
 
   /** The addressee must be a party of the contract and another person than the sender. */
@@ -958,6 +1041,16 @@ export class CustodyService {
     if (request.kind === 'encrypted_file' && !request.encrypted) {
       fields.push({ field: 'encrypted', messages: ['an encrypted_file must be encrypted'] });
     }
+    const derived = request.derivedFrom;
+    if (derived && notice) {
+      fields.push({ field: 'derivedFrom', messages: ['a password notice holds no personal data'] });
+    }
+    if (derived && (derived.kind === 'media') !== (derived.mediumIds !== undefined)) {
+      fields.push({
+        field: 'derivedFrom.mediumIds',
+        messages: ['name the media a copy was made from (kind media), and only then'],
+      });
+    }
     if (fields.length > 0) {
       throw new DomainError(
         'VALIDATION_FAILED',
@@ -1080,7 +1173,7 @@ function itemFacts(m: MediumEntity): ItemFacts {
   return { id: m.id, kind: m.kind, unlocksMediumId: m.unlocksMediumId };
 }
 
-function itemRef(m: MediumEntity, takeout?: TakeoutApprovalRef): HandoverItemRef {
+function itemRef(m: MediumEntity, takeout?: TakeoutApprovalRef, place?: PlaceRef): HandoverItemRef {
   return {
     mediumId: m.id,
     kind: m.kind,
@@ -1088,7 +1181,15 @@ function itemRef(m: MediumEntity, takeout?: TakeoutApprovalRef): HandoverItemRef
     description: m.description,
     recordCount: m.recordCount,
     ...(takeout ? { takeout } : {}),
+    ...(place ? { place } : {}),
   };
+}
+
+/** 400 VALIDATION_FAILED about one field. */
+function invalidField(field: string, message: string): DomainError {
+  return new DomainError('VALIDATION_FAILED', `Invalid request: ${field}`, {
+    fields: [{ field, messages: [message] }],
+  });
 }
 
 function queries(manager: EntityManager): CustodyQueries {

@@ -1,5 +1,5 @@
 import type { LedgerEntry } from './hash-chain.js';
-import { kanriboRow, takeoutApproval } from './kanribo-row.js';
+import { kanriboRow, stepPlace, takeoutApproval } from './kanribo-row.js';
 import type {
   HandoverDispatchedPayload,
   HandoverItemRef,
@@ -90,6 +90,7 @@ describe('kanriboRow', () => {
       sealNumber: '000123',
       approvers: null,
       approvedAt: null,
+      place: null,
       remarks: '目的: 提供; 至急',
       hash: 'a'.repeat(64),
     });
@@ -122,6 +123,32 @@ describe('kanriboRow', () => {
       sealNumber: null,
       remarks: '目的: 返却; 封印破損; 指紋照合 1件; 指紋不一致 1件; 事故報告あり',
     });
+  });
+
+  it('shows the place of the step: where a receipt was taken, where a dispatch left from', () => {
+    const office = { placeId: 'p1', name: '本社 第1作業室', address: '東京都新宿区西新宿2-8-1' };
+    const osaka = {
+      placeId: 'p2',
+      name: '大阪事業所',
+      address: '大阪市北区梅田1-1',
+      consentIds: ['c1'],
+    };
+    const sent: HandoverDispatchedPayload = {
+      ...dispatched,
+      items: dispatched.items.map((i, n) => ({ ...i, place: n === 0 ? office : osaka })),
+    };
+    const out = kanriboRow(entry('handover_dispatched', sent))!;
+    expect(out.place).toBe(
+      '本社 第1作業室（東京都新宿区西新宿2-8-1） / 大阪事業所（大阪市北区梅田1-1） 承諾による',
+    );
+    expect(out.remarks).toBe(`目的: 提供; 場所: ${out.place}; 至急`);
+    const received = { ...dispatched, place: office, sealIntact: true, sha256: {} };
+    const row = kanriboRow(entry('handover_received', received, 8))!;
+    expect(row.place).toBe('本社 第1作業室（東京都新宿区西新宿2-8-1）');
+    expect(row.remarks).toBe(
+      '目的: 提供; 場所: 本社 第1作業室（東京都新宿区西新宿2-8-1）; 封印異常なし',
+    );
+    expect(stepPlace([undefined, undefined])).toBeNull();
   });
 
   it('reads the take-out approvals the items carry (a ledger entry as the producer will write it)', () => {

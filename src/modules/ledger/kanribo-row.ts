@@ -5,6 +5,7 @@ import type {
   HandoverItemRef,
   HandoverReceivedPayload,
   PartyRef,
+  PlaceRef,
 } from './ledger-payloads.js';
 
 /**
@@ -42,7 +43,12 @@ export interface KanriboRow {
   approvers: string | null;
   /** 承認日時: the latest approval of the items, ISO 8601 instant, or null. */
   approvedAt: string | null;
-  /** 備考: purpose, note, and on a receipt the checks made. */
+  /**
+   * 場所 (持出しの禁止): on a receipt where it was received, on a dispatch the
+   * places the items left from; null where no place was named. Also in 備考.
+   */
+  place: string | null;
+  /** 備考: purpose, place, note, and on a receipt the checks made. */
   remarks: string;
   hash: string;
 }
@@ -103,6 +109,15 @@ export function takeoutApproval(items: HandoverItemRef[]): {
   return { approvers: names.length ? names.join(' / ') : null, approvedAt: latest?.at ?? null };
 }
 
+const placeText = (p: PlaceRef): string =>
+  `${p.name}（${p.address}）${p.consentIds?.length ? ' 承諾による' : ''}`;
+
+/** The distinct places of a step, in order, joined by ' / '; null when none. */
+export function stepPlace(places: Array<PlaceRef | undefined>): string | null {
+  const texts = [...new Set(places.flatMap((p) => (p ? [placeText(p)] : [])))];
+  return texts.length > 0 ? texts.join(' / ') : null;
+}
+
 /** The row of a dispatch or receipt entry, or null for any other entry. */
 export function kanriboRow(entry: LedgerEntry): KanriboRow | null {
   if (entry.type !== 'handover_dispatched' && entry.type !== 'handover_received') return null;
@@ -110,6 +125,8 @@ export function kanriboRow(entry: LedgerEntry): KanriboRow | null {
   const p = entry.payload as unknown as HandoverDispatchedPayload &
     Partial<HandoverReceivedPayload>;
   const remarks: string[] = [`目的: ${PURPOSE_LABELS[p.purpose] ?? p.purpose}`];
+  const place = dispatched ? stepPlace(p.items.map((i) => i.place)) : stepPlace([p.place]);
+  if (place) remarks.push(`場所: ${place}`);
   if (dispatched) {
     if (p.note) remarks.push(p.note);
   } else {
@@ -135,6 +152,7 @@ export function kanriboRow(entry: LedgerEntry): KanriboRow | null {
     bagId: p.bagId ?? null,
     sealNumber: p.sealNumber ?? null,
     ...takeoutApproval(p.items),
+    place,
     remarks: remarks.join('; '),
     hash: entry.hash,
   };

@@ -34,6 +34,7 @@ const dispatch: KanriboRow = {
   sealNumber: '000123',
   approvers: '課長 鈴木 / 部長 田中',
   approvedAt: '2026-03-30T23:30:00.000Z', // 08:30 on the 31st in Tokyo
+  place: null,
   remarks: '目的: 提供; =SUM(A1)',
   hash: HASH,
 };

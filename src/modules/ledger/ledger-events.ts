@@ -17,6 +17,10 @@ export const LEDGER_EVENT_TYPES = [
   'takeout_approved',
   'takeout_rejected',
   'takeout_withdrawn',
+  'place_designated',
+  'place_withdrawn',
+  'place_consented',
+  'copy_permitted',
 ] as const;
 export type LedgerEventType = (typeof LEDGER_EVENT_TYPES)[number];
 
@@ -39,4 +43,8 @@ export const LEDGER_EVENT_LABELS: Record<LedgerEventType, string> = {
   takeout_approved: '持出し承認',
   takeout_rejected: '持出し却下',
   takeout_withdrawn: '持出し取下げ',
+  place_designated: '場所指定',
+  place_withdrawn: '場所指定取消し',
+  place_consented: '指定外場所承諾',
+  copy_permitted: '複写許可',
 };

@@ -24,6 +24,19 @@ export interface TakeoutApprovalRef {
   approvedAt: string;
 }
 
+/**
+ * The place (作業場所・保管場所) a custody step on the contractor's side
+ * happened at: one the ward designated, or one it consented to for the
+ * media concerned (持出しの禁止, 特記事項 6), then with those consents.
+ */
+export interface PlaceRef {
+  placeId: string;
+  name: string;
+  address: string;
+  /** The ward's consents (place_consented) that allowed it; absent at a designated place. */
+  consentIds?: string[];
+}
+
 export interface HandoverItemRef {
   mediumId: string;
   kind: string;
@@ -32,6 +45,8 @@ export interface HandoverItemRef {
   recordCount: number;
   /** Set on media of the ward taken out under an approved take-out request; absent otherwise. */
   takeout?: TakeoutApprovalRef;
+  /** On a dispatch: the place the item leaves from, when its last step named one. */
+  place?: PlaceRef;
 }
 
 /** `handover_dispatched` */
@@ -60,6 +75,8 @@ export interface HandoverReceivedPayload {
   sealIntact: boolean;
   /** Fingerprints the recipient computed, by medium id. */
   sha256: Record<string, string>;
+  /** Where the addressee received it (contractor side, on a contract with designated places). */
+  place?: PlaceRef;
   /** Items whose fingerprint did not match the registered one. */
   fingerprintMismatches: string[];
   compromisedMediumIds: string[];

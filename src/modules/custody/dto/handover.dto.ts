@@ -20,6 +20,7 @@ import {
 } from '../custody-state.js';
 import { MediumNameResponse, PartyResponse } from './medium.dto.js';
 import type { HandoverEntity } from '../entities/handover.entity.js';
+import { PlaceIdField } from './medium.dto.js';
 
 export class DispatchRequest {
   @ApiProperty({
@@ -81,6 +82,9 @@ export class ReceiveRequest {
   @OptionalField()
   @IsObject()
   sha256?: Record<string, string>;
+
+  @PlaceIdField('the designated (or consented) place it is received at')
+  placeId?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @OptionalField()

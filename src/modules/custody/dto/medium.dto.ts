@@ -1,6 +1,19 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
-import { IsBoundedInt, IsInstant, IsText, OptionalField } from '../../../common/http/validators.js';
+import {
+  IsBoundedInt,
+  IsRefList,
+  IsInstant,
+  IsText,
+  NestedObject,
+  OptionalField,
+} from '../../../common/http/validators.js';
+import {
+  DERIVED_FROM_KINDS,
+  type DerivedFrom,
+  type DerivedFromKind,
+} from '../../copies/copies.rule.js';
 import {
   CUSTODY_STATES,
   type CustodyState,
@@ -10,6 +23,40 @@ import {
 import type { MediumEntity } from '../entities/medium.entity.js';
 
 export const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+
+/**
+ * The place (持出しの禁止) a step on the contractor's side names, required
+ * there on a contract with designated places.
+ */
+export function PlaceIdField(what: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      format: 'uuid',
+      description: `Contractor side, on a contract with designated places: ${what}`,
+    }),
+    OptionalField(),
+    IsUUID(),
+  );
+}
+
+/** What a medium the contractor registers was made from (複写等の禁止). */
+export class DerivedFromRequest {
+  @ApiProperty({
+    enum: DERIVED_FROM_KINDS,
+    description:
+      '`collected`: data collected in the work; `media`: a copy of media of the contract',
+  })
+  @IsIn(DERIVED_FROM_KINDS)
+  kind: DerivedFromKind;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: '`media` only: the media it was copied from (ids or labels)',
+  })
+  @OptionalField()
+  @IsRefList()
+  mediumIds?: string[];
+}
 
 export class RegisterMediumRequest {
   @ApiProperty({ enum: MEDIUM_KINDS })
@@ -64,6 +111,18 @@ export class RegisterMediumRequest {
   @IsText(1, 300)
   location?: string;
 
+  @PlaceIdField('the designated (or consented) place it is kept at')
+  placeId?: string;
+
+  @ApiPropertyOptional({
+    type: DerivedFromRequest,
+    description:
+      'Contractor side: what it was made from; a copy of media needs the ward’s copy permission',
+  })
+  @OptionalField()
+  @NestedObject(() => DerivedFromRequest)
+  derivedFrom?: DerivedFromRequest;
+
   @ApiPropertyOptional({
     format: 'date-time',
     description: 'When it was prepared; defaults to now',
@@ -77,6 +136,9 @@ export class StoreMediumRequest {
   @ApiProperty({ example: '第2書庫 金庫A', description: '施錠できる金庫又はキャビネット' })
   @IsText(1, 300)
   location: string;
+
+  @PlaceIdField('the designated (or consented) place it is kept at')
+  placeId?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @OptionalField()
@@ -96,6 +158,8 @@ export class CustodyResponse {
   @ApiProperty() holderOrganizationId: string;
   @ApiProperty({ nullable: true, type: String }) holderUserId: string | null;
   @ApiProperty({ nullable: true, type: String }) location: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'designated or consented place' })
+  placeId: string | null;
   @ApiProperty({ nullable: true, type: String }) inTransitHandoverId: string | null;
   @ApiProperty({ description: 'Broken seal or wrong fingerprint at some receipt' })
   compromised: boolean;
@@ -120,6 +184,10 @@ export class MediumResponse {
     description: 'the take-out request (持出し申請) it was written under',
   })
   takeoutRequestId: string | null;
+  @ApiProperty({ nullable: true, type: DerivedFromRequest, description: 'what it was made from' })
+  derivedFrom: DerivedFrom | null;
+  @ApiProperty({ nullable: true, type: String, description: 'for a copy: the ward’s permission' })
+  copyPermissionId: string | null;
   @ApiProperty({ format: 'date-time' }) registeredAt: string;
   @ApiProperty({ type: CustodyResponse }) custody: CustodyResponse;
 
@@ -135,12 +203,15 @@ export class MediumResponse {
       sha256: m.sha256,
       unlocksMediumId: m.unlocksMediumId,
       takeoutRequestId: m.takeoutRequestId,
+      derivedFrom: m.derivedFrom,
+      copyPermissionId: m.copyPermissionId,
       registeredAt: m.registeredAt,
       custody: {
         state: m.state,
         holderOrganizationId: m.holderOrganizationId,
         holderUserId: m.holderUserId,
         location: m.location,
+        placeId: m.placeId,
         inTransitHandoverId: m.inTransitHandoverId,
         compromised: m.compromised,
         since: m.lastEventAt,

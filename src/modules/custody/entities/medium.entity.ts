@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { ID_LENGTH, INSTANT_LENGTH } from '../../../database/column-types.js';
+import type { DerivedFrom } from '../../copies/copies.rule.js';
 import type { CustodyState, MediumKind } from '../custody-state.js';
 
 /**
@@ -57,6 +58,10 @@ export class MediumEntity {
   @Column({ type: 'varchar', length: 300, nullable: true })
   location: string | null;
 
+  /** The designated or consented place (持出しの禁止) its last step on the contractor's side named. */
+  @Column({ name: 'place_id', type: 'varchar', length: ID_LENGTH, nullable: true })
+  placeId: string | null;
+
   @Column({ name: 'in_transit_handover_id', type: 'varchar', length: ID_LENGTH, nullable: true })
   inTransitHandoverId: string | null;
 
@@ -71,6 +76,14 @@ export class MediumEntity {
    */
   @Column({ type: 'varchar', length: 16, nullable: true })
   origin: 'ward' | 'contractor' | null;
+
+  /** What the contractor made it from (複写等の禁止); null when not declared. */
+  @Column({ name: 'derived_from', type: 'simple-json', nullable: true })
+  derivedFrom: DerivedFrom | null;
+
+  /** The ward's copy permission it was registered under, for a copy. */
+  @Column({ name: 'copy_permission_id', type: 'varchar', length: ID_LENGTH, nullable: true })
+  copyPermissionId: string | null;
 
   @Column({ name: 'registered_at', type: 'varchar', length: INSTANT_LENGTH })
   registeredAt: string;
