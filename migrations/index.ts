@@ -13,6 +13,7 @@ import { IdempotencyKeys1764400200000 } from './1764400200000-IdempotencyKeys.js
 import { DeliveryAttempts1764500000000 } from './1764500000000-DeliveryAttempts.js';
 import { TakeoutApproval1764600000000 } from './1764600000000-TakeoutApproval.js';
 import { DesignatedPlaces1764700000000 } from './1764700000000-DesignatedPlaces.js';
+import { HandlerTraining1764710000000 } from './1764710000000-HandlerTraining.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   DeliveryAttempts1764500000000,
   TakeoutApproval1764600000000,
   DesignatedPlaces1764700000000,
+  HandlerTraining1764710000000,
 ];

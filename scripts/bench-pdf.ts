@@ -64,6 +64,8 @@ async function prepare(
       dataItems: ['氏名', '住所'],
       subjectCount: 1000,
       title: 'bench pdf',
+      // The bench times the PDF, not training.
+      handlingPolicy: { requireTraining: false, requireEmergencyPlan: false },
     });
     const contractId = contract.contract.id;
     await app.get(RosterService).add(officer, contractId, {

@@ -75,6 +75,7 @@ async function prepare(dataDir: string): Promise<{ small: string; big: string }>
         subjectCount: 1000,
         // The bench times the export; the take-out rows are written into the entries below.
         handoverPolicy: { requireTakeoutApproval: false },
+        handlingPolicy: { requireTraining: false, requireEmergencyPlan: false },
       });
       const contractId = created.contract.id;
       const medium = await custody.registerMedium(actorOf(officer), contractId, {

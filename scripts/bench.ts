@@ -77,8 +77,10 @@ async function prepare(dataDir: string): Promise<Fixture> {
       endsOn: '2027-03-31',
       dataItems: ['氏名', '住所'],
       subjectCount: 1000,
-      // The benches time the ledger and the access log, not take-out approval.
+      // The benches time the ledger and the access log, not take-out approval,
+      // training or the emergency plan.
       handoverPolicy: { requireTakeoutApproval: false },
+      handlingPolicy: { requireTraining: false, requireEmergencyPlan: false },
     };
     const contract = await contracts.create(actorOf(officer), { ...terms, title: 'bench' });
     await roster.add(actorOf(officer), contract.contract.id, {

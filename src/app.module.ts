@@ -16,6 +16,7 @@ import { CustodyModule } from './modules/custody/custody.module.js';
 import { TakeoutModule } from './modules/takeout/takeout.module.js';
 import { PlacesModule } from './modules/places/places.module.js';
 import { CopiesModule } from './modules/copies/copies.module.js';
+import { EmergencyModule } from './modules/emergency/emergency.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
 import { LedgerModule } from './modules/ledger/ledger.module.js';
@@ -64,6 +65,7 @@ export class AppModule {
         TakeoutModule,
         PlacesModule,
         CopiesModule,
+        EmergencyModule,
         CloseoutModule,
         AuditsModule,
         NotificationsModule.forRoot({

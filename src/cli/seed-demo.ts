@@ -6,6 +6,7 @@ import { AppModule } from '../app.module.js';
 import { loadConfigOrExit } from '../config/load-config-or-exit.js';
 import { ContractsService } from '../modules/contracts/contracts.service.js';
 import { RosterService } from '../modules/contracts/roster.service.js';
+import { EmergencyPlanService } from '../modules/emergency/emergency-plan.service.js';
 import { OrganizationEntity } from '../modules/identity/entities/organization.entity.js';
 import { UserEntity } from '../modules/identity/entities/user.entity.js';
 import { IdentityService } from '../modules/identity/identity.service.js';
@@ -134,8 +135,37 @@ async function main(): Promise<void> {
         userId: created.get(loginId)!.user.id,
         role,
         validFrom: '2026-09-01',
+        // 従事者に対する教育: each handler trained before the contract starts.
+        training: {
+          trainedOn: '2026-08-25',
+          course: '個人情報の適正な取扱いに関する研修 (demo)',
+          trainer: 'デモ情報システム株式会社 情報セキュリティ委員会',
+        },
       });
     }
+
+    // 事故等への対応体制: both sides' contacts and the incident procedure, confirmed
+    // by both, so that the first handover of the walk-through may go.
+    const responsible = actorOf(created.get('demo.responsible')!.user);
+    const plans = app.get(EmergencyPlanService);
+    const contact = (name: string, role: string, phone: string) => ({
+      contacts: [{ name, role, phone, hours: '平日 8:30–17:15' }],
+    });
+    await plans.recordContacts(
+      officer,
+      contract.contract.id,
+      contact('デモ 担当課長', '課長', '03-0000-0001'),
+    );
+    await plans.recordContacts(
+      responsible,
+      contract.contract.id,
+      contact('デモ 責任者', '取扱責任者', '03-0000-0002'),
+    );
+    await plans.recordProcedure(officer, contract.contract.id, {
+      text: '事故を発見したら直ちに区の担当課へ電話で報告し、その指示に従う (demo)',
+    });
+    await plans.confirmProcedure(officer, contract.contract.id, {});
+    await plans.confirmProcedure(responsible, contract.contract.id, {});
 
     // The section head (所属長) approves the officer's take-out request for two
     // DVD-Rs, so that the walk-through can register and dispatch them.

@@ -1,6 +1,8 @@
 import { ContractSubcontractorEntity } from '../modules/contracts/entities/contract-subcontractor.entity.js';
 import { ContractEntity } from '../modules/contracts/entities/contract.entity.js';
 import { RosterEntryEntity } from '../modules/contracts/entities/roster-entry.entity.js';
+import { HandlerTrainingEntity } from '../modules/contracts/entities/handler-training.entity.js';
+import { EmergencyPlanEntity } from '../modules/emergency/entities/emergency-plan.entity.js';
 import { AuthTokenEntity } from '../modules/identity/entities/auth-token.entity.js';
 import { OrganizationEntity } from '../modules/identity/entities/organization.entity.js';
 import { UserEntity } from '../modules/identity/entities/user.entity.js';
@@ -36,6 +38,8 @@ export const ENTITIES = [
   ContractEntity,
   ContractSubcontractorEntity,
   RosterEntryEntity,
+  HandlerTrainingEntity,
+  EmergencyPlanEntity,
   LedgerEntryEntity,
   LedgerHeadEntity,
   MediumEntity,

@@ -31,6 +31,8 @@ type Reading = 'metadata' | 'roster' | 'content';
 const ENDPOINTS: Array<[name: string, reading: Reading, path: (c: Fixture) => string]> = [
   ['contract', 'metadata', (c) => c.base],
   ['roster', 'roster', (c) => `${c.base}/roster`],
+  ['trainings', 'roster', (c) => `${c.base}/trainings`],
+  ['emergency plan', 'content', (c) => `${c.base}/emergency-plan`],
   ['media', 'content', (c) => `${c.base}/media`],
   ['one medium', 'content', (c) => `${c.base}/media/${c.mediumId}`],
   ['handovers', 'content', (c) => `${c.base}/handovers`],
@@ -269,7 +271,7 @@ describe('least-privilege reading', () => {
 
   it('covers every reader × contract × endpoint', () => {
     expect(ROWS).toHaveLength(READERS.length * 3 * ENDPOINTS.length);
-    expect(new Set(ENDPOINTS.map(([name]) => name)).size).toBe(14);
+    expect(new Set(ENDPOINTS.map(([name]) => name)).size).toBe(16);
   });
 
   describe.each(READERS.map(([reader]) => reader))('%s', (reader) => {

@@ -1,6 +1,7 @@
 // The application first: importing the ledger service alone meets an import cycle of the entities.
 import { TestApp } from '../support/test-app.js';
 import { LedgerService } from '../../src/modules/ledger/ledger.service.js';
+import { aTraining } from '../factories/contract.factory.js';
 import { aCustodyWorld, type CustodyWorld } from '../factories/custody.factory.js';
 import { aUser, type TestUser } from '../factories/identity.factory.js';
 import {
@@ -458,6 +459,15 @@ describe('projections rebuilt from the ledger alone', () => {
       if (outcome.status >= 300 && after !== before) problems.push(`${at}: refused, yet appended`);
     }
     await placesAndCopies(t);
+    // A training and a complete emergency plan, outside the PRNG's sequence.
+    const k1 = sims[0]!.c;
+    const trained = await t.post(
+      `${k1.base}/trainings`,
+      { userId: k1.w.staffX.user.id, ...aTraining('2026-11-01') },
+      k1.w.officerA.token,
+    );
+    if (trained.status !== 201) problems.push(`training: ${trained.status}`);
+    await k1.emergencyPlan();
     live = await snapshotProjections(t);
   });
   afterAll(() => t.close());
@@ -518,6 +528,8 @@ describe('projections rebuilt from the ledger alone', () => {
     expect(live.designated_places).toHaveLength(2);
     expect(live.place_consents).toHaveLength(1);
     expect(live.copy_permissions).toMatchObject([{ copies_registered: 1 }]);
+    expect(live.handler_trainings).toHaveLength(1);
+    expect(live.emergency_plans).toHaveLength(1);
     const replayed = await t.app.get(LedgerService).rebuildProjections();
     expect(replayed).toBe(await t.count('ledger_entries'));
     expect(await snapshotProjections(t)).toEqual(live);
@@ -533,6 +545,8 @@ describe('projections rebuilt from the ledger alone', () => {
     await sql(t, 'DELETE FROM place_consents');
     await sql(t, 'DELETE FROM copy_permissions');
     await sql(t, 'UPDATE designated_places SET withdrawn_at = NULL');
+    await sql(t, 'DELETE FROM handler_trainings');
+    await sql(t, "UPDATE emergency_plans SET ward_contacts = '[]', ward_confirmed_on = NULL");
     expect(await snapshotProjections(t)).not.toEqual(live);
 
     const result = await runNode(

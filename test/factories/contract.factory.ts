@@ -5,12 +5,20 @@ import type { World } from './identity.factory.js';
  * A valid contract body, for Ward A with Contractor X and Subcontractor Z
  * unless told otherwise. Take-out approval is off unless the overrides turn
  * it on: the custody tests exercise other rules, and the take-out tests set
- * `handoverPolicy.requireTakeoutApproval` (the API's default is on).
+ * `handoverPolicy.requireTakeoutApproval` (the API's default is on). So are
+ * handler training and the emergency plan (`handlingPolicy`, on by default
+ * in the API): the tests of those rules turn them on, and aCustodyWorld
+ * then trains the staff it rosters.
  */
 export function contractBody(world: World, overrides: Record<string, unknown> = {}) {
   const handoverPolicy = {
     requireTakeoutApproval: false,
     ...(overrides.handoverPolicy as Record<string, unknown> | undefined),
+  };
+  const handlingPolicy = {
+    requireTraining: false,
+    requireEmergencyPlan: false,
+    ...(overrides.handlingPolicy as Record<string, unknown> | undefined),
   };
   return {
     title: '住民税課税資料のデータ入力業務委託',
@@ -22,6 +30,7 @@ export function contractBody(world: World, overrides: Record<string, unknown> = 
     subjectCount: 12000,
     ...overrides,
     handoverPolicy,
+    handlingPolicy,
   };
 }
 
@@ -38,4 +47,13 @@ export async function aContract(
   );
   if (response.status !== 201) throw new Error(`contract not created: ${response.text}`);
   return response.body;
+}
+
+/** A training for a roster entry or POST /trainings: given on `trainedOn`. */
+export function aTraining(trainedOn: string) {
+  return {
+    trainedOn,
+    course: '個人情報の適正な取扱いに関する研修',
+    trainer: '情報セキュリティ委員会',
+  };
 }

@@ -1,22 +1,28 @@
+import { businessDateOf } from '../../src/common/time/business-date.js';
 import type { TestApp } from '../support/test-app.js';
-import { aContract } from './contract.factory.js';
+import { aContract, aTraining } from './contract.factory.js';
 import { aWorld, type World } from './identity.factory.js';
 
 /**
  * A contract of Ward A with Contractor X and Subcontractor Z, whose roster
  * names X's two staff (handler, responsible) and Z's staff (handler), plus
- * helpers that speak the custody API.
+ * helpers that speak the custody API. On a contract that requires training,
+ * each is rostered with a training given today.
  */
 export async function aCustodyWorld(t: TestApp, contractOverrides: Record<string, unknown> = {}) {
   const w = await aWorld(t);
   const contract = await aContract(t, w, contractOverrides);
   const roster = `/api/contracts/${contract.id}/roster`;
+  const training = contract.handlingPolicy.requireTraining
+    ? { training: aTraining(businessDateOf(t.clock.now(), 'Asia/Tokyo')) }
+    : {};
   for (const [who, role] of [
     ['staffX', 'handler'],
     ['staffX2', 'responsible'],
     ['staffZ', 'handler'],
   ] as const) {
-    const r = await t.post(roster, { userId: w[who].user.id, role }, w.officerA.token);
+    const body = { userId: w[who].user.id, role, ...training };
+    const r = await t.post(roster, body, w.officerA.token);
     if (r.status !== 201) throw new Error(`roster: ${r.text}`);
   }
   return new CustodyWorld(t, w, contract.id);
@@ -101,4 +107,29 @@ export class CustodyWorld {
   minutes(n: number): void {
     this.t.clock.advance(n * 60_000);
   }
+
+  /**
+   * The emergency plan (事故等への対応体制) complete: both sides' contacts, the
+   * incident procedure, and both sides' confirmation (X's responsible person
+   * for the contractor).
+   */
+  async emergencyPlan(): Promise<void> {
+    const plan = `${this.base}/emergency-plan`;
+    const steps: Array<[string, string, string, Record<string, unknown>]> = [
+      ['PUT', 'contacts', this.w.officerA.token, { contacts: [anEmergencyContact('区 課長')] }],
+      ['PUT', 'contacts', this.w.staffX2.token, { contacts: [anEmergencyContact('取扱責任者')] }],
+      ['PUT', 'procedure', this.w.officerA.token, { documentRef: '事故対応手順書 第3版' }],
+      ['POST', 'procedure/confirm', this.w.officerA.token, {}],
+      ['POST', 'procedure/confirm', this.w.staffX2.token, {}],
+    ];
+    for (const [method, path, token, body] of steps) {
+      const r = await this.t.request(method, `${plan}/${path}`, { token, body });
+      if (r.status >= 300) throw new Error(`emergency plan ${path}: ${r.text}`);
+    }
+  }
+}
+
+/** One emergency contact (緊急連絡先) in the given role. */
+export function anEmergencyContact(role: string) {
+  return { name: `連絡 ${role}`, role, phone: '03-1234-5678', hours: '平日 8:30–17:15' };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { aContract, contractBody } from '../factories/contract.factory.js';
-import { aCustodyWorld } from '../factories/custody.factory.js';
+import { aContract, aTraining, contractBody } from '../factories/contract.factory.js';
+import { aCustodyWorld, anEmergencyContact } from '../factories/custody.factory.js';
 import { aUser, TEST_PASSWORD } from '../factories/identity.factory.js';
 import type { TestApp } from './test-app.js';
 
@@ -138,6 +138,11 @@ export async function writeSamples(
       body: contractBody(w, {
         handoverPolicy: { minSeparationMinutes: 60 },
         auditPolicy: { reminderLeadDays: [60, 30, 7] },
+        handlingPolicy: {
+          requireTraining: true,
+          trainingValidMonths: 12,
+          requireEmergencyPlan: true,
+        },
       }),
     },
     'PUT /api/users/{id}/approver': {
@@ -189,7 +194,28 @@ export async function writeSamples(
         role: 'handler',
         validFrom: '2026-12-01',
         validTo: '2027-03-31',
+        training: aTraining('2026-11-01'),
       },
+    },
+    'POST /api/contracts/{id}/trainings': {
+      token: w.officerA.token,
+      path: `${base}/trainings`,
+      body: { userId: w.staffX.user.id, ...aTraining('2026-11-01') },
+    },
+    'PUT /api/contracts/{id}/emergency-plan/contacts': {
+      token: w.officerA.token,
+      path: `${base}/emergency-plan/contacts`,
+      body: { contacts: [anEmergencyContact('課長')] },
+    },
+    'PUT /api/contracts/{id}/emergency-plan/procedure': {
+      token: w.officerA.token,
+      path: `${base}/emergency-plan/procedure`,
+      body: { text: '発覚後直ちに区へ電話で報告する', documentRef: '事故対応手順書 第3版' },
+    },
+    'POST /api/contracts/{id}/emergency-plan/procedure/confirm': {
+      token: w.officerA.token,
+      path: `${base}/emergency-plan/procedure/confirm`,
+      body: { confirmedOn: '2026-11-25' },
     },
     'POST /api/contracts/{id}/media': {
       token: w.officerA.token,

@@ -58,6 +58,9 @@ export const ERROR_STATUS = {
   ROSTER_ENTRY_EXISTS: 409,
   NOT_CONTRACT_WARD: 403,
   CONTRACT_CLOSED: 409,
+  // handler training (従事者に対する教育) and the emergency plan (事故等への対応体制)
+  TRAINING_REQUIRED: 409,
+  EMERGENCY_PLAN_MISSING: 409,
   // custody
   MEDIUM_NOT_FOUND: 404,
   HANDOVER_NOT_FOUND: 404,

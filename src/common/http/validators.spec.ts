@@ -2,7 +2,14 @@ import 'reflect-metadata';
 import type { ArgumentMetadata } from '@nestjs/common';
 import { DomainError } from '../errors/domain-error.js';
 import { StrictValidationPipe } from './validation.pipe.js';
-import { IsBoundedInt, IsText, NestedObject, OptionalField, QueryInt } from './validators.js';
+import {
+  IsBoundedInt,
+  IsText,
+  NestedObject,
+  NestedObjects,
+  OptionalField,
+  QueryInt,
+} from './validators.js';
 
 class Policy {
   @OptionalField()
@@ -26,6 +33,11 @@ class Body {
   @OptionalField()
   @IsText(1, 20)
   witness?: string;
+}
+
+class Listing {
+  @NestedObjects(() => Scope, 1, 2)
+  scopes: Scope[];
 }
 
 class Page {
@@ -74,6 +86,30 @@ describe('NestedObject', () => {
     expect(await outcome({ scope: { name: 'a' }, policy })).toEqual(['policy']);
     expect(await outcome({ scope: { name: 'a' }, policy: null })).toBe('accepted');
     expect(await outcome({ scope: { name: 'a' } })).toBe('accepted');
+  });
+});
+
+describe('NestedObjects', () => {
+  const listing: ArgumentMetadata = { type: 'body', metatype: Listing };
+
+  it('takes a list of objects and validates inside each', async () => {
+    expect(await outcome({ scopes: [{ name: 'a' }, { name: 'b' }] }, listing)).toBe('accepted');
+    expect(await outcome({ scopes: [{ name: 'a' }, { name: '' }] }, listing)).toEqual([
+      'scopes[1].name',
+    ]);
+  });
+
+  it.each([
+    ['missing', {}],
+    ['an empty list', { scopes: [] }],
+    ['too many', { scopes: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] }],
+    ['an object', { scopes: { name: 'a' } }],
+    ['an empty inner list', { scopes: [[]] }],
+    ['an inner list of objects', { scopes: [[{ name: 'a' }]] }],
+    ['a null item', { scopes: [null] }],
+    ['a string item', { scopes: ['a'] }],
+  ])('refuses %s, naming the list', async (_label, value) => {
+    expect(await outcome(value, listing)).toContain('scopes');
   });
 });
 

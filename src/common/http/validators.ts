@@ -108,6 +108,37 @@ export function NestedObject(type: () => new () => object): PropertyDecorator {
   return applyDecorators(objectCheck, ValidateNested(), Type(type));
 }
 
+/**
+ * A list of `min`–`max` nested JSON objects, each validated as `type()`: a
+ * list holding an array, a primitive or null is refused by name (class-
+ * validator alone lets an empty inner array through).
+ */
+export function NestedObjects(
+  type: () => new () => object,
+  min: number,
+  max: number,
+): PropertyDecorator {
+  const objectsCheck: PropertyDecorator = (target, propertyName) => {
+    registerDecorator({
+      name: 'isNestedObjectList',
+      target: target.constructor,
+      propertyName: propertyName.toString(),
+      options: { message: `each of ${propertyName.toString()} must be a JSON object` },
+      validator: {
+        validate: (value: unknown) => Array.isArray(value) && value.every(isJsonObject),
+      },
+    });
+  };
+  return applyDecorators(
+    IsArray(),
+    ArrayMinSize(min),
+    ArrayMaxSize(max),
+    objectsCheck,
+    ValidateNested({ each: true }),
+    Type(type),
+  );
+}
+
 /** A string of `min` to `max` characters; the schema documents both. */
 export function IsText(min: number, max: number): PropertyDecorator {
   return applyDecorators(

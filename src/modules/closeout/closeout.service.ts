@@ -10,6 +10,8 @@ import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { ContractsService, type ContractView } from '../contracts/contracts.service.js';
 import { RosterService } from '../contracts/roster.service.js';
+import { requireTrained } from '../contracts/training.records.js';
+import { businessDateOf } from '../../common/time/business-date.js';
 import { CustodyQueries } from '../custody/custody.queries.js';
 import { type CustodyState, custodyRefusal } from '../custody/custody-state.js';
 import type { MediumEntity } from '../custody/entities/medium.entity.js';
@@ -95,6 +97,12 @@ export class CloseoutService {
           { userId: actor.userId },
         );
       }
+      await requireTrained(
+        manager,
+        view.contract,
+        actor.userId,
+        businessDateOf(chain.openedAt, this.config.BUSINESS_TIMEZONE),
+      );
       const q = new CustodyQueries(new Sql(manager));
       const media = await q.media(contractId, request.mediaIds);
       const unknown = request.mediaIds.filter((id) => !media.some((m) => m.id === id));

@@ -7,6 +7,8 @@ import { ContractsService, type ContractView } from './contracts.service.js';
 import { ContractResponse, CreateContractRequest } from './dto/contract.dto.js';
 import { CreateRosterEntryRequest, RosterEntryResponse } from './dto/roster.dto.js';
 import { RosterService } from './roster.service.js';
+import { RecordTrainingRequest, TrainingResponse } from './dto/training.dto.js';
+import { TrainingService } from './training.service.js';
 
 const toResponse = (view: ContractView): ContractResponse =>
   ContractResponse.from(view.contract, view.subcontractorOrganizationIds);
@@ -18,6 +20,7 @@ export class ContractsController {
   constructor(
     private readonly contracts: ContractsService,
     private readonly roster: RosterService,
+    private readonly trainings: TrainingService,
   ) {}
 
   @Roles('ward_officer')
@@ -72,5 +75,30 @@ export class ContractsController {
     @Param('entryId') entryId: string,
   ): Promise<RosterEntryResponse> {
     return RosterEntryResponse.from(await this.roster.remove(actor, id, entryId));
+  }
+
+  /** 従事者に対する教育: by a ward officer, or the contractor's responsible person for their staff. */
+  @Roles('ward_officer', 'contractor_staff')
+  @Post(':id/trainings')
+  @ApiCreatedResponse({ type: TrainingResponse })
+  async recordTraining(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: RecordTrainingRequest,
+  ): Promise<TrainingResponse> {
+    const { training, view } = await this.trainings.record(actor, id, body);
+    return TrainingResponse.from(training, view.contract.trainingValidMonths);
+  }
+
+  @Get(':id/trainings')
+  @ApiOkResponse({ type: ListOf(TrainingResponse) })
+  async listTrainings(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+  ): Promise<{ items: TrainingResponse[] }> {
+    const { trainings, view } = await this.trainings.list(actor, id);
+    return {
+      items: trainings.map((t) => TrainingResponse.from(t, view.contract.trainingValidMonths)),
+    };
   }
 }

@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, type Repository } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { Clock } from '../../common/time/clock.js';
-import { Sql } from '../../database/sql.js';
+import { bool, Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { OrganizationEntity } from '../identity/entities/organization.entity.js';
@@ -21,6 +21,8 @@ import {
   checkPeriod,
   DEFAULT_MIN_SEPARATION_MINUTES,
   DEFAULT_REMINDER_LEAD_DAYS,
+  DEFAULT_TRAINING_VALID_MONTHS,
+  handlingPolicyOf,
   normalizeLeadDays,
 } from './contract-terms.rule.js';
 import type { CreateContractRequest } from './dto/contract.dto.js';
@@ -82,6 +84,10 @@ export class ContractsService {
       minSeparationMinutes:
         request.handoverPolicy?.minSeparationMinutes ?? DEFAULT_MIN_SEPARATION_MINUTES,
       requireTakeoutApproval: request.handoverPolicy?.requireTakeoutApproval ?? true,
+      requireTraining: request.handlingPolicy?.requireTraining ?? true,
+      trainingValidMonths:
+        request.handlingPolicy?.trainingValidMonths ?? DEFAULT_TRAINING_VALID_MONTHS,
+      requireEmergencyPlan: request.handlingPolicy?.requireEmergencyPlan ?? true,
       reminderLeadDays: normalizeLeadDays(
         request.auditPolicy?.reminderLeadDays ?? DEFAULT_REMINDER_LEAD_DAYS,
       ),
@@ -118,6 +124,7 @@ export class ContractsService {
             requireTakeoutApproval: contract.requireTakeoutApproval,
           },
           auditPolicy: { reminderLeadDays: contract.reminderLeadDays },
+          handlingPolicy: handlingPolicyOf(contract),
         },
       });
     });
@@ -266,6 +273,9 @@ interface ContractRow {
   subject_count: number;
   min_separation_minutes: number;
   require_takeout_approval: boolean | number;
+  require_training: boolean | number;
+  training_valid_months: number;
+  require_emergency_plan: boolean | number;
   reminder_lead_days: string;
   status: ContractEntity['status'];
   created_by_user_id: string;
@@ -285,6 +295,9 @@ function contractFromRow(row: ContractRow): ContractEntity {
     minSeparationMinutes: Number(row.min_separation_minutes),
     requireTakeoutApproval:
       row.require_takeout_approval === true || Number(row.require_takeout_approval) === 1,
+    requireTraining: bool(row.require_training),
+    trainingValidMonths: Number(row.training_valid_months),
+    requireEmergencyPlan: bool(row.require_emergency_plan),
     reminderLeadDays: JSON.parse(row.reminder_lead_days) as number[],
     status: row.status,
     createdByUserId: row.created_by_user_id,

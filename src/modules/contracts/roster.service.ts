@@ -23,6 +23,7 @@ import type { CreateRosterEntryRequest } from './dto/roster.dto.js';
 import { RosterEntryEntity } from './entities/roster-entry.entity.js';
 import type { RosterEntryAddedPayload, RosterEntryRemovedPayload } from './roster.projector.js';
 import { isRosterEntryValidAt, periodsOverlap } from './roster.rule.js';
+import { appendTraining, requireTrained } from './training.records.js';
 
 /** The handler roster (名簿) of each contract. */
 @Injectable()
@@ -56,22 +57,7 @@ export class RosterService {
 
     return this.tx.run(async (manager) => {
       const chain = await this.ledger.open(manager, contractId, actor);
-      const user = await manager.findOneBy(
-        UserEntity,
-        isUuid(request.userId) ? { id: request.userId.toLowerCase() } : { loginId: request.userId },
-      );
-      if (
-        !user ||
-        !user.active ||
-        user.role !== 'contractor_staff' ||
-        !rosterableOrganizations(view).includes(user.organizationId)
-      ) {
-        throw new DomainError(
-          'ROSTER_USER_NOT_ELIGIBLE',
-          'Only contractor staff of the contractor or an approved subcontractor can be named',
-          { userId: request.userId },
-        );
-      }
+      const user = await this.eligibleUser(manager, view, request.userId);
       const current = await manager.findBy(RosterEntryEntity, {
         contractId,
         userId: user.id,
@@ -95,11 +81,44 @@ export class RosterService {
         validFrom,
         validTo,
       };
+      if (request.training) {
+        await appendTraining(chain, user, request.training, today, now, 'training.trainedOn');
+      }
+      await requireTrained(manager, view.contract, user.id, validFrom);
       await chain.append({ type: 'roster_entry_added', occurredAt: now, payload: { ...payload } });
       const entry = await manager.findOneByOrFail(RosterEntryEntity, { id: payload.entryId });
       entry.user = user;
       return entry;
     });
+  }
+
+  /**
+   * A user who may be named on the contract's roster or trained for it: an
+   * active contractor_staff user of the contractor or an approved
+   * subcontractor, by id or login id (422 ROSTER_USER_NOT_ELIGIBLE).
+   */
+  async eligibleUser(
+    manager: EntityManager,
+    view: ContractView,
+    userId: string,
+  ): Promise<UserEntity> {
+    const user = await manager.findOneBy(
+      UserEntity,
+      isUuid(userId) ? { id: userId.toLowerCase() } : { loginId: userId },
+    );
+    if (
+      !user ||
+      !user.active ||
+      user.role !== 'contractor_staff' ||
+      !rosterableOrganizations(view).includes(user.organizationId)
+    ) {
+      throw new DomainError(
+        'ROSTER_USER_NOT_ELIGIBLE',
+        'Only contractor staff of the contractor or an approved subcontractor can be named',
+        { userId },
+      );
+    }
+    return user;
   }
 
   /**

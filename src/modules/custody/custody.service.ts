@@ -10,6 +10,9 @@ import { TransactionRunner } from '../../database/transaction-runner.js';
 import { rosterableOrganizations } from '../contracts/contract-access.policy.js';
 import { ContractsService, type ContractView } from '../contracts/contracts.service.js';
 import { RosterService } from '../contracts/roster.service.js';
+import { requireTrained } from '../contracts/training.records.js';
+import { requireEmergencyPlan } from '../emergency/emergency-plan.queries.js';
+import { businessDateOf } from '../../common/time/business-date.js';
 import type { Actor } from '../identity/roles.js';
 import type {
   HandoverDispatchedPayload,
@@ -282,6 +285,7 @@ export class CustodyService {
         await this.requireActing(manager, view, actor, occurredAt);
         this.requireCustody(media, actor.organizationId);
         this.requireNotBefore(media, occurredAt);
+        await requireEmergencyPlan(manager, view.contract);
 
         const addressee = await this.addressee(manager, view, actor, request.toUserId);
         const expected = this.purposeFor(view, actor, addressee);
@@ -532,7 +536,7 @@ export class CustodyService {
       request.occurredAt,
       async ({ view, manager, chain, occurredAt }) => {
         const media = await this.loadItems(manager, contractId, request.mediumIds);
-        await this.requireActing(manager, view, actor, occurredAt);
+        await this.requireActing(manager, view, actor, occurredAt, { trained: false });
         if (this.sideOf(view, actor.role, actor.organizationId) !== 'ward') {
           for (const medium of media) {
             const involved =
@@ -660,13 +664,17 @@ export class CustodyService {
 
   /**
    * The caller acts on the contract: a ward officer of its ward, or contractor
-   * staff named on its roster at `occurredAt` (取扱者をあらかじめ指定).
+   * staff named on its roster at `occurredAt` (取扱者をあらかじめ指定) whose
+   * training covers that day where the contract requires one (409
+   * TRAINING_REQUIRED; ward officers are trained by the ward). Reporting an
+   * incident is never held up by a lapsed training: `trained: false`.
    */
   private async requireActing(
     manager: EntityManager,
     view: ContractView,
     actor: Actor,
     at: Date,
+    { trained = true }: { trained?: boolean } = {},
   ): Promise<void> {
     const side = this.sideOf(view, actor.role, actor.organizationId);
     if (side === 'ward') return;
@@ -674,6 +682,10 @@ export class CustodyService {
       side === 'contractor' &&
       (await this.roster.isRosteredAt(manager, view.contract.id, actor.userId, at))
     ) {
+      if (trained) {
+        const date = businessDateOf(at, this.config.BUSINESS_TIMEZONE);
+        await requireTrained(manager, view.contract, actor.userId, date);
+      }
       return;
     }
     throw new DomainError(

@@ -21,6 +21,10 @@ export const LEDGER_EVENT_TYPES = [
   'place_withdrawn',
   'place_consented',
   'copy_permitted',
+  'handler_training_recorded',
+  'emergency_contacts_recorded',
+  'incident_procedure_recorded',
+  'incident_procedure_confirmed',
 ] as const;
 export type LedgerEventType = (typeof LEDGER_EVENT_TYPES)[number];
 
@@ -47,4 +51,8 @@ export const LEDGER_EVENT_LABELS: Record<LedgerEventType, string> = {
   place_withdrawn: '場所指定取消し',
   place_consented: '指定外場所承諾',
   copy_permitted: '複写許可',
+  handler_training_recorded: '従事者教育記録',
+  emergency_contacts_recorded: '緊急連絡先登録',
+  incident_procedure_recorded: '事故対応手順登録',
+  incident_procedure_confirmed: '事故対応手順確認',
 };

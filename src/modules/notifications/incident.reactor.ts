@@ -7,6 +7,7 @@ import { Sql } from '../../database/sql.js';
 import type { LedgerEntry } from '../ledger/hash-chain.js';
 import { ProjectorRegistry, type LedgerReactor } from '../ledger/projector-registry.js';
 import type { IncidentReportedPayload } from '../custody/custody.projector.js';
+import { emergencyContactsOf } from '../emergency/emergency-plan.queries.js';
 import { NotificationWriter } from './notification-writer.js';
 import { incidentNotice } from './reminder.rules.js';
 import { WebhookOutbox } from './webhook-outbox.js';
@@ -54,6 +55,7 @@ export class IncidentReactor implements LedgerReactor, OnModuleInit {
             description: payload.description,
             occurredAt: entry.occurredAt,
             mediumIds: payload.mediumIds,
+            contacts: await emergencyContactsOf(manager, entry.contractId),
           },
           this.config.BUSINESS_TIMEZONE,
         ),

@@ -10,6 +10,7 @@ import {
 import { Clock } from '../../common/time/clock.js';
 import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
+import { emergencyContactsOf } from '../emergency/emergency-plan.queries.js';
 import { NotificationWriter } from './notification-writer.js';
 import { WebhookOutbox } from './webhook-outbox.js';
 import {
@@ -23,6 +24,7 @@ import {
   type ReminderSettings,
   returnReminder,
   takeoutPendingReminder,
+  trainingLapseReminder,
   splitPairReminders,
 } from './reminder.rules.js';
 import type { NotificationKind } from './entities/notification.entity.js';
@@ -281,12 +283,77 @@ export class ReminderScanner {
             description: row.description,
             occurredAt: row.occurred_at,
             mediumIds: JSON.parse(row.medium_ids) as string[],
+            contacts: await emergencyContactsOf(this.dataSource.manager, row.contract_id),
           },
           settings.timeZone,
         ),
       );
     }
     reminders.push(...(await this.pendingTakeouts(sql, asOf, at, settings)));
+    reminders.push(...(await this.lapsingTrainings(sql, asOf, at)));
+    return reminders;
+  }
+
+  /**
+   * Staff on the roster at `at` of open contracts that require training,
+   * with their latest training given by `asOf` and the contract's
+   * responsible persons (取扱責任者) on the roster then.
+   */
+  private async lapsingTrainings(sql: Sql, asOf: IsoDate, at: Date): Promise<Reminder[]> {
+    const rostered = await sql.all<{
+      contract_id: string;
+      title: string;
+      training_valid_months: number;
+      user_id: string;
+      organization_id: string;
+      role: string;
+      display_name: string | null;
+    }>(
+      `SELECT r.contract_id, c.title, c.training_valid_months, r.user_id, r.organization_id,
+              r.role, u.display_name
+         FROM roster_entries r
+         JOIN contracts c ON c.id = r.contract_id
+         LEFT JOIN users u ON u.id = r.user_id
+        WHERE c.require_training = ? AND c.status <> 'closed'
+          AND r.valid_from <= ? AND (r.valid_to IS NULL OR r.valid_to >= ?)
+          AND (r.removed_at IS NULL OR r.removed_at > ?)
+        ORDER BY r.contract_id, r.user_id`,
+      [true, asOf, asOf, at.toISOString()],
+    );
+    if (rostered.length === 0) return [];
+    const latest = new Map<string, string>();
+    for (const row of await sql.all<{ contract_id: string; user_id: string; latest: string }>(
+      `SELECT contract_id, user_id, MAX(trained_on) AS latest FROM handler_trainings
+        WHERE trained_on <= ? GROUP BY contract_id, user_id`,
+      [asOf],
+    )) {
+      latest.set(`${row.contract_id}:${row.user_id}`, row.latest);
+    }
+    const responsible = new Map<string, string[]>();
+    for (const row of rostered.filter((r) => r.role === 'responsible')) {
+      responsible.set(row.contract_id, [...(responsible.get(row.contract_id) ?? []), row.user_id]);
+    }
+    const seen = new Set<string>();
+    const reminders: Reminder[] = [];
+    for (const row of rostered) {
+      const key = `${row.contract_id}:${row.user_id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const reminder = trainingLapseReminder(
+        {
+          contractId: row.contract_id,
+          contractTitle: row.title,
+          userId: row.user_id,
+          displayName: row.display_name ?? '',
+          organizationId: row.organization_id,
+          trainedOn: latest.get(key) ?? null,
+          trainingValidMonths: Number(row.training_valid_months),
+          responsibleUserIds: responsible.get(row.contract_id) ?? [],
+        },
+        asOf,
+      );
+      if (reminder) reminders.push(reminder);
+    }
     return reminders;
   }
 

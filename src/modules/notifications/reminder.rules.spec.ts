@@ -9,6 +9,8 @@ import {
   returnReminder,
   splitPairReminders,
   takeoutPendingReminder,
+  trainingLapseReminder,
+  type RosteredTrainingFacts,
 } from './reminder.rules.js';
 
 const settings: ReminderSettings = {
@@ -557,5 +559,84 @@ describe('takeoutPendingReminder', () => {
     expect(
       takeoutPendingReminder({ ...request, approverIds: [] }, '2027-01-05', settings),
     ).toBeNull();
+  });
+});
+
+describe('incident notices with the emergency plan’s contacts', () => {
+  const incident = {
+    id: 'i2',
+    contractId: 'c1',
+    wardOrganizationId: 'ward',
+    kind: 'lost',
+    description: 'DVD-1 lost on the way',
+    occurredAt: '2026-12-03T09:00:00.000Z',
+    mediumIds: ['m1'],
+  };
+  const ward = [
+    { name: '山田 太郎', role: '課長', phone: '03-1111-2222', hours: '平日 8:30–17:15' },
+  ];
+  const contractor = [
+    { name: '鈴木 花子', role: '取扱責任者', phone: '090-3333-4444', hours: '24時間' },
+  ];
+
+  it('names both sides’ contacts in the text and the data', () => {
+    const notice = incidentNotice({ ...incident, contacts: { ward, contractor } }, 'Asia/Tokyo');
+    expect(notice.message).toContain(
+      '緊急連絡先 / Emergency contacts: 区 / ward: 山田 太郎（課長）03-1111-2222 平日 8:30–17:15; 受託者 / contractor: 鈴木 花子（取扱責任者）090-3333-4444 24時間',
+    );
+    expect(notice.data.emergencyContacts).toEqual({ ward, contractor });
+  });
+
+  it('says nothing of contacts when the plan has none, and marks a missing side', () => {
+    const none = incidentNotice(
+      { ...incident, contacts: { ward: [], contractor: [] } },
+      'Asia/Tokyo',
+    );
+    expect(none.message).not.toContain('緊急連絡先');
+    expect(none.data).not.toHaveProperty('emergencyContacts');
+    const half = incidentNotice({ ...incident, contacts: { ward, contractor: [] } }, 'Asia/Tokyo');
+    expect(half.message).toContain('受託者 / contractor: -');
+  });
+});
+
+describe('training lapse reminders', () => {
+  const facts: RosteredTrainingFacts = {
+    contractId: 'c1',
+    contractTitle: '住民税課税資料のデータ入力業務委託',
+    userId: 'h1',
+    displayName: '佐藤 一郎',
+    organizationId: 'x',
+    trainedOn: '2026-04-01',
+    trainingValidMonths: 12,
+    responsibleUserIds: ['r1', 'r2'],
+  };
+
+  it('is due 30 days before the lapse, not the day before that, and not from the lapse on', () => {
+    expect(trainingLapseReminder(facts, '2027-03-01')).toBeNull();
+    const reminder = trainingLapseReminder(facts, '2027-03-02');
+    expect(reminder).toMatchObject({
+      key: 'training_lapsing:c1:h1:2027-04-01',
+      kind: 'training_lapsing',
+      subjectId: 'h1',
+      dueOn: '2027-04-01',
+      leadDays: 30,
+      data: { userId: 'h1', trainedOn: '2026-04-01', lapsesOn: '2027-04-01', daysLeft: 30 },
+    });
+    expect(reminder!.audience.users).toEqual(['r1', 'r2']);
+    expect(reminder!.audience.organizations).toEqual(['x']);
+    expect(trainingLapseReminder(facts, '2027-03-31')!.key).toBe(reminder!.key);
+    expect(trainingLapseReminder(facts, '2027-04-01')).toBeNull();
+  });
+
+  it('goes to the handler when no responsible person is on the roster, and not without a training', () => {
+    const alone = trainingLapseReminder({ ...facts, responsibleUserIds: [] }, '2027-03-10');
+    expect(alone!.audience.users).toEqual(['h1']);
+    expect(trainingLapseReminder({ ...facts, trainedOn: null }, '2027-03-10')).toBeNull();
+  });
+
+  it('follows the contract’s validity', () => {
+    expect(trainingLapseReminder({ ...facts, trainingValidMonths: 6 }, '2026-09-01')!.dueOn).toBe(
+      '2026-10-01',
+    );
   });
 });

@@ -17,6 +17,12 @@ import {
   fiscalYearsOf,
 } from '../audits/fiscal-year.rule.js';
 import type { NotificationKind } from './entities/notification.entity.js';
+import { contactsLine, type EmergencyContact } from '../emergency/emergency-plan.rule.js';
+import {
+  TRAINING_REMINDER_DAYS,
+  trainingLapsesOn,
+  trainingReminderDue,
+} from '../contracts/training.rule.js';
 
 /**
  * What the daily scan reminds, as of one business day. Pure: the scanner
@@ -133,6 +139,8 @@ export interface IncidentFacts {
   description: string;
   occurredAt: string;
   mediumIds: string[];
+  /** The emergency contacts of the contract's plan (事故等への対応体制), when recorded. */
+  contacts?: { ward: EmergencyContact[]; contractor: EmergencyContact[] };
 }
 
 const HOUR_MS = 3_600_000;
@@ -443,9 +451,16 @@ export function returnReminder(
 
 /**
  * An incident, at once, to the ward's officers: when it happened, in
- * BUSINESS_TIMEZONE (`timeZone`), and what was reported.
+ * BUSINESS_TIMEZONE (`timeZone`), what was reported, and whom to call on
+ * both sides (the emergency plan's contacts), when the plan names them.
  */
 export function incidentNotice(incident: IncidentFacts, timeZone: string): Reminder {
+  const ward = incident.contacts?.ward ?? [];
+  const contractor = incident.contacts?.contractor ?? [];
+  const contacts =
+    ward.length + contractor.length === 0
+      ? ''
+      : ` 緊急連絡先 / Emergency contacts: 区 / ward: ${contactsLine(ward) || '-'}; 受託者 / contractor: ${contactsLine(contractor) || '-'}`;
   return {
     key: `incident:${incident.id}`,
     kind: 'incident',
@@ -454,11 +469,12 @@ export function incidentNotice(incident: IncidentFacts, timeZone: string): Remin
     dueOn: null,
     leadDays: null,
     title: `事故報告: ${incident.kind} / Incident reported`,
-    message: `${formatJapaneseDateTime(incident.occurredAt, timeZone)}に発生した事故の報告です。Incident at ${formatWallClock(incident.occurredAt, timeZone)} (${timeZone}): ${incident.description}`,
+    message: `${formatJapaneseDateTime(incident.occurredAt, timeZone)}に発生した事故の報告です。Incident at ${formatWallClock(incident.occurredAt, timeZone)} (${timeZone}): ${incident.description}${contacts}`,
     data: {
       incidentKind: incident.kind,
       occurredAt: incident.occurredAt,
       mediumIds: incident.mediumIds,
+      ...(contacts ? { emergencyContacts: { ward, contractor } } : {}),
     },
     audience: audience({ wardOfficersOf: [incident.wardOrganizationId] }),
   };
@@ -502,5 +518,56 @@ export function takeoutPendingReminder(
     message: `「${request.contractTitle}」の持出し申請（${when}、申請者 ${request.applicantName}）が1営業日を過ぎて承認待ちです。承認又は却下してください。A take-out request made at ${formatWallClock(request.requestedAt, settings.timeZone)} (${settings.timeZone}) by ${request.applicantName} has waited more than one business day.`,
     data: { takeoutRequestId: request.id, requestedAt: request.requestedAt },
     audience: audience({ users: request.approverIds }),
+  };
+}
+
+/** A contractor's staff member on a contract's roster, and their latest training. */
+export interface RosteredTrainingFacts {
+  contractId: string;
+  contractTitle: string;
+  userId: string;
+  displayName: string;
+  organizationId: string;
+  /** Their latest training on the contract, given on or before the day (null: none). */
+  trainedOn: IsoDate | null;
+  trainingValidMonths: number;
+  /** The responsible persons (取扱責任者) on the contract's roster that day. */
+  responsibleUserIds: string[];
+}
+
+/**
+ * A training lapsing within {@link TRAINING_REMINDER_DAYS} calendar days
+ * (特記事項 §18: the contractor keeps its staff trained): to the responsible
+ * persons on the roster, or to the handler when none is named; once per
+ * training (a new training lapses on another day, and is reminded anew). A
+ * missed scan catches up until the day before the lapse; from that day the
+ * handler is refused (409 TRAINING_REQUIRED), which says it plainly.
+ */
+export function trainingLapseReminder(
+  facts: RosteredTrainingFacts,
+  asOf: IsoDate,
+): Reminder | null {
+  if (facts.trainedOn === null) return null;
+  const lapsesOn = trainingLapsesOn(facts.trainedOn, facts.trainingValidMonths);
+  if (!trainingReminderDue(lapsesOn, asOf)) return null;
+  const daysLeft = daysBetween(asOf, lapsesOn);
+  const recipients =
+    facts.responsibleUserIds.length > 0 ? facts.responsibleUserIds : [facts.userId];
+  return {
+    key: `training_lapsing:${facts.contractId}:${facts.userId}:${lapsesOn}`,
+    kind: 'training_lapsing',
+    contractId: facts.contractId,
+    subjectId: facts.userId,
+    dueOn: lapsesOn,
+    leadDays: TRAINING_REMINDER_DAYS,
+    title: `従事者教育の有効期限まで${daysLeft}日 / Handler training lapses in ${daysEn(daysLeft, 'calendar')}`,
+    message: `「${facts.contractTitle}」の取扱者 ${facts.displayName} の教育（${formatJapaneseDateWithEra(facts.trainedOn)}受講）は${formatJapaneseDateWithEra(lapsesOn)}に有効期限が切れます。それまでに再教育を行い、記録してください。The training of ${facts.displayName} (given on ${facts.trainedOn}) lapses on ${lapsesOn}; from then on they cannot handle this contract's media until a new training is recorded.`,
+    data: {
+      userId: facts.userId,
+      trainedOn: facts.trainedOn,
+      lapsesOn,
+      daysLeft,
+    },
+    audience: audience({ users: recipients, organizations: [facts.organizationId] }),
   };
 }

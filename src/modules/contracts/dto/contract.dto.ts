@@ -24,6 +24,7 @@ import {
   type ContractEntity,
   type ContractStatus,
 } from '../entities/contract.entity.js';
+import { type HandlingPolicy, handlingPolicyOf } from '../contract-terms.rule.js';
 
 export class HandoverPolicyDto {
   @ApiPropertyOptional({
@@ -44,6 +45,36 @@ export class HandoverPolicyDto {
   @OptionalField()
   @IsBoolean()
   requireTakeoutApproval?: boolean;
+}
+
+export class HandlingPolicyDto {
+  @ApiPropertyOptional({
+    default: true,
+    description:
+      'Contractor staff are rostered and act only with a valid training on record (従事者に対する教育, 特記事項 §18)',
+  })
+  @OptionalField()
+  @IsBoolean()
+  requireTraining?: boolean;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 60,
+    default: 12,
+    description: 'Months a training stays valid from the day it was given',
+  })
+  @OptionalField()
+  @IsBoundedInt(1, 60)
+  trainingValidMonths?: number;
+
+  @ApiPropertyOptional({
+    default: true,
+    description:
+      'The first handover waits until both sides have emergency contacts and have confirmed the incident procedure (事故等への対応体制)',
+  })
+  @OptionalField()
+  @IsBoolean()
+  requireEmergencyPlan?: boolean;
 }
 
 export class AuditPolicyDto {
@@ -109,6 +140,11 @@ export class CreateContractRequest {
   @OptionalField()
   @NestedObject(() => AuditPolicyDto)
   auditPolicy?: AuditPolicyDto;
+
+  @ApiPropertyOptional({ type: () => HandlingPolicyDto })
+  @OptionalField()
+  @NestedObject(() => HandlingPolicyDto)
+  handlingPolicy?: HandlingPolicyDto;
 }
 
 export class ContractResponse {
@@ -124,6 +160,8 @@ export class ContractResponse {
   @ApiProperty({ type: () => HandoverPolicyDto })
   handoverPolicy: { minSeparationMinutes: number; requireTakeoutApproval: boolean };
   @ApiProperty({ type: () => AuditPolicyDto }) auditPolicy: { reminderLeadDays: number[] };
+  @ApiProperty({ type: () => HandlingPolicyDto })
+  handlingPolicy: HandlingPolicy;
   @ApiProperty({ enum: CONTRACT_STATUSES }) status: ContractStatus;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 
@@ -143,6 +181,7 @@ export class ContractResponse {
         requireTakeoutApproval: contract.requireTakeoutApproval,
       },
       auditPolicy: { reminderLeadDays: contract.reminderLeadDays },
+      handlingPolicy: handlingPolicyOf(contract),
       status: contract.status,
       createdAt: contract.createdAt.toISOString(),
     };

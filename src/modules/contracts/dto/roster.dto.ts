@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { IsIsoDate, IsText, OptionalField } from '../../../common/http/validators.js';
+import { IsIsoDate, IsText, NestedObject, OptionalField } from '../../../common/http/validators.js';
 import type { RosterEntryEntity } from '../entities/roster-entry.entity.js';
 import { ROSTER_ROLES, type RosterRole } from '../roster.rule.js';
+import { TrainingDto } from './training.dto.js';
 
 export class CreateRosterEntryRequest {
   @ApiProperty({
@@ -28,6 +29,15 @@ export class CreateRosterEntryRequest {
   @OptionalField()
   @IsIsoDate()
   validTo?: string;
+
+  @ApiPropertyOptional({
+    type: () => TrainingDto,
+    description:
+      'The handler’s latest training, recorded with the entry (handler_training_recorded); on a contract that requires training, one must cover validFrom',
+  })
+  @OptionalField()
+  @NestedObject(() => TrainingDto)
+  training?: TrainingDto;
 }
 
 export class RosterEntryResponse {

@@ -69,6 +69,18 @@ export class ContractEntity {
   @Column({ name: 'require_takeout_approval', type: 'boolean', default: true })
   requireTakeoutApproval: boolean;
 
+  /** Contractor handlers act only with a valid training on record (§18 従事者に対する教育). */
+  @Column({ name: 'require_training', type: 'boolean', default: false })
+  requireTraining: boolean;
+
+  /** How long a handler's training stays valid, in months from the day it was given. */
+  @Column({ name: 'training_valid_months', type: 'integer', default: 12 })
+  trainingValidMonths: number;
+
+  /** The first dispatch waits for the emergency plan (事故等への対応体制). */
+  @Column({ name: 'require_emergency_plan', type: 'boolean', default: false })
+  requireEmergencyPlan: boolean;
+
   @Column({ name: 'reminder_lead_days', type: 'simple-json' })
   reminderLeadDays: number[];
 

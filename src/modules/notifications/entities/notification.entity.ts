@@ -10,6 +10,7 @@ export const NOTIFICATION_KINDS = [
   'media_not_returned',
   'incident',
   'takeout_pending',
+  'training_lapsing',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
