@@ -14,6 +14,7 @@ import { DeliveryAttempts1764500000000 } from './1764500000000-DeliveryAttempts.
 import { TakeoutApproval1764600000000 } from './1764600000000-TakeoutApproval.js';
 import { DesignatedPlaces1764700000000 } from './1764700000000-DesignatedPlaces.js';
 import { HandlerTraining1764710000000 } from './1764710000000-HandlerTraining.js';
+import { AuditChecklist1764720000000 } from './1764720000000-AuditChecklist.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   TakeoutApproval1764600000000,
   DesignatedPlaces1764700000000,
   HandlerTraining1764710000000,
+  AuditChecklist1764720000000,
 ];

@@ -11,6 +11,7 @@ import { IdempotencyModule } from './database/idempotency.module.js';
 import { ContractsModule } from './modules/contracts/contracts.module.js';
 import { AccessLogModule } from './modules/access-log/access-log.module.js';
 import { AuditsModule } from './modules/audits/audits.module.js';
+import { StatusReportsModule } from './modules/status-reports/status-reports.module.js';
 import { CloseoutModule } from './modules/closeout/closeout.module.js';
 import { CustodyModule } from './modules/custody/custody.module.js';
 import { TakeoutModule } from './modules/takeout/takeout.module.js';
@@ -68,6 +69,7 @@ export class AppModule {
         EmergencyModule,
         CloseoutModule,
         AuditsModule,
+        StatusReportsModule,
         NotificationsModule.forRoot({
           runsWorkers: options.runsWorkers ?? options.config.QUEUE_WORKERS === 'in-process',
         }),

@@ -16,6 +16,9 @@ import { MediumEntity } from '../modules/custody/entities/medium.entity.js';
 import { LedgerEntryEntity } from '../modules/ledger/entities/ledger-entry.entity.js';
 import { LedgerHeadEntity } from '../modules/ledger/entities/ledger-head.entity.js';
 import { AuditEntity } from '../modules/audits/entities/audit.entity.js';
+import { AuditChecklistEntity } from '../modules/audits/entities/audit-checklist.entity.js';
+import { AuditFindingEntity } from '../modules/audits/entities/audit-finding.entity.js';
+import { StatusReportEntity } from '../modules/status-reports/entities/status-report.entity.js';
 import { NotificationEntity } from '../modules/notifications/entities/notification.entity.js';
 import { NotificationRecipientEntity } from '../modules/notifications/entities/notification-recipient.entity.js';
 import { WebhookEntity } from '../modules/notifications/entities/webhook.entity.js';
@@ -53,6 +56,9 @@ export const ENTITIES = [
   DeletionCertificateEntity,
   OrganizationCertificateEntity,
   AuditEntity,
+  AuditChecklistEntity,
+  AuditFindingEntity,
+  StatusReportEntity,
   NotificationEntity,
   NotificationRecipientEntity,
   WebhookEntity,

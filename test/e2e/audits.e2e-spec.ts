@@ -114,10 +114,11 @@ describe('on-site audits', () => {
       400,
       'VALIDATION_FAILED',
     );
+    // Contractor staff record only audits of an approved subcontractor, which they must name.
     expectRefused(
       await audit(c, { performedOn: '2027-01-10' }, c.w.staffX.token),
-      403,
-      'FORBIDDEN_ROLE',
+      400,
+      'VALIDATION_FAILED',
     );
     expectRefused(
       await audit(c, { performedOn: '2027-01-10' }, c.w.auditor.token),

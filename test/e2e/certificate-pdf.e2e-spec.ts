@@ -3,10 +3,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId as mainThreadId } from 'node:worker_threads';
-import {
-  type CertificatePdfEvent,
-  CertificatePdfRenderer,
-} from '../../src/modules/closeout/certificate-pdf.renderer.js';
+import { type PdfEvent, PdfRenderer } from '../../src/modules/pdf/pdf.renderer.js';
 import { aCustodyWorld, type CustodyWorld } from '../factories/custody.factory.js';
 import { TestApp } from '../support/test-app.js';
 
@@ -64,9 +61,9 @@ describe('the deletion certificate as PDF', () => {
   afterAll(() => t.close());
 
   /** The events of the renderer while `action` runs. */
-  async function observed(action: () => Promise<unknown>): Promise<CertificatePdfEvent[]> {
-    const events: CertificatePdfEvent[] = [];
-    const stop = t.app.get(CertificatePdfRenderer).observe((e) => events.push(e));
+  async function observed(action: () => Promise<unknown>): Promise<PdfEvent[]> {
+    const events: PdfEvent[] = [];
+    const stop = t.app.get(PdfRenderer).observe((e) => events.push(e));
     try {
       await action();
     } finally {
@@ -74,7 +71,7 @@ describe('the deletion certificate as PDF', () => {
     }
     return events;
   }
-  const answers = (events: CertificatePdfEvent[]) =>
+  const answers = (events: PdfEvent[]) =>
     events.flatMap((e) => (e.phase === 'answered' ? [e] : []));
 
   async function readPdf(id: string): Promise<{ pdf: Buffer; text: string }> {
@@ -244,7 +241,7 @@ describe('the deletion certificate as PDF', () => {
     });
     const order: string[] = [];
     const health: Array<Promise<void>> = [];
-    const stop = t.app.get(CertificatePdfRenderer).observe((e) => {
+    const stop = t.app.get(PdfRenderer).observe((e) => {
       // The render is being handed over: ask for the health at once. Were the
       // render on the main thread, the server would not even read that request
       // before the PDF was done.

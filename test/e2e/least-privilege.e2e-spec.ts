@@ -45,6 +45,9 @@ const ENDPOINTS: Array<[name: string, reading: Reading, path: (c: Fixture) => st
   ['certificate PDF', 'content', (c) => `${c.base}/deletion-certificates/${c.certificateId}.pdf`],
   ['outstanding', 'content', (c) => `${c.base}/outstanding`],
   ['audits', 'content', (c) => `${c.base}/audits`],
+  ['audit checklist', 'content', (c) => `${c.base}/audit-checklist`],
+  ['audit findings', 'content', (c) => `${c.base}/audit-findings`],
+  ['status reports', 'content', (c) => `${c.base}/status-reports`],
 ];
 
 /** [status, code] each relation gets for each kind of reading. */
@@ -271,7 +274,7 @@ describe('least-privilege reading', () => {
 
   it('covers every reader × contract × endpoint', () => {
     expect(ROWS).toHaveLength(READERS.length * 3 * ENDPOINTS.length);
-    expect(new Set(ENDPOINTS.map(([name]) => name)).size).toBe(16);
+    expect(new Set(ENDPOINTS.map(([name]) => name)).size).toBe(19);
   });
 
   describe.each(READERS.map(([reader]) => reader))('%s', (reader) => {

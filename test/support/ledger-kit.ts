@@ -101,6 +101,10 @@ export const PROJECTIONS: Record<string, string> = {
   copy_permissions: 'id',
   handler_trainings: 'id',
   emergency_plans: 'contract_id',
+  audits: 'id',
+  audit_checklists: 'contract_id',
+  audit_findings: 'id',
+  status_reports: 'id',
 };
 
 /** Booleans as 1/0 (SQLite answers 0/1, PostgreSQL true/false); integers as numbers. */
@@ -116,9 +120,12 @@ function normalize(row: Record<string, unknown>): Record<string, unknown> {
 export type Snapshot = Record<string, Array<Record<string, unknown>>>;
 
 /** Every row of every projection table, in primary-key order. */
-export async function snapshotProjections(t: TestApp): Promise<Snapshot> {
+export async function snapshotProjections(
+  t: TestApp,
+  tables: Record<string, string> = PROJECTIONS,
+): Promise<Snapshot> {
   const snapshot: Snapshot = {};
-  for (const [table, key] of Object.entries(PROJECTIONS)) {
+  for (const [table, key] of Object.entries(tables)) {
     const rows = await sql<Record<string, unknown>>(t, `SELECT * FROM "${table}" ORDER BY ${key}`);
     snapshot[table] = rows.map(normalize);
   }

@@ -90,6 +90,25 @@ export async function writeSamples(
   if (place.status !== 201) throw new Error(`place: ${place.text}`);
   const until = '2099-12-31T00:00:00+09:00';
 
+  // An audit with one × (a finding), and a status report waiting for its answer.
+  const checklist = (await t.get(`${base}/audit-checklist`, w.officerA.token)).body;
+  const answers = checklist.sections.flatMap((section: { items: Array<{ id: string }> }) =>
+    section.items.map(({ id }) =>
+      id === 'op-10'
+        ? { itemId: id, answer: 'no', correctiveAction: '施錠させる', dueOn: '2026-12-25' }
+        : { itemId: id, answer: 'yes' },
+    ),
+  );
+  const audited = await t.post(
+    `${base}/audits`,
+    { performedOn: '2026-11-20', result: 'findings', auditors: ['監査 一郎'], answers },
+    w.officerA.token,
+  );
+  if (audited.status !== 201) throw new Error(`audit: ${audited.text}`);
+  const findingId = (audited.body.findingIds as string[])[0]!;
+  const requested = await t.post(`${base}/status-reports`, {}, w.officerA.token);
+  if (requested.status !== 201) throw new Error(`status report: ${requested.text}`);
+
   const samples: SampleTable = {
     'POST /api/auth/login': {
       token: '',
@@ -297,6 +316,45 @@ export async function writeSamples(
         findings: '施錠記録の不備',
         auditors: ['監査 一郎'],
       },
+    },
+    'PUT /api/contracts/{id}/audit-checklist': {
+      token: w.officerA.token,
+      path: `${base}/audit-checklist`,
+      body: {
+        title: '区の調査項目',
+        sections: [
+          {
+            key: 'operational',
+            title: '運用上の対策',
+            items: [{ id: 'op-1', number: 1, text: '個人情報は施錠できる金庫に保管させる。' }],
+          },
+        ],
+      },
+    },
+    'POST /api/contracts/{id}/audit-findings/{findingId}/report-fixed': {
+      token: w.staffX.token,
+      path: `${base}/audit-findings/${findingId}/report-fixed`,
+      body: { note: '施錠記録を付けた' },
+    },
+    'POST /api/contracts/{id}/audit-findings/{findingId}/verify': {
+      token: w.officerA.token,
+      path: `${base}/audit-findings/${findingId}/verify`,
+      body: { note: '現地で確認した' },
+    },
+    'POST /api/contracts/{id}/audit-findings/{findingId}/reopen': {
+      token: w.officerA.token,
+      path: `${base}/audit-findings/${findingId}/reopen`,
+      body: { reason: '鍵の保管場所が未記載' },
+    },
+    'POST /api/contracts/{id}/status-reports': {
+      token: w.officerA.token,
+      path: `${base}/status-reports`,
+      body: { note: '取扱い状況を報告してください' },
+    },
+    'POST /api/contracts/{id}/status-reports/{reportId}/answer': {
+      token: w.staffX2.token,
+      path: `${base}/status-reports/${requested.body.id as string}/answer`,
+      body: { statement: '施錠キャビネットで保管している。' },
     },
     'POST /api/organizations/{id}/certificates': {
       token: w.staffX2.token,

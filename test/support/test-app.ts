@@ -141,6 +141,10 @@ export class TestApp {
     return this.request<T>('POST', path, { token, body });
   }
 
+  put<T = any>(path: string, body: unknown, token?: string): Promise<ApiResponse<T>> {
+    return this.request<T>('PUT', path, { token, body });
+  }
+
   delete<T = any>(path: string, token?: string): Promise<ApiResponse<T>> {
     return this.request<T>('DELETE', path, { token });
   }

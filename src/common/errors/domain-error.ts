@@ -21,3 +21,15 @@ export class DomainError extends Error {
     return ERROR_STATUS[this.code];
   }
 }
+
+/** What a pure rule answers when it refuses: the error a service throws for it. */
+export interface Refusal<C extends ErrorCode = ErrorCode> {
+  code: C;
+  message: string;
+  details: ErrorDetails;
+}
+
+/** Throws the refusal a rule gave, if any. */
+export function refuse(refusal: Refusal | null): void {
+  if (refusal) throw new DomainError(refusal.code, refusal.message, refusal.details);
+}

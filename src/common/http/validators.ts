@@ -7,6 +7,7 @@ import {
   ArrayUnique,
   IsArray,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -200,4 +201,24 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Whether a reference is an id (a UUID) rather than a name (a label, a login id). */
 export function isUuid(value: string): boolean {
   return UUID.test(value);
+}
+
+/**
+ * A JSON array of `min` to `max` objects, each validated as `type()`; an
+ * element that is not an object (a string, an array, null) is refused.
+ */
+export function NestedArray(
+  type: () => new () => object,
+  min: number,
+  max: number,
+): PropertyDecorator {
+  return applyDecorators(
+    IsArray(),
+    ArrayMinSize(min),
+    ArrayMaxSize(max),
+    IsObject({ each: true }),
+    ValidateNested({ each: true }),
+    Type(type),
+    ApiProperty({ type: () => [type()], minItems: min, maxItems: max }),
+  );
 }

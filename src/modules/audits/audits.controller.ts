@@ -1,32 +1,69 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../../common/auth/auth.decorators.js';
 import { ListOf } from '../../common/http/list.js';
-import { AppendedResponse } from '../custody/dto/medium.dto.js';
 import type { Actor } from '../identity/roles.js';
+import { sendPdf } from '../pdf/pdf-reply.js';
+import { AuditChecklistService } from './audit-checklist.service.js';
 import { AuditsService } from './audits.service.js';
 import {
   AuditResponse,
   AuditStatusQuery,
   AuditStatusResponse,
+  ChecklistResponse,
+  PutChecklistRequest,
   RecordAuditRequest,
+  RecordedAuditResponse,
 } from './dto/audit.dto.js';
 
 @ApiTags('audits')
 @ApiBearerAuth()
 @Controller()
 export class AuditsController {
-  constructor(private readonly audits: AuditsService) {}
+  constructor(
+    private readonly audits: AuditsService,
+    private readonly checklists: AuditChecklistService,
+  ) {}
 
-  /** Records an on-site audit (立入調査); a ledger event, allowed on closed contracts too. */
+  /** The checklist audits of the contract answer: seed 000's (version 0) until the ward sets one. */
+  @Get('contracts/:id/audit-checklist')
+  @ApiOkResponse({ type: ChecklistResponse })
+  getChecklist(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<ChecklistResponse> {
+    return this.checklists.get(actor, id);
+  }
+
+  /** A ward officer sets the contract's checklist (a copy of the default, edited): a ledger event. */
   @Roles('ward_officer')
+  @Put('contracts/:id/audit-checklist')
+  @ApiOkResponse({ type: ChecklistResponse })
+  putChecklist(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: PutChecklistRequest,
+  ): Promise<ChecklistResponse> {
+    return this.checklists.put(actor, id, body);
+  }
+
+  /**
+   * Records an on-site audit (立入調査): a ward officer's of the contractor, or
+   * the contractor's of an approved subcontractor; a ledger event, allowed on
+   * closed contracts too.
+   */
+  @Roles('ward_officer', 'contractor_staff')
   @Post('contracts/:id/audits')
-  @ApiCreatedResponse({ type: AppendedResponse })
+  @ApiCreatedResponse({ type: RecordedAuditResponse })
   record(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
     @Body() body: RecordAuditRequest,
-  ): Promise<AppendedResponse> {
+  ): Promise<RecordedAuditResponse> {
     return this.audits.record(actor, id, body);
   }
 
@@ -37,6 +74,20 @@ export class AuditsController {
     @Param('id') id: string,
   ): Promise<{ items: AuditResponse[] }> {
     return { items: (await this.audits.list(actor, id)).map((a) => AuditResponse.from(a)) };
+  }
+
+  /** The audit's report as a PDF (Japanese, A4): the checklist as answered and the findings. */
+  @Get('contracts/:id/audits/:auditId/report.pdf')
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({ description: 'The printable 立入調査報告書' })
+  async reportPdf(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('auditId') auditId: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const pdf = await this.audits.reportPdf(actor, id, auditId);
+    await sendPdf(reply, pdf, `audit-report-${auditId}`, `立入調査報告書-${auditId}`);
   }
 
   /** Per contract the caller sees: audit required, done, due date and the last audit. */

@@ -11,6 +11,7 @@ import { CurrentActor, Roles } from '../../common/auth/auth.decorators.js';
 import { ListOf } from '../../common/http/list.js';
 import { AppendedResponse } from '../custody/dto/medium.dto.js';
 import type { Actor } from '../identity/roles.js';
+import { sendPdf } from '../pdf/pdf-reply.js';
 import { CloseoutService } from './closeout.service.js';
 import {
   ConfirmCertificateRequest,
@@ -59,15 +60,7 @@ export class CloseoutController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const { number, pdf } = await this.closeout.pdf(actor, id, certId);
-    const ascii = number.replace(/[^A-Za-z0-9._-]/g, '_');
-    await reply
-      .header('content-type', 'application/pdf')
-      .header(
-        'content-disposition',
-        `inline; filename="deletion-certificate-${ascii}.pdf"; filename*=UTF-8''${encodeURIComponent(`消去証明書-${number}.pdf`)}`,
-      )
-      .header('cache-control', 'no-store')
-      .send(pdf);
+    await sendPdf(reply, pdf, `deletion-certificate-${number}`, `消去証明書-${number}`);
   }
 
   @Roles('ward_officer')

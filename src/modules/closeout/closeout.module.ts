@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContractsModule } from '../contracts/contracts.module.js';
-import { CertificatePdfRenderer } from './certificate-pdf.renderer.js';
+import { PdfModule } from '../pdf/pdf.module.js';
 import { CloseoutController } from './closeout.controller.js';
 import { CloseoutProjector } from './closeout.projector.js';
 import { CloseoutService } from './closeout.service.js';
@@ -11,13 +11,9 @@ import { SigningCertificatesService } from './signing-certificates.service.js';
 
 /** Returns, deletion certificates and the close of a contract. */
 @Module({
-  imports: [TypeOrmModule.forFeature([DeletionCertificateEntity]), ContractsModule],
+  imports: [TypeOrmModule.forFeature([DeletionCertificateEntity]), ContractsModule, PdfModule],
   controllers: [CloseoutController, SigningCertificatesController],
-  providers: [
-    CloseoutService,
-    CloseoutProjector,
-    SigningCertificatesService,
-    CertificatePdfRenderer,
-  ],
+  providers: [CloseoutService, CloseoutProjector, SigningCertificatesService],
+  exports: [CloseoutService],
 })
 export class CloseoutModule {}

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { Clock } from '../../common/time/clock.js';
 import { AppConfig } from '../../config/app-config.js';
-import { CertificatePdfRenderer } from './certificate-pdf.renderer.js';
+import { PdfRenderer } from '../pdf/pdf.renderer.js';
 import { MAX_CLOCK_SKEW_MS } from '../../common/time/instant.js';
 import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
@@ -61,7 +61,7 @@ export class CloseoutService {
     private readonly clock: Clock,
     private readonly signing: SigningCertificatesService,
     private readonly config: AppConfig,
-    private readonly pdfs: CertificatePdfRenderer,
+    private readonly pdfs: PdfRenderer,
   ) {}
 
   async submit(
@@ -262,17 +262,21 @@ export class CloseoutService {
           )?.hash ?? null);
     const media = await new CustodyQueries(sql).media(contractId, certificate.mediaIds);
     const pdf = await this.pdfs.render({
-      certificate,
-      contractTitle: view.contract.title,
-      organizationName: (await nameOf('organizations', 'name', certificate.organizationId)) ?? '',
-      wardName: (await nameOf('organizations', 'name', view.wardOrganizationId)) ?? '',
-      submittedByName: (await nameOf('users', 'display_name', certificate.submittedByUserId)) ?? '',
-      decidedByName: await nameOf('users', 'display_name', certificate.decidedByUserId),
-      media: media.map((m) => ({ kind: m.kind, label: m.label, description: m.description })),
-      submitHash: (await hashAt(certificate.submitSeq)) ?? '',
-      decisionHash: await hashAt(certificate.decisionSeq),
-      generatedAt: this.clock.now(),
-      timeZone: this.config.BUSINESS_TIMEZONE,
+      kind: 'certificate',
+      input: {
+        certificate,
+        contractTitle: view.contract.title,
+        organizationName: (await nameOf('organizations', 'name', certificate.organizationId)) ?? '',
+        wardName: (await nameOf('organizations', 'name', view.wardOrganizationId)) ?? '',
+        submittedByName:
+          (await nameOf('users', 'display_name', certificate.submittedByUserId)) ?? '',
+        decidedByName: await nameOf('users', 'display_name', certificate.decidedByUserId),
+        media: media.map((m) => ({ kind: m.kind, label: m.label, description: m.description })),
+        submitHash: (await hashAt(certificate.submitSeq)) ?? '',
+        decisionHash: await hashAt(certificate.decisionSeq),
+        generatedAt: this.clock.now(),
+        timeZone: this.config.BUSINESS_TIMEZONE,
+      },
     });
     return { number: certificate.certificateNumber, pdf };
   }
@@ -363,10 +367,8 @@ export class CloseoutService {
     });
   }
 
-  private async outstandingIn(
-    manager: EntityManager,
-    view: ContractView,
-  ): Promise<OutstandingItem[]> {
+  /** What is outstanding as `manager` sees it (a caller holding the chain lock sees it settled). */
+  async outstandingIn(manager: EntityManager, view: ContractView): Promise<OutstandingItem[]> {
     const contractId = view.contract.id;
     const sql = new Sql(manager);
     const ids = await sql.all<{ id: string }>(

@@ -25,6 +25,12 @@ export const LEDGER_EVENT_TYPES = [
   'emergency_contacts_recorded',
   'incident_procedure_recorded',
   'incident_procedure_confirmed',
+  'audit_checklist_set',
+  'audit_finding_reported_fixed',
+  'audit_finding_verified',
+  'audit_finding_reopened',
+  'status_report_requested',
+  'status_report_answered',
 ] as const;
 export type LedgerEventType = (typeof LEDGER_EVENT_TYPES)[number];
 
@@ -55,4 +61,10 @@ export const LEDGER_EVENT_LABELS: Record<LedgerEventType, string> = {
   emergency_contacts_recorded: '緊急連絡先登録',
   incident_procedure_recorded: '事故対応手順登録',
   incident_procedure_confirmed: '事故対応手順確認',
+  audit_checklist_set: '調査項目設定',
+  audit_finding_reported_fixed: '是正報告',
+  audit_finding_verified: '是正確認',
+  audit_finding_reopened: '是正差戻し',
+  status_report_requested: '状況報告依頼',
+  status_report_answered: '状況報告',
 };

@@ -25,6 +25,8 @@ import {
   returnReminder,
   takeoutPendingReminder,
   trainingLapseReminder,
+  findingReminder,
+  statusReportReminder,
   splitPairReminders,
 } from './reminder.rules.js';
 import type { NotificationKind } from './entities/notification.entity.js';
@@ -174,7 +176,8 @@ export class ReminderScanner {
 
     const audited = new Map<string, Set<number>>();
     for (const row of await sql.all<{ contract_id: string; fiscal_year: number }>(
-      'SELECT DISTINCT contract_id, fiscal_year FROM audits',
+      // The ward's own audits: a contractor's audit of its subcontractor is not the ward's.
+      'SELECT DISTINCT contract_id, fiscal_year FROM audits WHERE subcontractor_organization_id IS NULL',
     )) {
       const years = audited.get(row.contract_id) ?? new Set<number>();
       years.add(Number(row.fiscal_year));
@@ -290,6 +293,8 @@ export class ReminderScanner {
       );
     }
     reminders.push(...(await this.pendingTakeouts(sql, asOf, at, settings)));
+    reminders.push(...(await this.openFindings(sql, asOf, at, settings)));
+    reminders.push(...(await this.unansweredStatusReports(sql, asOf, at, settings)));
     reminders.push(...(await this.lapsingTrainings(sql, asOf, at)));
     return reminders;
   }
@@ -355,6 +360,130 @@ export class ReminderScanner {
       if (reminder) reminders.push(reminder);
     }
     return reminders;
+  }
+
+  /** Status reports requested by `at` and not answered, with the contractor's responsible persons. */
+  private async unansweredStatusReports(
+    sql: Sql,
+    asOf: IsoDate,
+    at: Date,
+    settings: ReminderSettings,
+  ): Promise<Reminder[]> {
+    const reports = await sql.all<{
+      id: string;
+      contract_id: string;
+      title: string;
+      ward_organization_id: string;
+      contractor_organization_id: string;
+      requested_at: string;
+    }>(
+      `SELECT s.id, s.contract_id, c.title, c.ward_organization_id,
+              c.contractor_organization_id, s.requested_at
+         FROM status_reports s JOIN contracts c ON c.id = s.contract_id
+        WHERE s.state = 'requested' AND s.requested_at <= ? AND c.status <> 'closed'`,
+      [at.toISOString()],
+    );
+    if (reports.length === 0) return [];
+    const responsible = await this.rosteredStaff(sql, asOf, 'responsible');
+    return reports.flatMap((r) => {
+      const reminder = statusReportReminder(
+        {
+          id: r.id,
+          contractId: r.contract_id,
+          contractTitle: r.title,
+          wardOrganizationId: r.ward_organization_id,
+          contractorOrganizationId: r.contractor_organization_id,
+          responsibleUserIds:
+            responsible.get(`${r.contract_id}:${r.contractor_organization_id}`) ?? [],
+          requestedAt: r.requested_at,
+        },
+        asOf,
+        settings,
+      );
+      return reminder ? [reminder] : [];
+    });
+  }
+
+  /** Audit findings not verified at `at`, with the staff of both sides rostered on `asOf`. */
+  private async openFindings(
+    sql: Sql,
+    asOf: IsoDate,
+    at: Date,
+    settings: ReminderSettings,
+  ): Promise<Reminder[]> {
+    const findings = await sql.all<{
+      id: string;
+      contract_id: string;
+      title: string;
+      ward_organization_id: string;
+      item_label: string;
+      corrective_action: string;
+      due_on: string;
+      state: 'open' | 'reported_fixed';
+      state_changed_at: string;
+      state_seq: number | string;
+      owner_organization_id: string;
+      auditor_organization_id: string;
+    }>(
+      `SELECT f.id, f.contract_id, c.title, c.ward_organization_id, f.item_label,
+              f.corrective_action, f.due_on, f.state, f.state_changed_at, f.state_seq,
+              f.owner_organization_id, f.auditor_organization_id
+         FROM audit_findings f JOIN contracts c ON c.id = f.contract_id
+        WHERE f.state <> 'verified' AND f.state_changed_at <= ? AND c.status <> 'closed'`,
+      [at.toISOString()],
+    );
+    if (findings.length === 0) return [];
+    const rostered = await this.rosteredStaff(sql, asOf);
+    const staffOf = (contractId: string, organizationId: string) =>
+      rostered.get(`${contractId}:${organizationId}`) ?? [];
+    return findings.flatMap((f) => {
+      const reminder = findingReminder(
+        {
+          id: f.id,
+          contractId: f.contract_id,
+          contractTitle: f.title,
+          itemLabel: f.item_label,
+          correctiveAction: f.corrective_action,
+          dueOn: f.due_on,
+          state: f.state,
+          stateOn: businessDateOf(new Date(f.state_changed_at), settings.timeZone),
+          stateSeq: Number(f.state_seq),
+          ownerOrganizationId: f.owner_organization_id,
+          ownerUserIds: staffOf(f.contract_id, f.owner_organization_id),
+          auditorOrganizationId: f.auditor_organization_id,
+          auditorIsWard: f.auditor_organization_id === f.ward_organization_id,
+          auditorUserIds: staffOf(f.contract_id, f.auditor_organization_id),
+        },
+        asOf,
+        settings,
+      );
+      return reminder ? [reminder] : [];
+    });
+  }
+
+  /** Active users on a roster on `asOf` (in `role`, if given), by `contractId:organizationId`. */
+  private async rosteredStaff(
+    sql: Sql,
+    asOf: IsoDate,
+    role?: 'responsible',
+  ): Promise<Map<string, string[]>> {
+    const staff = new Map<string, string[]>();
+    for (const row of await sql.all<{
+      contract_id: string;
+      organization_id: string;
+      user_id: string;
+    }>(
+      `SELECT DISTINCT r.contract_id, r.organization_id, r.user_id
+         FROM roster_entries r JOIN users u ON u.id = r.user_id
+        WHERE r.removed_at IS NULL AND r.valid_from <= ? AND (r.valid_to IS NULL OR r.valid_to >= ?)
+          AND u.active = ?${role ? ' AND r.role = ?' : ''}
+        ORDER BY r.user_id`,
+      [asOf, asOf, true, ...(role ? [role] : [])],
+    )) {
+      const key = `${row.contract_id}:${row.organization_id}`;
+      staff.set(key, [...(staff.get(key) ?? []), row.user_id]);
+    }
+    return staff;
   }
 
   /** Take-out requests still waiting at `at`, with the approvers of their wards. */

@@ -11,6 +11,10 @@ import {
   takeoutPendingReminder,
   trainingLapseReminder,
   type RosteredTrainingFacts,
+  findingReminder,
+  type OpenFindingFacts,
+  statusReportReminder,
+  type UnansweredStatusReportFacts,
 } from './reminder.rules.js';
 
 const settings: ReminderSettings = {
@@ -638,5 +642,102 @@ describe('training lapse reminders', () => {
     expect(trainingLapseReminder({ ...facts, trainingValidMonths: 6 }, '2026-09-01')!.dueOn).toBe(
       '2026-10-01',
     );
+  });
+});
+
+describe('audit finding reminders', () => {
+  const open: OpenFindingFacts = {
+    id: 'f1',
+    contractId: 'c1',
+    contractTitle: '住民記録データ入力業務',
+    itemLabel: '運用上の対策 10',
+    correctiveAction: 'キャビネットを施錠させる',
+    dueOn: '2027-02-15',
+    state: 'open',
+    stateOn: '2027-01-14',
+    stateSeq: 12,
+    ownerOrganizationId: 'x',
+    ownerUserIds: ['ux1', 'ux2'],
+    auditorOrganizationId: 'ward',
+    auditorIsWard: true,
+    auditorUserIds: [],
+  };
+  const keyOn = (asOf: string, facts = open) => findingReminder(facts, asOf, settings)?.key ?? null;
+
+  it.each([
+    ['2027-02-07', null],
+    ['2027-02-08', 'audit_finding_open:f1:12:0'],
+    ['2027-02-14', 'audit_finding_open:f1:12:0'],
+    ['2027-02-15', 'audit_finding_open:f1:12:1'],
+    ['2027-02-21', 'audit_finding_open:f1:12:1'],
+    ['2027-02-22', 'audit_finding_open:f1:12:2'],
+  ])('an open finding due 15 February, scanned %s → %s', (asOf, key) => {
+    expect(keyOn(asOf)).toBe(key);
+  });
+
+  it('tells the owner’s rostered staff while open, overdue only after the due date', () => {
+    const due = findingReminder(open, '2027-02-15', settings)!;
+    expect(due.audience).toMatchObject({ users: ['ux1', 'ux2'], organizations: ['x'] });
+    expect(due.title).not.toContain('超過');
+    expect(findingReminder(open, '2027-02-16', settings)!.title).toContain('超過');
+  });
+
+  it('tells the auditing side of a reported fix after 7 days of waiting, afresh after a reopen', () => {
+    const fixed: OpenFindingFacts = {
+      ...open,
+      state: 'reported_fixed',
+      stateOn: '2027-02-01',
+      stateSeq: 14,
+    };
+    expect(keyOn('2027-02-07', fixed)).toBeNull();
+    expect(keyOn('2027-02-08', fixed)).toBe('audit_finding_unverified:f1:14:1');
+    expect(findingReminder(fixed, '2027-02-08', settings)!.audience).toMatchObject({
+      wardOfficersOf: ['ward'],
+      users: [],
+    });
+    const byContractor = {
+      ...fixed,
+      auditorIsWard: false,
+      auditorOrganizationId: 'x',
+      auditorUserIds: ['ux1'],
+    };
+    expect(findingReminder(byContractor, '2027-02-15', settings)!.audience).toMatchObject({
+      wardOfficersOf: [],
+      users: ['ux1'],
+    });
+    expect(keyOn('2027-02-08', { ...open, stateSeq: 15 })).toBe('audit_finding_open:f1:15:0');
+  });
+});
+
+describe('unanswered status report reminder', () => {
+  // Requested Wednesday 25 November 2026, 10:00 in Tokyo.
+  const report: UnansweredStatusReportFacts = {
+    id: 's1',
+    contractId: 'c1',
+    contractTitle: '住民記録データ入力業務',
+    wardOrganizationId: 'ward',
+    contractorOrganizationId: 'x',
+    responsibleUserIds: ['ux2'],
+    requestedAt: '2026-11-25T01:00:00.000Z',
+  };
+
+  it.each([
+    ['2026-12-02', null], // the 5th business day: still due
+    ['2026-12-03', 'status_report_unanswered:s1'],
+    ['2026-12-07', 'status_report_unanswered:s1'],
+  ])('scanned %s → %s', (asOf, key) => {
+    expect(statusReportReminder(report, asOf, settings)?.key ?? null).toBe(key);
+  });
+
+  it('counts business days whatever REMINDER_DAY_COUNT says, past weekends and holidays', () => {
+    // Requested Friday 25 December 2026: the year-end closure (29 Dec – 3 Jan) does not count.
+    const december = { ...report, requestedAt: '2026-12-25T01:00:00.000Z' };
+    // Monday 28 December, then 4–7 January: due Thursday 7 January.
+    expect(statusReportReminder(december, '2027-01-07', business)).toBeNull();
+    const due = statusReportReminder(december, '2027-01-08', settings)!;
+    expect(due).toMatchObject({
+      dueOn: '2027-01-07',
+      audience: { wardOfficersOf: ['ward'], users: ['ux2'], organizations: ['x'] },
+    });
   });
 });

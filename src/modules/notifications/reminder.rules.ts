@@ -16,6 +16,7 @@ import {
   fiscalYearStart,
   fiscalYearsOf,
 } from '../audits/fiscal-year.rule.js';
+import { STATUS_REPORT_ANSWER_BUSINESS_DAYS } from '../status-reports/status-report.rule.js';
 import type { NotificationKind } from './entities/notification.entity.js';
 import { contactsLine, type EmergencyContact } from '../emergency/emergency-plan.rule.js';
 import {
@@ -569,5 +570,140 @@ export function trainingLapseReminder(
       daysLeft,
     },
     audience: audience({ users: recipients, organizations: [facts.organizationId] }),
+  };
+}
+
+/** A finding (是正措置) of an audit, not yet verified. */
+export interface OpenFindingFacts {
+  id: string;
+  contractId: string;
+  contractTitle: string;
+  /** `運用上の対策 10` */
+  itemLabel: string;
+  correctiveAction: string;
+  dueOn: IsoDate;
+  state: 'open' | 'reported_fixed';
+  /** The business day of the step that put it in its state. */
+  stateOn: IsoDate;
+  /** seq of that step: a reopened finding is reminded afresh. */
+  stateSeq: number;
+  /** The audited organization and its staff rostered on the contract today. */
+  ownerOrganizationId: string;
+  ownerUserIds: string[];
+  /** The auditing organization: the ward (its officers are told), or the contractor and its rostered staff. */
+  auditorOrganizationId: string;
+  auditorIsWard: boolean;
+  auditorUserIds: string[];
+}
+
+/**
+ * A finding is reminded until it is verified. While open, to its owner: from
+ * `overdueRepeatDays` before its due date, then every `overdueRepeatDays`
+ * (with the defaults: a week before, on the due date, and weekly while it is
+ * overdue). Reported fixed, to the auditing side: every `overdueRepeatDays`
+ * it waits for verification. Each key names the step it follows, so a
+ * reopened finding starts again. Days count as REMINDER_DAY_COUNT says.
+ */
+export function findingReminder(
+  finding: OpenFindingFacts,
+  asOf: IsoDate,
+  settings: ReminderSettings,
+): Reminder | null {
+  const repeat = settings.overdueRepeatDays;
+  const count = (from: IsoDate, to: IsoDate) =>
+    settings.dayCount === 'business' ? businessDaysBetween(from, to) : daysBetween(from, to);
+  const subject = `「${finding.contractTitle}」の立入調査の指摘（${finding.itemLabel}）`;
+  const base = {
+    contractId: finding.contractId,
+    subjectId: finding.id,
+    dueOn: finding.dueOn,
+    leadDays: null,
+    data: {
+      findingId: finding.id,
+      itemLabel: finding.itemLabel,
+      correctiveAction: finding.correctiveAction,
+      dueOn: finding.dueOn,
+      state: finding.state,
+    },
+  };
+  if (finding.state === 'open') {
+    const start = addDays(finding.dueOn, -repeat);
+    if (asOf < start) return null;
+    const occurrence = Math.floor(count(start, asOf) / repeat);
+    const overdue = asOf > finding.dueOn;
+    return {
+      ...base,
+      key: `audit_finding_open:${finding.id}:${finding.stateSeq}:${occurrence}`,
+      kind: 'audit_finding_open',
+      title: overdue
+        ? `是正措置が期限超過 / Corrective action overdue`
+        : `是正措置の期限が近づいています / Corrective action due`,
+      message: `${subject}の是正措置「${finding.correctiveAction}」の期限は${formatJapaneseDateWithEra(finding.dueOn)}です。是正したら報告してください。The corrective action for ${finding.itemLabel} is due on ${finding.dueOn}${overdue ? ' and is overdue' : ''}; report it fixed when done.`,
+      audience: audience({
+        users: finding.ownerUserIds,
+        organizations: [finding.ownerOrganizationId],
+      }),
+    };
+  }
+  const waited = count(finding.stateOn, asOf);
+  if (waited < repeat) return null;
+  return {
+    ...base,
+    key: `audit_finding_unverified:${finding.id}:${finding.stateSeq}:${Math.floor(waited / repeat)}`,
+    kind: 'audit_finding_unverified',
+    title: `是正報告が確認待ちです / A reported fix awaits verification`,
+    message: `${subject}は${formatJapaneseDateWithEra(finding.stateOn)}に是正済みと報告されました。確認するか差し戻してください。The corrective action for ${finding.itemLabel} was reported fixed on ${finding.stateOn}; verify it or reopen it.`,
+    audience: finding.auditorIsWard
+      ? audience({ wardOfficersOf: [finding.auditorOrganizationId] })
+      : audience({
+          users: finding.auditorUserIds,
+          organizations: [finding.auditorOrganizationId],
+        }),
+  };
+}
+
+/** A status report (業務に関する報告) the ward requested and the contractor has not answered. */
+export interface UnansweredStatusReportFacts {
+  id: string;
+  contractId: string;
+  contractTitle: string;
+  wardOrganizationId: string;
+  contractorOrganizationId: string;
+  /** The contractor's responsible persons (取扱責任者) rostered on the contract. */
+  responsibleUserIds: string[];
+  /** ISO instant it was requested. */
+  requestedAt: string;
+}
+
+/**
+ * A status report is answered within 5 business days of its request (the
+ * 5th business day after the day of the request is its due date): on the
+ * scan of the next business day, still unanswered, to the contractor's
+ * responsible persons and the ward's officers; once. Business days whatever
+ * REMINDER_DAY_COUNT says, as the rule is written in them.
+ */
+export function statusReportReminder(
+  report: UnansweredStatusReportFacts,
+  asOf: IsoDate,
+  settings: ReminderSettings,
+): Reminder | null {
+  const requestedOn = businessDateOf(new Date(report.requestedAt), settings.timeZone);
+  if (businessDaysBetween(requestedOn, asOf) <= STATUS_REPORT_ANSWER_BUSINESS_DAYS) return null;
+  const dueOn = addBusinessDays(requestedOn, STATUS_REPORT_ANSWER_BUSINESS_DAYS);
+  return {
+    key: `status_report_unanswered:${report.id}`,
+    kind: 'status_report_unanswered',
+    contractId: report.contractId,
+    subjectId: report.id,
+    dueOn,
+    leadDays: null,
+    title: `取扱い状況の報告が未回答です / A status report is unanswered`,
+    message: `「${report.contractTitle}」について${formatJapaneseDateTime(report.requestedAt, settings.timeZone)}に依頼された個人情報の取扱い状況の報告が、期限（${formatJapaneseDateWithEra(dueOn)}）を過ぎても回答されていません。The status report requested at ${formatWallClock(report.requestedAt, settings.timeZone)} (${settings.timeZone}) was due by ${dueOn} and is unanswered.`,
+    data: { statusReportId: report.id, requestedAt: report.requestedAt, dueOn },
+    audience: audience({
+      wardOfficersOf: [report.wardOrganizationId],
+      users: report.responsibleUserIds,
+      organizations: [report.contractorOrganizationId],
+    }),
   };
 }

@@ -1,7 +1,126 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, Length } from 'class-validator';
-import { IsIsoDate, IsText, OptionalField, QueryInt } from '../../../common/http/validators.js';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+} from 'class-validator';
+import { AppendedResponse } from '../../custody/dto/medium.dto.js';
+import {
+  IsBoundedInt,
+  IsIsoDate,
+  IsText,
+  NestedArray,
+  OptionalField,
+  QueryInt,
+} from '../../../common/http/validators.js';
+import {
+  type AnsweredChecklist,
+  CHECKLIST_ANSWERS,
+  type ChecklistAnswer,
+  type ChecklistSection,
+  FINDING_STATES,
+  type FindingState,
+} from '../checklist.rule.js';
+import type { AuditChecklistEntity } from '../entities/audit-checklist.entity.js';
+import type { AuditFindingEntity } from '../entities/audit-finding.entity.js';
 import { AUDIT_RESULTS, type AuditEntity, type AuditResult } from '../entities/audit.entity.js';
+
+/** An item of a checklist: a stable id (`op-1`), its number in its section, its text. */
+export class ChecklistItemDto {
+  @ApiProperty({ example: 'op-10', pattern: '^[A-Za-z0-9_-]{1,64}$' })
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/)
+  id: string;
+
+  @IsBoundedInt(1, 999)
+  number: number;
+
+  @IsText(1, 2000)
+  text: string;
+}
+
+export class ChecklistSectionDto {
+  @ApiProperty({ example: 'operational', pattern: '^[A-Za-z0-9_-]{1,64}$' })
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/)
+  key: string;
+
+  @ApiProperty({ example: '運用上の対策' })
+  @IsText(1, 100)
+  title: string;
+
+  @NestedArray(() => ChecklistItemDto, 1, 200)
+  items: ChecklistItemDto[];
+}
+
+/** The contract's checklist as the ward sets it: a copy of the default, edited. */
+export class PutChecklistRequest {
+  @IsText(1, 200)
+  title: string;
+
+  @NestedArray(() => ChecklistSectionDto, 1, 20)
+  sections: ChecklistSectionDto[];
+}
+
+export class ChecklistResponse {
+  @ApiProperty() contractId: string;
+  @ApiProperty({
+    description: '0: the default checklist (seed 000); then 1, 2… as the ward sets it',
+  })
+  version: number;
+  @ApiProperty() title: string;
+  @ApiProperty({ type: [ChecklistSectionDto] }) sections: ChecklistSection[];
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) setAt: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'seq of the ledger entry' })
+  seq: number | null;
+
+  static from(
+    contractId: string,
+    row: AuditChecklistEntity | null,
+    fallback: {
+      title: string;
+      sections: ChecklistSection[];
+    },
+  ): ChecklistResponse {
+    return {
+      contractId,
+      version: row?.version ?? 0,
+      title: row?.title ?? fallback.title,
+      sections: row?.sections ?? fallback.sections,
+      setAt: row?.setAt ?? null,
+      seq: row?.seq ?? null,
+    };
+  }
+}
+
+/** One item's answer: ○ `yes`, × `no`, − `na`; a × carries its corrective action. */
+export class ChecklistAnswerDto {
+  @ApiProperty({ example: 'op-10' })
+  @IsString()
+  @Length(1, 64)
+  itemId: string;
+
+  @ApiProperty({ enum: CHECKLIST_ANSWERS, description: '○ yes, × no, − na (not needed)' })
+  @IsIn(CHECKLIST_ANSWERS)
+  answer: ChecklistAnswer;
+
+  @OptionalField()
+  @IsText(1, 2000)
+  note?: string;
+
+  @ApiPropertyOptional({ description: 'Required on a ×: the corrective action (是正措置)' })
+  @OptionalField()
+  @IsText(1, 2000)
+  correctiveAction?: string;
+
+  @ApiPropertyOptional({ format: 'date', description: 'Required on a ×: on or after performedOn' })
+  @OptionalField()
+  @IsIsoDate()
+  dueOn?: string;
+}
 
 export class RecordAuditRequest {
   @ApiProperty({ format: 'date', example: '2027-02-10' })
@@ -24,6 +143,85 @@ export class RecordAuditRequest {
   @IsString({ each: true })
   @Length(1, 200, { each: true })
   auditors: string[];
+
+  @ApiPropertyOptional({
+    type: [ChecklistAnswerDto],
+    description: "Every item of the contract's checklist, answered once",
+  })
+  @OptionalField()
+  @NestedArray(() => ChecklistAnswerDto, 1, 400)
+  answers?: ChecklistAnswerDto[];
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'Contractor staff auditing an approved subcontractor (再委託先への立入り調査) name it here',
+  })
+  @OptionalField()
+  @IsUUID()
+  subcontractorOrganizationId?: string;
+}
+
+export class FindingListQuery {
+  @ApiPropertyOptional({ enum: FINDING_STATES })
+  @OptionalField()
+  @IsIn(FINDING_STATES)
+  state?: FindingState;
+}
+
+/** A recorded audit: its ledger entry, and the findings its × answers opened. */
+export class RecordedAuditResponse extends AppendedResponse {
+  @ApiProperty({ type: [String], description: 'One finding per × of the checklist, in its order' })
+  findingIds: string[];
+}
+
+/** Reporting a finding fixed, or verifying it: what was done or seen. */
+export class FindingStepRequest {
+  @OptionalField()
+  @IsText(1, 2000)
+  note?: string;
+}
+
+/** Sending a finding back to its owner: why the fix does not do. */
+export class ReopenFindingRequest {
+  @IsText(1, 2000)
+  reason: string;
+}
+
+export class FindingResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() contractId: string;
+  @ApiProperty() auditId: string;
+  @ApiProperty() itemId: string;
+  @ApiProperty({ example: '運用上の対策 10' }) itemLabel: string;
+  @ApiProperty() itemText: string;
+  @ApiProperty() correctiveAction: string;
+  @ApiProperty({ format: 'date' }) dueOn: string;
+  @ApiProperty({ description: 'The audited organization, which fixes it' })
+  ownerOrganizationId: string;
+  @ApiProperty({ description: 'The auditing organization, which verifies it' })
+  auditorOrganizationId: string;
+  @ApiProperty({ enum: FINDING_STATES }) state: FindingState;
+  @ApiProperty({ nullable: true, type: String }) stateNote: string | null;
+  @ApiProperty({ format: 'date-time' }) stateChangedAt: string;
+
+  static from(f: AuditFindingEntity): FindingResponse {
+    return {
+      id: f.id,
+      contractId: f.contractId,
+      auditId: f.auditId,
+      itemId: f.itemId,
+      itemLabel: f.itemLabel,
+      itemText: f.itemText,
+      correctiveAction: f.correctiveAction,
+      dueOn: f.dueOn,
+      ownerOrganizationId: f.ownerOrganizationId,
+      auditorOrganizationId: f.auditorOrganizationId,
+      state: f.state,
+      stateNote: f.stateNote,
+      stateChangedAt: f.stateChangedAt,
+    };
+  }
 }
 
 export class AuditStatusQuery {
@@ -47,6 +245,9 @@ export class AuditResponse {
   @ApiProperty() recordedByUserId: string;
   @ApiProperty({ format: 'date-time' }) recordedAt: string;
   @ApiProperty({ description: 'seq of the ledger entry' }) seq: number;
+  @ApiProperty({ nullable: true, type: String }) subcontractorOrganizationId: string | null;
+  @ApiProperty({ nullable: true, type: Object, description: 'The checklist as answered' })
+  checklist: AnsweredChecklist | null;
 
   static from(a: AuditEntity): AuditResponse {
     return {
@@ -60,6 +261,8 @@ export class AuditResponse {
       recordedByUserId: a.recordedByUserId,
       recordedAt: a.recordedAt,
       seq: a.seq,
+      subcontractorOrganizationId: a.subcontractorOrganizationId,
+      checklist: a.checklist,
     };
   }
 }
@@ -88,6 +291,8 @@ export class AuditStatusItem {
   businessDueOn: string | null;
   @ApiProperty({ description: 'Required, not done, and the due date has passed' }) overdue: boolean;
   @ApiProperty({ type: AuditResponse, nullable: true }) lastAudit: AuditResponse | null;
+  @ApiProperty({ description: 'Findings (是正措置) of the contract not yet verified' })
+  openFindings: number;
 }
 
 export class AuditStatusResponse {

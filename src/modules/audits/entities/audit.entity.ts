@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { AnsweredChecklist } from '../checklist.rule.js';
 import { DATE_LENGTH, ID_LENGTH, INSTANT_LENGTH } from '../../../database/column-types.js';
 
 export const AUDIT_RESULTS = ['satisfactory', 'findings', 'unsatisfactory'] as const;
@@ -37,4 +38,17 @@ export class AuditEntity {
 
   @Column({ type: 'integer' })
   seq: number;
+
+  /** Set when the contractor audited this approved subcontractor (再委託先への立入り調査). */
+  @Column({
+    name: 'subcontractor_organization_id',
+    type: 'varchar',
+    length: ID_LENGTH,
+    nullable: true,
+  })
+  subcontractorOrganizationId: string | null;
+
+  /** The checklist as answered, frozen with the audit; null for an audit without one. */
+  @Column({ type: 'simple-json', nullable: true })
+  checklist: AnsweredChecklist | null;
 }

@@ -11,6 +11,9 @@ export const NOTIFICATION_KINDS = [
   'incident',
   'takeout_pending',
   'training_lapsing',
+  'audit_finding_open',
+  'audit_finding_unverified',
+  'status_report_unanswered',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

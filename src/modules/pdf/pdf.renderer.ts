@@ -10,15 +10,14 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { Piscina } from 'piscina';
 import { AppConfig } from '../../config/app-config.js';
 import { canonicalJson, sha256Hex } from '../ledger/hash-chain.js';
-import type { CertificatePdfInput } from './certificate-pdf.js';
-import { CertificatePdfCache, type PdfSource } from './certificate-pdf.cache.js';
-import type { CertificatePdfResult, CertificatePdfTask } from './certificate-pdf.worker.js';
+import { PdfCache, type PdfSource } from './pdf.cache.js';
+import type { PdfDocument, PdfResult, PdfTask } from './pdf.worker.js';
 
 /**
  * `started`: a render is about to be handed to the pool; `answered`: a read
  * got its PDF, from `source`. For diagnostics and tests.
  */
-export type CertificatePdfEvent =
+export type PdfEvent =
   | { phase: 'started'; key: string }
   | {
       phase: 'answered';
@@ -39,11 +38,11 @@ export type CertificatePdfEvent =
 function workerScript(): string {
   const self = fileURLToPath(import.meta.url);
   if (!self.endsWith('.ts')) {
-    return fileURLToPath(new URL('./certificate-pdf.worker-entry.cjs', import.meta.url));
+    return fileURLToPath(new URL('./pdf.worker-entry.cjs', import.meta.url));
   }
-  // src/modules/closeout/ → the project root → dist/src/modules/closeout/.
+  // src/modules/pdf/ → the project root → dist/src/modules/pdf/.
   const built = fileURLToPath(
-    new URL('../../../dist/src/modules/closeout/certificate-pdf.worker-entry.cjs', import.meta.url),
+    new URL('../../../dist/src/modules/pdf/pdf.worker-entry.cjs', import.meta.url),
   );
   if (!existsSync(built)) {
     throw new Error(
@@ -54,7 +53,8 @@ function workerScript(): string {
 }
 
 /**
- * Renders deletion-certificate PDFs off the main thread and keeps them.
+ * Renders PDFs (deletion certificates, audit reports, status reports) off
+ * the main thread and keeps them.
  *
  * A certificate of maximum size is hundreds of lines of Japanese that pdfkit
  * shapes glyph by glyph, then subsets two 4 MB fonts: seconds of synchronous
@@ -74,27 +74,27 @@ function workerScript(): string {
  * memory keeps the time of its first rendering in its footer.
  */
 @Injectable()
-export class CertificatePdfRenderer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(CertificatePdfRenderer.name);
-  private readonly cache: CertificatePdfCache;
-  private pool: Piscina<CertificatePdfTask, CertificatePdfResult> | undefined;
+export class PdfRenderer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PdfRenderer.name);
+  private readonly cache: PdfCache;
+  private pool: Piscina<PdfTask, PdfResult> | undefined;
   private closed = false;
-  private readonly listeners = new Set<(event: CertificatePdfEvent) => void>();
+  private readonly listeners = new Set<(event: PdfEvent) => void>();
 
   constructor(
     private readonly config: AppConfig,
     private readonly adapterHost: HttpAdapterHost,
   ) {
-    this.cache = new CertificatePdfCache(config.PDF_CACHE_MB * 1024 * 1024);
+    this.cache = new PdfCache(config.PDF_CACHE_MB * 1024 * 1024);
   }
 
-  /** The PDF of `input`: from memory, from a render under way, or rendered by a worker. */
-  async render(input: CertificatePdfInput): Promise<Buffer> {
-    const key = pdfKey(input);
+  /** The PDF of `document`: from memory, from a render under way, or rendered by a worker. */
+  async render(document: PdfDocument): Promise<Buffer> {
+    const key = pdfKey(document);
     let threadId: number | undefined;
     const { pdf, source } = this.cache.get(key, async () => {
       this.emit({ phase: 'started', key });
-      const result = await this.workers().run({ kind: 'render', input });
+      const result = await this.workers().run({ kind: 'render', document });
       threadId = result.threadId;
       const bytes = result.pdf;
       return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -109,7 +109,7 @@ export class CertificatePdfRenderer implements OnApplicationBootstrap, OnApplica
    * the function that stops it. Tests observe where and when a render ran
    * through it.
    */
-  observe(listener: (event: CertificatePdfEvent) => void): () => void {
+  observe(listener: (event: PdfEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -143,9 +143,9 @@ export class CertificatePdfRenderer implements OnApplicationBootstrap, OnApplica
     await pool?.destroy();
   }
 
-  private workers(): Piscina<CertificatePdfTask, CertificatePdfResult> {
+  private workers(): Piscina<PdfTask, PdfResult> {
     if (this.closed) throw new Error('The PDF workers have been shut down');
-    this.pool ??= new Piscina<CertificatePdfTask, CertificatePdfResult>({
+    this.pool ??= new Piscina<PdfTask, PdfResult>({
       filename: workerScript(),
       name: 'default',
       minThreads: this.config.PDF_WORKERS,
@@ -156,18 +156,17 @@ export class CertificatePdfRenderer implements OnApplicationBootstrap, OnApplica
     return this.pool;
   }
 
-  private emit(event: CertificatePdfEvent): void {
+  private emit(event: PdfEvent): void {
     for (const listener of this.listeners) listener(event);
   }
 }
 
 /**
- * Everything the PDF shows but the time it was made, as a digest: the
- * certificate row (status, decision, note, sequence numbers…), the names, the
- * media and the ledger hashes.
+ * Everything the PDF shows but the time it was made, as a digest: which
+ * document, its rows (status, decision, notes, sequence numbers…), the names
+ * and the ledger hashes. Entities go through JSON first, as plain data.
  */
-function pdfKey(input: CertificatePdfInput): string {
-  return sha256Hex(
-    canonicalJson({ ...input, certificate: { ...input.certificate }, generatedAt: null }),
-  );
+function pdfKey(document: PdfDocument): string {
+  const plain = JSON.parse(JSON.stringify(document)) as { input: Record<string, unknown> };
+  return sha256Hex(canonicalJson({ ...plain, input: { ...plain.input, generatedAt: null } }));
 }

@@ -1,15 +1,15 @@
 /**
- * Rendered certificate PDFs, kept by what they show, with at most `maxBytes`
+ * Rendered PDFs, kept by what they show, with at most `maxBytes`
  * of them in memory (least recently read goes first), and one render at a
  * time per key: a request for a PDF that is being rendered waits for that
  * render instead of starting its own.
  *
  * The key is the caller's (a digest of everything the PDF shows), so a
- * certificate whose status, decision or any shown name changes gets a new key
+ * document whose status, decision or any shown name changes gets a new key
  * and can never be answered from the old entry; the old entry simply ages
  * out. A failed render is not kept: the next request tries again.
  */
-export class CertificatePdfCache {
+export class PdfCache {
   private readonly entries = new Map<string, Buffer>();
   private readonly inFlight = new Map<string, Promise<Buffer>>();
   private bytes = 0;

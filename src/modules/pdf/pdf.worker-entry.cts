@@ -12,7 +12,7 @@ type Render = (task: unknown) => Promise<unknown>;
 let render: Promise<Render> | undefined;
 
 export default async function entry(task: unknown): Promise<unknown> {
-  render ??= import(pathToFileURL(join(__dirname, 'certificate-pdf.worker.js')).href).then(
+  render ??= import(pathToFileURL(join(__dirname, 'pdf.worker.js')).href).then(
     (module: { default: Render }) => module.default,
   );
   return (await render)(task);
