@@ -4,3868 +4,5183 @@
  */
 
 export interface paths {
-  '/api/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HealthController_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['HealthController_health'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/login': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AuthController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['AuthController_login'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/logout': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AuthController_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['AuthController_logout'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AuthController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['AuthController_me'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/password': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AuthController_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['AuthController_changePassword'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/organizations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OrganizationsController_list"];
+        put?: never;
+        post: operations["OrganizationsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['OrganizationsController_list'];
-    put?: never;
-    post: operations['OrganizationsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/organizations/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/organizations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OrganizationsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['OrganizationsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/users': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["UsersController_list"];
+        put?: never;
+        post: operations["UsersController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['UsersController_list'];
-    put?: never;
-    post: operations['UsersController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/users/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["AccountsController_update"];
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch: operations['AccountsController_update'];
-    trace?: never;
-  };
-  '/api/users/{id}/approver': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/users/{id}/approver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["AccountsController_setApprover"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put: operations['AccountsController_setApprover'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/users/{id}/deactivate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/users/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AccountsController_deactivate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['AccountsController_deactivate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/users/{id}/reactivate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/users/{id}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AccountsController_reactivate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['AccountsController_reactivate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/users/{id}/reset-password': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/users/{id}/reset-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AccountsController_resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['AccountsController_resetPassword'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/users/{id}/sessions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/users/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AccountsController_listSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['AccountsController_listSessions'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/users/{id}/sessions/revoke': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/users/{id}/sessions/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AccountsController_revokeSessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['AccountsController_revokeSessions'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/sessions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SessionsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['SessionsController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/sessions/{sessionId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["SessionsController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    delete: operations['SessionsController_revoke'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/mfa': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MfaController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['MfaController_status'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/mfa/enroll': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/mfa/enroll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start setting up the second factor
+         * @description A new secret, as text, otpauth:// URI and QR code. Nothing changes for logins until POST /api/auth/mfa/confirm. Calling again replaces the pending secret. 409 MFA_ALREADY_ENROLLED once confirmed (an admin resets it).
+         */
+        post: operations["MfaController_enroll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Start setting up the second factor
-     * @description A new secret, as text, otpauth:// URI and QR code. Nothing changes for logins until POST /api/auth/mfa/confirm. Calling again replaces the pending secret. 409 MFA_ALREADY_ENROLLED once confirmed (an admin resets it).
-     */
-    post: operations['MfaController_enroll'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/mfa/confirm': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/mfa/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the second factor with a code from the app
+         * @description The second factor takes effect; the answer holds ten recovery codes, shown this once. 401 MFA_CODE_INVALID for a wrong code, 409 MFA_ENROLLMENT_NOT_STARTED without a pending enrollment.
+         */
+        post: operations["MfaController_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Confirm the second factor with a code from the app
-     * @description The second factor takes effect; the answer holds ten recovery codes, shown this once. 401 MFA_CODE_INVALID for a wrong code, 409 MFA_ENROLLMENT_NOT_STARTED without a pending enrollment.
-     */
-    post: operations['MfaController_confirm'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/mfa/verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/mfa/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give the second factor after the password
+         * @description Authorization: Bearer <mfaToken of POST /api/auth/login>. Send `code` (6 digits) or `recoveryCode`. Answers a session like a login; the mfaToken is revoked. A wrong or reused code is 401 MFA_CODE_INVALID and counts toward the lockout (429 TOO_MANY_ATTEMPTS).
+         */
+        post: operations["MfaController_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Give the second factor after the password
-     * @description Authorization: Bearer <mfaToken of POST /api/auth/login>. Send `code` (6 digits) or `recoveryCode`. Answers a session like a login; the mfaToken is revoked. A wrong or reused code is 401 MFA_CODE_INVALID and counts toward the lockout (429 TOO_MANY_ATTEMPTS).
-     */
-    post: operations['MfaController_verify'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/users/{id}/mfa/reset': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/users/{id}/mfa/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove a user's second factor (a lost phone)
+         * @description The secret and recovery codes go and every session of the user is revoked; they enroll again at the next login. 404 USER_NOT_FOUND, 409 MFA_NOT_ENROLLED, 409 SELF_ACCOUNT_CHANGE for one's own account.
+         */
+        post: operations["MfaController_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Remove a user's second factor (a lost phone)
-     * @description The secret and recovery codes go and every session of the user is revoked; they enroll again at the next login. 404 USER_NOT_FOUND, 409 MFA_NOT_ENROLLED, 409 SELF_ACCOUNT_CHANGE for one's own account.
-     */
-    post: operations['MfaController_reset'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/users/{id}/unlock': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/users/{id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AccountSecurityController_unlock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['AccountSecurityController_unlock'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/access-log': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AccessLogController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['AccessLogController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/access-log/verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/access-log/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AccessLogController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['AccessLogController_verify'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/access-log/export.csv': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/access-log/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AccessLogController_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['AccessLogController_export'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ContractsController_list"];
+        put?: never;
+        post: operations["ContractsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['ContractsController_list'];
-    put?: never;
-    post: operations['ContractsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ContractsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['ContractsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/roster': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ContractsController_listRoster"];
+        put?: never;
+        post: operations["ContractsController_addRosterEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['ContractsController_listRoster'];
-    put?: never;
-    post: operations['ContractsController_addRosterEntry'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/roster/{entryId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/roster/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["ContractsController_removeRosterEntry"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    delete: operations['ContractsController_removeRosterEntry'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/ledger': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/trainings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ContractsController_listTrainings"];
+        put?: never;
+        post: operations["ContractsController_recordTraining"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['LedgerController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/ledger/verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LedgerController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['LedgerController_verify'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/ledger/export.csv': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/ledger/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LedgerController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['LedgerController_export'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/ledger/export.xlsx': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/ledger/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LedgerController_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['LedgerController_exportXlsx'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/media': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/ledger/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LedgerController_exportXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['MediaController_list'];
-    put?: never;
-    post: operations['MediaController_register'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/media/{mediumId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MediaController_list"];
+        put?: never;
+        post: operations["MediaController_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['MediaController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/media/{mediumId}/store': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/media/{mediumId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MediaController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['MediaController_store'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/handovers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/media/{mediumId}/store": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["MediaController_store"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['HandoversController_list'];
-    put?: never;
-    post: operations['HandoversController_dispatch'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/handovers/{handoverId}/receive': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/handovers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HandoversController_list"];
+        put?: never;
+        post: operations["HandoversController_dispatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['HandoversController_receive'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/incidents': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/handovers/{handoverId}/receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["HandoversController_receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['HandoversController_incidents'];
-    put?: never;
-    post: operations['HandoversController_report'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/takeout-requests': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HandoversController_incidents"];
+        put?: never;
+        post: operations["HandoversController_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['TakeoutController_list'];
-    put?: never;
-    post: operations['TakeoutController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/takeout-requests/{requestId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/takeout-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TakeoutController_list"];
+        put?: never;
+        post: operations["TakeoutController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['TakeoutController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/takeout-requests/{requestId}/approve': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/takeout-requests/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TakeoutController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['TakeoutController_approve'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/takeout-requests/{requestId}/reject': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/takeout-requests/{requestId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TakeoutController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['TakeoutController_reject'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/takeout-requests/{requestId}/withdraw': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/takeout-requests/{requestId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TakeoutController_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['TakeoutController_withdraw'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/deletion-certificates': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/takeout-requests/{requestId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TakeoutController_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['CloseoutController_list'];
-    put?: never;
-    post: operations['CloseoutController_submit'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/deletion-certificates/{certId}.pdf': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PlacesController_list"];
+        put?: never;
+        post: operations["PlacesController_designate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['CloseoutController_pdf'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/deletion-certificates/{certId}/confirm': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/places/{placeId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PlacesController_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['CloseoutController_confirm'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/deletion-certificates/{certId}/reject': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/place-consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PlacesController_consents"];
+        put?: never;
+        post: operations["PlacesController_consent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['CloseoutController_reject'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/outstanding': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/copy-permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CopiesController_list"];
+        put?: never;
+        post: operations["CopiesController_permit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['CloseoutController_outstanding'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/close': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/emergency-plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["EmergencyPlanController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['CloseoutController_close'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/organizations/{id}/certificates': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/emergency-plan/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["EmergencyPlanController_recordContacts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['SigningCertificatesController_list'];
-    put?: never;
-    post: operations['SigningCertificatesController_register'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/organizations/{id}/certificates/{certificateId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/emergency-plan/procedure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["EmergencyPlanController_recordProcedure"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    delete: operations['SigningCertificatesController_revoke'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/contracts/{id}/audits': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/emergency-plan/procedure/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["EmergencyPlanController_confirmProcedure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['AuditsController_list'];
-    put?: never;
-    post: operations['AuditsController_record'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/audits/status': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/deletion-certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CloseoutController_list"];
+        put?: never;
+        post: operations["CloseoutController_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['AuditsController_status'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/notifications': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/deletion-certificates/{certId}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CloseoutController_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['NotificationsController_inbox'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/notifications/{id}/read': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/deletion-certificates/{certId}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CloseoutController_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['NotificationsController_read'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/organizations/{id}/webhook': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/deletion-certificates/{certId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CloseoutController_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['WebhooksController_get'];
-    put: operations['WebhooksController_configure'];
-    post?: never;
-    delete: operations['WebhooksController_remove'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/organizations/{id}/webhook/deliveries': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/outstanding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CloseoutController_outstanding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['WebhooksController_deliveries'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/admin/jobs/reminder-scan': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/contracts/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CloseoutController_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['AdminJobsController_reminderScan'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
+    "/api/organizations/{id}/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SigningCertificatesController_list"];
+        put?: never;
+        post: operations["SigningCertificatesController_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/certificates/{certificateId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["SigningCertificatesController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{id}/audit-checklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AuditsController_getChecklist"];
+        put: operations["AuditsController_putChecklist"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{id}/audits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AuditsController_list"];
+        put?: never;
+        post: operations["AuditsController_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{id}/audits/{auditId}/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AuditsController_reportPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audits/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AuditsController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{id}/audit-findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AuditFindingsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{id}/audit-findings/{findingId}/report-fixed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AuditFindingsController_reportFixed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{id}/audit-findings/{findingId}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AuditFindingsController_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{id}/audit-findings/{findingId}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AuditFindingsController_reopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{id}/status-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["StatusReportsController_list"];
+        put?: never;
+        post: operations["StatusReportsController_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{id}/status-reports/{reportId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["StatusReportsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{id}/status-reports/{reportId}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["StatusReportsController_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{id}/status-reports/{reportId}/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["StatusReportsController_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["NotificationsController_inbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["NotificationsController_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["WebhooksController_get"];
+        put: operations["WebhooksController_configure"];
+        post?: never;
+        delete: operations["WebhooksController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{id}/webhook/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["WebhooksController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/reminder-scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AdminJobsController_reminderScan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    ComponentHealth: {
-      /** @enum {string} */
-      status: 'up' | 'down' | 'starting';
-      kind?: string;
-      latencyMs?: number;
-      /**
-       * Format: date-time
-       * @description since when (queue)
-       */
-      since?: string;
-      /**
-       * @description workers (queue)
-       * @enum {string}
-       */
-      workers?: 'in-process' | 'off';
-      /** @description why it is down (queue) */
-      error?: string;
-      /**
-       * Format: date-time
-       * @description when pending webhook deliveries were last checked against the queue (queue)
-       */
-      reconciledAt?: string;
-      /** @description deliveries handed to the queue again since the process started, their jobs lost by Redis (queue) */
-      requeued?: number;
-    };
-    HealthResponse: {
-      /** @enum {string} */
-      status: 'ok' | 'degraded' | 'down';
-      database: components['schemas']['ComponentHealth'];
-      queue: components['schemas']['ComponentHealth'];
-    };
-    UserResponse: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      organizationId: string;
-      loginId: string;
-      displayName: string;
-      /** @enum {string} */
-      role: 'admin' | 'ward_officer' | 'contractor_staff' | 'auditor';
-      active: boolean;
-      /** @description The password is temporary and must be changed before anything else */
-      mustChangePassword: boolean;
-      /** @description A ward officer who approves take-out requests of their ward (所属長) */
-      approver: boolean;
-      /** Format: date-time */
-      createdAt: string;
-    };
-    LoginResponse: {
-      /** @description Opaque bearer token; send as `Authorization: Bearer <token>` */
-      token: string;
-      /** Format: date-time */
-      expiresAt: string;
-      user: components['schemas']['UserResponse'];
-    };
-    BrowserSessionResponse: {
-      /** @enum {string} */
-      session: 'cookie';
-      /** @description Send as `X-CSRF-Token` on every POST, PUT, PATCH and DELETE */
-      csrfToken: string;
-      /** Format: date-time */
-      expiresAt: string;
-      user: components['schemas']['UserResponse'];
-    };
-    MfaChallengeResponse: {
-      /**
-       * @description Always true: the second factor comes next
-       * @enum {boolean}
-       */
-      mfaRequired: true;
-      /** @description Send as `Authorization: Bearer <mfaToken>` to POST /api/auth/mfa/verify with a code; every other route refuses it (403 MFA_VERIFICATION_REQUIRED) */
-      mfaToken: string;
-      /**
-       * Format: date-time
-       * @description Five minutes after the login
-       */
-      expiresAt: string;
-    };
-    LoginRequest: {
-      /**
-       * @description `cookie`: the session is set as an HttpOnly, SameSite=Strict cookie instead of being answered, with a CSRF token to echo in `X-CSRF-Token` on every state-changing request
-       * @default bearer
-       * @enum {string|null}
-       */
-      session: 'bearer' | 'cookie' | null;
-      /** @example ward.officer */
-      loginId: string;
-      /** Format: password */
-      password: string;
-    };
-    ChangePasswordRequest: {
-      /** Format: password */
-      currentPassword: string;
-      /**
-       * Format: password
-       * @description Checked against the password rules (400 VALIDATION_FAILED naming newPassword)
-       */
-      newPassword: string;
-    };
-    CreateOrganizationRequest: {
-      /** @example 新宿区 区民課 */
-      name: string;
-      /** @enum {string} */
-      kind: 'ward' | 'contractor';
-    };
-    OrganizationResponse: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      /** @enum {string} */
-      kind: 'ward' | 'contractor';
-      /** Format: date-time */
-      createdAt: string;
-    };
-    OrganizationResponseList: {
-      items: components['schemas']['OrganizationResponse'][];
-    };
-    CreateUserRequest: {
-      /** Format: uuid */
-      organizationId: string;
-      /** @example sato.hanako */
-      loginId: string;
-      /** @example 佐藤 花子 */
-      displayName: string;
-      /** @enum {string} */
-      role: 'admin' | 'ward_officer' | 'contractor_staff' | 'auditor';
-      /**
-       * Format: password
-       * @description Temporary password; the user must change it at first login. Checked against the password rules (400 VALIDATION_FAILED naming password)
-       */
-      password: string;
-    };
-    UserResponseList: {
-      items: components['schemas']['UserResponse'][];
-    };
-    UpdateUserRequest: {
-      /** @example 佐藤 花子 */
-      displayName: string;
-    };
-    SetApproverRequest: {
-      /** @description true: the ward officer approves take-out requests of their ward */
-      approver: boolean;
-    };
-    PasswordResetResponse: {
-      user: components['schemas']['UserResponse'];
-      /**
-       * @description The new temporary password, shown this once: hand it to the user, who must change it at the next login
-       * @example kT7vQmcXr4HwaYp9ELdu
-       */
-      oneTimePassword: string;
-    };
-    SessionResponse: {
-      /** Format: uuid */
-      id: string;
-      /** Format: date-time */
-      createdAt: string;
-      /**
-       * Format: date-time
-       * @description The last request the session served, to within a minute
-       */
-      lastUsedAt: string;
-      /**
-       * Format: date-time
-       * @description The absolute end (TOKEN_TTL_MINUTES)
-       */
-      expiresAt: string;
-      /**
-       * Format: date-time
-       * @description When the session ends without a further request (SESSION_IDLE_MINUTES after lastUsedAt)
-       */
-      idleExpiresAt: string;
-      /** @description Where the login came from */
-      clientAddress: string | null;
-      userAgent: string | null;
-      /** @description The session is the one making this request */
-      current: boolean;
-    };
-    SessionResponseList: {
-      items: components['schemas']['SessionResponse'][];
-    };
-    RevokedSessionsResponse: {
-      /** @description How many live sessions were ended */
-      revoked: number;
-    };
-    MfaStatusResponse: {
-      /** @description A confirmed second factor is in place */
-      enrolled: boolean;
-      /** Format: date-time */
-      enrolledAt: string | null;
-      /** @description An enrollment was started and awaits its confirming code */
-      enrollmentPending: boolean;
-      /** @description MFA_REQUIRED_ROLES includes the role: enrollment comes first */
-      required: boolean;
-      /** @description Unused recovery codes */
-      recoveryCodesLeft: number;
-    };
-    MfaEnrollmentResponse: {
-      /**
-       * @description The new TOTP secret (base32), for typing into an authenticator app. Nothing takes effect until POST /api/auth/mfa/confirm
-       * @example JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
-       */
-      secret: string;
-      /**
-       * @description The same secret as an otpauth:// URI (SHA-1, 6 digits, 30 s)
-       * @example otpauth://totp/kanribo:demo.officer?issuer=kanribo&secret=JBSW…&algorithm=SHA1&digits=6&period=30
-       */
-      otpauthUri: string;
-      /** @description The URI as a QR code: a PNG data URL (`data:image/png;base64,…`) */
-      qrCode: string;
-    };
-    ConfirmMfaRequest: {
-      /** @example 123456 */
-      code: string;
-    };
-    MfaRecoveryCodesResponse: {
-      /**
-       * @description Ten one-time recovery codes, shown this once (only their hashes are kept). Each replaces a TOTP code once at POST /api/auth/mfa/verify
-       * @example [
-       *       "7k2m9-q4x8d"
-       *     ]
-       */
-      recoveryCodes: string[];
-    };
-    VerifyMfaRequest: {
-      /**
-       * @description `cookie`: the session is set as an HttpOnly, SameSite=Strict cookie instead of being answered, with a CSRF token to echo in `X-CSRF-Token` on every state-changing request
-       * @default bearer
-       * @enum {string|null}
-       */
-      session: 'bearer' | 'cookie' | null;
-      /** @example 123456 */
-      code?: string;
-      /**
-       * @description A recovery code instead of a TOTP code; case, spaces and dashes do not matter
-       * @example 7k2m9-q4x8d
-       */
-      recoveryCode?: string;
-    };
-    AccessLogEntryResponse: {
-      seq: number;
-      /**
-       * Format: date-time
-       * @description When the request arrived
-       */
-      recordedAt: string;
-      userId: string | null;
-      organizationId: string | null;
-      role: string | null;
-      /** @description The login id as typed, for account events (also of unknown ids) */
-      loginId: string | null;
-      /** @example ledger.export */
-      action: string;
-      /** @example GET */
-      method: string;
-      /** @example /api/contracts/:id/ledger/export.csv */
-      route: string;
-      contractId: string | null;
-      resourceId: string | null;
-      statusCode: number;
-      clientAddress: string;
-      userAgent: string | null;
-      requestId: string;
-      /** @description hash of entry seq-1 */
-      prevHash: string;
-      /** @description lowercase hex SHA-256 of the RFC 8785 canonical JSON of this object without `hash` */
-      hash: string;
-    };
-    AccessLogPageResponse: {
-      items: components['schemas']['AccessLogEntryResponse'][];
-      /** @description afterSeq of the next page, or null */
-      nextAfterSeq: number | null;
-    };
-    AccessLogVerifyResponse: {
-      valid: boolean;
-      /** @description seq of the last entry (when valid) */
-      length?: number;
-      /** @description hash of the last entry (when valid) */
-      head?: string;
-      /** @description the first entry kept (entries before it were pruned past retention) */
-      firstSeq?: number;
-      /** @description the first entry that is not as recorded (when invalid) */
-      firstInvalidSeq?: number;
-      reason?: string;
-    };
-    HandoverPolicyDto: {
-      /**
-       * @description Least time between a medium and its password notice (別の機会)
-       * @default 60
-       */
-      minSeparationMinutes: number | null;
-      /**
-       * @description Media of the ward are registered and dispatched out of it only under a take-out request approved by the ward’s approver (持出し承認)
-       * @default true
-       */
-      requireTakeoutApproval: boolean | null;
-    };
-    AuditPolicyDto: {
-      /**
-       * @description Days before the audit due date on which reminders go out
-       * @default [
-       *       60,
-       *       30,
-       *       7
-       *     ]
-       */
-      reminderLeadDays: number[] | null;
-    };
-    CreateContractRequest: {
-      /**
-       * @description 登録業務の名称
-       * @example 住民税課税資料のデータ入力業務委託
-       */
-      title: string;
-      /** Format: uuid */
-      contractorOrganizationId: string;
-      /** @description Approved 再委託先 */
-      subcontractorOrganizationIds?: string[] | null;
-      /**
-       * Format: date
-       * @example 2026-09-01
-       */
-      startsOn: string;
-      /**
-       * Format: date
-       * @example 2027-03-31
-       */
-      endsOn: string;
-      /**
-       * @description 情報項目
-       * @example [
-       *       "氏名",
-       *       "住所",
-       *       "生年月日"
-       *     ]
-       */
-      dataItems: string[];
-      /**
-       * @description 対象者数
-       * @example 12000
-       */
-      subjectCount: number;
-      handoverPolicy?: components['schemas']['HandoverPolicyDto'] | null;
-      auditPolicy?: components['schemas']['AuditPolicyDto'] | null;
-    };
-    ContractResponse: {
-      /** Format: uuid */
-      id: string;
-      title: string;
-      /** Format: uuid */
-      wardOrganizationId: string;
-      /** Format: uuid */
-      contractorOrganizationId: string;
-      subcontractorOrganizationIds: string[];
-      /** Format: date */
-      startsOn: string;
-      /** Format: date */
-      endsOn: string;
-      dataItems: string[];
-      subjectCount: number;
-      handoverPolicy: components['schemas']['HandoverPolicyDto'];
-      auditPolicy: components['schemas']['AuditPolicyDto'];
-      /** @enum {string} */
-      status: 'active' | 'closed';
-      /** Format: date-time */
-      createdAt: string;
-    };
-    ContractResponseList: {
-      items: components['schemas']['ContractResponse'][];
-    };
-    CreateRosterEntryRequest: {
-      /** @description A contractor_staff user of the contractor or an approved subcontractor: user id or login id */
-      userId: string;
-      /**
-       * @description responsible = 取扱責任者, handler = 取扱者
-       * @enum {string}
-       */
-      role: 'responsible' | 'handler';
-      /**
-       * Format: date
-       * @description First valid day; defaults to the later of the contract start and today
-       */
-      validFrom?: string | null;
-      /**
-       * Format: date
-       * @description Last valid day; open-ended when absent
-       */
-      validTo?: string | null;
-    };
-    RosterEntryResponse: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      contractId: string;
-      /** Format: uuid */
-      userId: string;
-      displayName: string;
-      /** Format: uuid */
-      organizationId: string;
-      /** @enum {string} */
-      role: 'responsible' | 'handler';
-      /** Format: date */
-      validFrom: string;
-      /** Format: date */
-      validTo: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      removedAt: string | null;
-    };
-    RosterEntryResponseList: {
-      items: components['schemas']['RosterEntryResponse'][];
-    };
-    LedgerActorResponse: {
-      userId: string;
-      loginId: string;
-      displayName: string;
-      organizationId: string;
-      role: string;
-    };
-    LedgerEntryResponse: {
-      contractId: string;
-      seq: number;
-      type: string;
-      /** Format: date-time */
-      occurredAt: string;
-      /** Format: date-time */
-      recordedAt: string;
-      actor: components['schemas']['LedgerActorResponse'];
-      payload: Record<string, never>;
-      /** @description hash of entry seq-1; 64 zeros for entry 1 */
-      prevHash: string;
-      /** @description lowercase hex SHA-256 of the RFC 8785 canonical JSON of this object without `hash` */
-      hash: string;
-    };
-    LedgerPageResponse: {
-      items: components['schemas']['LedgerEntryResponse'][];
-      /** @description Length of the whole chain */
-      length: number;
-      /** @description afterSeq of the next page, or null */
-      nextAfterSeq: number | null;
-    };
-    LedgerVerifyResponse: {
-      valid: boolean;
-      length: number;
-      /** @description hash of the last entry (when valid) */
-      head?: string;
-      /** @description the first entry that is not as recorded (when invalid) */
-      firstInvalidSeq?: number;
-      reason?: string;
-    };
-    RegisterMediumRequest: {
-      /** @enum {string} */
-      kind: 'dvd_r' | 'cd_r' | 'usb' | 'encrypted_file' | 'paper' | 'password_notice';
-      /**
-       * @description Label or serial number
-       * @example 住民-001
-       */
-      label: string;
-      /**
-       * @description 情報の内容
-       * @example 住民税課税資料 令和8年度分
-       */
-      description: string;
-      /**
-       * @description 件数
-       * @example 12000
-       */
-      recordCount: number;
-      /** @description The data on it is encrypted (must be true for encrypted_file, false for a password notice) */
-      encrypted: boolean;
-      /** @description SHA-256 of the encrypted file, hex */
-      sha256?: string | null;
-      /** @description Password notices only: the medium it unlocks (id or label) */
-      unlocksMediumId?: string | null;
-      /**
-       * Format: uuid
-       * @description Media of the ward: the approved take-out request (持出し申請) it is written under, by its applicant
-       */
-      takeoutRequestId?: string | null;
-      /**
-       * @description Where it is kept
-       * @example 第2書庫 金庫A
-       */
-      location?: string | null;
-      /**
-       * Format: date-time
-       * @description When it was prepared; defaults to now
-       */
-      occurredAt?: string | null;
-    };
-    MediumAppendedResponse: {
-      id: string;
-      /** @description seq of the ledger entry */
-      seq: number;
-      /** @description hash of the ledger entry */
-      hash: string;
-      /** @example 住民-001 */
-      label: string;
-      /** @enum {string} */
-      kind: 'dvd_r' | 'cd_r' | 'usb' | 'encrypted_file' | 'paper' | 'password_notice';
-    };
-    CustodyResponse: {
-      /** @enum {string} */
-      state: 'held' | 'in_transit' | 'returned' | 'erased' | 'destroyed' | 'lost' | 'compromised';
-      holderOrganizationId: string;
-      holderUserId: string | null;
-      location: string | null;
-      inTransitHandoverId: string | null;
-      /** @description Broken seal or wrong fingerprint at some receipt */
-      compromised: boolean;
-      /**
-       * Format: date-time
-       * @description occurredAt of the latest event about it
-       */
-      since: string;
-      /** @description seq of that event */
-      seq: number;
-    };
-    MediumResponse: {
-      id: string;
-      contractId: string;
-      /** @enum {string} */
-      kind: 'dvd_r' | 'cd_r' | 'usb' | 'encrypted_file' | 'paper' | 'password_notice';
-      label: string;
-      description: string;
-      recordCount: number;
-      encrypted: boolean;
-      sha256: string | null;
-      unlocksMediumId: string | null;
-      /** @description the take-out request (持出し申請) it was written under */
-      takeoutRequestId: string | null;
-      /** Format: date-time */
-      registeredAt: string;
-      custody: components['schemas']['CustodyResponse'];
-    };
-    MediumResponseList: {
-      items: components['schemas']['MediumResponse'][];
-    };
-    StoreMediumRequest: {
-      /**
-       * @description 施錠できる金庫又はキャビネット
-       * @example 第2書庫 金庫A
-       */
-      location: string;
-      /** Format: date-time */
-      occurredAt?: string | null;
-    };
-    DispatchRequest: {
-      /**
-       * @description The media: ids or labels (resolved within the contract)
-       * @example [
-       *       "DVD-001"
-       *     ]
-       */
-      items: string[];
-      /** @description The addressee (受領者): user id or login id */
-      toUserId: string;
-      /** @enum {string} */
-      method: 'hand' | 'lgwan';
-      /**
-       * @description 鍵付きカバン番号; required by hand
-       * @example BAG-07
-       */
-      bagId?: string | null;
-      /**
-       * @description 封印番号
-       * @example S-000123
-       */
-      sealNumber?: string | null;
-      /** @enum {string} */
-      purpose: 'provide' | 'return' | 'subcontract' | 'internal';
-      /**
-       * Format: date-time
-       * @description Defaults to now; may be back-dated
-       */
-      occurredAt?: string | null;
-      /** @description 備考 */
-      note?: string | null;
-    };
-    MediumNameResponse: {
-      mediumId: string;
-      /** @example 住民-001 */
-      label: string;
-      /** @enum {string} */
-      kind: 'dvd_r' | 'cd_r' | 'usb' | 'encrypted_file' | 'paper' | 'password_notice';
-    };
-    PartyResponse: {
-      userId: string;
-      /** @description absent in entries recorded before login ids were carried */
-      loginId?: string;
-      displayName: string;
-      organizationId: string;
-      organizationName: string;
-    };
-    DispatchResponse: {
-      items: components['schemas']['MediumNameResponse'][];
-      from: components['schemas']['PartyResponse'];
-      to: components['schemas']['PartyResponse'];
-      id: string;
-      seq: number;
-      /** @enum {string} */
-      status: 'dispatched';
-      hash: string;
-    };
-    ReceiveRequest: {
-      /** @description The seal arrived unbroken */
-      sealIntact: boolean;
-      /** @description Fingerprints the recipient computed, by medium id */
-      sha256?: {
-        [key: string]: string;
-      } | null;
-      /** Format: date-time */
-      occurredAt?: string | null;
-    };
-    ReceiptResponse: {
-      items: components['schemas']['MediumNameResponse'][];
-      from: components['schemas']['PartyResponse'];
-      to: components['schemas']['PartyResponse'];
-      id: string;
-      seq: number;
-      /** @enum {string} */
-      status: 'received';
-      hash: string;
-      compromisedMediumIds: string[];
-      incidentIds: string[];
-    };
-    HandoverResponse: {
-      id: string;
-      contractId: string;
-      /** @enum {string} */
-      status: 'dispatched' | 'received';
-      /** @enum {string} */
-      purpose: 'provide' | 'return' | 'subcontract' | 'internal';
-      /** @enum {string} */
-      method: 'hand' | 'lgwan';
-      /** @description medium ids */
-      items: string[];
-      /** @description the items by id and label */
-      media: components['schemas']['MediumNameResponse'][];
-      bagId: string | null;
-      sealNumber: string | null;
-      note: string | null;
-      fromUserId: string;
-      fromOrganizationId: string;
-      toUserId: string;
-      toOrganizationId: string;
-      /** Format: date-time */
-      dispatchedAt: string;
-      dispatchSeq: number;
-      /** Format: date-time */
-      receivedAt: string | null;
-      receiptSeq: number | null;
-      sealIntact: boolean | null;
-      compromised: boolean;
-    };
-    HandoverResponseList: {
-      items: components['schemas']['HandoverResponse'][];
-    };
-    ReportIncidentRequest: {
-      /**
-       * @description lost: the media are gone (紛失) and can never move again; other: anything else to report
-       * @enum {string}
-       */
-      kind: 'lost' | 'other';
-      /** @description The media: ids or labels */
-      mediumIds: string[];
-      /** @example 搬送中に鍵付きカバンを紛失 */
-      description: string;
-      /** Format: date-time */
-      occurredAt?: string | null;
-    };
-    AppendedResponse: {
-      id: string;
-      /** @description seq of the ledger entry */
-      seq: number;
-      /** @description hash of the ledger entry */
-      hash: string;
-    };
-    IncidentResponse: {
-      id: string;
-      contractId: string;
-      /** @description seq of the ledger entry */
-      seq: number;
-      /** @enum {string} */
-      kind: 'seal_broken' | 'fingerprint_mismatch' | 'lost' | 'other';
-      handoverId: string | null;
-      mediumIds: string[];
-      description: string;
-      /** Format: date-time */
-      occurredAt: string;
-      /** Format: date-time */
-      recordedAt: string;
-      reportedByUserId: string;
-    };
-    IncidentResponseList: {
-      items: components['schemas']['IncidentResponse'][];
-    };
-    CreateTakeoutRequest: {
-      /**
-       * @description The contract’s data items (情報項目) to be written
-       * @example [
-       *       "氏名",
-       *       "住所"
-       *     ]
-       */
-      dataItems: string[];
-      /**
-       * @description 件数: records on each medium at most
-       * @example 12000
-       */
-      recordCount: number;
-      /**
-       * @example [
-       *       "dvd_r"
-       *     ]
-       */
-      mediaKinds: ('dvd_r' | 'cd_r' | 'usb' | 'encrypted_file' | 'paper')[];
-      /**
-       * @description How many media
-       * @example 1
-       */
-      mediaCount: number;
-      /**
-       * @description provide / return of a copy / other
-       * @enum {string}
-       */
-      purpose: 'provide' | 'return_copy' | 'other';
-      /**
-       * Format: date
-       * @description 持出し予定日
-       * @example 2026-12-07
-       */
-      plannedOn: string;
-      /**
-       * @description The terminal (端末) the data is written from
-       * @example PC-ZEIMU-012
-       */
-      terminalId: string;
-      /** @example 委託先への提供用 */
-      note?: string | null;
-    };
-    TakeoutRequestResponse: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      contractId: string;
-      /** @enum {string} */
-      status: 'requested' | 'approved' | 'rejected' | 'withdrawn';
-      /** Format: uuid */
-      applicantUserId: string;
-      dataItems: string[];
-      recordCount: number;
-      mediaKinds: string[];
-      mediaCount: number;
-      /** @description media registered under it so far */
-      mediaRegistered: number;
-      /** @enum {string} */
-      purpose: 'provide' | 'return_copy' | 'other';
-      /** Format: date */
-      plannedOn: string;
-      terminalId: string;
-      note: string | null;
-      /** Format: date-time */
-      requestedAt: string;
-      /** @description seq of its takeout_requested ledger entry */
-      requestedSeq: number;
-      /** Format: uuid */
-      decidedByUserId: string | null;
-      /** Format: date-time */
-      decidedAt: string | null;
-      reason: string | null;
-      /**
-       * Format: date-time
-       * @description approved: media may be registered and dispatched under it until then
-       */
-      validUntil: string | null;
-    };
-    TakeoutRequestResponseList: {
-      items: components['schemas']['TakeoutRequestResponse'][];
-    };
-    RejectTakeoutRequest: {
-      /** @example 件数が多すぎるため、対象を絞ってください */
-      reason: string;
-    };
-    ErasureScopeDto: {
-      /**
-       * @description 消去した情報項目
-       * @example [
-       *       "氏名",
-       *       "住所"
-       *     ]
-       */
-      dataItems: string[];
-      /**
-       * @example [
-       *       "作業用PC PC-12",
-       *       "ファイルサーバ FS-01",
-       *       "バックアップ"
-       *     ]
-       */
-      systems: string[];
-      /**
-       * @example [
-       *       "本社 3階 作業室"
-       *     ]
-       */
-      places: string[];
-    };
-    SubmitCertificateRequest: {
-      /**
-       * Format: uuid
-       * @description The contract the certificate is for (the `:id` of the path). Required with `signature`, which covers it: a body naming another contract is refused (422 SIGNATURE_CONTRACT_MISMATCH)
-       */
-      contractId?: string | null;
-      /**
-       * @description Used once per organization and contract: a certificate replacing a rejected one has a new number (409 CERTIFICATE_NUMBER_REUSED)
-       * @example DC-2027-0001
-       */
-      certificateNumber: string;
-      /**
-       * Format: date-time
-       * @description When the erasure was done
-       */
-      erasedAt: string;
-      scope: components['schemas']['ErasureScopeDto'];
-      /** @description Media the organization holds that this erasure covers (may be empty) */
-      mediaIds: string[];
-      /**
-       * @description NIST SP 800-88
-       * @enum {string}
-       */
-      method: 'clear' | 'purge' | 'destroy';
-      /** @example DiskWipe Pro 5.2 */
-      tool: string;
-      /** @example 消去後に全セクタを読み出し、データが残っていないことを確認した */
-      verification: string;
-      /** @example 作業 五郎 */
-      performedBy: string;
-      /** @example 立会 六郎 */
-      witnessedBy?: string | null;
-      /** @description Detached PKCS#7 / CMS signature (PEM) over the UTF-8 bytes of the RFC 8785 canonical JSON of this body without `signature` (which must include `contractId`, and be in the form the ledger stores: `erasedAt` as UTC with milliseconds, e.g. 2026-11-25T00:00:00.000Z, text without surrounding spaces, no `witnessedBy: null`; else 400 CERTIFICATE_NOT_CANONICAL), by a registered certificate of the organization */
-      signature?: string | null;
-    };
-    DeletionCertificateResponse: {
-      id: string;
-      contractId: string;
-      organizationId: string;
-      certificateNumber: string;
-      /** @enum {string} */
-      status: 'submitted' | 'confirmed' | 'rejected';
-      /** Format: date-time */
-      erasedAt: string;
-      scope: components['schemas']['ErasureScopeDto'];
-      mediaIds: string[];
-      /** @enum {string} */
-      method: 'clear' | 'purge' | 'destroy';
-      tool: string;
-      verification: string;
-      performedBy: string;
-      witnessedBy: string | null;
-      /** @description SHA-256 fingerprint of the signing certificate, if signed */
-      signerFingerprint256: string | null;
-      submittedByUserId: string;
-      /** Format: date-time */
-      submittedAt: string;
-      submitSeq: number;
-      decidedByUserId: string | null;
-      /** Format: date-time */
-      decidedAt: string | null;
-      decisionSeq: number | null;
-      /** @description Remarks, or the reason of a rejection */
-      decisionNote: string | null;
-    };
-    DeletionCertificateResponseList: {
-      items: components['schemas']['DeletionCertificateResponse'][];
-    };
-    ConfirmCertificateRequest: {
-      remarks?: string | null;
-    };
-    RejectCertificateRequest: {
-      /** @example バックアップからの消去が記載されていない */
-      reason: string;
-    };
-    OutstandingResponse: {
-      /** @description Nothing is outstanding: the contract can be closed */
-      closable: boolean;
-      /** @enum {string} */
-      status: 'active' | 'closed';
-      /** @description in_transit, not_returned (with holder and location), certificate_pending, certificate_missing */
-      items: Record<string, never>[];
-    };
-    RegisterSigningCertificateRequest: {
-      /** @description One X.509 certificate, PEM (-----BEGIN CERTIFICATE-----…) */
-      pem: string;
-    };
-    SigningCertificateResponse: {
-      id: string;
-      organizationId: string;
-      /** @description SHA-256 fingerprint, as openssl x509 -fingerprint -sha256 prints it */
-      fingerprint256: string;
-      subject: string;
-      issuer: string;
-      serialNumber: string;
-      /** Format: date-time */
-      validFrom: string;
-      /** Format: date-time */
-      validTo: string;
-      /** Format: date-time */
-      registeredAt: string;
-      /**
-       * Format: date-time
-       * @description When it was revoked: from then on it verifies no signature
-       */
-      revokedAt: string | null;
-    };
-    SigningCertificateResponseList: {
-      items: components['schemas']['SigningCertificateResponse'][];
-    };
-    RecordAuditRequest: {
-      /**
-       * Format: date
-       * @example 2027-02-10
-       */
-      performedOn: string;
-      /** @enum {string} */
-      result: 'satisfactory' | 'findings' | 'unsatisfactory';
-      /** @description Required unless the result is satisfactory */
-      findings?: string | null;
-      /**
-       * @example [
-       *       "監査 一郎"
-       *     ]
-       */
-      auditors: string[];
-    };
-    AuditResponse: {
-      id: string;
-      contractId: string;
-      /** Format: date */
-      performedOn: string;
-      fiscalYear: number;
-      /** @enum {string} */
-      result: 'satisfactory' | 'findings' | 'unsatisfactory';
-      findings: string | null;
-      auditors: string[];
-      recordedByUserId: string;
-      /** Format: date-time */
-      recordedAt: string;
-      /** @description seq of the ledger entry */
-      seq: number;
-    };
-    AuditResponseList: {
-      items: components['schemas']['AuditResponse'][];
-    };
-    AuditStatusItem: {
-      contractId: string;
-      title: string;
-      fiscalYear: number;
-      /** @description The contract period overlaps the fiscal year */
-      required: boolean;
-      /** @description An audit was recorded in the fiscal year */
-      done: boolean;
-      /**
-       * Format: date
-       * @description The due date by contract: the earlier of 31 March and the contract's end (null when not required)
-       */
-      dueOn: string | null;
-      /**
-       * Format: date
-       * @description The last business day (開庁日) on or before dueOn: not a weekend, national holiday or 29 December – 3 January
-       */
-      businessDueOn: string | null;
-      /** @description Required, not done, and the due date has passed */
-      overdue: boolean;
-      lastAudit: components['schemas']['AuditResponse'] | null;
-    };
-    AuditStatusResponse: {
-      fiscalYear: number;
-      items: components['schemas']['AuditStatusItem'][];
-    };
-    WebhookStateResponse: {
-      /** @enum {string} */
-      status: 'pending' | 'delivered' | 'failed';
-      attempts: number;
-      lastStatusCode: number | null;
-      lastError: string | null;
-    };
-    NotificationResponse: {
-      id: string;
-      /** @enum {string} */
-      kind:
-        | 'audit_due'
-        | 'audit_overdue'
-        | 'handover_not_received'
-        | 'password_notice_outstanding'
-        | 'medium_outstanding'
-        | 'media_not_returned'
-        | 'incident'
-        | 'takeout_pending';
-      contractId: string;
-      /** @description handover, medium or incident */
-      subjectId: string | null;
-      /** Format: date */
-      dueOn: string | null;
-      leadDays: number | null;
-      /**
-       * Format: date
-       * @description the business day that raised it
-       */
-      asOf: string;
-      title: string;
-      message: string;
-      data: Record<string, never>;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      readAt: string | null;
-      /** @description delivery to the caller's organization's webhook, if it has one */
-      webhook: components['schemas']['WebhookStateResponse'] | null;
-    };
-    InboxResponse: {
-      items: components['schemas']['NotificationResponse'][];
-      total: number;
-      unread: number;
-    };
-    ReadResponse: {
-      id: string;
-      /** Format: date-time */
-      readAt: string;
-    };
-    ConfigureWebhookRequest: {
-      /**
-       * Format: uri
-       * @description https, without credentials, at a public address (or inside WEBHOOK_ALLOWED_NETWORKS); anything else answers 400 WEBHOOK_URL_REFUSED
-       * @example https://hooks.example.jp/kanribo
-       */
-      url: string;
-      /** @description Shared secret of the HMAC-SHA256 signature; never returned */
-      secret: string;
-    };
-    WebhookResponse: {
-      organizationId: string;
-      url: string;
-      /** Format: date-time */
-      updatedAt: string;
-      updatedByUserId: string;
-    };
-    DeliveryResponse: {
-      /** @description the X-Kanribo-Delivery header the receiver saw */
-      id: string;
-      notificationId: string;
-      /** @enum {string} */
-      kind:
-        | 'audit_due'
-        | 'audit_overdue'
-        | 'handover_not_received'
-        | 'password_notice_outstanding'
-        | 'medium_outstanding'
-        | 'media_not_returned'
-        | 'incident'
-        | 'takeout_pending';
-      /** @enum {string} */
-      status: 'pending' | 'delivered' | 'failed';
-      attempts: number;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      enqueuedAt: string | null;
-      /**
-       * Format: date-time
-       * @description when the last attempt started
-       */
-      lastAttemptAt: string | null;
-      /**
-       * Format: date-time
-       * @description a pending delivery whose last attempt failed: when the next is due
-       */
-      nextAttemptAt: string | null;
-      lastStatusCode: number | null;
-      lastError: string | null;
-      /** Format: date-time */
-      completedAt: string | null;
-    };
-    DeliveryResponseList: {
-      items: components['schemas']['DeliveryResponse'][];
-    };
-    ReminderScanRequest: {
-      /**
-       * Format: date
-       * @description The business day to scan (default: today in BUSINESS_TIMEZONE)
-       */
-      asOf?: string | null;
-    };
-    ReminderScanResponse: {
-      /** Format: date */
-      asOf: string;
-      /**
-       * Format: date-time
-       * @description the instant the rules judged by
-       */
-      at: string;
-      /** @description reminders due that day, sent before or not */
-      due: number;
-      /** @description notifications this run stored */
-      raised: number;
-      byKind: Record<string, never>;
-      durationMs: number;
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    schemas: {
+        ComponentHealth: {
+            /** @enum {string} */
+            status: "up" | "down" | "starting";
+            kind?: string;
+            latencyMs?: number;
+            /**
+             * Format: date-time
+             * @description since when (queue)
+             */
+            since?: string;
+            /**
+             * @description workers (queue)
+             * @enum {string}
+             */
+            workers?: "in-process" | "off";
+            /** @description why it is down (queue) */
+            error?: string;
+            /**
+             * Format: date-time
+             * @description when pending webhook deliveries were last checked against the queue (queue)
+             */
+            reconciledAt?: string;
+            /** @description deliveries handed to the queue again since the process started, their jobs lost by Redis (queue) */
+            requeued?: number;
+        };
+        HealthResponse: {
+            /** @enum {string} */
+            status: "ok" | "degraded" | "down";
+            database: components["schemas"]["ComponentHealth"];
+            queue: components["schemas"]["ComponentHealth"];
+        };
+        UserResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            loginId: string;
+            displayName: string;
+            /** @enum {string} */
+            role: "admin" | "ward_officer" | "contractor_staff" | "auditor";
+            active: boolean;
+            /** @description The password is temporary and must be changed before anything else */
+            mustChangePassword: boolean;
+            /** @description A ward officer who approves take-out requests of their ward (所属長) */
+            approver: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LoginResponse: {
+            /** @description Opaque bearer token; send as `Authorization: Bearer <token>` */
+            token: string;
+            /** Format: date-time */
+            expiresAt: string;
+            user: components["schemas"]["UserResponse"];
+        };
+        BrowserSessionResponse: {
+            /** @enum {string} */
+            session: "cookie";
+            /** @description Send as `X-CSRF-Token` on every POST, PUT, PATCH and DELETE */
+            csrfToken: string;
+            /** Format: date-time */
+            expiresAt: string;
+            user: components["schemas"]["UserResponse"];
+        };
+        MfaChallengeResponse: {
+            /**
+             * @description Always true: the second factor comes next
+             * @enum {boolean}
+             */
+            mfaRequired: true;
+            /** @description Send as `Authorization: Bearer <mfaToken>` to POST /api/auth/mfa/verify with a code; every other route refuses it (403 MFA_VERIFICATION_REQUIRED) */
+            mfaToken: string;
+            /**
+             * Format: date-time
+             * @description Five minutes after the login
+             */
+            expiresAt: string;
+        };
+        LoginRequest: {
+            /**
+             * @description `cookie`: the session is set as an HttpOnly, SameSite=Strict cookie instead of being answered, with a CSRF token to echo in `X-CSRF-Token` on every state-changing request
+             * @default bearer
+             * @enum {string|null}
+             */
+            session: "bearer" | "cookie" | null;
+            /** @example ward.officer */
+            loginId: string;
+            /** Format: password */
+            password: string;
+        };
+        ChangePasswordRequest: {
+            /** Format: password */
+            currentPassword: string;
+            /**
+             * Format: password
+             * @description Checked against the password rules (400 VALIDATION_FAILED naming newPassword)
+             */
+            newPassword: string;
+        };
+        CreateOrganizationRequest: {
+            /** @example 新宿区 区民課 */
+            name: string;
+            /** @enum {string} */
+            kind: "ward" | "contractor";
+        };
+        OrganizationResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            kind: "ward" | "contractor";
+            /** Format: date-time */
+            createdAt: string;
+        };
+        OrganizationResponseList: {
+            items: components["schemas"]["OrganizationResponse"][];
+        };
+        CreateUserRequest: {
+            /** Format: uuid */
+            organizationId: string;
+            /** @example sato.hanako */
+            loginId: string;
+            /** @example 佐藤 花子 */
+            displayName: string;
+            /** @enum {string} */
+            role: "admin" | "ward_officer" | "contractor_staff" | "auditor";
+            /**
+             * Format: password
+             * @description Temporary password; the user must change it at first login. Checked against the password rules (400 VALIDATION_FAILED naming password)
+             */
+            password: string;
+        };
+        UserResponseList: {
+            items: components["schemas"]["UserResponse"][];
+        };
+        UpdateUserRequest: {
+            /** @example 佐藤 花子 */
+            displayName: string;
+        };
+        SetApproverRequest: {
+            /** @description true: the ward officer approves take-out requests of their ward */
+            approver: boolean;
+        };
+        PasswordResetResponse: {
+            user: components["schemas"]["UserResponse"];
+            /**
+             * @description The new temporary password, shown this once: hand it to the user, who must change it at the next login
+             * @example kT7vQmcXr4HwaYp9ELdu
+             */
+            oneTimePassword: string;
+        };
+        SessionResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description The last request the session served, to within a minute
+             */
+            lastUsedAt: string;
+            /**
+             * Format: date-time
+             * @description The absolute end (TOKEN_TTL_MINUTES)
+             */
+            expiresAt: string;
+            /**
+             * Format: date-time
+             * @description When the session ends without a further request (SESSION_IDLE_MINUTES after lastUsedAt)
+             */
+            idleExpiresAt: string;
+            /** @description Where the login came from */
+            clientAddress: string | null;
+            userAgent: string | null;
+            /** @description The session is the one making this request */
+            current: boolean;
+        };
+        SessionResponseList: {
+            items: components["schemas"]["SessionResponse"][];
+        };
+        RevokedSessionsResponse: {
+            /** @description How many live sessions were ended */
+            revoked: number;
+        };
+        MfaStatusResponse: {
+            /** @description A confirmed second factor is in place */
+            enrolled: boolean;
+            /** Format: date-time */
+            enrolledAt: string | null;
+            /** @description An enrollment was started and awaits its confirming code */
+            enrollmentPending: boolean;
+            /** @description MFA_REQUIRED_ROLES includes the role: enrollment comes first */
+            required: boolean;
+            /** @description Unused recovery codes */
+            recoveryCodesLeft: number;
+        };
+        MfaEnrollmentResponse: {
+            /**
+             * @description The new TOTP secret (base32), for typing into an authenticator app. Nothing takes effect until POST /api/auth/mfa/confirm
+             * @example JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+             */
+            secret: string;
+            /**
+             * @description The same secret as an otpauth:// URI (SHA-1, 6 digits, 30 s)
+             * @example otpauth://totp/kanribo:demo.officer?issuer=kanribo&secret=JBSW…&algorithm=SHA1&digits=6&period=30
+             */
+            otpauthUri: string;
+            /** @description The URI as a QR code: a PNG data URL (`data:image/png;base64,…`) */
+            qrCode: string;
+        };
+        ConfirmMfaRequest: {
+            /** @example 123456 */
+            code: string;
+        };
+        MfaRecoveryCodesResponse: {
+            /**
+             * @description Ten one-time recovery codes, shown this once (only their hashes are kept). Each replaces a TOTP code once at POST /api/auth/mfa/verify
+             * @example [
+             *       "7k2m9-q4x8d"
+             *     ]
+             */
+            recoveryCodes: string[];
+        };
+        VerifyMfaRequest: {
+            /**
+             * @description `cookie`: the session is set as an HttpOnly, SameSite=Strict cookie instead of being answered, with a CSRF token to echo in `X-CSRF-Token` on every state-changing request
+             * @default bearer
+             * @enum {string|null}
+             */
+            session: "bearer" | "cookie" | null;
+            /** @example 123456 */
+            code?: string;
+            /**
+             * @description A recovery code instead of a TOTP code; case, spaces and dashes do not matter
+             * @example 7k2m9-q4x8d
+             */
+            recoveryCode?: string;
+        };
+        AccessLogEntryResponse: {
+            seq: number;
+            /**
+             * Format: date-time
+             * @description When the request arrived
+             */
+            recordedAt: string;
+            userId: string | null;
+            organizationId: string | null;
+            role: string | null;
+            /** @description The login id as typed, for account events (also of unknown ids) */
+            loginId: string | null;
+            /** @example ledger.export */
+            action: string;
+            /** @example GET */
+            method: string;
+            /** @example /api/contracts/:id/ledger/export.csv */
+            route: string;
+            contractId: string | null;
+            resourceId: string | null;
+            statusCode: number;
+            clientAddress: string;
+            userAgent: string | null;
+            requestId: string;
+            /** @description hash of entry seq-1 */
+            prevHash: string;
+            /** @description lowercase hex SHA-256 of the RFC 8785 canonical JSON of this object without `hash` */
+            hash: string;
+        };
+        AccessLogPageResponse: {
+            items: components["schemas"]["AccessLogEntryResponse"][];
+            /** @description afterSeq of the next page, or null */
+            nextAfterSeq: number | null;
+        };
+        AccessLogVerifyResponse: {
+            valid: boolean;
+            /** @description seq of the last entry (when valid) */
+            length?: number;
+            /** @description hash of the last entry (when valid) */
+            head?: string;
+            /** @description the first entry kept (entries before it were pruned past retention) */
+            firstSeq?: number;
+            /** @description the first entry that is not as recorded (when invalid) */
+            firstInvalidSeq?: number;
+            reason?: string;
+        };
+        HandoverPolicyDto: {
+            /**
+             * @description Least time between a medium and its password notice (別の機会)
+             * @default 60
+             */
+            minSeparationMinutes: number | null;
+            /**
+             * @description Media of the ward are registered and dispatched out of it only under a take-out request approved by the ward’s approver (持出し承認)
+             * @default true
+             */
+            requireTakeoutApproval: boolean | null;
+        };
+        AuditPolicyDto: {
+            /**
+             * @description Days before the audit due date on which reminders go out
+             * @default [
+             *       60,
+             *       30,
+             *       7
+             *     ]
+             */
+            reminderLeadDays: number[] | null;
+        };
+        HandlingPolicyDto: {
+            /**
+             * @description Contractor staff are rostered and act only with a valid training on record (従事者に対する教育, 特記事項 §18)
+             * @default true
+             */
+            requireTraining: boolean | null;
+            /**
+             * @description Months a training stays valid from the day it was given
+             * @default 12
+             */
+            trainingValidMonths: number | null;
+            /**
+             * @description The first handover waits until both sides have emergency contacts and have confirmed the incident procedure (事故等への対応体制)
+             * @default true
+             */
+            requireEmergencyPlan: boolean | null;
+        };
+        CreateContractRequest: {
+            /**
+             * @description 登録業務の名称
+             * @example 住民税課税資料のデータ入力業務委託
+             */
+            title: string;
+            /** Format: uuid */
+            contractorOrganizationId: string;
+            /** @description Approved 再委託先 */
+            subcontractorOrganizationIds?: string[] | null;
+            /**
+             * Format: date
+             * @example 2026-09-01
+             */
+            startsOn: string;
+            /**
+             * Format: date
+             * @example 2027-03-31
+             */
+            endsOn: string;
+            /**
+             * @description 情報項目
+             * @example [
+             *       "氏名",
+             *       "住所",
+             *       "生年月日"
+             *     ]
+             */
+            dataItems: string[];
+            /**
+             * @description 対象者数
+             * @example 12000
+             */
+            subjectCount: number;
+            handoverPolicy?: components["schemas"]["HandoverPolicyDto"] | null;
+            auditPolicy?: components["schemas"]["AuditPolicyDto"] | null;
+            handlingPolicy?: components["schemas"]["HandlingPolicyDto"] | null;
+        };
+        ContractResponse: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            /** Format: uuid */
+            wardOrganizationId: string;
+            /** Format: uuid */
+            contractorOrganizationId: string;
+            subcontractorOrganizationIds: string[];
+            /** Format: date */
+            startsOn: string;
+            /** Format: date */
+            endsOn: string;
+            dataItems: string[];
+            subjectCount: number;
+            handoverPolicy: components["schemas"]["HandoverPolicyDto"];
+            auditPolicy: components["schemas"]["AuditPolicyDto"];
+            handlingPolicy: components["schemas"]["HandlingPolicyDto"];
+            /** @enum {string} */
+            status: "active" | "closed";
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ContractResponseList: {
+            items: components["schemas"]["ContractResponse"][];
+        };
+        TrainingDto: {
+            /**
+             * Format: date
+             * @description The day the training was given (not after today)
+             */
+            trainedOn: string;
+            /** @example 個人情報の適正な取扱いに関する研修 */
+            course: string;
+            /**
+             * @description Who gave it
+             * @example 株式会社X 情報セキュリティ委員会
+             */
+            trainer: string;
+        };
+        CreateRosterEntryRequest: {
+            /** @description A contractor_staff user of the contractor or an approved subcontractor: user id or login id */
+            userId: string;
+            /**
+             * @description responsible = 取扱責任者, handler = 取扱者
+             * @enum {string}
+             */
+            role: "responsible" | "handler";
+            /**
+             * Format: date
+             * @description First valid day; defaults to the later of the contract start and today
+             */
+            validFrom?: string | null;
+            /**
+             * Format: date
+             * @description Last valid day; open-ended when absent
+             */
+            validTo?: string | null;
+            /** @description The handler’s latest training, recorded with the entry (handler_training_recorded); on a contract that requires training, one must cover validFrom */
+            training?: components["schemas"]["TrainingDto"] | null;
+        };
+        RosterEntryResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            contractId: string;
+            /** Format: uuid */
+            userId: string;
+            displayName: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** @enum {string} */
+            role: "responsible" | "handler";
+            /** Format: date */
+            validFrom: string;
+            /** Format: date */
+            validTo: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            removedAt: string | null;
+        };
+        RosterEntryResponseList: {
+            items: components["schemas"]["RosterEntryResponse"][];
+        };
+        RecordTrainingRequest: {
+            /**
+             * Format: date
+             * @description The day the training was given (not after today)
+             */
+            trainedOn: string;
+            /** @example 個人情報の適正な取扱いに関する研修 */
+            course: string;
+            /**
+             * @description Who gave it
+             * @example 株式会社X 情報セキュリティ委員会
+             */
+            trainer: string;
+            /** @description A contractor_staff user of the contractor or an approved subcontractor: user id or login id */
+            userId: string;
+        };
+        TrainingResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            contractId: string;
+            /** Format: uuid */
+            userId: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** Format: date */
+            trainedOn: string;
+            course: string;
+            trainer: string;
+            /**
+             * Format: date
+             * @description The first day it no longer covers, under the contract’s trainingValidMonths
+             */
+            lapsesOn: string;
+            /** Format: uuid */
+            recordedByUserId: string;
+            /** Format: date-time */
+            recordedAt: string;
+            /** @description Sequence number of its ledger entry */
+            seq: number;
+        };
+        TrainingResponseList: {
+            items: components["schemas"]["TrainingResponse"][];
+        };
+        LedgerActorResponse: {
+            userId: string;
+            loginId: string;
+            displayName: string;
+            organizationId: string;
+            role: string;
+        };
+        LedgerEntryResponse: {
+            contractId: string;
+            seq: number;
+            type: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: date-time */
+            recordedAt: string;
+            actor: components["schemas"]["LedgerActorResponse"];
+            payload: Record<string, never>;
+            /** @description hash of entry seq-1; 64 zeros for entry 1 */
+            prevHash: string;
+            /** @description lowercase hex SHA-256 of the RFC 8785 canonical JSON of this object without `hash` */
+            hash: string;
+        };
+        LedgerPageResponse: {
+            items: components["schemas"]["LedgerEntryResponse"][];
+            /** @description Length of the whole chain */
+            length: number;
+            /** @description afterSeq of the next page, or null */
+            nextAfterSeq: number | null;
+        };
+        LedgerVerifyResponse: {
+            valid: boolean;
+            length: number;
+            /** @description hash of the last entry (when valid) */
+            head?: string;
+            /** @description the first entry that is not as recorded (when invalid) */
+            firstInvalidSeq?: number;
+            reason?: string;
+        };
+        DerivedFromRequest: {
+            /**
+             * @description `collected`: data collected in the work; `media`: a copy of media of the contract
+             * @enum {string}
+             */
+            kind: "collected" | "media";
+            /** @description `media` only: the media it was copied from (ids or labels) */
+            mediumIds?: string[] | null;
+        };
+        RegisterMediumRequest: {
+            /** @enum {string} */
+            kind: "dvd_r" | "cd_r" | "usb" | "encrypted_file" | "paper" | "password_notice";
+            /**
+             * @description Label or serial number
+             * @example 住民-001
+             */
+            label: string;
+            /**
+             * @description 情報の内容
+             * @example 住民税課税資料 令和8年度分
+             */
+            description: string;
+            /**
+             * @description 件数
+             * @example 12000
+             */
+            recordCount: number;
+            /** @description The data on it is encrypted (must be true for encrypted_file, false for a password notice) */
+            encrypted: boolean;
+            /** @description SHA-256 of the encrypted file, hex */
+            sha256?: string | null;
+            /** @description Password notices only: the medium it unlocks (id or label) */
+            unlocksMediumId?: string | null;
+            /**
+             * Format: uuid
+             * @description Media of the ward: the approved take-out request (持出し申請) it is written under, by its applicant
+             */
+            takeoutRequestId?: string | null;
+            /**
+             * @description Where it is kept
+             * @example 第2書庫 金庫A
+             */
+            location?: string | null;
+            /**
+             * Format: uuid
+             * @description Contractor side, on a contract with designated places: the designated (or consented) place it is kept at
+             */
+            placeId?: string | null;
+            /** @description Contractor side: what it was made from; a copy of media needs the ward’s copy permission */
+            derivedFrom?: components["schemas"]["DerivedFromRequest"] | null;
+            /**
+             * Format: date-time
+             * @description When it was prepared; defaults to now
+             */
+            occurredAt?: string | null;
+        };
+        MediumAppendedResponse: {
+            id: string;
+            /** @description seq of the ledger entry */
+            seq: number;
+            /** @description hash of the ledger entry */
+            hash: string;
+            /** @example 住民-001 */
+            label: string;
+            /** @enum {string} */
+            kind: "dvd_r" | "cd_r" | "usb" | "encrypted_file" | "paper" | "password_notice";
+        };
+        CustodyResponse: {
+            /** @enum {string} */
+            state: "held" | "in_transit" | "returned" | "erased" | "destroyed" | "lost" | "compromised";
+            holderOrganizationId: string;
+            holderUserId: string | null;
+            location: string | null;
+            /** @description designated or consented place */
+            placeId: string | null;
+            inTransitHandoverId: string | null;
+            /** @description Broken seal or wrong fingerprint at some receipt */
+            compromised: boolean;
+            /**
+             * Format: date-time
+             * @description occurredAt of the latest event about it
+             */
+            since: string;
+            /** @description seq of that event */
+            seq: number;
+        };
+        MediumResponse: {
+            id: string;
+            contractId: string;
+            /** @enum {string} */
+            kind: "dvd_r" | "cd_r" | "usb" | "encrypted_file" | "paper" | "password_notice";
+            label: string;
+            description: string;
+            recordCount: number;
+            encrypted: boolean;
+            sha256: string | null;
+            unlocksMediumId: string | null;
+            /** @description the take-out request (持出し申請) it was written under */
+            takeoutRequestId: string | null;
+            /** @description what it was made from */
+            derivedFrom: components["schemas"]["DerivedFromRequest"] | null;
+            /** @description for a copy: the ward’s permission */
+            copyPermissionId: string | null;
+            /** Format: date-time */
+            registeredAt: string;
+            custody: components["schemas"]["CustodyResponse"];
+        };
+        MediumResponseList: {
+            items: components["schemas"]["MediumResponse"][];
+        };
+        StoreMediumRequest: {
+            /**
+             * @description 施錠できる金庫又はキャビネット
+             * @example 第2書庫 金庫A
+             */
+            location: string;
+            /**
+             * Format: uuid
+             * @description Contractor side, on a contract with designated places: the designated (or consented) place it is kept at
+             */
+            placeId?: string | null;
+            /** Format: date-time */
+            occurredAt?: string | null;
+        };
+        DispatchRequest: {
+            /**
+             * @description The media: ids or labels (resolved within the contract)
+             * @example [
+             *       "DVD-001"
+             *     ]
+             */
+            items: string[];
+            /** @description The addressee (受領者): user id or login id */
+            toUserId: string;
+            /** @enum {string} */
+            method: "hand" | "lgwan";
+            /**
+             * @description 鍵付きカバン番号; required by hand
+             * @example BAG-07
+             */
+            bagId?: string | null;
+            /**
+             * @description 封印番号
+             * @example S-000123
+             */
+            sealNumber?: string | null;
+            /** @enum {string} */
+            purpose: "provide" | "return" | "subcontract" | "internal";
+            /**
+             * Format: date-time
+             * @description Defaults to now; may be back-dated
+             */
+            occurredAt?: string | null;
+            /** @description 備考 */
+            note?: string | null;
+        };
+        MediumNameResponse: {
+            mediumId: string;
+            /** @example 住民-001 */
+            label: string;
+            /** @enum {string} */
+            kind: "dvd_r" | "cd_r" | "usb" | "encrypted_file" | "paper" | "password_notice";
+        };
+        PartyResponse: {
+            userId: string;
+            /** @description absent in entries recorded before login ids were carried */
+            loginId?: string;
+            displayName: string;
+            organizationId: string;
+            organizationName: string;
+        };
+        DispatchResponse: {
+            items: components["schemas"]["MediumNameResponse"][];
+            from: components["schemas"]["PartyResponse"];
+            to: components["schemas"]["PartyResponse"];
+            id: string;
+            seq: number;
+            /** @enum {string} */
+            status: "dispatched";
+            hash: string;
+        };
+        ReceiveRequest: {
+            /** @description The seal arrived unbroken */
+            sealIntact: boolean;
+            /** @description Fingerprints the recipient computed, by medium id */
+            sha256?: {
+                [key: string]: string;
+            } | null;
+            /**
+             * Format: uuid
+             * @description Contractor side, on a contract with designated places: the designated (or consented) place it is received at
+             */
+            placeId?: string | null;
+            /** Format: date-time */
+            occurredAt?: string | null;
+        };
+        ReceiptResponse: {
+            items: components["schemas"]["MediumNameResponse"][];
+            from: components["schemas"]["PartyResponse"];
+            to: components["schemas"]["PartyResponse"];
+            id: string;
+            seq: number;
+            /** @enum {string} */
+            status: "received";
+            hash: string;
+            compromisedMediumIds: string[];
+            incidentIds: string[];
+        };
+        HandoverResponse: {
+            id: string;
+            contractId: string;
+            /** @enum {string} */
+            status: "dispatched" | "received";
+            /** @enum {string} */
+            purpose: "provide" | "return" | "subcontract" | "internal";
+            /** @enum {string} */
+            method: "hand" | "lgwan";
+            /** @description medium ids */
+            items: string[];
+            /** @description the items by id and label */
+            media: components["schemas"]["MediumNameResponse"][];
+            bagId: string | null;
+            sealNumber: string | null;
+            note: string | null;
+            fromUserId: string;
+            fromOrganizationId: string;
+            toUserId: string;
+            toOrganizationId: string;
+            /** Format: date-time */
+            dispatchedAt: string;
+            dispatchSeq: number;
+            /** Format: date-time */
+            receivedAt: string | null;
+            receiptSeq: number | null;
+            sealIntact: boolean | null;
+            compromised: boolean;
+        };
+        HandoverResponseList: {
+            items: components["schemas"]["HandoverResponse"][];
+        };
+        ReportIncidentRequest: {
+            /**
+             * @description lost: the media are gone (紛失) and can never move again; other: anything else to report
+             * @enum {string}
+             */
+            kind: "lost" | "other";
+            /** @description The media: ids or labels */
+            mediumIds: string[];
+            /** @example 搬送中に鍵付きカバンを紛失 */
+            description: string;
+            /** Format: date-time */
+            occurredAt?: string | null;
+        };
+        AppendedResponse: {
+            id: string;
+            /** @description seq of the ledger entry */
+            seq: number;
+            /** @description hash of the ledger entry */
+            hash: string;
+        };
+        IncidentResponse: {
+            id: string;
+            contractId: string;
+            /** @description seq of the ledger entry */
+            seq: number;
+            /** @enum {string} */
+            kind: "seal_broken" | "fingerprint_mismatch" | "lost" | "other";
+            handoverId: string | null;
+            mediumIds: string[];
+            description: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: date-time */
+            recordedAt: string;
+            reportedByUserId: string;
+        };
+        IncidentResponseList: {
+            items: components["schemas"]["IncidentResponse"][];
+        };
+        CreateTakeoutRequest: {
+            /**
+             * @description The contract’s data items (情報項目) to be written
+             * @example [
+             *       "氏名",
+             *       "住所"
+             *     ]
+             */
+            dataItems: string[];
+            /**
+             * @description 件数: records on each medium at most
+             * @example 12000
+             */
+            recordCount: number;
+            /**
+             * @example [
+             *       "dvd_r"
+             *     ]
+             */
+            mediaKinds: ("dvd_r" | "cd_r" | "usb" | "encrypted_file" | "paper")[];
+            /**
+             * @description How many media
+             * @example 1
+             */
+            mediaCount: number;
+            /**
+             * @description provide / return of a copy / other
+             * @enum {string}
+             */
+            purpose: "provide" | "return_copy" | "other";
+            /**
+             * Format: date
+             * @description 持出し予定日
+             * @example 2026-12-07
+             */
+            plannedOn: string;
+            /**
+             * @description The terminal (端末) the data is written from
+             * @example PC-ZEIMU-012
+             */
+            terminalId: string;
+            /** @example 委託先への提供用 */
+            note?: string | null;
+        };
+        TakeoutRequestResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            contractId: string;
+            /** @enum {string} */
+            status: "requested" | "approved" | "rejected" | "withdrawn";
+            /** Format: uuid */
+            applicantUserId: string;
+            dataItems: string[];
+            recordCount: number;
+            mediaKinds: string[];
+            mediaCount: number;
+            /** @description media registered under it so far */
+            mediaRegistered: number;
+            /** @enum {string} */
+            purpose: "provide" | "return_copy" | "other";
+            /** Format: date */
+            plannedOn: string;
+            terminalId: string;
+            note: string | null;
+            /** Format: date-time */
+            requestedAt: string;
+            /** @description seq of its takeout_requested ledger entry */
+            requestedSeq: number;
+            /** Format: uuid */
+            decidedByUserId: string | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+            reason: string | null;
+            /**
+             * Format: date-time
+             * @description approved: media may be registered and dispatched under it until then
+             */
+            validUntil: string | null;
+        };
+        TakeoutRequestResponseList: {
+            items: components["schemas"]["TakeoutRequestResponse"][];
+        };
+        RejectTakeoutRequest: {
+            /** @example 件数が多すぎるため、対象を絞ってください */
+            reason: string;
+        };
+        DesignatePlaceRequest: {
+            /**
+             * @description 作業場所・保管場所の名称
+             * @example 株式会社X 本社 第1作業室
+             */
+            name: string;
+            /** @example 東京都新宿区西新宿2-8-1 5階 */
+            address: string;
+            /** @description Media may be kept here (保管場所), not only worked on (作業場所) */
+            mediaStorage: boolean;
+        };
+        DesignatedPlaceResponse: {
+            id: string;
+            contractId: string;
+            name: string;
+            address: string;
+            mediaStorage: boolean;
+            /** @enum {string} */
+            status: "designated" | "withdrawn";
+            designatedByUserId: string;
+            /** Format: date-time */
+            designatedAt: string;
+            /** Format: date-time */
+            withdrawnAt: string | null;
+            withdrawalReason: string | null;
+        };
+        DesignatedPlaceResponseList: {
+            items: components["schemas"]["DesignatedPlaceResponse"][];
+        };
+        WithdrawPlaceRequest: {
+            /** @example 事務所移転のため */
+            reason: string;
+        };
+        ConsentPlaceRequest: {
+            /**
+             * @description The media the consent covers: ids or labels
+             * @example [
+             *       "DVD-001"
+             *     ]
+             */
+            mediumIds: string[];
+            /**
+             * Format: uuid
+             * @description A designated place (to keep media at a work place); else give name and address
+             */
+            placeId?: string | null;
+            /** @example 株式会社X 大阪事業所 */
+            name?: string | null;
+            /** @example 大阪府大阪市北区梅田1-1-1 */
+            address?: string | null;
+            /** @example 本社改装期間中の作業のため */
+            reason: string;
+            /**
+             * Format: date-time
+             * @description The consent covers steps until this instant
+             */
+            validUntil: string;
+        };
+        PlaceConsentResponse: {
+            id: string;
+            contractId: string;
+            /** @description Name this in placeId on the steps the consent covers */
+            placeId: string;
+            name: string;
+            address: string;
+            mediumIds: string[];
+            reason: string;
+            /** Format: date-time */
+            validUntil: string;
+            consentedByUserId: string;
+            /** Format: date-time */
+            consentedAt: string;
+        };
+        PlaceConsentResponseList: {
+            items: components["schemas"]["PlaceConsentResponse"][];
+        };
+        PermitCopyRequest: {
+            /**
+             * @description The media that may be copied: ids or labels
+             * @example [
+             *       "DVD-001"
+             *     ]
+             */
+            mediumIds: string[];
+            /** @example 入力作業の二重チェック用に作業端末へ複写する */
+            purpose: string;
+            /**
+             * Format: date-time
+             * @description Copies may be registered until this instant
+             */
+            validUntil: string;
+        };
+        CopyPermissionResponse: {
+            id: string;
+            contractId: string;
+            purpose: string;
+            sourceMediumIds: string[];
+            /** Format: date-time */
+            validUntil: string;
+            permittedByUserId: string;
+            /** Format: date-time */
+            permittedAt: string;
+            /** @description Copies registered under it */
+            copiesRegistered: number;
+        };
+        CopyPermissionResponseList: {
+            items: components["schemas"]["CopyPermissionResponse"][];
+        };
+        EmergencyContactDto: {
+            /** @example 山田 太郎 */
+            name: string;
+            /**
+             * @description Role or post
+             * @example 課長
+             */
+            role: string;
+            /**
+             * @description Digits, spaces, +, -, (, )
+             * @example 03-1234-5678
+             */
+            phone: string;
+            /**
+             * @description When they answer
+             * @example 平日 8:30–17:15
+             */
+            hours: string;
+        };
+        PlanSideResponse: {
+            contacts: components["schemas"]["EmergencyContactDto"][];
+            /** Format: date */
+            confirmedOn: string | null;
+            /** Format: uuid */
+            confirmedByUserId: string | null;
+        };
+        ProcedureResponse: {
+            text: string | null;
+            documentRef: string | null;
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        EmergencyPlanResponse: {
+            /** Format: uuid */
+            contractId: string;
+            /** @description Whether the contract’s first handover waits for the plan */
+            required: boolean;
+            ward: components["schemas"]["PlanSideResponse"];
+            contractor: components["schemas"]["PlanSideResponse"];
+            procedure: components["schemas"]["ProcedureResponse"] | null;
+            /** @description What the plan still lacks */
+            missing: ("ward_contacts" | "contractor_contacts" | "incident_procedure" | "ward_confirmation" | "contractor_confirmation")[];
+        };
+        RecordContactsRequest: {
+            contacts: components["schemas"]["EmergencyContactDto"][];
+        };
+        RecordProcedureRequest: {
+            /** @description The procedure itself (事故発生時の対応手順) */
+            text?: string | null;
+            /** @description Where the written procedure is kept: 文書番号, file name */
+            documentRef?: string | null;
+        };
+        ConfirmProcedureRequest: {
+            /**
+             * Format: date
+             * @description The day the side confirmed it; today when absent, never after today
+             */
+            confirmedOn?: string | null;
+        };
+        ErasureScopeDto: {
+            /**
+             * @description 消去した情報項目
+             * @example [
+             *       "氏名",
+             *       "住所"
+             *     ]
+             */
+            dataItems: string[];
+            /**
+             * @example [
+             *       "作業用PC PC-12",
+             *       "ファイルサーバ FS-01",
+             *       "バックアップ"
+             *     ]
+             */
+            systems: string[];
+            /**
+             * @example [
+             *       "本社 3階 作業室"
+             *     ]
+             */
+            places: string[];
+        };
+        SubmitCertificateRequest: {
+            /**
+             * Format: uuid
+             * @description The contract the certificate is for (the `:id` of the path). Required with `signature`, which covers it: a body naming another contract is refused (422 SIGNATURE_CONTRACT_MISMATCH)
+             */
+            contractId?: string | null;
+            /**
+             * @description Used once per organization and contract: a certificate replacing a rejected one has a new number (409 CERTIFICATE_NUMBER_REUSED)
+             * @example DC-2027-0001
+             */
+            certificateNumber: string;
+            /**
+             * Format: date-time
+             * @description When the erasure was done
+             */
+            erasedAt: string;
+            scope: components["schemas"]["ErasureScopeDto"];
+            /** @description Media the organization holds that this erasure covers (may be empty) */
+            mediaIds: string[];
+            /**
+             * @description NIST SP 800-88
+             * @enum {string}
+             */
+            method: "clear" | "purge" | "destroy";
+            /** @example DiskWipe Pro 5.2 */
+            tool: string;
+            /** @example 消去後に全セクタを読み出し、データが残っていないことを確認した */
+            verification: string;
+            /** @example 作業 五郎 */
+            performedBy: string;
+            /** @example 立会 六郎 */
+            witnessedBy?: string | null;
+            /** @description Detached PKCS#7 / CMS signature (PEM) over the UTF-8 bytes of the RFC 8785 canonical JSON of this body without `signature` (which must include `contractId`, and be in the form the ledger stores: `erasedAt` as UTC with milliseconds, e.g. 2026-11-25T00:00:00.000Z, text without surrounding spaces, no `witnessedBy: null`; else 400 CERTIFICATE_NOT_CANONICAL), by a registered certificate of the organization */
+            signature?: string | null;
+        };
+        DeletionCertificateResponse: {
+            id: string;
+            contractId: string;
+            organizationId: string;
+            certificateNumber: string;
+            /** @enum {string} */
+            status: "submitted" | "confirmed" | "rejected";
+            /** Format: date-time */
+            erasedAt: string;
+            scope: components["schemas"]["ErasureScopeDto"];
+            mediaIds: string[];
+            /** @enum {string} */
+            method: "clear" | "purge" | "destroy";
+            tool: string;
+            verification: string;
+            performedBy: string;
+            witnessedBy: string | null;
+            /** @description SHA-256 fingerprint of the signing certificate, if signed */
+            signerFingerprint256: string | null;
+            submittedByUserId: string;
+            /** Format: date-time */
+            submittedAt: string;
+            submitSeq: number;
+            decidedByUserId: string | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+            decisionSeq: number | null;
+            /** @description Remarks, or the reason of a rejection */
+            decisionNote: string | null;
+        };
+        DeletionCertificateResponseList: {
+            items: components["schemas"]["DeletionCertificateResponse"][];
+        };
+        ConfirmCertificateRequest: {
+            remarks?: string | null;
+        };
+        RejectCertificateRequest: {
+            /** @example バックアップからの消去が記載されていない */
+            reason: string;
+        };
+        OutstandingResponse: {
+            /** @description Nothing is outstanding: the contract can be closed */
+            closable: boolean;
+            /** @enum {string} */
+            status: "active" | "closed";
+            /** @description in_transit, not_returned (with holder and location), certificate_pending, certificate_missing */
+            items: Record<string, never>[];
+        };
+        RegisterSigningCertificateRequest: {
+            /** @description One X.509 certificate, PEM (-----BEGIN CERTIFICATE-----…) */
+            pem: string;
+        };
+        SigningCertificateResponse: {
+            id: string;
+            organizationId: string;
+            /** @description SHA-256 fingerprint, as openssl x509 -fingerprint -sha256 prints it */
+            fingerprint256: string;
+            subject: string;
+            issuer: string;
+            serialNumber: string;
+            /** Format: date-time */
+            validFrom: string;
+            /** Format: date-time */
+            validTo: string;
+            /** Format: date-time */
+            registeredAt: string;
+            /**
+             * Format: date-time
+             * @description When it was revoked: from then on it verifies no signature
+             */
+            revokedAt: string | null;
+        };
+        SigningCertificateResponseList: {
+            items: components["schemas"]["SigningCertificateResponse"][];
+        };
+        ChecklistItemDto: {
+            /** @example op-10 */
+            id: string;
+            number: number;
+            text: string;
+        };
+        ChecklistSectionDto: {
+            /** @example operational */
+            key: string;
+            /** @example 運用上の対策 */
+            title: string;
+            items: components["schemas"]["ChecklistItemDto"][];
+        };
+        ChecklistResponse: {
+            contractId: string;
+            /** @description 0: the default checklist (seed 000); then 1, 2… as the ward sets it */
+            version: number;
+            title: string;
+            sections: components["schemas"]["ChecklistSectionDto"][];
+            /** Format: date-time */
+            setAt: string | null;
+            /** @description seq of the ledger entry */
+            seq: number | null;
+        };
+        PutChecklistRequest: {
+            title: string;
+            sections: components["schemas"]["ChecklistSectionDto"][];
+        };
+        ChecklistAnswerDto: {
+            /** @example op-10 */
+            itemId: string;
+            /**
+             * @description ○ yes, × no, − na (not needed)
+             * @enum {string}
+             */
+            answer: "yes" | "no" | "na";
+            note?: string | null;
+            /** @description Required on a ×: the corrective action (是正措置) */
+            correctiveAction?: string | null;
+            /**
+             * Format: date
+             * @description Required on a ×: on or after performedOn
+             */
+            dueOn?: string | null;
+        };
+        RecordAuditRequest: {
+            /**
+             * Format: date
+             * @example 2027-02-10
+             */
+            performedOn: string;
+            /** @enum {string} */
+            result: "satisfactory" | "findings" | "unsatisfactory";
+            /** @description Required unless the result is satisfactory */
+            findings?: string | null;
+            /**
+             * @example [
+             *       "監査 一郎"
+             *     ]
+             */
+            auditors: string[];
+            /** @description Every item of the contract's checklist, answered once */
+            answers?: components["schemas"]["ChecklistAnswerDto"][] | null;
+            /**
+             * Format: uuid
+             * @description Contractor staff auditing an approved subcontractor (再委託先への立入り調査) name it here
+             */
+            subcontractorOrganizationId?: string | null;
+        };
+        RecordedAuditResponse: {
+            id: string;
+            /** @description seq of the ledger entry */
+            seq: number;
+            /** @description hash of the ledger entry */
+            hash: string;
+            /** @description One finding per × of the checklist, in its order */
+            findingIds: string[];
+        };
+        AuditResponse: {
+            id: string;
+            contractId: string;
+            /** Format: date */
+            performedOn: string;
+            fiscalYear: number;
+            /** @enum {string} */
+            result: "satisfactory" | "findings" | "unsatisfactory";
+            findings: string | null;
+            auditors: string[];
+            recordedByUserId: string;
+            /** Format: date-time */
+            recordedAt: string;
+            /** @description seq of the ledger entry */
+            seq: number;
+            subcontractorOrganizationId: string | null;
+            /** @description The checklist as answered */
+            checklist: Record<string, never> | null;
+        };
+        AuditResponseList: {
+            items: components["schemas"]["AuditResponse"][];
+        };
+        AuditStatusItem: {
+            contractId: string;
+            title: string;
+            fiscalYear: number;
+            /** @description The contract period overlaps the fiscal year */
+            required: boolean;
+            /** @description An audit was recorded in the fiscal year */
+            done: boolean;
+            /**
+             * Format: date
+             * @description The due date by contract: the earlier of 31 March and the contract's end (null when not required)
+             */
+            dueOn: string | null;
+            /**
+             * Format: date
+             * @description The last business day (開庁日) on or before dueOn: not a weekend, national holiday or 29 December – 3 January
+             */
+            businessDueOn: string | null;
+            /** @description Required, not done, and the due date has passed */
+            overdue: boolean;
+            lastAudit: components["schemas"]["AuditResponse"] | null;
+            /** @description Findings (是正措置) of the contract not yet verified */
+            openFindings: number;
+        };
+        AuditStatusResponse: {
+            fiscalYear: number;
+            items: components["schemas"]["AuditStatusItem"][];
+        };
+        FindingResponse: {
+            id: string;
+            contractId: string;
+            auditId: string;
+            itemId: string;
+            /** @example 運用上の対策 10 */
+            itemLabel: string;
+            itemText: string;
+            correctiveAction: string;
+            /** Format: date */
+            dueOn: string;
+            /** @description The audited organization, which fixes it */
+            ownerOrganizationId: string;
+            /** @description The auditing organization, which verifies it */
+            auditorOrganizationId: string;
+            /** @enum {string} */
+            state: "open" | "reported_fixed" | "verified";
+            stateNote: string | null;
+            /** Format: date-time */
+            stateChangedAt: string;
+        };
+        FindingResponseList: {
+            items: components["schemas"]["FindingResponse"][];
+        };
+        FindingStepRequest: {
+            note?: string | null;
+        };
+        ReopenFindingRequest: {
+            reason: string;
+        };
+        RequestStatusReportRequest: {
+            note?: string | null;
+        };
+        StatusReportResponse: {
+            id: string;
+            contractId: string;
+            /** @enum {string} */
+            state: "requested" | "answered";
+            requestedByUserId: string;
+            /** Format: date-time */
+            requestedAt: string;
+            requestNote: string | null;
+            requestedSeq: number;
+            answeredByUserId: string | null;
+            /** Format: date-time */
+            answeredAt: string | null;
+            statement: string | null;
+            /** @description What the contractor side held when it answered (media, where, since when) and what was outstanding */
+            holdings: Record<string, never> | null;
+            answeredSeq: number | null;
+        };
+        StatusReportResponseList: {
+            items: components["schemas"]["StatusReportResponse"][];
+        };
+        AnswerStatusReportRequest: {
+            /** @description The responsible person's statement on the handling of the data */
+            statement: string;
+        };
+        WebhookStateResponse: {
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            attempts: number;
+            lastStatusCode: number | null;
+            lastError: string | null;
+        };
+        NotificationResponse: {
+            id: string;
+            /** @enum {string} */
+            kind: "audit_due" | "audit_overdue" | "handover_not_received" | "password_notice_outstanding" | "medium_outstanding" | "media_not_returned" | "incident" | "takeout_pending" | "training_lapsing" | "audit_finding_open" | "audit_finding_unverified" | "status_report_unanswered";
+            contractId: string;
+            /** @description handover, medium or incident */
+            subjectId: string | null;
+            /** Format: date */
+            dueOn: string | null;
+            leadDays: number | null;
+            /**
+             * Format: date
+             * @description the business day that raised it
+             */
+            asOf: string;
+            title: string;
+            message: string;
+            data: Record<string, never>;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            readAt: string | null;
+            /** @description delivery to the caller's organization's webhook, if it has one */
+            webhook: components["schemas"]["WebhookStateResponse"] | null;
+        };
+        InboxResponse: {
+            items: components["schemas"]["NotificationResponse"][];
+            total: number;
+            unread: number;
+        };
+        ReadResponse: {
+            id: string;
+            /** Format: date-time */
+            readAt: string;
+        };
+        ConfigureWebhookRequest: {
+            /**
+             * Format: uri
+             * @description https, without credentials, at a public address (or inside WEBHOOK_ALLOWED_NETWORKS); anything else answers 400 WEBHOOK_URL_REFUSED
+             * @example https://hooks.example.jp/kanribo
+             */
+            url: string;
+            /** @description Shared secret of the HMAC-SHA256 signature; never returned */
+            secret: string;
+        };
+        WebhookResponse: {
+            organizationId: string;
+            url: string;
+            /** Format: date-time */
+            updatedAt: string;
+            updatedByUserId: string;
+        };
+        DeliveryResponse: {
+            /** @description the X-Kanribo-Delivery header the receiver saw */
+            id: string;
+            notificationId: string;
+            /** @enum {string} */
+            kind: "audit_due" | "audit_overdue" | "handover_not_received" | "password_notice_outstanding" | "medium_outstanding" | "media_not_returned" | "incident" | "takeout_pending" | "training_lapsing" | "audit_finding_open" | "audit_finding_unverified" | "status_report_unanswered";
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            enqueuedAt: string | null;
+            /**
+             * Format: date-time
+             * @description when the last attempt started
+             */
+            lastAttemptAt: string | null;
+            /**
+             * Format: date-time
+             * @description a pending delivery whose last attempt failed: when the next is due
+             */
+            nextAttemptAt: string | null;
+            lastStatusCode: number | null;
+            lastError: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+        };
+        DeliveryResponseList: {
+            items: components["schemas"]["DeliveryResponse"][];
+        };
+        ReminderScanRequest: {
+            /**
+             * Format: date
+             * @description The business day to scan (default: today in BUSINESS_TIMEZONE)
+             */
+            asOf?: string | null;
+        };
+        ReminderScanResponse: {
+            /** Format: date */
+            asOf: string;
+            /**
+             * Format: date-time
+             * @description the instant the rules judged by
+             */
+            at: string;
+            /** @description reminders due that day, sent before or not */
+            due: number;
+            /** @description notifications this run stored */
+            raised: number;
+            byKind: Record<string, never>;
+            durationMs: number;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  HealthController_health: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['HealthResponse'];
-        };
-      };
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['HealthResponse'];
-        };
-      };
-    };
-  };
-  AuthController_login: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LoginRequest'];
-      };
-    };
-    responses: {
-      /** @description A session (with `session: "cookie"`, set as cookies and answered without its token); or, on an account with a second factor, `{mfaRequired: true, mfaToken, expiresAt}` to trade at POST /api/auth/mfa/verify */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json':
-            | components['schemas']['LoginResponse']
-            | components['schemas']['BrowserSessionResponse']
-            | components['schemas']['MfaChallengeResponse'];
-        };
-      };
-    };
-  };
-  AuthController_logout: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The token is revoked and the session cookies removed */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuthController_me: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserResponse'];
-        };
-      };
-    };
-  };
-  AuthController_changePassword: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ChangePasswordRequest'];
-      };
-    };
-    responses: {
-      /** @description Changed; other sessions are revoked */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserResponse'];
-        };
-      };
-    };
-  };
-  OrganizationsController_list: {
-    parameters: {
-      query?: {
-        kind?: 'ward' | 'contractor';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OrganizationResponseList'];
-        };
-      };
-    };
-  };
-  OrganizationsController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateOrganizationRequest'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OrganizationResponse'];
-        };
-      };
-    };
-  };
-  OrganizationsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OrganizationResponse'];
-        };
-      };
-    };
-  };
-  UsersController_list: {
-    parameters: {
-      query?: {
-        organizationId?: string;
-        role?: 'admin' | 'ward_officer' | 'contractor_staff' | 'auditor';
-        /** @description `true`: active accounts only; `false`: deactivated only */
-        active?: boolean;
-        /** @description Part of the login id or display name (case-insensitive for Latin letters) */
-        q?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserResponseList'];
-        };
-      };
-    };
-  };
-  UsersController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateUserRequest'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserResponse'];
-        };
-      };
-    };
-  };
-  AccountsController_update: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateUserRequest'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserResponse'];
-        };
-      };
-    };
-  };
-  AccountsController_setApprover: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SetApproverRequest'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserResponse'];
-        };
-      };
-    };
-  };
-  AccountsController_deactivate: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Deactivated (or already inactive) */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserResponse'];
-        };
-      };
-    };
-  };
-  AccountsController_reactivate: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Active (or already active) */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserResponse'];
-        };
-      };
-    };
-  };
-  AccountsController_resetPassword: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PasswordResetResponse'];
-        };
-      };
-    };
-  };
-  AccountsController_listSessions: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SessionResponseList'];
-        };
-      };
-    };
-  };
-  AccountsController_revokeSessions: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RevokedSessionsResponse'];
-        };
-      };
-    };
-  };
-  SessionsController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SessionResponseList'];
-        };
-      };
-    };
-  };
-  SessionsController_revoke: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        sessionId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The session is ended */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  MfaController_status: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MfaStatusResponse'];
-        };
-      };
-    };
-  };
-  MfaController_enroll: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MfaEnrollmentResponse'];
-        };
-      };
-    };
-  };
-  MfaController_confirm: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ConfirmMfaRequest'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MfaRecoveryCodesResponse'];
-        };
-      };
-    };
-  };
-  MfaController_verify: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['VerifyMfaRequest'];
-      };
-    };
-    responses: {
-      /** @description A session, as for POST /api/auth/login (`session: "cookie"` sets it as cookies) */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json':
-            | components['schemas']['LoginResponse']
-            | components['schemas']['BrowserSessionResponse'];
-        };
-      };
-    };
-  };
-  MfaController_reset: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Reset */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AccountSecurityController_unlock: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Unlocked (or was not locked) */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserResponse'];
-        };
-      };
-    };
-  };
-  AccessLogController_list: {
-    parameters: {
-      query?: {
-        /** @description Entries recorded at or after this instant (ISO 8601 with an offset) */
-        from?: string;
-        /** @description Entries recorded at or before this instant; not before `from` (422 ACCESS_LOG_RANGE_INVALID) */
-        to?: string;
-        /** @description The user the entry is about */
-        userId?: string;
-        organizationId?: string;
-        contractId?: string;
-        /** @description A handler name (`ledger.export`) or an account event (`login.failed`) */
-        action?: string;
-        /** @description Entries after this seq */
-        afterSeq?: number;
-        limit?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AccessLogPageResponse'];
-        };
-      };
-    };
-  };
-  AccessLogController_verify: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AccessLogVerifyResponse'];
-        };
-      };
-    };
-  };
-  AccessLogController_export: {
-    parameters: {
-      query?: {
-        /** @description Entries recorded at or after this instant (ISO 8601 with an offset) */
-        from?: string;
-        /** @description Entries recorded at or before this instant; not before `from` (422 ACCESS_LOG_RANGE_INVALID) */
-        to?: string;
-        /** @description The user the entry is about */
-        userId?: string;
-        organizationId?: string;
-        contractId?: string;
-        /** @description A handler name (`ledger.export`) or an account event (`login.failed`) */
-        action?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description One row per entry the auditor may see, in seq order */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ContractsController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ContractResponseList'];
-        };
-      };
-    };
-  };
-  ContractsController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateContractRequest'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ContractResponse'];
-        };
-      };
-    };
-  };
-  ContractsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ContractResponse'];
-        };
-      };
-    };
-  };
-  ContractsController_listRoster: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RosterEntryResponseList'];
-        };
-      };
-    };
-  };
-  ContractsController_addRosterEntry: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateRosterEntryRequest'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RosterEntryResponse'];
-        };
-      };
-    };
-  };
-  ContractsController_removeRosterEntry: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-        entryId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Withdrawn; kept in the history */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RosterEntryResponse'];
-        };
-      };
-    };
-  };
-  LedgerController_list: {
-    parameters: {
-      query?: {
-        /** @description Entries after this seq */
-        afterSeq?: number;
-        limit?: number;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LedgerPageResponse'];
-        };
-      };
-    };
-  };
-  LedgerController_verify: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LedgerVerifyResponse'];
-        };
-      };
-    };
-  };
-  LedgerController_export: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description One row per dispatch and per receipt, in ledger order */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  LedgerController_exportXlsx: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Sheet 管理簿: one row per dispatch and per receipt, in ledger order; sheet 検証 */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  MediaController_list: {
-    parameters: {
-      query?: {
-        state?:
-          'held' | 'in_transit' | 'returned' | 'erased' | 'destroyed' | 'lost' | 'compromised';
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MediumResponseList'];
-        };
-      };
-    };
-  };
-  MediaController_register: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RegisterMediumRequest'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MediumAppendedResponse'];
-        };
-      };
-    };
-  };
-  MediaController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        mediumId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MediumResponse'];
-        };
-      };
-    };
-  };
-  MediaController_store: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-        mediumId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['StoreMediumRequest'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MediumAppendedResponse'];
-        };
-      };
-    };
-  };
-  HandoversController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['HandoverResponseList'];
-        };
-      };
-    };
-  };
-  HandoversController_dispatch: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['DispatchRequest'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DispatchResponse'];
-        };
-      };
-    };
-  };
-  HandoversController_receive: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-        handoverId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ReceiveRequest'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ReceiptResponse'];
-        };
-      };
-    };
-  };
-  HandoversController_incidents: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['IncidentResponseList'];
-        };
-      };
-    };
-  };
-  HandoversController_report: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ReportIncidentRequest'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AppendedResponse'];
-        };
-      };
-    };
-  };
-  TakeoutController_list: {
-    parameters: {
-      query?: {
-        status?: 'requested' | 'approved' | 'rejected' | 'withdrawn' | null;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TakeoutRequestResponseList'];
-        };
-      };
-    };
-  };
-  TakeoutController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateTakeoutRequest'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TakeoutRequestResponse'];
-        };
-      };
-    };
-  };
-  TakeoutController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        requestId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TakeoutRequestResponse'];
-        };
-      };
-    };
-  };
-  TakeoutController_approve: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-        requestId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TakeoutRequestResponse'];
-        };
-      };
-    };
-  };
-  TakeoutController_reject: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-        requestId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RejectTakeoutRequest'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TakeoutRequestResponse'];
-        };
-      };
-    };
-  };
-  TakeoutController_withdraw: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-        requestId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TakeoutRequestResponse'];
-        };
-      };
-    };
-  };
-  CloseoutController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DeletionCertificateResponseList'];
-        };
-      };
-    };
-  };
-  CloseoutController_submit: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SubmitCertificateRequest'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AppendedResponse'];
-        };
-      };
-    };
-  };
-  CloseoutController_pdf: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        certId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The printable 消去証明書 */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  CloseoutController_confirm: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-        certId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ConfirmCertificateRequest'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AppendedResponse'];
-        };
-      };
-    };
-  };
-  CloseoutController_reject: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-        certId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RejectCertificateRequest'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AppendedResponse'];
-        };
-      };
-    };
-  };
-  CloseoutController_outstanding: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OutstandingResponse'];
-        };
-      };
-    };
-  };
-  CloseoutController_close: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AppendedResponse'];
-        };
-      };
-    };
-  };
-  SigningCertificatesController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SigningCertificateResponseList'];
-        };
-      };
-    };
-  };
-  SigningCertificatesController_register: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RegisterSigningCertificateRequest'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SigningCertificateResponse'];
-        };
-      };
-    };
-  };
-  SigningCertificatesController_revoke: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-        certificateId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SigningCertificateResponse'];
-        };
-      };
-    };
-  };
-  AuditsController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AuditResponseList'];
-        };
-      };
-    };
-  };
-  AuditsController_record: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RecordAuditRequest'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AppendedResponse'];
-        };
-      };
-    };
-  };
-  AuditsController_status: {
-    parameters: {
-      query?: {
-        /** @description Defaults to the current fiscal year */
-        fiscalYear?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AuditStatusResponse'];
-        };
-      };
-    };
-  };
-  NotificationsController_inbox: {
-    parameters: {
-      query?: {
-        /** @description Only notifications not yet read */
-        unread?: boolean;
-        limit?: number;
-        offset?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['InboxResponse'];
-        };
-      };
-    };
-  };
-  NotificationsController_read: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ReadResponse'];
-        };
-      };
-    };
-  };
-  WebhooksController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookResponse'];
-        };
-      };
-    };
-  };
-  WebhooksController_configure: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ConfigureWebhookRequest'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookResponse'];
-        };
-      };
-    };
-  };
-  WebhooksController_remove: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  WebhooksController_deliveries: {
-    parameters: {
-      query?: {
-        status?: 'pending' | 'delivered' | 'failed';
-        limit?: number;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DeliveryResponseList'];
-        };
-      };
-    };
-  };
-  AdminJobsController_reminderScan: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ReminderScanRequest'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ReminderScanResponse'];
-        };
-      };
-    };
-  };
+    HealthController_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+        };
+    };
+    AuthController_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description A session (with `session: "cookie"`, set as cookies and answered without its token); or, on an account with a second factor, `{mfaRequired: true, mfaToken, expiresAt}` to trade at POST /api/auth/mfa/verify */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponse"] | components["schemas"]["BrowserSessionResponse"] | components["schemas"]["MfaChallengeResponse"];
+                };
+            };
+        };
+    };
+    AuthController_logout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token is revoked and the session cookies removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+        };
+    };
+    AuthController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed; other sessions are revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+        };
+    };
+    OrganizationsController_list: {
+        parameters: {
+            query?: {
+                kind?: "ward" | "contractor";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationResponseList"];
+                };
+            };
+        };
+    };
+    OrganizationsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrganizationRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationResponse"];
+                };
+            };
+        };
+    };
+    OrganizationsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationResponse"];
+                };
+            };
+        };
+    };
+    UsersController_list: {
+        parameters: {
+            query?: {
+                organizationId?: string;
+                role?: "admin" | "ward_officer" | "contractor_staff" | "auditor";
+                /** @description `true`: active accounts only; `false`: deactivated only */
+                active?: boolean;
+                /** @description Part of the login id or display name (case-insensitive for Latin letters) */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponseList"];
+                };
+            };
+        };
+    };
+    UsersController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+        };
+    };
+    AccountsController_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+        };
+    };
+    AccountsController_setApprover: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetApproverRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+        };
+    };
+    AccountsController_deactivate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deactivated (or already inactive) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+        };
+    };
+    AccountsController_reactivate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Active (or already active) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+        };
+    };
+    AccountsController_resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetResponse"];
+                };
+            };
+        };
+    };
+    AccountsController_listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponseList"];
+                };
+            };
+        };
+    };
+    AccountsController_revokeSessions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedSessionsResponse"];
+                };
+            };
+        };
+    };
+    SessionsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponseList"];
+                };
+            };
+        };
+    };
+    SessionsController_revoke: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session is ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MfaController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaStatusResponse"];
+                };
+            };
+        };
+    };
+    MfaController_enroll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaEnrollmentResponse"];
+                };
+            };
+        };
+    };
+    MfaController_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmMfaRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaRecoveryCodesResponse"];
+                };
+            };
+        };
+    };
+    MfaController_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyMfaRequest"];
+            };
+        };
+        responses: {
+            /** @description A session, as for POST /api/auth/login (`session: "cookie"` sets it as cookies) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponse"] | components["schemas"]["BrowserSessionResponse"];
+                };
+            };
+        };
+    };
+    MfaController_reset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reset */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccountSecurityController_unlock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unlocked (or was not locked) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+        };
+    };
+    AccessLogController_list: {
+        parameters: {
+            query?: {
+                /** @description Entries recorded at or after this instant (ISO 8601 with an offset) */
+                from?: string;
+                /** @description Entries recorded at or before this instant; not before `from` (422 ACCESS_LOG_RANGE_INVALID) */
+                to?: string;
+                /** @description The user the entry is about */
+                userId?: string;
+                organizationId?: string;
+                contractId?: string;
+                /** @description A handler name (`ledger.export`) or an account event (`login.failed`) */
+                action?: string;
+                /** @description Entries after this seq */
+                afterSeq?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessLogPageResponse"];
+                };
+            };
+        };
+    };
+    AccessLogController_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessLogVerifyResponse"];
+                };
+            };
+        };
+    };
+    AccessLogController_export: {
+        parameters: {
+            query?: {
+                /** @description Entries recorded at or after this instant (ISO 8601 with an offset) */
+                from?: string;
+                /** @description Entries recorded at or before this instant; not before `from` (422 ACCESS_LOG_RANGE_INVALID) */
+                to?: string;
+                /** @description The user the entry is about */
+                userId?: string;
+                organizationId?: string;
+                contractId?: string;
+                /** @description A handler name (`ledger.export`) or an account event (`login.failed`) */
+                action?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per entry the auditor may see, in seq order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ContractsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractResponseList"];
+                };
+            };
+        };
+    };
+    ContractsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateContractRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractResponse"];
+                };
+            };
+        };
+    };
+    ContractsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractResponse"];
+                };
+            };
+        };
+    };
+    ContractsController_listRoster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterEntryResponseList"];
+                };
+            };
+        };
+    };
+    ContractsController_addRosterEntry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRosterEntryRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterEntryResponse"];
+                };
+            };
+        };
+    };
+    ContractsController_removeRosterEntry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Withdrawn; kept in the history */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterEntryResponse"];
+                };
+            };
+        };
+    };
+    ContractsController_listTrainings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingResponseList"];
+                };
+            };
+        };
+    };
+    ContractsController_recordTraining: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordTrainingRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingResponse"];
+                };
+            };
+        };
+    };
+    LedgerController_list: {
+        parameters: {
+            query?: {
+                /** @description Entries after this seq */
+                afterSeq?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerPageResponse"];
+                };
+            };
+        };
+    };
+    LedgerController_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerVerifyResponse"];
+                };
+            };
+        };
+    };
+    LedgerController_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per dispatch and per receipt, in ledger order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LedgerController_exportXlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sheet 管理簿: one row per dispatch and per receipt, in ledger order; sheet 検証 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MediaController_list: {
+        parameters: {
+            query?: {
+                state?: "held" | "in_transit" | "returned" | "erased" | "destroyed" | "lost" | "compromised";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediumResponseList"];
+                };
+            };
+        };
+    };
+    MediaController_register: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterMediumRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediumAppendedResponse"];
+                };
+            };
+        };
+    };
+    MediaController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                mediumId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediumResponse"];
+                };
+            };
+        };
+    };
+    MediaController_store: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                mediumId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StoreMediumRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediumAppendedResponse"];
+                };
+            };
+        };
+    };
+    HandoversController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandoverResponseList"];
+                };
+            };
+        };
+    };
+    HandoversController_dispatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DispatchRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchResponse"];
+                };
+            };
+        };
+    };
+    HandoversController_receive: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                handoverId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReceiveRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiptResponse"];
+                };
+            };
+        };
+    };
+    HandoversController_incidents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentResponseList"];
+                };
+            };
+        };
+    };
+    HandoversController_report: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportIncidentRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppendedResponse"];
+                };
+            };
+        };
+    };
+    TakeoutController_list: {
+        parameters: {
+            query?: {
+                status?: "requested" | "approved" | "rejected" | "withdrawn" | null;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TakeoutRequestResponseList"];
+                };
+            };
+        };
+    };
+    TakeoutController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTakeoutRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TakeoutRequestResponse"];
+                };
+            };
+        };
+    };
+    TakeoutController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TakeoutRequestResponse"];
+                };
+            };
+        };
+    };
+    TakeoutController_approve: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TakeoutRequestResponse"];
+                };
+            };
+        };
+    };
+    TakeoutController_reject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectTakeoutRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TakeoutRequestResponse"];
+                };
+            };
+        };
+    };
+    TakeoutController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TakeoutRequestResponse"];
+                };
+            };
+        };
+    };
+    PlacesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DesignatedPlaceResponseList"];
+                };
+            };
+        };
+    };
+    PlacesController_designate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DesignatePlaceRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DesignatedPlaceResponse"];
+                };
+            };
+        };
+    };
+    PlacesController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                placeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawPlaceRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DesignatedPlaceResponse"];
+                };
+            };
+        };
+    };
+    PlacesController_consents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceConsentResponseList"];
+                };
+            };
+        };
+    };
+    PlacesController_consent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentPlaceRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceConsentResponse"];
+                };
+            };
+        };
+    };
+    CopiesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CopyPermissionResponseList"];
+                };
+            };
+        };
+    };
+    CopiesController_permit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PermitCopyRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CopyPermissionResponse"];
+                };
+            };
+        };
+    };
+    EmergencyPlanController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmergencyPlanResponse"];
+                };
+            };
+        };
+    };
+    EmergencyPlanController_recordContacts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordContactsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmergencyPlanResponse"];
+                };
+            };
+        };
+    };
+    EmergencyPlanController_recordProcedure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordProcedureRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmergencyPlanResponse"];
+                };
+            };
+        };
+    };
+    EmergencyPlanController_confirmProcedure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmProcedureRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmergencyPlanResponse"];
+                };
+            };
+        };
+    };
+    CloseoutController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionCertificateResponseList"];
+                };
+            };
+        };
+    };
+    CloseoutController_submit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitCertificateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppendedResponse"];
+                };
+            };
+        };
+    };
+    CloseoutController_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                certId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The printable 消去証明書 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CloseoutController_confirm: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                certId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmCertificateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppendedResponse"];
+                };
+            };
+        };
+    };
+    CloseoutController_reject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                certId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectCertificateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppendedResponse"];
+                };
+            };
+        };
+    };
+    CloseoutController_outstanding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutstandingResponse"];
+                };
+            };
+        };
+    };
+    CloseoutController_close: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppendedResponse"];
+                };
+            };
+        };
+    };
+    SigningCertificatesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningCertificateResponseList"];
+                };
+            };
+        };
+    };
+    SigningCertificatesController_register: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterSigningCertificateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningCertificateResponse"];
+                };
+            };
+        };
+    };
+    SigningCertificatesController_revoke: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                certificateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningCertificateResponse"];
+                };
+            };
+        };
+    };
+    AuditsController_getChecklist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistResponse"];
+                };
+            };
+        };
+    };
+    AuditsController_putChecklist: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutChecklistRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistResponse"];
+                };
+            };
+        };
+    };
+    AuditsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditResponseList"];
+                };
+            };
+        };
+    };
+    AuditsController_record: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordAuditRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedAuditResponse"];
+                };
+            };
+        };
+    };
+    AuditsController_reportPdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                auditId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The printable 立入調査報告書 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuditsController_status: {
+        parameters: {
+            query?: {
+                /** @description Defaults to the current fiscal year */
+                fiscalYear?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditStatusResponse"];
+                };
+            };
+        };
+    };
+    AuditFindingsController_list: {
+        parameters: {
+            query?: {
+                state?: "open" | "reported_fixed" | "verified" | null;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingResponseList"];
+                };
+            };
+        };
+    };
+    AuditFindingsController_reportFixed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                findingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindingStepRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingResponse"];
+                };
+            };
+        };
+    };
+    AuditFindingsController_verify: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                findingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindingStepRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingResponse"];
+                };
+            };
+        };
+    };
+    AuditFindingsController_reopen: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                findingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReopenFindingRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingResponse"];
+                };
+            };
+        };
+    };
+    StatusReportsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusReportResponseList"];
+                };
+            };
+        };
+    };
+    StatusReportsController_request: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestStatusReportRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusReportResponse"];
+                };
+            };
+        };
+    };
+    StatusReportsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                reportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusReportResponse"];
+                };
+            };
+        };
+    };
+    StatusReportsController_answer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                reportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerStatusReportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusReportResponse"];
+                };
+            };
+        };
+    };
+    StatusReportsController_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                reportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The printable 取扱い状況報告書 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NotificationsController_inbox: {
+        parameters: {
+            query?: {
+                /** @description Only notifications not yet read */
+                unread?: boolean;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxResponse"];
+                };
+            };
+        };
+    };
+    NotificationsController_read: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadResponse"];
+                };
+            };
+        };
+    };
+    WebhooksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+        };
+    };
+    WebhooksController_configure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfigureWebhookRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+        };
+    };
+    WebhooksController_remove: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    WebhooksController_deliveries: {
+        parameters: {
+            query?: {
+                status?: "pending" | "delivered" | "failed";
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryResponseList"];
+                };
+            };
+        };
+    };
+    AdminJobsController_reminderScan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReminderScanRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderScanResponse"];
+                };
+            };
+        };
+    };
 }
