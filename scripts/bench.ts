@@ -7,7 +7,8 @@
 // to verify the access log, a 100,000-entry ledger and to export it; then
 // one reminder scan over 100,000 contracts and the webhook delivery rate
 // (scripts/bench-reminders.ts), the certificate PDFs and the 管理簿 workbook
-// (scripts/bench-xlsx.ts). BENCH_ONLY=xlsx runs the workbook alone, BENCH_ONLY=reminders the reminder scan and webhooks alone, BENCH_ONLY=pdf the PDFs alone, BENCH_ONLY=access-log the access log's cost alone (with BENCH_AA=1, both servers run with it off: the noise floor). A script, not a test:
+// (scripts/bench-xlsx.ts), and the web app's home screen in Chromium
+// (scripts/bench-web.ts). BENCH_ONLY=web runs the web app alone, BENCH_ONLY=xlsx runs the workbook alone, BENCH_ONLY=reminders the reminder scan and webhooks alone, BENCH_ONLY=pdf the PDFs alone, BENCH_ONLY=access-log the access log's cost alone (with BENCH_AA=1, both servers run with it off: the noise floor). A script, not a test:
 // its figures depend on the machine.
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -29,6 +30,7 @@ import type { LoadResult, LoadSpec } from './bench-load.js';
 import { benchPdf } from './bench-pdf.js';
 import { actorOf, appendHandovers, benchDirectory, freePort, startServer } from './bench-server.js';
 import { benchReminders } from './bench-reminders.js';
+import { benchWeb } from './bench-web.js';
 import { benchXlsx } from './bench-xlsx.js';
 import { deleteKeys } from './redis-keys.js';
 
@@ -241,6 +243,10 @@ async function main(): Promise<void> {
     if (!(await benchXlsx((line) => process.stdout.write(line)))) process.exitCode = 1;
     return;
   }
+  if (process.env.BENCH_ONLY === 'web') {
+    if (!(await benchWeb((line) => process.stdout.write(line)))) process.exitCode = 1;
+    return;
+  }
   if (process.env.BENCH_ONLY === 'reminders') {
     if (!(await benchReminders((line) => process.stdout.write(line)))) process.exitCode = 1;
     return;
@@ -402,6 +408,7 @@ async function main(): Promise<void> {
     if (!(await benchReminders((line) => process.stdout.write(line)))) process.exitCode = 1;
     if (!(await benchPdf((line) => process.stdout.write(line)))) process.exitCode = 1;
     if (!(await benchXlsx((line) => process.stdout.write(line)))) process.exitCode = 1;
+    if (!(await benchWeb((line) => process.stdout.write(line)))) process.exitCode = 1;
   } finally {
     server?.kill('SIGTERM');
     serverOff?.kill('SIGTERM');

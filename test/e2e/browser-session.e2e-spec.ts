@@ -210,6 +210,13 @@ describe('sessions in the browser (cookie and CSRF token)', () => {
         headers: { cookie, 'x-forwarded-proto': 'https' },
       });
       expect(me.status).toBe(200);
+      // Over TLS only the __Host- cookie counts: one planted without the prefix
+      // (by a sibling subdomain, or over plain http) is no session.
+      const token = /__Host-kanribo_session=([^;]+)/.exec(cookie)![1]!;
+      const planted = await behind.request('GET', '/api/auth/me', {
+        headers: { cookie: `kanribo_session=${token}`, 'x-forwarded-proto': 'https' },
+      });
+      expect(planted.status).toBe(401);
     } finally {
       await behind.close();
     }

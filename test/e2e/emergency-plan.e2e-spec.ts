@@ -117,6 +117,8 @@ describe('emergency plan', () => {
         ['another ward', c.w.officerB.token, 404, 'CONTRACT_NOT_FOUND'],
         ['a stranger contractor', c.w.staffY.token, 404, 'CONTRACT_NOT_FOUND'],
         ['X staff off the roster', offRoster.token, 403, 'NOT_ROSTERED'],
+        // A rostered subcontractor speaks for neither side of the plan.
+        ['the subcontractor’s handler', c.w.staffZ.token, 403, 'NOT_CONTRACTOR'],
       ];
       for (const [name, token, status, code] of cases) {
         const r = await unwritten(() => put('contacts', body, token));

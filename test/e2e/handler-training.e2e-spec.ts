@@ -315,12 +315,37 @@ describe('handler training', () => {
       );
       expect(register.body.code).toBe('TRAINING_REQUIRED');
 
-      // The day before, the same receipt is taken (dated back, as logged late).
-      const dated = await w.receive(staffX, sent.body.id, {
-        sealIntact: true,
-        occurredAt: '2027-11-24T23:00:00+09:00',
+      // Dated back into the training's validity, the receipt is still refused:
+      // the training must cover today as well, not only the step's day.
+      const dated = await unwritten(() =>
+        w.receive(staffX, sent.body.id, {
+          sealIntact: true,
+          occurredAt: '2027-11-24T23:00:00+09:00',
+        }),
+      );
+      expect(dated.status).toBe(409);
+      expect(dated.body).toMatchObject({
+        code: 'TRAINING_REQUIRED',
+        details: { date: '2027-11-25', reason: 'lapsed' },
       });
-      expect(dated.status).toBe(201);
+
+      // Nor does the ward hand anything more to a handler who could not sign for it.
+      const officer = await tokenOf(w.w.officerA);
+      const another = await w.dvd(undefined, officer);
+      const refused = await unwritten(() =>
+        w.dispatch(officer, {
+          items: [another],
+          toUserId: w.w.staffX.user.id,
+          method: 'hand',
+          bagId: 'BAG-LAPSED',
+          purpose: 'provide',
+        }),
+      );
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({
+        code: 'TRAINING_REQUIRED',
+        details: { userId: w.w.staffX.user.id, reason: 'lapsed' },
+      });
     });
 
     it('lifts the refusal once a new training is recorded', async () => {

@@ -5,9 +5,10 @@ export const TRAINING_REMINDER_DAYS = 30;
 
 /**
  * The first day a training given on `trainedOn` no longer covers: the same
- * day `months` later, or the month's last day when it has no such day (a
- * training of 31 January, valid 1 month, covers up to 27 February and
- * lapses on 28 February).
+ * day `months` later; when that month has no such day, the period ends with
+ * the month's last day (民法143条2項) and the training lapses on the 1st of
+ * the next month (a training of 31 January, valid 1 month, covers up to 28
+ * February and lapses on 1 March).
  */
 export function trainingLapsesOn(trainedOn: IsoDate, months: number): IsoDate {
   const [year, month, day] = trainedOn.split('-').map(Number) as [number, number, number];
@@ -16,7 +17,8 @@ export function trainingLapsesOn(trainedOn: IsoDate, months: number): IsoDate {
   const targetMonth = (index % 12) + 1;
   const lastDay = new Date(Date.UTC(targetYear, targetMonth, 0)).getUTCDate();
   const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-  return `${pad(targetYear, 4)}-${pad(targetMonth)}-${pad(Math.min(day, lastDay))}`;
+  const sameDay = `${pad(targetYear, 4)}-${pad(targetMonth)}-${pad(Math.min(day, lastDay))}`;
+  return day > lastDay ? addDays(sameDay, 1) : sameDay;
 }
 
 export type TrainingProblem =

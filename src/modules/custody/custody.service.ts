@@ -306,6 +306,8 @@ export class CustodyService {
               },
             );
           }
+          // Nothing goes to a handler who could not sign for it.
+          await this.requireTrainedAt(manager, view, addressee.id, occurredAt);
         }
 
         await this.checkSplitChannel(manager, view, media, { ...request, bagId }, occurredAt);
@@ -682,10 +684,9 @@ export class CustodyService {
       side === 'contractor' &&
       (await this.roster.isRosteredAt(manager, view.contract.id, actor.userId, at))
     ) {
-      if (trained) {
-        const date = businessDateOf(at, this.config.BUSINESS_TIMEZONE);
-        await requireTrained(manager, view.contract, actor.userId, date);
-      }
+      // The training must cover the step's day and today: a step dated back
+      // into a lapsed training's validity is refused like one done today.
+      if (trained) await this.requireTrainedAt(manager, view, actor.userId, at);
       return;
     }
     throw new DomainError(
@@ -695,6 +696,21 @@ export class CustodyService {
         userId: actor.userId,
       },
     );
+  }
+
+  /**
+   * 409 TRAINING_REQUIRED unless the contractor's staff member's training
+   * covers the business day of `at` and today (where the contract requires one).
+   */
+  private async requireTrainedAt(
+    manager: EntityManager,
+    view: ContractView,
+    userId: string,
+    at: Date,
+  ): Promise<void> {
+    const zone = this.config.BUSINESS_TIMEZONE;
+    const days = new Set([businessDateOf(at, zone), businessDateOf(this.clock.now(), zone)]);
+    for (const day of days) await requireTrained(manager, view.contract, userId, day);
   }
 
   /**

@@ -149,7 +149,11 @@ export class EmergencyPlanService {
     return this.response(view);
   }
 
-  /** The caller's side: a ward officer of the ward, or contractor staff on the roster today. */
+  /**
+   * The caller's side: a ward officer of the ward, or the contractor's own
+   * staff on the roster today. A subcontractor's staff, rostered or not,
+   * speak for neither side (403 NOT_CONTRACTOR): the plan is the contractor's.
+   */
   private async sideOf(
     manager: EntityManager,
     view: ContractView,
@@ -161,6 +165,13 @@ export class EmergencyPlanService {
       actor.role === 'contractor_staff' &&
       (await this.roster.isRosteredAt(manager, view.contract.id, actor.userId, at))
     ) {
+      if (actor.organizationId !== view.contract.contractorOrganizationId) {
+        throw new DomainError(
+          'NOT_CONTRACTOR',
+          'Only the contractor’s own staff record and confirm its side of the emergency plan',
+          { userId: actor.userId },
+        );
+      }
       return 'contractor';
     }
     throw new DomainError(

@@ -44,7 +44,10 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const presented = presentedToken(request);
     // A session cookie travels with any request the browser makes, a page of
-    // another site's included: a change needs the CSRF token beside it.
+    // another site's included: a change needs the CSRF token beside it. Checked
+    // before the session is looked up, so that a forged request does not even
+    // keep the session alive; a session that merely expired still has its
+    // matching token and gets the 401 below.
     if (
       presented?.via === 'cookie' &&
       !isSafeMethod(request.method) &&

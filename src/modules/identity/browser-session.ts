@@ -54,14 +54,13 @@ export interface PresentedToken {
 /**
  * The token a request presents: the `Authorization: Bearer` header first (API
  * clients; a header no other site can make a browser send), else the session
- * cookie.
+ * cookie of the request's scheme only: over TLS the `__Host-` one, which no
+ * sibling subdomain or plain-http page can have planted.
  */
 export function presentedToken(request: FastifyRequest): PresentedToken | null {
   const bearer = parseAuthorizationHeader(request.headers.authorization);
   if (bearer) return { token: bearer, via: 'bearer' };
-  const cookies = request.cookies ?? {};
-  const value =
-    cookies[cookieNames(true).session] ?? cookies[cookieNames(false).session] ?? undefined;
+  const value = request.cookies?.[cookieNames(isSecureRequest(request)).session];
   return value && /^[A-Za-z0-9_-]{20,200}$/.test(value) ? { token: value, via: 'cookie' } : null;
 }
 

@@ -318,12 +318,12 @@ export class ReminderScanner {
               r.role, u.display_name
          FROM roster_entries r
          JOIN contracts c ON c.id = r.contract_id
-         LEFT JOIN users u ON u.id = r.user_id
-        WHERE c.require_training = ? AND c.status <> 'closed'
+         JOIN users u ON u.id = r.user_id
+        WHERE c.require_training = ? AND c.status <> 'closed' AND u.active = ?
           AND r.valid_from <= ? AND (r.valid_to IS NULL OR r.valid_to >= ?)
           AND (r.removed_at IS NULL OR r.removed_at > ?)
         ORDER BY r.contract_id, r.user_id`,
-      [true, asOf, asOf, at.toISOString()],
+      [true, true, asOf, asOf, at.toISOString()],
     );
     if (rostered.length === 0) return [];
     const latest = new Map<string, string>();
@@ -334,9 +334,13 @@ export class ReminderScanner {
     )) {
       latest.set(`${row.contract_id}:${row.user_id}`, row.latest);
     }
+    // Each organization's own responsible persons: a subcontractor's 取扱責任者
+    // is not told about the contractor's handlers, nor the reverse.
     const responsible = new Map<string, string[]>();
+    const team = (row: { contract_id: string; organization_id: string }) =>
+      `${row.contract_id}:${row.organization_id}`;
     for (const row of rostered.filter((r) => r.role === 'responsible')) {
-      responsible.set(row.contract_id, [...(responsible.get(row.contract_id) ?? []), row.user_id]);
+      responsible.set(team(row), [...(responsible.get(team(row)) ?? []), row.user_id]);
     }
     const seen = new Set<string>();
     const reminders: Reminder[] = [];
@@ -353,7 +357,7 @@ export class ReminderScanner {
           organizationId: row.organization_id,
           trainedOn: latest.get(key) ?? null,
           trainingValidMonths: Number(row.training_valid_months),
-          responsibleUserIds: responsible.get(row.contract_id) ?? [],
+          responsibleUserIds: responsible.get(team(row)) ?? [],
         },
         asOf,
       );
@@ -429,7 +433,8 @@ export class ReminderScanner {
               f.corrective_action, f.due_on, f.state, f.state_changed_at, f.state_seq,
               f.owner_organization_id, f.auditor_organization_id
          FROM audit_findings f JOIN contracts c ON c.id = f.contract_id
-        WHERE f.state <> 'verified' AND f.state_changed_at <= ? AND c.status <> 'closed'`,
+        -- closed contracts too: a close-out audit's findings are reminded until verified
+        WHERE f.state <> 'verified' AND f.state_changed_at <= ?`,
       [at.toISOString()],
     );
     if (findings.length === 0) return [];

@@ -627,7 +627,10 @@ export function findingReminder(
     },
   };
   if (finding.state === 'open') {
-    const start = addDays(finding.dueOn, -repeat);
+    const start =
+      settings.dayCount === 'business'
+        ? addBusinessDays(finding.dueOn, -repeat)
+        : addDays(finding.dueOn, -repeat);
     if (asOf < start) return null;
     const occurrence = Math.floor(count(start, asOf) / repeat);
     const overdue = asOf > finding.dueOn;

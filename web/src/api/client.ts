@@ -11,11 +11,18 @@ export const api = createClient<paths>({ baseUrl: '' });
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The CSRF token of the current session, from its readable cookie. */
-export function csrfToken(cookies: string = document.cookie): string | undefined {
+/**
+ * The CSRF token of the current session, from its readable cookie: over TLS
+ * only the `__Host-` one, as the service reads only the `__Host-` session.
+ */
+export function csrfToken(
+  cookies: string = document.cookie,
+  secure: boolean = location.protocol === 'https:',
+): string | undefined {
+  const wanted = secure ? '__Host-kanribo_csrf' : 'kanribo_csrf';
   for (const part of cookies.split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name === 'kanribo_csrf' || name === '__Host-kanribo_csrf') return rest.join('=');
+    if (name === wanted) return rest.join('=');
   }
   return undefined;
 }
