@@ -218,6 +218,7 @@ describe('concurrent appends from two server processes on one database', () => {
           subjectCount: 5000,
           // The ledger's concurrency is the subject here, not take-out approval.
           handoverPolicy: { requireTakeoutApproval: false },
+          handlingPolicy: { requireTraining: false, requireEmergencyPlan: false },
         },
         officer.token,
       ),

@@ -178,4 +178,79 @@ describe('the web app in a browser', () => {
     expect(script.status).toBe(200);
     expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
   });
+
+  it('records a handover through the screens; the password notice cannot go with it, and the refusal says when', async () => {
+    const officer = await newPage();
+    await logIn(officer, c.w.officerA.user.loginId);
+    await officer.getByRole('heading', { name: '今日の作業' }).waitFor();
+    await officer.goto(`${t.baseUrl}/contracts/${c.contractId}/media`);
+    const mediumForm = officer.getByRole('form', { name: '媒体を登録する' });
+    await mediumForm.waitFor();
+    await expectAccessible(officer, '07-register-medium');
+
+    // A DVD-R, then its password notice, named by label.
+    await mediumForm.getByLabel('名前（ラベル）').fill('住民-100');
+    await mediumForm.getByLabel('情報の内容').fill('住民税課税資料');
+    await mediumForm.getByLabel('件数').fill('1200');
+    await mediumForm.getByRole('button', { name: '登録する' }).click();
+    await officer.getByRole('status').filter({ hasText: '住民-100 を登録しました。' }).waitFor();
+    await mediumForm.getByLabel('種類').selectOption({ label: 'パスワード通知書' });
+    await mediumForm.getByLabel('名前（ラベル）').fill('PW-100');
+    await mediumForm.getByLabel('情報の内容').fill('パスワード通知書');
+    await mediumForm.getByLabel('どの媒体のパスワードか').selectOption({ label: '住民-100' });
+    await mediumForm.getByRole('button', { name: '登録する' }).click();
+    await officer.getByRole('status').filter({ hasText: 'PW-100 を登録しました。' }).waitFor();
+
+    // The DVD-R goes by hand in a locked bag to X's handler, picked by name.
+    await officer.getByRole('link', { name: '引渡し' }).click();
+    const dispatchForm = officer.getByRole('form', { name: '引き渡す' });
+    await dispatchForm.waitFor();
+    const handler = `${c.w.staffX.user.displayName}（取扱者）`;
+    await dispatchForm.getByLabel(/^住民-100/).check();
+    await dispatchForm.getByLabel('渡す相手').selectOption({ label: handler });
+    await dispatchForm.getByLabel('袋の番号').fill('BAG-100');
+    await dispatchForm.getByLabel('封印番号').fill('S-100');
+    await expectAccessible(officer, '08-dispatch');
+    await dispatchForm.getByRole('button', { name: '引き渡す' }).click();
+    await officer.getByRole('status').filter({ hasText: '住民-100 を' }).waitFor();
+
+    // The handler signs for it on their own screen.
+    const staff = await newPage({ width: 820, height: 1180 });
+    await logIn(staff, c.w.staffX.user.loginId);
+    await staff.getByRole('heading', { name: '今日の作業' }).waitFor();
+    await staff.goto(`${t.baseUrl}/contracts/${c.contractId}/handovers`);
+    const row = staff.getByRole('row', { name: /住民-100/ });
+    await row.getByRole('button', { name: '受領する（封印異常なし）' }).click();
+    await row
+      .getByRole('button', { name: '受領する（封印異常なし）' })
+      .waitFor({ state: 'detached' });
+    expect(await row.textContent()).not.toContain('未受領');
+
+    // At once, the notice is refused, in Japanese, with the time it may go.
+    await dispatchForm.getByLabel(/^PW-100/).check();
+    await dispatchForm.getByLabel('渡す相手').selectOption({ label: handler });
+    await dispatchForm.getByLabel('袋の番号').fill('BAG-101');
+    await dispatchForm.getByRole('button', { name: '引き渡す' }).click();
+    const refusal = officer
+      .getByRole('alert')
+      .filter({ hasText: 'パスワード通知書は媒体と別の機会に' });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(
+      /送付できるのは \d{4}\/\d{2}\/\d{2} \d{2}:\d{2} 以降です。/,
+    );
+    await expectAccessible(officer, '09-split-channel-refusal');
+
+    // An hour later it goes.
+    t.clock.advance(61 * 60_000);
+    await dispatchForm.getByRole('button', { name: '引き渡す' }).click();
+    await officer.getByRole('status').filter({ hasText: 'PW-100 を' }).waitFor();
+    const ledger = await t.get(`${c.base}/ledger?limit=500`, c.w.officerA.token);
+    const types = (ledger.body.items as Array<{ type: string }>).map((e) => e.type);
+    expect(types.slice(-4)).toEqual([
+      'medium_registered',
+      'handover_dispatched',
+      'handover_received',
+      'handover_dispatched',
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defaultChecklist } from './checklist/default-checklist.js';
 import {
@@ -11,11 +11,15 @@ import {
   findingStepRefusal,
 } from './checklist.rule.js';
 
-/** Seed 000 as every developer has it beside the project (../shared/seeds). */
+/**
+ * Seed 000 (the council's 個人情報保護対策チェックリスト) as kept in the
+ * repository's test fixtures: a clone has no ../shared beside it.
+ */
 function seed000(): string {
-  const dir = fileURLToPath(new URL('../../../../shared/seeds/', import.meta.url));
-  const file = readdirSync(dir).find((f) => f.startsWith('000_'))!;
-  return readFileSync(dir + file, 'utf8');
+  return readFileSync(
+    fileURLToPath(new URL('../../../test/fixtures/seeds/000_checklist.txt', import.meta.url)),
+    'utf8',
+  );
 }
 
 /**

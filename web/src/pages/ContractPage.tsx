@@ -1,7 +1,10 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { NavLink, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { useMe } from '../session';
+import { DispatchForm } from './DispatchForm';
+import { MediumForm } from './MediumForm';
 import {
   CUSTODY_STATES,
   date,
@@ -45,7 +48,13 @@ export function ContractPage() {
             </ul>
           </nav>
           {tab === 'media' && <MediaTab contractId={contractId} />}
-          {tab === 'handovers' && <HandoversTab contractId={contractId} />}
+          {tab === 'handovers' && (
+            <HandoversTab
+              contractId={contractId}
+              wardOrganizationId={contract.data.wardOrganizationId}
+              active={contract.data.status === 'active'}
+            />
+          )}
           {tab === 'ledger' && <LedgerTab contractId={contractId} />}
         </>
       )}
@@ -53,15 +62,27 @@ export function ContractPage() {
   );
 }
 
-function MediaTab({ contractId }: { contractId: string }) {
-  const media = useQuery({
+function useMedia(contractId: string) {
+  return useQuery({
     queryKey: ['media', contractId],
     queryFn: () =>
       unwrap(api.GET('/api/contracts/{id}/media', { params: { path: { id: contractId } } })),
   });
+}
+
+/** Ward officers and contractor staff act; auditors and admins only read. */
+function useActs(): boolean {
+  const role = useMe().data?.role;
+  return role === 'ward_officer' || role === 'contractor_staff';
+}
+
+function MediaTab({ contractId }: { contractId: string }) {
+  const media = useMedia(contractId);
+  const acts = useActs();
   return (
     <>
       <h2>媒体</h2>
+      {acts && media.data && <MediumForm contractId={contractId} media={media.data.items} />}
       <ErrorMessage error={media.error} />
       {media.data && (
         <table>
@@ -92,15 +113,33 @@ function MediaTab({ contractId }: { contractId: string }) {
   );
 }
 
-function HandoversTab({ contractId }: { contractId: string }) {
+function HandoversTab({
+  contractId,
+  wardOrganizationId,
+  active,
+}: {
+  contractId: string;
+  wardOrganizationId: string;
+  active: boolean;
+}) {
   const handovers = useQuery({
     queryKey: ['handovers', contractId],
     queryFn: () =>
       unwrap(api.GET('/api/contracts/{id}/handovers', { params: { path: { id: contractId } } })),
   });
+  const media = useMedia(contractId);
+  const acts = useActs() && active;
+  const me = useMe();
   return (
     <>
       <h2>引渡し</h2>
+      {acts && media.data && (
+        <DispatchForm
+          contractId={contractId}
+          wardOrganizationId={wardOrganizationId}
+          media={media.data.items}
+        />
+      )}
       <ErrorMessage error={handovers.error} />
       {handovers.data && (
         <table>
@@ -125,7 +164,15 @@ function HandoversTab({ contractId }: { contractId: string }) {
                 <td>
                   {h.bagId ?? '—'} / {h.sealNumber ?? '—'}
                 </td>
-                <td>{h.status === 'received' ? dateTime(h.receivedAt) : '未受領'}</td>
+                <td>
+                  {h.status === 'received' ? (
+                    dateTime(h.receivedAt)
+                  ) : h.toUserId === me.data?.id ? (
+                    <ReceiveAction contractId={contractId} handoverId={h.id} />
+                  ) : (
+                    '未受領'
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -197,5 +244,50 @@ function LedgerTab({ contractId }: { contractId: string }) {
         </table>
       )}
     </>
+  );
+}
+
+/** 受領: the addressee signs for a handover, saying whether the seal arrived intact. */
+function ReceiveAction({ contractId, handoverId }: { contractId: string; handoverId: string }) {
+  const queryClient = useQueryClient();
+  const receive = useMutation({
+    mutationFn: (sealIntact: boolean) =>
+      unwrap(
+        api.POST('/api/contracts/{id}/handovers/{handoverId}/receive', {
+          params: { path: { id: contractId, handoverId } },
+          body: { sealIntact },
+        }),
+      ),
+    onSuccess: async () => {
+      for (const key of ['media', 'handovers', 'ledger']) {
+        await queryClient.invalidateQueries({ queryKey: [key, contractId] });
+      }
+    },
+  });
+  return (
+    <div className="actions">
+      <span>未受領</span>
+      <button
+        type="button"
+        className="button primary"
+        disabled={receive.isPending}
+        onClick={() => receive.mutate(true)}
+      >
+        受領する（封印異常なし）
+      </button>
+      <button
+        type="button"
+        className="button secondary"
+        disabled={receive.isPending}
+        onClick={() => {
+          if (window.confirm('封印が破れていた、として受領します。事故として報告されます。')) {
+            receive.mutate(false);
+          }
+        }}
+      >
+        封印に異常あり
+      </button>
+      <ErrorMessage error={receive.error} />
+    </div>
   );
 }
