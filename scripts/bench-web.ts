@@ -100,6 +100,7 @@ export async function benchWeb(out: (line: string) => void): Promise<boolean> {
     const base = `http://127.0.0.1:${port}`;
     const cookies = await sessionCookies(base);
     const times: number[] = [];
+    const warm: number[] = [];
     let scripts = { raw: 0, gzip: 0, files: 0 };
     for (let run = 0; run < RUNS; run++) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -110,8 +111,16 @@ export async function benchWeb(out: (line: string) => void): Promise<boolean> {
         if (response.url().endsWith('.js')) void response.body().then((b) => loaded.push(b));
       });
       const started = performance.now();
+      if (process.env.BENCH_WEB_TRACE) {
+        page.on('response', (r) =>
+          out(
+            `  ${(performance.now() - started).toFixed(0).padStart(5)} ms ${r.status()} ${r.url().replace(base, '')}\n`,
+          ),
+        );
+      }
       await page.goto(`${base}/`);
-      await page.getByRole('heading', { name: `手元で保管中の媒体（${MEDIA}件）` }).waitFor();
+      const usable = page.getByRole('heading', { name: `手元で保管中の媒体（${MEDIA}件）` });
+      await usable.waitFor();
       times.push(performance.now() - started);
       if (run === 0) {
         scripts = {
@@ -120,15 +129,24 @@ export async function benchWeb(out: (line: string) => void): Promise<boolean> {
           gzip: loaded.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0),
         };
       }
+      // The next morning's visit: the same browser, its cache holding the app's files.
+      const again = performance.now();
+      await page.goto(`${base}/`);
+      await usable.waitFor();
+      warm.push(performance.now() - again);
       await context.close();
     }
     times.sort((a, b) => a - b);
+    warm.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)]!;
     out(
       `web app: the home screen loads ${scripts.files} script(s), ${(scripts.raw / 1024).toFixed(0)} kB, ${(scripts.gzip / 1024).toFixed(1)} kB gzipped (goal ≤ 250 kB)\n`,
     );
     out(
       `web app: navigation to a usable home screen (${MEDIA} media on 3 contracts, empty cache): median ${median.toFixed(0)} ms, worst ${times[times.length - 1]!.toFixed(0)} ms over ${RUNS} runs (goal < 1000 ms)\n`,
+    );
+    out(
+      `web app: the same with the app's files cached: median ${warm[Math.floor(warm.length / 2)]!.toFixed(0)} ms, worst ${warm[warm.length - 1]!.toFixed(0)} ms\n`,
     );
     return scripts.gzip <= 250 * 1024 && median < 1000;
   } finally {

@@ -25,8 +25,11 @@ export function Layout() {
     else if (me.data?.mustChangePassword) void navigate('/password');
   }, [me.error, me.data, navigate]);
 
-  if (me.isPending) return <p className="loading">読み込み中…</p>;
-  if (me.error) return <ErrorMessage error={me.error} />;
+  // The screen does not wait for the user's own record: its queries start at
+  // once, beside it (a 401 of any of them leads to the login).
+  if (me.error && !(me.error instanceof ApiError && me.error.status === 401)) {
+    return <ErrorMessage error={me.error} />;
+  }
   const user = me.data;
   return (
     <>
@@ -51,9 +54,11 @@ export function Layout() {
           </ul>
         </nav>
         <div className="app-user">
-          <span>
-            {user.displayName}（{ROLES[user.role]}）
-          </span>
+          {user && (
+            <span>
+              {user.displayName}（{ROLES[user.role]}）
+            </span>
+          )}
           <button type="button" className="button secondary" onClick={() => logout.mutate()}>
             ログアウト
           </button>
