@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { aContract } from '../factories/contract.factory.js';
 import { aCustodyWorld, type CustodyWorld } from '../factories/custody.factory.js';
 import { aUser, TEST_PASSWORD, totpCode } from '../factories/identity.factory.js';
 import { launchBrowser, screenshot, seriousViolations } from '../support/browser.js';
@@ -251,6 +252,65 @@ describe('the web app in a browser', () => {
       'handover_dispatched',
       'handover_received',
       'handover_dispatched',
+    ]);
+  });
+
+  it('takes a take-out through the screens: the officer applies, the section head approves, the DVD-R is registered under it', async () => {
+    const contract = await aContract(t, c.w, {
+      title: '持出し承認の契約',
+      handoverPolicy: { requireTakeoutApproval: true },
+    });
+    const chief = await aUser(t, c.w.wardA, 'ward_officer');
+    const marked = await t.request('PUT', `/api/users/${chief.user.id}/approver`, {
+      token: c.w.admin.token,
+      body: { approver: true },
+    });
+    expect(marked.status).toBe(200);
+
+    const officer = await newPage();
+    await logIn(officer, c.w.officerA.user.loginId);
+    await officer.getByRole('heading', { name: '今日の作業' }).waitFor();
+    await officer.goto(`${t.baseUrl}/contracts/${contract.id}/takeout`);
+    const form = officer.getByRole('form', { name: '持出しを申請する' });
+    await form.waitFor();
+    // Nothing chosen: said in Japanese beside the fields, nothing sent.
+    await form.getByRole('button', { name: '申請する' }).click();
+    await form.getByText('データ項目を選んでください。').waitFor();
+    expect(
+      (await t.get(`/api/contracts/${contract.id}/takeout-requests`, c.w.officerA.token)).body
+        .items,
+    ).toEqual([]);
+    await form.getByLabel('氏名').check();
+    await form.getByLabel('件数（1媒体あたりの上限）').fill('1200');
+    await form.getByLabel('DVD-R').check();
+    await form.getByLabel('持出し予定日').fill('2026-11-26');
+    await form.getByLabel('書き出す端末').fill('KOSEKI-PC-07');
+    await expectAccessible(officer, '10-takeout-request');
+    await form.getByRole('button', { name: '申請する' }).click();
+    await officer.getByRole('status').filter({ hasText: '申請しました' }).waitFor();
+    await officer.getByRole('cell', { name: '承認待ち' }).waitFor();
+
+    // The section head approves it on their own screen.
+    const head = await newPage();
+    await logIn(head, chief.user.loginId);
+    await head.getByRole('heading', { name: '今日の作業' }).waitFor();
+    await head.goto(`${t.baseUrl}/contracts/${contract.id}/takeout`);
+    await expectAccessible(head, '11-takeout-approve');
+    await head.getByRole('button', { name: '承認する' }).click();
+    await head.getByRole('cell', { name: /承認済み/ }).waitFor();
+
+    // The applicant registers the DVD-R under it.
+    await officer.goto(`${t.baseUrl}/contracts/${contract.id}/media`);
+    const mediumForm = officer.getByRole('form', { name: '媒体を登録する' });
+    await mediumForm.getByLabel('名前（ラベル）').fill('持出-001');
+    await mediumForm.getByLabel('情報の内容').fill('住民税課税資料');
+    await mediumForm.getByLabel('件数').fill('1200');
+    await mediumForm.getByLabel('持出し申請（承認済み）').selectOption({ index: 1 });
+    await mediumForm.getByRole('button', { name: '登録する' }).click();
+    await officer.getByRole('status').filter({ hasText: '持出-001 を登録しました。' }).waitFor();
+    const media = await t.get(`/api/contracts/${contract.id}/media`, c.w.officerA.token);
+    expect(media.body.items).toEqual([
+      expect.objectContaining({ label: '持出-001', takeoutRequestId: expect.any(String) }),
     ]);
   });
 });

@@ -5,6 +5,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { useMe } from '../session';
 import { DispatchForm } from './DispatchForm';
 import { MediumForm } from './MediumForm';
+import { TakeoutTab } from './TakeoutTab';
 import {
   CUSTODY_STATES,
   date,
@@ -18,6 +19,7 @@ import {
 const TABS = [
   { key: 'media', label: '媒体' },
   { key: 'handovers', label: '引渡し' },
+  { key: 'takeout', label: '持出し申請' },
   { key: 'ledger', label: '管理簿' },
 ] as const;
 
@@ -55,6 +57,7 @@ export function ContractPage() {
               active={contract.data.status === 'active'}
             />
           )}
+          {tab === 'takeout' && <TakeoutTab contract={contract.data} />}
           {tab === 'ledger' && <LedgerTab contractId={contractId} />}
         </>
       )}

@@ -5,7 +5,9 @@ import type { components } from '../api/schema';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { SelectField } from '../components/SelectField';
 import { TextField } from '../components/TextField';
-import { MEDIUM_KINDS } from '../format';
+import { dateTime, MEDIUM_KINDS } from '../format';
+import { useMe } from '../session';
+import { useTakeoutRequests } from './TakeoutTab';
 
 type Medium = components['schemas']['MediumResponse'];
 type Kind = Medium['kind'];
@@ -18,6 +20,7 @@ interface Values {
   encrypted: boolean;
   unlocksMediumId: string;
   location: string;
+  takeoutRequestId: string;
 }
 
 /** 媒体の登録: a medium, or the password notice of one already registered. */
@@ -32,8 +35,15 @@ export function MediumForm({ contractId, media }: { contractId: string; media: M
       encrypted: true,
       unlocksMediumId: '',
       location: '',
+      takeoutRequestId: '',
     },
   });
+  const me = useMe();
+  const requests = useTakeoutRequests(contractId, me.data?.role === 'ward_officer');
+  // The ward's data goes on a medium only under the officer's own approved take-out request.
+  const approved = (requests.data?.items ?? []).filter(
+    (r) => r.status === 'approved' && r.applicantUserId === me.data?.id,
+  );
   const { errors, isSubmitting } = form.formState;
   const kind = form.watch('kind');
   const notice = kind === 'password_notice';
@@ -50,6 +60,7 @@ export function MediumForm({ contractId, media }: { contractId: string; media: M
             encrypted: notice ? false : v.encrypted,
             ...(notice ? { unlocksMediumId: v.unlocksMediumId } : {}),
             ...(v.location ? { location: v.location } : {}),
+            ...(!notice && v.takeoutRequestId ? { takeoutRequestId: v.takeoutRequestId } : {}),
           },
         }),
       ),
@@ -112,6 +123,16 @@ export function MediumForm({ contractId, media }: { contractId: string; media: M
           <input id="medium-encrypted" type="checkbox" {...form.register('encrypted')} />
           <label htmlFor="medium-encrypted">暗号化している</label>
         </div>
+      )}
+      {!notice && me.data?.role === 'ward_officer' && (
+        <SelectField label="持出し申請（承認済み）" {...form.register('takeoutRequestId')}>
+          <option value="">なし</option>
+          {approved.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.dataItems.join('、')}（{dateTime(r.decidedAt)} 承認）
+            </option>
+          ))}
+        </SelectField>
       )}
       <TextField label="保管場所（任意）" {...form.register('location')} />
       <button type="submit" className="button primary" disabled={isSubmitting}>
