@@ -313,4 +313,26 @@ describe('the web app in a browser', () => {
       expect.objectContaining({ label: '持出-001', takeoutRequestId: expect.any(String) }),
     ]);
   });
+
+  it('takes a user with a one-time password through its change to 今日の作業', async () => {
+    const u = await aUser(t, c.w.wardA, 'ward_officer', { mustChangePassword: true, login: false });
+    const page = await newPage();
+    await logIn(page, u.user.loginId);
+    await page.getByRole('heading', { name: 'パスワードの変更' }).waitFor();
+    await expectAccessible(page, '12-password-change');
+    await page.getByLabel('現在のパスワード').fill(TEST_PASSWORD);
+    await page.getByLabel('新しいパスワード', { exact: true }).fill('別の-新しい-パスワード-2026');
+    await page.getByLabel('新しいパスワード（確認）').fill('別の-新しい-パスワード-2027');
+    await page.getByRole('button', { name: '変更する' }).click();
+    await page.getByText('新しいパスワードが一致しません。').waitFor();
+    await page.getByLabel('新しいパスワード（確認）').fill('別の-新しい-パスワード-2026');
+    await page.getByRole('button', { name: '変更する' }).click();
+    await page.getByRole('heading', { name: '今日の作業' }).waitFor();
+    const login = await t.post('/api/auth/login', {
+      loginId: u.user.loginId,
+      password: '別の-新しい-パスワード-2026',
+    });
+    expect(login.status).toBe(200);
+    expect(login.body.user.mustChangePassword).toBe(false);
+  });
 });

@@ -25,12 +25,14 @@ export function PasswordChangePage() {
   async function submit(values: PasswordChange) {
     setError(null);
     try {
-      await unwrap(
+      const user = await unwrap(
         api.POST('/api/auth/password', {
           body: { currentPassword: values.currentPassword, newPassword: values.newPassword },
         }),
       );
-      await queryClient.invalidateQueries({ queryKey: ['me'] });
+      // The answer is the account as it is now: without it the layout would
+      // still see the temporary password and send the user back here.
+      queryClient.setQueryData(['me'], user);
       await navigate('/');
     } catch (e) {
       setError(e);
