@@ -85,7 +85,7 @@ export function renderAuditReportPdf(input: AuditReportInput): Promise<Buffer> {
   }
 
   pdf.heading('管理簿の記録');
-  pdf.row(`立入調査 (連番 ${audit.seq})`, input.auditHash);
+  pdf.hashRow(`立入調査 (連番 ${audit.seq})`, input.auditHash);
   return pdf.finish(input.generatedAt);
 }
 

@@ -79,9 +79,9 @@ export function renderCertificatePdf(input: CertificatePdfInput): Promise<Buffer
   }
 
   pdf.heading('管理簿の記録');
-  pdf.row('提出 (連番 ' + c.submitSeq + ')', input.submitHash);
+  pdf.hashRow('提出 (連番 ' + c.submitSeq + ')', input.submitHash);
   if (c.decisionSeq !== null && input.decisionHash)
-    pdf.row('確認 (連番 ' + c.decisionSeq + ')', input.decisionHash);
+    pdf.hashRow('確認 (連番 ' + c.decisionSeq + ')', input.decisionHash);
   return pdf.finish(input.generatedAt);
 }
 

@@ -101,15 +101,24 @@ export class JapanesePdf {
   }
 
   /** A label and its value; an empty value shows as a dash. */
-  row(label: string, value: string, labelWidth = 120): this {
+  row(label: string, value: string, labelWidth = 120, valueSize = 10): this {
     const y = this.doc.y;
     this.doc.font('bold').fontSize(10).text(label, LEFT, y, { width: labelWidth });
     this.doc
       .font('regular')
-      .fontSize(10)
+      .fontSize(valueSize)
       .text(value || '—', LEFT + labelWidth + 4, y, { width: RIGHT - LEFT - labelWidth - 4 });
     this.doc.moveDown(0.4);
     return this;
+  }
+
+  /**
+   * A ledger entry's hash, small enough that its 64 hexadecimal digits stay
+   * on one line: a reader compares it with ledger/verify, and a hash broken
+   * across lines is neither easy to compare nor to copy.
+   */
+  hashRow(label: string, hash: string): this {
+    return this.row(label, hash, 120, 8);
   }
 
   /** The footer, and the bytes of the finished document. */

@@ -82,8 +82,8 @@ export function renderStatusReportPdf(input: StatusReportPdfInput): Promise<Buff
   }
 
   pdf.heading('管理簿の記録');
-  pdf.row(`依頼 (連番 ${input.request.seq})`, input.request.hash);
-  if (answer) pdf.row(`報告 (連番 ${answer.seq})`, answer.hash);
+  pdf.hashRow(`依頼 (連番 ${input.request.seq})`, input.request.hash);
+  if (answer) pdf.hashRow(`報告 (連番 ${answer.seq})`, answer.hash);
   return pdf.finish(input.generatedAt);
 }
 
