@@ -3,4 +3,13 @@
  * which the service answers the page: a test of the web app holds the two
  * lists together. Pure, so that the web app's tests can import it.
  */
-export const WEB_SECTIONS = ['login', 'password', 'contracts', 'notifications'] as const;
+export const WEB_SECTIONS = [
+  'login',
+  'password',
+  'mfa',
+  'contracts',
+  'notifications',
+  'access-log',
+  'audits',
+  'admin',
+] as const;

@@ -51,6 +51,21 @@ export function Layout() {
             <li>
               <NavLink to="/notifications">通知</NavLink>
             </li>
+            {(user?.role === 'auditor' || user?.role === 'ward_officer') && (
+              <li>
+                <NavLink to="/audits">立入調査の状況</NavLink>
+              </li>
+            )}
+            {user?.role === 'auditor' && (
+              <li>
+                <NavLink to="/access-log">アクセスログ</NavLink>
+              </li>
+            )}
+            {user?.role === 'admin' && (
+              <li>
+                <NavLink to="/admin">管理</NavLink>
+              </li>
+            )}
           </ul>
         </nav>
         <div className="app-user">
