@@ -15,6 +15,7 @@ import { TakeoutApproval1764600000000 } from './1764600000000-TakeoutApproval.js
 import { DesignatedPlaces1764700000000 } from './1764700000000-DesignatedPlaces.js';
 import { HandlerTraining1764710000000 } from './1764710000000-HandlerTraining.js';
 import { AuditChecklist1764720000000 } from './1764720000000-AuditChecklist.js';
+import { DocumentAddressee1764730000000 } from './1764730000000-DocumentAddressee.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   DesignatedPlaces1764700000000,
   HandlerTraining1764710000000,
   AuditChecklist1764720000000,
+  DocumentAddressee1764730000000,
 ];

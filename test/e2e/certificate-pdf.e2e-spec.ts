@@ -134,6 +134,84 @@ describe('the deletion certificate as PDF', () => {
     expect(statSync(join(dir, 'page.png')).size).toBeGreaterThan(10_000);
   });
 
+  /** Each page's text (pdftotext) and that it draws (pdftoppm), of a PDF read as the officer. */
+  async function pagesOf(id: string): Promise<string[]> {
+    const { pdf } = await readPdf(id);
+    const path = join(dir, `${id}-pages.pdf`);
+    writeFileSync(path, pdf);
+    const info = execFileSync('pdfinfo', [path]).toString('utf8');
+    const pages = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]);
+    expect(pages).toBeGreaterThan(0);
+    return Array.from({ length: pages }, (_, i) => {
+      const n = String(i + 1);
+      execFileSync('pdftoppm', [
+        '-png',
+        '-r',
+        '40',
+        '-f',
+        n,
+        '-l',
+        n,
+        '-singlefile',
+        path,
+        join(dir, `p${n}`),
+      ]);
+      expect(statSync(join(dir, `p${n}.png`)).size).toBeGreaterThan(5_000);
+      return execFileSync('pdftotext', ['-f', n, '-l', n, path, '-']).toString('utf8');
+    });
+  }
+
+  it('is a document a ward files as is: addressee, declaration, seal and approval boxes, era date, number and page on every page', async () => {
+    const addressee = await t.request('PATCH', `/api/organizations/${c.w.wardA.id}`, {
+      token: c.w.admin.token,
+      body: { documentAddressee: '新宿区長 殿' },
+    });
+    expect(addressee.status).toBe(200);
+    const pages = await pagesOf(certId);
+    const all = pages.join('\n');
+    for (const expected of [
+      '新宿区長 殿',
+      '下記のとおり、委託業務で取り扱った個人情報を消去したことを証明します。',
+      '令和8年11月25日',
+      '署名',
+      '印',
+      '担当',
+      '係長',
+      '課長',
+      '確認 (連番',
+    ]) {
+      expect(all).toContain(expected);
+    }
+    pages.forEach((text, i) => {
+      expect(text).toContain('消去証明書 DC-2026-0042');
+      expect(text).toContain(`${i + 1} / ${pages.length} ページ`);
+    });
+    // Confirmed: no watermark.
+    expect(all).not.toContain('未確定');
+    expect(all).not.toContain('無効');
+  });
+
+  it('marks every page of a certificate not confirmed, and names a rejection 差戻し', async () => {
+    const pending = await submit('DC-2026-0110');
+    for (const text of await pagesOf(pending)) expect(text).toContain('確認待ち（未確定）');
+
+    const rejected = await submit('DC-2026-0111');
+    expect(
+      (
+        await t.post(
+          `${c.base}/deletion-certificates/${rejected}/reject`,
+          { reason: '消去ツールの版が記載されていない' },
+          c.w.officerA.token,
+        )
+      ).status,
+    ).toBe(201);
+    const pages = await pagesOf(rejected);
+    for (const text of pages) expect(text).toContain('差戻し（無効）');
+    const all = pages.join('\n');
+    expect(all).toContain('差戻し (連番');
+    expect(all).not.toContain('確認 (連番');
+  });
+
   it('is need-to-know, and 404 for an unknown certificate', async () => {
     const get = (token: string, id = certId) =>
       t.request('GET', `${c.base}/deletion-certificates/${id}.pdf`, { token });

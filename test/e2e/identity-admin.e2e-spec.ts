@@ -69,6 +69,65 @@ describe('organizations and users (admin only)', () => {
       ]);
     });
 
+    it('an admin sets and clears how documents address an organization (宛名)', async () => {
+      const created = await t.post(
+        '/api/organizations',
+        { name: '宛名テスト区', kind: 'ward', documentAddressee: ' 宛名テスト区長 殿 ' },
+        w.admin.token,
+      );
+      expect(created.status).toBe(201);
+      expect(created.body.documentAddressee).toBe('宛名テスト区長 殿');
+      const path = `/api/organizations/${created.body.id}`;
+      const changed = await t.request('PATCH', path, {
+        token: w.admin.token,
+        body: { documentAddressee: '宛名テスト区長 様' },
+      });
+      expect(changed.status).toBe(200);
+      expect(changed.body.documentAddressee).toBe('宛名テスト区長 様');
+      expect((await t.get(path, w.admin.token)).body.documentAddressee).toBe('宛名テスト区長 様');
+      // Absent: unchanged; an empty string: cleared.
+      expect(
+        (await t.request('PATCH', path, { token: w.admin.token, body: {} })).body.documentAddressee,
+      ).toBe('宛名テスト区長 様');
+      const cleared = await t.request('PATCH', path, {
+        token: w.admin.token,
+        body: { documentAddressee: '' },
+      });
+      expect(cleared.body.documentAddressee).toBeNull();
+    });
+
+    it('refuses a change of an organization by others, of an unknown one, or too long, and keeps it', async () => {
+      const path = `/api/organizations/${w.wardA.id}`;
+      const before = (await t.get(path, w.admin.token)).body;
+      for (const who of ['officerA', 'auditor', 'staffX'] as const) {
+        const r = await t.request('PATCH', path, {
+          token: w[who].token,
+          body: { documentAddressee: '勝手な宛名' },
+        });
+        expect(r.status).toBe(403);
+        expect(r.body.code).toBe('FORBIDDEN_ROLE');
+      }
+      const unknown = await t.request(
+        'PATCH',
+        '/api/organizations/00000000-0000-4000-8000-000000000000',
+        {
+          token: w.admin.token,
+          body: { documentAddressee: '宛名' },
+        },
+      );
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.code).toBe('ORGANIZATION_NOT_FOUND');
+      for (const documentAddressee of ['長'.repeat(101), 42]) {
+        const r = await t.request('PATCH', path, {
+          token: w.admin.token,
+          body: { documentAddressee },
+        });
+        expect(r.status).toBe(400);
+        expect(r.body.code).toBe('VALIDATION_FAILED');
+      }
+      expect((await t.get(path, w.admin.token)).body).toEqual(before);
+    });
+
     it('lists for admins, ward officers and auditors (their ward’s scope); not for contractor staff', async () => {
       const listed = await t.get('/api/organizations?kind=contractor', w.officerA.token);
       expect(listed.status).toBe(200);

@@ -53,7 +53,11 @@ export interface AuditReportInput {
 export function renderAuditReportPdf(input: AuditReportInput): Promise<Buffer> {
   const { audit } = input;
   const pdf = new JapanesePdf(
-    { title: `立入調査報告書 ${audit.performedOn}`, subject: input.contractTitle },
+    {
+      title: `立入調査報告書 ${audit.performedOn}`,
+      subject: input.contractTitle,
+      pageLabel: `立入調査報告書 ${audit.performedOn}`,
+    },
     input.timeZone,
   );
   pdf.title(

@@ -1,3 +1,5 @@
+import { businessDateOf } from '../../common/time/business-date.js';
+import { formatJapaneseEraDate } from '../../common/time/japanese-date.js';
 import { JapanesePdf } from '../pdf/pdf-document.js';
 import type { DeletionCertificateEntity } from './entities/deletion-certificate.entity.js';
 
@@ -13,11 +15,24 @@ const STATUS_LABELS: Record<string, string> = {
   rejected: '差戻し',
 };
 
+/**
+ * Across every page of a certificate the ward has not confirmed: a draft or
+ * a rejected certificate printed and filed must not pass for the real one.
+ */
+const WATERMARKS: Record<string, string> = {
+  submitted: '確認待ち（未確定）',
+  rejected: '差戻し（無効）',
+};
+
+export const DECLARATION = '下記のとおり、委託業務で取り扱った個人情報を消去したことを証明します。';
+
 export interface CertificatePdfInput {
   certificate: DeletionCertificateEntity;
   contractTitle: string;
   organizationName: string;
   wardName: string;
+  /** The ward's 宛名 (新宿区長 殿); null: 「<wardName> 御中」. */
+  wardAddressee: string | null;
   submittedByName: string;
   decidedByName: string | null;
   media: Array<{ kind: string; label: string; description: string }>;
@@ -34,11 +49,27 @@ export interface CertificatePdfInput {
 export function renderCertificatePdf(input: CertificatePdfInput): Promise<Buffer> {
   const { certificate: c } = input;
   const pdf = new JapanesePdf(
-    { title: `消去証明書 ${c.certificateNumber}`, subject: input.contractTitle },
+    {
+      title: `消去証明書 ${c.certificateNumber}`,
+      subject: input.contractTitle,
+      pageLabel: `消去証明書 ${c.certificateNumber}`,
+      watermark: WATERMARKS[c.status],
+    },
     input.timeZone,
   );
   const time = (iso: string) => pdf.time(iso);
   pdf.title('消去証明書', 'Certificate of data erasure (NIST SP 800-88)');
+
+  // The letter: number and date, addressee, the contractor who certifies.
+  pdf.rightLines([
+    `証明書番号 ${c.certificateNumber}`,
+    formatJapaneseEraDate(businessDateOf(new Date(c.submittedAt), input.timeZone)),
+  ]);
+  pdf.paragraph(input.wardAddressee ?? `${input.wardName} 御中`);
+  pdf.rightLines([input.organizationName, `責任者 ${input.submittedByName}`]);
+  pdf.stampBoxes(['署名', '印'], { boxWidth: 72, boxHeight: 44 });
+  pdf.paragraph(DECLARATION);
+  pdf.paragraph('記', { align: 'center' });
 
   pdf.heading('証明書');
   pdf.row('証明書番号', c.certificateNumber);
@@ -79,9 +110,15 @@ export function renderCertificatePdf(input: CertificatePdfInput): Promise<Buffer
   }
 
   pdf.heading('管理簿の記録');
-  pdf.hashRow('提出 (連番 ' + c.submitSeq + ')', input.submitHash);
-  if (c.decisionSeq !== null && input.decisionHash)
-    pdf.hashRow('確認 (連番 ' + c.decisionSeq + ')', input.decisionHash);
+  pdf.hashRow(`提出 (連番 ${c.submitSeq})`, input.submitHash);
+  if (c.decisionSeq !== null && input.decisionHash) {
+    const decision = c.status === 'rejected' ? '差戻し' : '確認';
+    pdf.hashRow(`${decision} (連番 ${c.decisionSeq})`, input.decisionHash);
+  }
+
+  // The ward's own approval, stamped on paper by the officers who check it.
+  pdf.doc.moveDown(0.6);
+  pdf.stampBoxes(['担当', '係長', '課長'], { title: `${input.wardName} 確認欄` });
   return pdf.finish(input.generatedAt);
 }
 
@@ -124,6 +161,7 @@ export async function warmUpCertificatePdf(): Promise<void> {
     contractTitle: '委託業務',
     organizationName: '株式会社',
     wardName: '区',
+    wardAddressee: '区長 殿',
     submittedByName: '提出者',
     decidedByName: '確認者',
     media: [{ kind: 'dvd_r', label: 'DVD-R 01', description: '住民税課税資料の作業用複製' }],

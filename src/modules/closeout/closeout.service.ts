@@ -268,6 +268,7 @@ export class CloseoutService {
         contractTitle: view.contract.title,
         organizationName: (await nameOf('organizations', 'name', certificate.organizationId)) ?? '',
         wardName: (await nameOf('organizations', 'name', view.wardOrganizationId)) ?? '',
+        wardAddressee: await nameOf('organizations', 'document_addressee', view.wardOrganizationId),
         submittedByName:
           (await nameOf('users', 'display_name', certificate.submittedByUserId)) ?? '',
         decidedByName: await nameOf('users', 'display_name', certificate.decidedByUserId),

@@ -7,7 +7,11 @@ import { isUniqueViolation } from '../../common/errors/unique-violation.js';
 import { noteAccountEvent } from '../../common/http/request-scope.js';
 import { Clock } from '../../common/time/clock.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
-import type { CreateOrganizationRequest, ListOrganizationsQuery } from './dto/organization.dto.js';
+import type {
+  CreateOrganizationRequest,
+  ListOrganizationsQuery,
+  UpdateOrganizationRequest,
+} from './dto/organization.dto.js';
 import type { CreateUserRequest, ListUsersQuery } from './dto/user.dto.js';
 import { OrganizationEntity } from './entities/organization.entity.js';
 import { UserEntity } from './entities/user.entity.js';
@@ -39,6 +43,7 @@ export class IdentityService {
       id: randomUUID(),
       name,
       kind: request.kind,
+      documentAddressee: request.documentAddressee?.trim() || null,
       createdAt: this.clock.now(),
     });
     try {
@@ -74,6 +79,30 @@ export class IdentityService {
   }
 
   /** One organization, if the caller's scope covers it; 404 otherwise, as if it did not exist. */
+  /** An admin changes an organization's settings (its documents' addressee). */
+  async updateOrganization(
+    id: string,
+    request: UpdateOrganizationRequest,
+  ): Promise<OrganizationEntity> {
+    const organization = await this.organizations.findOneBy({ id });
+    if (!organization) {
+      throw new DomainError('ORGANIZATION_NOT_FOUND', 'No such organization', {
+        organizationId: id,
+      });
+    }
+    if (request.documentAddressee !== undefined) {
+      organization.documentAddressee = request.documentAddressee.trim() || null;
+    }
+    await this.tx.run((manager) =>
+      manager.update(
+        OrganizationEntity,
+        { id },
+        { documentAddressee: organization.documentAddressee },
+      ),
+    );
+    return organization;
+  }
+
   async getOrganization(actor: Actor, id: string): Promise<OrganizationEntity> {
     const organization = (await isOrganizationVisibleTo(this.organizations.manager, actor, id))
       ? await this.organizations.findOneBy({ id })

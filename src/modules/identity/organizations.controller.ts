@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../../common/auth/auth.decorators.js';
 import { ListOf } from '../../common/http/list.js';
@@ -6,6 +6,7 @@ import {
   CreateOrganizationRequest,
   ListOrganizationsQuery,
   OrganizationResponse,
+  UpdateOrganizationRequest,
 } from './dto/organization.dto.js';
 import { IdentityService } from './identity.service.js';
 import type { Actor } from './roles.js';
@@ -36,6 +37,17 @@ export class OrganizationsController {
   ): Promise<{ items: OrganizationResponse[] }> {
     const organizations = await this.identity.listOrganizations(actor, query);
     return { items: organizations.map((o) => OrganizationResponse.from(o)) };
+  }
+
+  /** Its settings: the addressee (宛名) of the documents issued to it. */
+  @Roles('admin')
+  @Patch(':id')
+  @ApiOkResponse({ type: OrganizationResponse })
+  async update(
+    @Param('id') id: string,
+    @Body() body: UpdateOrganizationRequest,
+  ): Promise<OrganizationResponse> {
+    return OrganizationResponse.from(await this.identity.updateOrganization(id, body));
   }
 
   /** 404 for an organization outside the caller's scope, as for one that does not exist. */

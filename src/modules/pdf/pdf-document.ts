@@ -45,12 +45,23 @@ export class JapanesePdf {
   readonly doc: PDFKit.PDFDocument;
   private readonly done: Promise<Buffer>;
 
+  private readonly pageLabel: string | undefined;
+  private readonly watermark: string | undefined;
+
+  /**
+   * `pageLabel` (the document's name and number) and the page number are
+   * printed at the foot of every page; `watermark` across every page, for a
+   * document that must not be filed as final (a draft, a rejected one).
+   */
   constructor(
-    info: { title: string; subject: string },
+    info: { title: string; subject: string; pageLabel?: string; watermark?: string },
     private readonly timeZone: string,
   ) {
+    this.pageLabel = info.pageLabel;
+    this.watermark = info.watermark;
     this.doc = new PDFDocument({
       size: 'A4',
+      bufferPages: true,
       margins: { top: 56, bottom: 56, left: LEFT, right: LEFT },
       info: { Title: info.title, Subject: info.subject, Creator: 'kanribo' },
     });
@@ -100,14 +111,32 @@ export class JapanesePdf {
     return this;
   }
 
-  /** A label and its value; an empty value shows as a dash. */
+  /**
+   * A label and its value; an empty value shows as a dash. A row that does
+   * not fit on the rest of the page starts the next one, label and value
+   * together (a label alone at a page's foot reads as an empty field).
+   */
   row(label: string, value: string, labelWidth = 120, valueSize = 10): this {
+    const valueWidth = RIGHT - LEFT - labelWidth - 4;
+    const height = Math.max(
+      this.doc.font('bold').fontSize(10).heightOfString(label, { width: labelWidth }),
+      this.doc
+        .font('regular')
+        .fontSize(valueSize)
+        .heightOfString(value || '—', { width: valueWidth }),
+    );
+    const bottom = this.doc.page.height - this.doc.page.margins.bottom;
+    if (this.doc.y + height > bottom && height < bottom - this.doc.page.margins.top) {
+      this.doc.addPage();
+    }
     const y = this.doc.y;
     this.doc.font('bold').fontSize(10).text(label, LEFT, y, { width: labelWidth });
+    const afterLabel = this.doc.y;
     this.doc
       .font('regular')
       .fontSize(valueSize)
-      .text(value || '—', LEFT + labelWidth + 4, y, { width: RIGHT - LEFT - labelWidth - 4 });
+      .text(value || '—', LEFT + labelWidth + 4, y, { width: valueWidth });
+    if (this.doc.y < afterLabel) this.doc.y = afterLabel;
     this.doc.moveDown(0.4);
     return this;
   }
@@ -121,7 +150,70 @@ export class JapanesePdf {
     return this.row(label, hash, 120, 8);
   }
 
-  /** The footer, and the bytes of the finished document. */
+  /** A paragraph across the page, at body size. */
+  paragraph(text: string, options: { align?: 'left' | 'center' | 'right' } = {}): this {
+    this.doc
+      .font('regular')
+      .fontSize(10.5)
+      .fillColor('black')
+      .text(text, LEFT, this.doc.y, { width: RIGHT - LEFT, align: options.align ?? 'left' });
+    this.doc.moveDown(0.5);
+    return this;
+  }
+
+  /** Lines set against the right margin (a sender's name and the date, in a letter). */
+  rightLines(lines: string[], size = 10.5): this {
+    this.doc.font('regular').fontSize(size).fillColor('black');
+    for (const line of lines)
+      this.doc.text(line, LEFT, this.doc.y, { width: RIGHT - LEFT, align: 'right' });
+    this.doc.moveDown(0.3);
+    return this;
+  }
+
+  /**
+   * A row of empty boxes with a caption above each, for handwritten
+   * signatures and seals (署名・押印, 担当・係長・課長), set against the right
+   * margin; on a new page when the rest of this one is too short.
+   */
+  stampBoxes(
+    captions: string[],
+    options: { title?: string; boxWidth?: number; boxHeight?: number } = {},
+  ): this {
+    const width = options.boxWidth ?? 64;
+    const captionHeight = 16;
+    const boxHeight = options.boxHeight ?? 56;
+    const needed = (options.title ? 18 : 0) + captionHeight + boxHeight + 8;
+    if (this.doc.y + needed > this.doc.page.height - this.doc.page.margins.bottom) {
+      this.doc.addPage();
+    }
+    const left = RIGHT - width * captions.length;
+    if (options.title) {
+      this.doc
+        .font('bold')
+        .fontSize(10)
+        .fillColor('black')
+        .text(options.title, left, this.doc.y, {
+          width: width * captions.length,
+        });
+    }
+    const top = this.doc.y + 2;
+    this.doc.lineWidth(0.8).strokeColor('#333');
+    captions.forEach((caption, i) => {
+      const x = left + i * width;
+      this.doc.rect(x, top, width, captionHeight).stroke();
+      this.doc.rect(x, top + captionHeight, width, boxHeight).stroke();
+      this.doc
+        .font('regular')
+        .fontSize(9)
+        .fillColor('black')
+        .text(caption, x, top + 3, { width, align: 'center', lineBreak: false });
+    });
+    this.doc.x = LEFT;
+    this.doc.y = top + captionHeight + boxHeight + 8;
+    return this;
+  }
+
+  /** The footer, the marks of every page, and the bytes of the finished document. */
   finish(generatedAt: Date): Promise<Buffer> {
     this.doc
       .moveDown(1)
@@ -132,7 +224,50 @@ export class JapanesePdf {
         `kanribo が ${this.time(generatedAt.toISOString())} に出力。ハッシュは管理簿 (ledger/verify) で検証できます。`,
         LEFT,
       );
+    const { start, count } = this.doc.bufferedPageRange();
+    for (let i = start; i < start + count; i++) {
+      this.doc.switchToPage(i);
+      if (this.watermark) this.drawWatermark(this.watermark);
+      this.drawPageFoot(i - start + 1, count);
+    }
+    this.doc.flushPages();
     this.doc.end();
     return this.done;
+  }
+
+  /** `消去証明書 DC-2026-0042 (U+3000) 1 / 2 ページ` in the bottom margin. */
+  private drawPageFoot(page: number, pages: number): void {
+    const { doc } = this;
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0; // writing in the margin must not start a new page
+    const text = `${this.pageLabel ? `${this.pageLabel}\u3000` : ''}${page} / ${pages} ページ`;
+    doc
+      .font('regular')
+      .fontSize(8)
+      .fillColor('#333')
+      .text(text, LEFT, doc.page.height - bottom + 18, {
+        width: RIGHT - LEFT,
+        align: 'center',
+        lineBreak: false,
+      });
+    doc.page.margins.bottom = bottom;
+  }
+
+  /**
+   * Large and light across the middle of the page: readable over the content
+   * and impossible to overlook (level, so that it stays one line of text for
+   * a reader or a search as well).
+   */
+  private drawWatermark(text: string): void {
+    const { doc } = this;
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc.save();
+    doc.font('bold').fontSize(44).fillColor('#c00000').fillOpacity(0.18);
+    const width = doc.widthOfString(text);
+    doc.text(text, (doc.page.width - width) / 2, doc.page.height / 2 - 22, { lineBreak: false });
+    doc.restore();
+    doc.fillOpacity(1).fillColor('black');
+    doc.page.margins.bottom = bottom;
   }
 }

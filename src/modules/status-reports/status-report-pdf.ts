@@ -43,7 +43,11 @@ export interface StatusReportPdfInput {
  */
 export function renderStatusReportPdf(input: StatusReportPdfInput): Promise<Buffer> {
   const pdf = new JapanesePdf(
-    { title: '個人情報の取扱い状況報告書', subject: input.contractTitle },
+    {
+      title: '個人情報の取扱い状況報告書',
+      subject: input.contractTitle,
+      pageLabel: '個人情報の取扱い状況報告書',
+    },
     input.timeZone,
   );
   const name = (id: string) => input.organizationNames[id] ?? id;

@@ -113,7 +113,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        patch: operations["OrganizationsController_update"];
         trace?: never;
     };
     "/api/users": {
@@ -1392,6 +1392,11 @@ export interface components {
             name: string;
             /** @enum {string} */
             kind: "ward" | "contractor";
+            /**
+             * @description How documents issued to the organization address it (宛名): a ward's deletion certificates open with it. Absent: 「<name> 御中」.
+             * @example 新宿区長 殿
+             */
+            documentAddressee?: string | null;
         };
         OrganizationResponse: {
             /** Format: uuid */
@@ -1399,11 +1404,20 @@ export interface components {
             name: string;
             /** @enum {string} */
             kind: "ward" | "contractor";
+            /** @description The addressee (宛名) of its documents */
+            documentAddressee: string | null;
             /** Format: date-time */
             createdAt: string;
         };
         OrganizationResponseList: {
             items: components["schemas"]["OrganizationResponse"][];
+        };
+        UpdateOrganizationRequest: {
+            /**
+             * @description The addressee (宛名) of documents issued to it; an empty string clears it
+             * @example 新宿区長 殿
+             */
+            documentAddressee?: string | null;
         };
         CreateUserRequest: {
             /** Format: uuid */
@@ -2966,6 +2980,34 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationResponse"];
+                };
+            };
+        };
+    };
+    OrganizationsController_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrganizationRequest"];
+            };
+        };
         responses: {
             200: {
                 headers: {

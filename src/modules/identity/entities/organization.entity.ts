@@ -15,6 +15,10 @@ export class OrganizationEntity {
   @Column({ type: 'varchar', length: 16 })
   kind: OrganizationKind;
 
+  /** How documents issued to it address it (宛名, e.g. 新宿区長 殿); null: by its name. */
+  @Column({ name: 'document_addressee', type: 'varchar', length: 100, nullable: true })
+  documentAddressee: string | null;
+
   @Column({
     name: 'created_at',
     type: 'varchar',
