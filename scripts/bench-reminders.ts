@@ -65,7 +65,7 @@ export async function benchReminders(out: (line: string) => void): Promise<boole
   let requests = 0;
   const receiver = createServer((req, res) => {
     requests++;
-    received.add(String(req.headers['x-kanribo-delivery']));
+    received.add(String(req.headers['webhook-id']));
     req.resume();
     req.on('end', () => {
       res.statusCode = 204;

@@ -549,6 +549,7 @@ describe('Idempotency-Key', () => {
       'post /api/auth/mfa/enroll',
       'post /api/auth/mfa/verify',
       'post /api/users/{id}/reset-password',
+      'put /api/organizations/{id}/webhook',
     ]);
     expect(writes.filter(([, , op]) => op['x-secret-answer'] && named(op))).toEqual([]);
     expect(writes.filter(([, , op]) => named(op)).length).toBeGreaterThan(15);

@@ -76,7 +76,10 @@ describe('the queue through a Redis outage', () => {
   it('keeps recording handovers while Redis is down, and says so in health', async () => {
     const hook = await t.request('PUT', `/api/organizations/${c.w.wardA.id}/webhook`, {
       token: c.w.officerA.token,
-      body: { url: receiver.url, secret: 'outage-test-secret-0123456789' },
+      body: {
+        url: receiver.url,
+        secret: `whsec_${Buffer.from('outage-test-secret-0123456789').toString('base64')}`,
+      },
     });
     expect(hook.status).toBe(200);
 

@@ -6,7 +6,7 @@ import { OwnRedis } from '../support/redis.js';
 import { TestApp } from '../support/test-app.js';
 import { attemptOf, deliveryIdOf, WebhookReceiver } from '../support/webhook-receiver.js';
 
-const SECRET = 'redis-loss-webhook-secret-0123456789';
+const SECRET = `whsec_${Buffer.from('redis-loss-webhook-secret-0123456789').toString('base64')}`;
 const BURST = 24;
 const ROUNDS = 5;
 /** The slow receiver's answer time, and the time allowed to one POST. */

@@ -5,7 +5,7 @@ import { TestApp } from '../support/test-app.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { WebhookResolver } from '../../src/modules/notifications/webhook-address.policy.js';
 
-const SECRET = 'ssrf-test-webhook-secret-0123456789';
+const SECRET = `whsec_${Buffer.from('ssrf-test-webhook-secret-0123456789').toString('base64')}`;
 
 /**
  * A ward officer chooses the webhook URL and sees how each delivery ended,

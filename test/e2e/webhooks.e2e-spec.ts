@@ -1,10 +1,28 @@
-import { verifyWebhook } from '../../src/modules/notifications/webhook-signature.js';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { aContract } from '../factories/contract.factory.js';
 import { aCustodyWorld, type CustodyWorld } from '../factories/custody.factory.js';
 import { TestApp } from '../support/test-app.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
-const SECRET = 'ward-a-webhook-secret-0123456789';
+const SECRET = `whsec_${Buffer.from('ward-a-webhook-secret-0123456789').toString('base64')}`;
+
+/**
+ * What a receiver does with the Standard Webhooks library, its clock reading
+ * the time the request was signed (the service's clock is the test's, days
+ * from today's, and the library refuses a signature over five minutes old).
+ */
+function verified(secret: string, hook: { body: string; headers: Record<string, unknown> }) {
+  const headers = Object.fromEntries(
+    Object.entries(hook.headers).map(([name, value]) => [name, String(value)]),
+  );
+  const realNow = Date.now;
+  Date.now = () => Number(headers['webhook-timestamp']) * 1000;
+  try {
+    return new Webhook(secret).verify(hook.body, headers);
+  } finally {
+    Date.now = realNow;
+  }
+}
 
 /**
  * Webhooks through the real queue (BullMQ on the test Redis): signed POSTs
@@ -51,11 +69,18 @@ describe('webhooks', () => {
     it.each([
       ['a URL without a scheme', { url: 'hooks.example.jp/x', secret: SECRET }],
       ['an ftp URL', { url: 'ftp://hooks.example.jp/x', secret: SECRET }],
-      ['a short secret', { url: 'https://hooks.example.jp/x', secret: 'short' }],
       [
-        'a secret with spaces',
-        { url: 'https://hooks.example.jp/x', secret: 'a secret with spaces!' },
+        'a secret of 16 bytes',
+        {
+          url: 'https://hooks.example.jp/x',
+          secret: `whsec_${Buffer.alloc(16, 1).toString('base64')}`,
+        },
       ],
+      [
+        'a secret that is not whsec_ and base64',
+        { url: 'https://hooks.example.jp/x', secret: 'ward-a-webhook-secret-0123456789' },
+      ],
+      ['a secret that is not a string', { url: 'https://hooks.example.jp/x', secret: 42 }],
       ['an unknown field', { url: 'https://hooks.example.jp/x', secret: SECRET, events: ['*'] }],
     ])('refuses %s with 400 and stores nothing', async (_what, body) => {
       const r = await configure(c.w.wardA.id, body, c.w.officerA.token);
@@ -74,6 +99,20 @@ describe('webhooks', () => {
         'WEBHOOK_NOT_FOUND',
       );
       expect(await t.count('webhooks')).toBe(0);
+    });
+
+    it('without a secret, makes one, shows it once, and signs with it', async () => {
+      const r = await configure(c.w.wardA.id, { url: receiver.url }, c.w.officerA.token);
+      expect(r.status).toBe(200);
+      expect(r.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+      const got = await t.get(hook(c.w.wardA.id), c.w.officerA.token);
+      expect(got.body.secret).toBeUndefined();
+      expect(got.text).not.toContain(r.body.secret.slice(6));
+      const made = await t.dataSource.query('SELECT secret FROM webhooks');
+      expect(made).toEqual([{ secret: r.body.secret }]);
+      // A second PUT without one makes another.
+      const again = await configure(c.w.wardA.id, { url: receiver.url }, c.w.officerA.token);
+      expect(again.body.secret).not.toBe(r.body.secret);
     });
 
     it('is set by the ward officer and never shows its secret', async () => {
@@ -96,7 +135,7 @@ describe('webhooks', () => {
   });
 
   describe('delivery', () => {
-    it('posts an incident at once, signed with HMAC-SHA256 and carrying its delivery id', async () => {
+    it('posts an incident at once, signed as Standard Webhooks and carrying its delivery id', async () => {
       const incidentId = await brokenSeal();
       const [delivery] = await t.eventually(
         async () => {
@@ -109,17 +148,21 @@ describe('webhooks', () => {
       const requests = receiver.deliveriesOf(delivery.id);
       expect(requests).toHaveLength(1);
       const request = requests[0]!;
-      const timestamp = Number(request.headers['x-kanribo-timestamp']);
-      const signature = String(request.headers['x-kanribo-signature']);
-      expect(signature).toMatch(/^sha256=[0-9a-f]{64}$/);
-      expect(verifyWebhook(SECRET, timestamp, request.body, signature)).toBe(true);
-      expect(verifyWebhook('another-secret-0123456789', timestamp, request.body, signature)).toBe(
-        false,
+      expect(request.headers['webhook-id']).toBe(delivery.id);
+      expect(request.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
+      expect(verified(SECRET, request)).toEqual(JSON.parse(request.body));
+      const another = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+      expect(() => verified(another, request)).toThrow(WebhookVerificationError);
+      expect(() => verified(SECRET, { ...request, body: `${request.body} ` })).toThrow(
+        WebhookVerificationError,
       );
       expect(request.headers['x-kanribo-event']).toBe('incident');
+      expect(request.headers['x-kanribo-attempt']).toBe('1');
       expect(request.headers['content-type']).toBe('application/json');
       const body = JSON.parse(request.body);
       expect(body).toMatchObject({
+        type: 'incident',
+        timestamp: body.notification.createdAt,
         deliveryId: delivery.id,
         organizationId: c.w.wardA.id,
         notification: { kind: 'incident', contractId: c.contractId, subjectId: incidentId },
@@ -158,14 +201,8 @@ describe('webhooks', () => {
         expect(attempts).toHaveLength(3);
         // Every attempt is signed afresh and carries the same delivery id.
         for (const a of attempts) {
-          expect(
-            verifyWebhook(
-              SECRET,
-              Number(a.headers['x-kanribo-timestamp']),
-              a.body,
-              String(a.headers['x-kanribo-signature']),
-            ),
-          ).toBe(true);
+          expect(a.headers['webhook-id']).toBe(failed.id);
+          expect(verified(SECRET, a)).toEqual(JSON.parse(a.body));
         }
         const inbox = await t.get('/api/notifications', c.w.officerA.token);
         const notified = inbox.body.items.find((n: any) => n.subjectId === incidentId);

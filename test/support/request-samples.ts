@@ -133,7 +133,12 @@ export async function writeSamples(
     'POST /api/organizations': {
       token: w.admin.token,
       path: '/api/organizations',
-      body: { name: `区 ${randomUUID().slice(0, 8)}`, kind: 'ward' },
+      body: { name: `区 ${randomUUID().slice(0, 8)}`, kind: 'ward', documentAddressee: '区長 殿' },
+    },
+    'PATCH /api/organizations/{id}': {
+      token: w.admin.token,
+      path: `/api/organizations/${w.wardB.id}`,
+      body: { documentAddressee: '区長 殿' },
     },
     'POST /api/users': {
       token: w.admin.token,
@@ -365,7 +370,10 @@ export async function writeSamples(
       token: w.officerA.token,
       path: `/api/organizations/${w.wardA.id}/webhook`,
       // Loopback only: a test sends traffic nowhere else.
-      body: { url: 'https://127.0.0.1:9/kanribo', secret: 'a-shared-secret-of-32-characters' },
+      body: {
+        url: 'https://127.0.0.1:9/kanribo',
+        secret: `whsec_${Buffer.from('a-shared-secret-of-32-characters').toString('base64')}`,
+      },
     },
     'POST /api/admin/jobs/reminder-scan': {
       token: w.admin.token,

@@ -76,7 +76,7 @@ export class WebhookReceiver {
 
 /** The delivery id a request carried in its header. */
 export function deliveryIdOf(hook: Pick<ReceivedHook, 'headers'>): string {
-  return String(hook.headers['x-kanribo-delivery']);
+  return String(hook.headers['webhook-id']);
 }
 
 /** The attempt number a request carried in its header. */

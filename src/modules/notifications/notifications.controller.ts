@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles } from '../../common/auth/auth.decorators.js';
+import { CurrentActor, Roles, SecretAnswer } from '../../common/auth/auth.decorators.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { ListOf } from '../../common/http/list.js';
 import type { Actor } from '../identity/roles.js';
@@ -48,8 +48,12 @@ export class NotificationsController {
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
-  /** Sets (or replaces) the organization's webhook URL and signing secret. */
+  /**
+   * Sets (or replaces) the organization's webhook URL and signing secret;
+   * without a secret, the service makes one and answers it this once.
+   */
   @Put()
+  @SecretAnswer()
   @ApiOkResponse({ type: WebhookResponse })
   configure(
     @CurrentActor() actor: Actor,

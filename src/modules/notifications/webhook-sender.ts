@@ -77,6 +77,9 @@ export class WebhookSender {
   /** The JSON body a receiver gets. */
   static body(row: DeliveryRow): string {
     return JSON.stringify({
+      // `type` and `timestamp` as the Standard Webhooks payload structure names them.
+      type: row.kind,
+      timestamp: row.created_at,
       deliveryId: row.id,
       organizationId: row.organization_id,
       notification: {
@@ -136,7 +139,8 @@ export class WebhookSender {
       return this.attemptInFlight(deliveryId);
     }
     const body = WebhookSender.body(row);
-    const timestamp = Math.floor(now.getTime() / 1000);
+    // Signed to the second, as the webhook-timestamp header carries it.
+    const signedAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
@@ -148,9 +152,9 @@ export class WebhookSender {
         headers: {
           'content-type': 'application/json',
           'user-agent': 'kanribo-webhook/1',
-          [WEBHOOK_HEADERS.signature]: signWebhook(row.secret, timestamp, body),
-          [WEBHOOK_HEADERS.timestamp]: String(timestamp),
-          [WEBHOOK_HEADERS.delivery]: row.id,
+          [WEBHOOK_HEADERS.id]: row.id,
+          [WEBHOOK_HEADERS.timestamp]: String(signedAt.getTime() / 1000),
+          [WEBHOOK_HEADERS.signature]: signWebhook(row.secret, row.id, signedAt, body),
           [WEBHOOK_HEADERS.attempt]: String(attempt),
           [WEBHOOK_HEADERS.event]: row.kind,
         },

@@ -14,6 +14,7 @@ import type {
 import type { NotificationKind } from './entities/notification.entity.js';
 import type { DeliveryStatus } from './entities/webhook-delivery.entity.js';
 import { WebhookAddressPolicy } from './webhook-address.policy.js';
+import { newWebhookSecret } from './webhook-signature.js';
 
 /**
  * An organization's webhook: set by an admin for any organization, or by a
@@ -38,6 +39,8 @@ export class WebhooksService {
     await this.requireManageable(actor, organizationId);
     await this.addresses.checkRegistration(request.url);
     const updatedAt = this.clock.now().toISOString();
+    const made = request.secret === undefined ? newWebhookSecret() : undefined;
+    const secret = request.secret ?? made!;
     await this.tx.run(async (manager) => {
       await new Sql(manager).run(
         `INSERT INTO webhooks (organization_id, url, secret, updated_by_user_id, updated_at)
@@ -45,10 +48,16 @@ export class WebhooksService {
          ON CONFLICT (organization_id) DO UPDATE
            SET url = excluded.url, secret = excluded.secret,
                updated_by_user_id = excluded.updated_by_user_id, updated_at = excluded.updated_at`,
-        [organizationId, request.url, request.secret, actor.userId, updatedAt],
+        [organizationId, request.url, secret, actor.userId, updatedAt],
       );
     });
-    return { organizationId, url: request.url, updatedAt, updatedByUserId: actor.userId };
+    return {
+      organizationId,
+      url: request.url,
+      updatedAt,
+      updatedByUserId: actor.userId,
+      ...(made === undefined ? {} : { secret: made }),
+    };
   }
 
   async get(actor: Actor, organizationId: string): Promise<WebhookResponse> {

@@ -2733,8 +2733,11 @@ export interface components {
              * @example https://hooks.example.jp/kanribo
              */
             url: string;
-            /** @description Shared secret of the HMAC-SHA256 signature; never returned */
-            secret: string;
+            /**
+             * @description The Standard Webhooks signing secret: `whsec_` and the base64 of 24 to 64 random bytes. Absent: the service makes one and answers it once (`secret`); it is never shown again
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret?: string | null;
         };
         WebhookResponse: {
             organizationId: string;
@@ -2742,6 +2745,8 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             updatedByUserId: string;
+            /** @description Only in the answer to a PUT without a secret: the one the service made, shown this once */
+            secret?: string;
         };
         DeliveryResponse: {
             /** @description the X-Kanribo-Delivery header the receiver saw */
@@ -5128,10 +5133,7 @@ export interface operations {
     WebhooksController_configure: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
-                "Idempotency-Key"?: string;
-            };
+            header?: never;
             path: {
                 id: string;
             };

@@ -6,13 +6,15 @@ import {
   IsOptional,
   IsString,
   IsUrl,
-  Matches,
   MaxLength,
-  MinLength,
+  Validate,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
 } from 'class-validator';
 import { IsIsoDate, MAX_SEQ, OptionalField, QueryInt } from '../../../common/http/validators.js';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../entities/webhook-delivery.entity.js';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../entities/notification.entity.js';
+import { isStandardSecret } from '../webhook-signature.js';
 
 const toBool = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
@@ -73,6 +75,17 @@ export class ReadResponse {
   @ApiProperty({ format: 'date-time' }) readAt: string;
 }
 
+/** A Standard Webhooks secret (`whsec_` + base64 of 24–64 bytes). */
+@ValidatorConstraint({ name: 'isStandardWebhookSecret' })
+export class IsStandardWebhookSecret implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && isStandardSecret(value);
+  }
+  defaultMessage(): string {
+    return 'secret must be whsec_ followed by the base64 of 24 to 64 random bytes (or be left out: the service makes one)';
+  }
+}
+
 export class ConfigureWebhookRequest {
   @ApiProperty({
     example: 'https://hooks.example.jp/kanribo',
@@ -87,16 +100,19 @@ export class ConfigureWebhookRequest {
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   url: string;
 
-  @ApiProperty({
-    minLength: 16,
-    maxLength: 256,
-    description: 'Shared secret of the HMAC-SHA256 signature; never returned',
+  @ApiPropertyOptional({
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    minLength: 38,
+    maxLength: 96,
+    pattern: '^whsec_[A-Za-z0-9+/]+={0,2}$',
+    description:
+      'The Standard Webhooks signing secret: `whsec_` and the base64 of 24 to 64 random bytes. ' +
+      'Absent: the service makes one and answers it once (`secret`); it is never shown again',
   })
+  @OptionalField()
   @IsString()
-  @MinLength(16)
-  @MaxLength(256)
-  @Matches(/^[\x21-\x7e]+$/, { message: 'secret must be printable ASCII without spaces' })
-  secret: string;
+  @Validate(IsStandardWebhookSecret)
+  secret?: string;
 }
 
 export class WebhookResponse {
@@ -104,6 +120,11 @@ export class WebhookResponse {
   @ApiProperty() url: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty() updatedByUserId: string;
+  @ApiPropertyOptional({
+    description:
+      'Only in the answer to a PUT without a secret: the one the service made, shown this once',
+  })
+  secret?: string;
 }
 
 export class DeliveriesQuery {
