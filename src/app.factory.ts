@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
-import { ConsoleLogger, Logger, type LogLevel as NestLogLevel } from '@nestjs/common';
+import { Logger, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { type FastifyError, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type AppModuleOptions } from './app.module.js';
@@ -14,6 +14,8 @@ import { readTlsOptions } from './config/tls-options.js';
 import { sendError } from './common/errors/all-exceptions.filter.js';
 import { MAX_BODY_BYTES, MAX_PARAM_LENGTH } from './common/errors/error-response.js';
 import { registerAuthRateLimit } from './common/http/auth-rate-limit.js';
+import { createLogger, PinoNestLogger } from './common/logging/logger.js';
+import type { AuthenticatedRequest } from './common/auth/auth.decorators.js';
 import { answerClientError } from './common/http/client-error.js';
 import { documentIdempotencyKey } from './common/http/idempotency-key.rule.js';
 import { installJsonBodyParser } from './common/http/json-body-parser.js';
@@ -33,7 +35,7 @@ import {
 } from './common/http/web-app.js';
 
 export interface CreateAppOptions extends AppModuleOptions {
-  /** Where the JSON request log goes (standard output by default). */
+  /** Where the JSON log goes (standard output by default, pretty on a terminal). */
   logStream?: Writable;
   /** Levels of the framework's own log (start-up, errors); from LOG_LEVEL by default. */
   frameworkLogLevels?: NestLogLevel[];
@@ -49,15 +51,32 @@ const NEST_LEVELS: Record<AppConfig['LOG_LEVEL'], NestLogLevel[]> = {
   silent: [],
 };
 
-/** Paths whose values never reach the log, whatever a serializer adds later. */
-const REDACTED = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-csrf-token"]',
-  'req.body',
-  'req.body.password',
-  'res.headers["set-cookie"]',
-];
+/**
+ * One line per request, when its answer is sent (Fastify writes two, the
+ * second without method or path): what was asked (the route's pattern,
+ * never the path with its ids and labels, nor the query), by whom, the
+ * answer and its time; the request id comes with the request's logger.
+ */
+class RequestLineController extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const line = {
+      method: request.method,
+      route: request.routeOptions.url ?? null,
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 10) / 10,
+      userId: (request as AuthenticatedRequest).actor?.userId ?? null,
+      remoteAddress: request.ip,
+    };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log.info(line, 'request completed');
+  }
+}
 
 /**
  * Builds the HTTP application (not yet listening): Fastify with a 256 kB body
@@ -72,6 +91,11 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   const { config } = options;
   const tls = readTlsOptions(config);
   const earlyHeaders = earlySecurityHeaders(Boolean(tls));
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    format: config.LOG_FORMAT,
+    ...(options.logStream ? { stream: options.logStream } : {}),
+  });
   const errorLogger = new Logger('Errors');
   const adapter = new FastifyAdapter({
     ...(tls ? { https: tls } : {}),
@@ -93,20 +117,19 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
         ? given
         : randomUUID();
     },
-    logger: {
-      level: config.LOG_LEVEL,
-      redact: { paths: REDACTED, censor: '[redacted]' },
-      ...(options.logStream ? { stream: options.logStream } : {}),
-    },
+    // One logger for the process, and one line per request (written below,
+    // when the answer is sent) instead of Fastify's two.
+    loggerInstance: logger,
+    logController: new RequestLineController(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(options),
     adapter,
     {
-      logger: new ConsoleLogger({
-        json: true,
-        logLevels: options.frameworkLogLevels ?? NEST_LEVELS[config.LOG_LEVEL],
-      }),
+      logger: new PinoNestLogger(
+        logger,
+        options.frameworkLogLevels ?? NEST_LEVELS[config.LOG_LEVEL],
+      ),
       abortOnError: false,
       // Fastify's own JSON parser (with prototype-poisoning protection) is the
       // only one: the API speaks application/json and nothing else.

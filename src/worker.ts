@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { ConsoleLogger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
+import { createLogger, PinoNestLogger } from './common/logging/logger.js';
 import { loadConfigOrExit } from './config/load-config-or-exit.js';
 
 /**
@@ -12,12 +13,16 @@ import { loadConfigOrExit } from './config/load-config-or-exit.js';
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  const logger = new PinoNestLogger(
+    createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT }),
+    ['fatal', 'error', 'warn', 'log'],
+  );
   const app = await NestFactory.createApplicationContext(
     AppModule.forRoot({ config, runsWorkers: true }),
-    { logger: new ConsoleLogger({ json: true, logLevels: ['fatal', 'error', 'warn', 'log'] }) },
+    { logger },
   );
   app.enableShutdownHooks();
-  new ConsoleLogger('Worker', { json: true }).log(
+  new Logger('Worker').log(
     `kanribo worker started (queue prefix ${config.QUEUE_PREFIX}, daily scan ${config.REMINDER_SCAN_TIME})`,
   );
 }

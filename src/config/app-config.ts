@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { LOG_FORMATS, type LogFormat } from '../common/logging/logger.js';
 import {
   IsIn,
   IsInt,
@@ -334,6 +335,10 @@ export class AppConfig {
   /** Level of the structured JSON log. */
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
+
+  /** `json`, `pretty` (pino-pretty), or `auto`: pretty when standard output is a terminal. */
+  @IsIn(LOG_FORMATS, { message: `must be one of ${LOG_FORMATS.join(', ')}` })
+  LOG_FORMAT: LogFormat = 'auto';
 
   /** The roles of MFA_REQUIRED_ROLES. */
   get mfaRequiredRoles(): ReadonlySet<string> {

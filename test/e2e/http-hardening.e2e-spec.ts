@@ -336,11 +336,8 @@ describe('HTTP hardening', () => {
   describe('TRUST_PROXY', () => {
     const clientAddressOf = (app: TestApp, requestId: string): string | undefined => {
       for (const line of app.logLines) {
-        const entry = JSON.parse(line) as {
-          reqId?: string;
-          req?: { remoteAddress?: string };
-        };
-        if (entry.reqId === requestId && entry.req?.remoteAddress) return entry.req.remoteAddress;
+        const entry = JSON.parse(line) as { reqId?: string; remoteAddress?: string };
+        if (entry.reqId === requestId && entry.remoteAddress) return entry.remoteAddress;
       }
       return undefined;
     };
