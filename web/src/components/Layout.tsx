@@ -4,6 +4,7 @@ import { NavLink, Outlet, useNavigate } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { ApiError } from '../api/errors';
 import { ROLES } from '../format';
+import { useMfaStatus } from '../pages/MfaEnrollPage';
 import { useMe } from '../session';
 import { ErrorMessage } from './ErrorMessage';
 
@@ -20,10 +21,18 @@ export function Layout() {
     },
   });
 
+  // A second factor the account needs but lacks: every other request would
+  // answer 403 MFA_ENROLLMENT_REQUIRED, so the user goes to set it up first.
+  const mfa = useMfaStatus(Boolean(me.data) && !me.data?.mustChangePassword);
+  const needsMfa =
+    (mfa.data?.required === true && !mfa.data.enrolled) ||
+    (mfa.error instanceof ApiError && mfa.error.code === 'MFA_ENROLLMENT_REQUIRED');
+
   useEffect(() => {
     if (me.error instanceof ApiError && me.error.status === 401) void navigate('/login');
     else if (me.data?.mustChangePassword) void navigate('/password');
-  }, [me.error, me.data, navigate]);
+    else if (needsMfa) void navigate('/mfa');
+  }, [me.error, me.data, needsMfa, navigate]);
 
   // The screen does not wait for the user's own record: its queries start at
   // once, beside it (a 401 of any of them leads to the login).
