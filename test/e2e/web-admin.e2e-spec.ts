@@ -412,12 +412,22 @@ describe('the identity and admin screens in a browser', () => {
     await page.getByLabel('組織').selectOption({ label: '新宿区 区民課（区（所管課））' });
     await page.getByText('設定されていません。').waitFor();
     await page.getByLabel('送信先 URL').fill('https://10.1.2.3/hook');
-    await page.getByLabel('署名用の共有シークレット').fill('s3cret-s3cret-s3cret');
+    // A secret not in the Standard Webhooks form is refused next to its field.
+    await page.getByLabel('署名用のシークレット（任意）').fill('s3cret-s3cret-s3cret');
+    await page.getByRole('button', { name: '保存する' }).click();
+    await page
+      .getByText('シークレットは whsec_ で始まる Standard Webhooks 形式にしてください。')
+      .waitFor();
+    // Left empty, the service makes one.
+    await page.getByLabel('署名用のシークレット（任意）').fill('');
     await page.getByRole('button', { name: '保存する' }).click();
     await page.getByRole('alert').filter({ hasText: 'この宛先の URL は使えません。' }).waitFor();
     await page.getByLabel('送信先 URL').fill('http://127.0.0.1:9/kanribo');
     await page.getByRole('button', { name: '保存する' }).click();
-    await page.getByRole('status').filter({ hasText: 'Webhook を保存しました。' }).waitFor();
+    const saved = page.getByRole('status').filter({ hasText: 'Webhook を保存しました。' });
+    await saved.waitFor();
+    const shown = (await saved.locator('code.secret').textContent()) ?? '';
+    expect(shown).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     await page.getByText('http://127.0.0.1:9/kanribo').waitFor();
     await page.getByText('配信の記録はありません。').waitFor();
     await expectAccessible(page, '29-admin-webhook');
@@ -426,7 +436,7 @@ describe('the identity and admin screens in a browser', () => {
       url: 'http://127.0.0.1:9/kanribo',
       updatedByUserId: admin.user.id,
     });
-    expect(JSON.stringify(hook.body)).not.toContain('s3cret');
+    expect(JSON.stringify(hook.body)).not.toContain(shown.slice('whsec_'.length));
     await page.getByRole('button', { name: 'Webhook を削除' }).click();
     await page.getByRole('button', { name: '削除する' }).click();
     await page.getByRole('status').filter({ hasText: 'Webhook を削除しました。' }).waitFor();
@@ -441,7 +451,7 @@ describe('the identity and admin screens in a browser', () => {
       const hook = `/api/organizations/${c.w.wardA.id}/webhook`;
       const set = await t.request('PUT', hook, {
         token: admin.token,
-        body: { url: receiver.url, secret: 's3cret-s3cret-s3cret' },
+        body: { url: receiver.url },
       });
       expect(set.status).toBe(200);
       // A broken seal at receipt raises an incident, sent to the ward's webhook.

@@ -11,12 +11,14 @@ const WARD: Organization = {
   id: '11111111-1111-4111-8111-111111111111',
   name: '新宿区 区民課',
   kind: 'ward',
+  documentAddressee: '新宿区長 殿',
   createdAt: '2026-11-25T01:00:00.000Z',
 };
 const CONTRACTOR: Organization = {
   id: '22222222-2222-4222-8222-222222222222',
   name: '株式会社データ入力',
   kind: 'contractor',
+  documentAddressee: null,
   createdAt: '2026-11-25T01:00:00.000Z',
 };
 

@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { api, unwrap } from '../../api/client';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -11,7 +12,11 @@ import { ORGANIZATION_KINDS, type OrganizationKind, useOrganizations } from './a
 interface NewOrganization {
   name: string;
   kind: OrganizationKind | '';
+  documentAddressee: string;
 }
+
+const ADDRESSEE_HINT =
+  '消去証明書などの文書の冒頭に書く宛名（例：新宿区長 殿）。空欄なら「名称 御中」。';
 
 /** 組織: wards and contractors, and the form to add one. */
 export function OrganizationsSection() {
@@ -35,6 +40,7 @@ export function OrganizationsSection() {
               <tr>
                 <th scope="col">名称</th>
                 <th scope="col">種別</th>
+                <th scope="col">文書の宛名</th>
                 <th scope="col">登録日時</th>
               </tr>
             </thead>
@@ -43,6 +49,13 @@ export function OrganizationsSection() {
                 <tr key={o.id}>
                   <td>{o.name}</td>
                   <td>{ORGANIZATION_KINDS[o.kind]}</td>
+                  <td>
+                    <AddresseeCell
+                      id={o.id}
+                      name={o.name}
+                      documentAddressee={o.documentAddressee}
+                    />
+                  </td>
                   <td>{dateTime(o.createdAt)}</td>
                 </tr>
               ))}
@@ -62,10 +75,12 @@ export function OrganizationsSection() {
 
 function CreateOrganizationForm() {
   const queryClient = useQueryClient();
-  const form = useForm<NewOrganization>({ defaultValues: { name: '', kind: '' } });
+  const form = useForm<NewOrganization>({
+    defaultValues: { name: '', kind: '', documentAddressee: '' },
+  });
   const { errors, isSubmitting } = form.formState;
   const create = useMutation({
-    mutationFn: (body: { name: string; kind: OrganizationKind }) =>
+    mutationFn: (body: { name: string; kind: OrganizationKind; documentAddressee?: string }) =>
       unwrap(api.POST('/api/organizations', { body })),
     onSuccess: () => {
       form.reset();
@@ -80,7 +95,13 @@ function CreateOrganizationForm() {
         onSubmit={(e) =>
           void form.handleSubmit((v) =>
             create
-              .mutateAsync({ name: v.name.trim(), kind: v.kind as OrganizationKind })
+              .mutateAsync({
+                name: v.name.trim(),
+                kind: v.kind as OrganizationKind,
+                ...(v.documentAddressee.trim()
+                  ? { documentAddressee: v.documentAddressee.trim() }
+                  : {}),
+              })
               .catch(() => undefined),
           )(e)
         }
@@ -106,6 +127,15 @@ function CreateOrganizationForm() {
             </option>
           ))}
         </SelectField>
+        <TextField
+          label="文書の宛名（任意）"
+          autoComplete="off"
+          hint={ADDRESSEE_HINT}
+          error={errors.documentAddressee?.message}
+          {...form.register('documentAddressee', {
+            maxLength: { value: 100, message: '宛名は100文字以内にしてください。' },
+          })}
+        />
         <button type="submit" className="button primary" disabled={isSubmitting}>
           追加する
         </button>
@@ -117,5 +147,81 @@ function CreateOrganizationForm() {
         </p>
       )}
     </>
+  );
+}
+
+/** An organization's addressee (宛名), and a small form to change it. */
+function AddresseeCell({
+  id,
+  name,
+  documentAddressee,
+}: {
+  id: string;
+  name: string;
+  documentAddressee: string | null;
+}) {
+  const queryClient = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const form = useForm<{ documentAddressee: string }>({
+    defaultValues: { documentAddressee: documentAddressee ?? '' },
+  });
+  const { errors } = form.formState;
+  const save = useMutation({
+    mutationFn: (value: string) =>
+      unwrap(
+        api.PATCH('/api/organizations/{id}', {
+          params: { path: { id } },
+          body: { documentAddressee: value },
+        }),
+      ),
+    onSuccess: async () => {
+      setEditing(false);
+      await queryClient.invalidateQueries({ queryKey: ['organizations'] });
+    },
+  });
+  if (!editing) {
+    return (
+      <div className="actions">
+        <span>{documentAddressee ?? `（${name} 御中）`}</span>
+        <button
+          type="button"
+          className="button secondary"
+          aria-label={`${name}の宛名を変更`}
+          onClick={() => setEditing(true)}
+        >
+          変更
+        </button>
+      </div>
+    );
+  }
+  return (
+    <form
+      aria-label={`${name}の宛名`}
+      noValidate
+      onSubmit={(e) =>
+        void form.handleSubmit((v) =>
+          save.mutateAsync(v.documentAddressee.trim()).catch(() => undefined),
+        )(e)
+      }
+    >
+      <TextField
+        label={`${name}の宛名`}
+        autoComplete="off"
+        hint={ADDRESSEE_HINT}
+        error={errors.documentAddressee?.message}
+        {...form.register('documentAddressee', {
+          maxLength: { value: 100, message: '宛名は100文字以内にしてください。' },
+        })}
+      />
+      <div className="actions">
+        <button type="submit" className="button primary" disabled={save.isPending}>
+          保存する
+        </button>
+        <button type="button" className="button secondary" onClick={() => setEditing(false)}>
+          やめる
+        </button>
+      </div>
+      <ErrorMessage error={save.error} />
+    </form>
   );
 }

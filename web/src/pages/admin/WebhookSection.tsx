@@ -75,7 +75,7 @@ function Webhook({ organization }: { organization: Organization }) {
   const form = useForm<WebhookSettings>({ defaultValues: { url: '', secret: '' } });
   const { errors, isSubmitting } = form.formState;
   const configure = useMutation({
-    mutationFn: (body: WebhookSettings) =>
+    mutationFn: (body: { url: string; secret?: string }) =>
       unwrap(api.PUT('/api/organizations/{id}/webhook', { ...path, body })),
     onSuccess: (data) => {
       form.reset();
@@ -131,7 +131,7 @@ function Webhook({ organization }: { organization: Organization }) {
             void form.handleSubmit((v) => {
               remove.reset();
               return configure
-                .mutateAsync({ url: v.url.trim(), secret: v.secret })
+                .mutateAsync({ url: v.url.trim(), ...(v.secret ? { secret: v.secret } : {}) })
                 .catch(() => undefined);
             })(e)
           }
@@ -152,18 +152,16 @@ function Webhook({ organization }: { organization: Organization }) {
             })}
           />
           <TextField
-            label="署名用の共有シークレット"
+            label="署名用のシークレット（任意）"
             type="password"
             autoComplete="new-password"
-            hint="16〜256文字の半角英数記号（空白なし）。受信側で署名の検証に使います。保存後は表示されません。"
+            hint="空欄なら新しいシークレットを作り、保存後に一度だけ表示します。自分で決める場合は Standard Webhooks 形式（whsec_ で始まる Base64、24〜64バイト）。"
             error={errors.secret?.message}
             {...form.register('secret', {
-              required: '共有シークレットを入力してください。',
-              minLength: { value: 16, message: '共有シークレットは16文字以上にしてください。' },
-              maxLength: { value: 256, message: '共有シークレットは256文字以内にしてください。' },
+              maxLength: { value: 96, message: 'シークレットが長すぎます。' },
               pattern: {
-                value: /^[\x21-\x7e]+$/,
-                message: '共有シークレットは空白を含まない半角英数記号にしてください。',
+                value: /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/,
+                message: 'シークレットは whsec_ で始まる Standard Webhooks 形式にしてください。',
               },
             })}
           />
@@ -173,9 +171,17 @@ function Webhook({ organization }: { organization: Organization }) {
         </form>
         <ErrorMessage error={configure.error} />
         {configure.isSuccess && (
-          <p role="status" className="success">
-            Webhook を保存しました。
-          </p>
+          <div role="status" className="success">
+            <p>Webhook を保存しました。</p>
+            {configure.data.secret && (
+              <>
+                <p>
+                  受信側で署名を検証するシークレットです。この画面を離れると二度と表示されません。受信側に設定してください。
+                </p>
+                <code className="secret">{configure.data.secret}</code>
+              </>
+            )}
+          </div>
         )}
       </section>
       <Deliveries organization={organization} />
