@@ -15,6 +15,8 @@ const FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // Date fields (年/月/日) and other built-in controls in Japanese, like the pages.
+  '--lang=ja-JP',
 ];
 
 /**

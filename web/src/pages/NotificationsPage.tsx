@@ -3,26 +3,30 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { PAGE_SIZE, Pager } from '../components/Pager';
 import { dateTime } from '../format';
 
-const PAGE = 20;
-
-export function useInbox(offset = 0, unread = false) {
+/** One page of the inbox, paged on the server (offset/limit). */
+export function useInbox(offset = 0, unread = false, limit = PAGE_SIZE) {
   return useQuery({
-    queryKey: ['notifications', offset, unread],
+    queryKey: ['notifications', offset, unread, limit],
+    // The page shown stays while the next one loads.
+    placeholderData: (previous) => previous,
     queryFn: () =>
       unwrap(
         api.GET('/api/notifications', {
-          params: { query: { limit: PAGE, offset, ...(unread ? { unread: true } : {}) } },
+          params: { query: { limit, offset, ...(unread ? { unread: true } : {}) } },
         }),
       ),
   });
 }
 
-/** 通知: the inbox, newest first, paged; each can be marked read. */
+/** 通知: the inbox, newest first, 50 to a page (the server's pages); each can be marked read. */
 export function NotificationsPage() {
-  const [offset, setOffset] = useState(0);
-  const inbox = useInbox(offset);
+  const [page, setPage] = useState(0);
+  const inbox = useInbox(page * PAGE_SIZE);
+  // Read notifications stay in the inbox: the total only grows.
+  const pageCount = Math.max(1, Math.ceil((inbox.data?.total ?? 0) / PAGE_SIZE));
   const queryClient = useQueryClient();
   const read = useMutation({
     mutationFn: (id: string) =>
@@ -33,6 +37,7 @@ export function NotificationsPage() {
     <section>
       <h1>通知</h1>
       <ErrorMessage error={inbox.error ?? read.error} />
+      {!inbox.data && !inbox.error && <p className="loading">読み込み中…</p>}
       {inbox.data && (
         <>
           <p>
@@ -58,24 +63,7 @@ export function NotificationsPage() {
               </li>
             ))}
           </ul>
-          <nav aria-label="ページ" className="pager">
-            <button
-              type="button"
-              className="button secondary"
-              disabled={offset === 0}
-              onClick={() => setOffset(Math.max(0, offset - PAGE))}
-            >
-              前へ
-            </button>
-            <button
-              type="button"
-              className="button secondary"
-              disabled={offset + PAGE >= inbox.data.total}
-              onClick={() => setOffset(offset + PAGE)}
-            >
-              次へ
-            </button>
-          </nav>
+          <Pager page={page} pageCount={pageCount} onPage={setPage} label="通知" />
         </>
       )}
     </section>
