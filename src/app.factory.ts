@@ -23,7 +23,9 @@ import {
   apiHelmetOptions,
   docsHelmetOptions,
   earlySecurityHeaders,
+  framedPdfHelmetOptions,
   isDocsRoute,
+  isFramedPdfRoute,
   NO_STORE_HEADERS,
 } from './common/http/security-headers.js';
 import { trustProxyOption } from './common/http/trust-proxy.rule.js';
@@ -148,6 +150,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   fastify.addHook('onRoute', (route) => {
     if (isDocsRoute(route.url)) route.helmet = docsHelmetOptions();
     else if (isWebRoute(route.url)) route.helmet = webHelmetOptions();
+    else if (isFramedPdfRoute(route.url)) route.helmet = framedPdfHelmetOptions();
   });
   await app.register(fastifyHelmet, apiHelmetOptions(Boolean(tls)));
   // The web app's session cookie (HttpOnly, SameSite=Strict; see browser-session.ts).

@@ -49,7 +49,10 @@ function securityHeaders(headers: HeaderBag): Record<string, string | undefined>
 }
 
 /** The headers every API answer must carry, whatever produced it. */
-function expectHardened(headers: HeaderBag, options: { tls?: boolean; csp?: string } = {}): void {
+function expectHardened(
+  headers: HeaderBag,
+  options: { tls?: boolean; csp?: string; frame?: string } = {},
+): void {
   expect({
     nosniff: header(headers, 'x-content-type-options'),
     frame: header(headers, 'x-frame-options'),
@@ -60,7 +63,7 @@ function expectHardened(headers: HeaderBag, options: { tls?: boolean; csp?: stri
     pragma: header(headers, 'pragma'),
   }).toEqual({
     nosniff: 'nosniff',
-    frame: 'DENY',
+    frame: options.frame ?? 'DENY',
     referrer: 'no-referrer',
     csp: options.csp ?? API_CSP,
     hsts: options.tls ? HSTS : undefined,
@@ -180,7 +183,12 @@ describe('HTTP hardening', () => {
       const pdf = await t.get(`${c.base}/deletion-certificates/${certId}.pdf`, c.w.officerA.token);
       expect(pdf.status).toBe(200);
       expect(pdf.headers.get('content-type')).toBe('application/pdf');
-      expectHardened(pdf.headers);
+      // The web app shows it in a frame beside the officer's decision: its
+      // own origin may frame it, no other.
+      expectHardened(pdf.headers, {
+        csp: "default-src 'none';frame-ancestors 'self'",
+        frame: 'SAMEORIGIN',
+      });
     });
 
     it('give the docs page a policy that lets the Swagger UI work, and nothing more', async () => {

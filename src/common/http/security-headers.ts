@@ -39,6 +39,17 @@ const DOCS_CSP = {
   'frame-ancestors': ["'none'"],
 } as const;
 
+/**
+ * The deletion certificate's PDF is shown by the web app beside the ward
+ * officer's decision, in a frame of the same origin: only that page may
+ * frame it (frame-ancestors 'self', X-Frame-Options SAMEORIGIN); otherwise
+ * it keeps the API's policy. Every other answer stays unframeable.
+ */
+const FRAMED_PDF_CSP = {
+  'default-src': ["'none'"],
+  'frame-ancestors': ["'self'"],
+} as const;
+
 type Directives = Record<string, readonly string[]>;
 
 function csp(directives: Directives): FastifyHelmetOptions['contentSecurityPolicy'] {
@@ -68,6 +79,16 @@ export function apiHelmetOptions(tls: boolean): FastifyHelmetOptions {
 /** The route-level override of the Swagger UI's routes: only the policy differs. */
 export function docsHelmetOptions(): FastifyHelmetOptions {
   return { contentSecurityPolicy: csp(DOCS_CSP) };
+}
+
+/** The route-level override of the certificate PDF's route (see FRAMED_PDF_CSP). */
+export function framedPdfHelmetOptions(): FastifyHelmetOptions {
+  return { contentSecurityPolicy: csp(FRAMED_PDF_CSP), frameguard: { action: 'sameorigin' } };
+}
+
+/** The deletion certificate's PDF, which the web app frames (GET …/deletion-certificates/:certId.pdf). */
+export function isFramedPdfRoute(url: string): boolean {
+  return url === '/api/contracts/:id/deletion-certificates/:certId.pdf';
 }
 
 /** The Swagger UI's page, its init script and its static files (not /api/docs-yaml). */

@@ -13,7 +13,11 @@ import { WEB_SECTIONS } from './web-sections.js';
  * take the paths the router refuses itself (414 for an over-long segment).
  */
 
-/** The page's policy: its own scripts, styles and API, the QR code as a data: image. */
+/**
+ * The page's policy: its own scripts, styles and API, the QR code as a data:
+ * image, and frames of its own origin (the deletion certificate's PDF beside
+ * the officer's decision).
+ */
 const WEB_CSP = {
   'default-src': ["'none'"],
   'script-src': ["'self'"],
@@ -21,6 +25,7 @@ const WEB_CSP = {
   'img-src': ["'self'", 'data:'],
   'font-src': ["'self'"],
   'connect-src': ["'self'"],
+  'frame-src': ["'self'"],
   'manifest-src': ["'self'"],
   'base-uri': ["'none'"],
   'form-action': ["'self'"],

@@ -87,7 +87,8 @@ export const ERROR_MESSAGES: Record<string, string> = {
   CERTIFICATE_EXISTS: 'この媒体の消去証明書はすでにあります。',
   CERTIFICATE_PENDING: '確認待ちの消去証明書があります。',
   CERTIFICATE_ALREADY_DECIDED: 'この証明書はすでに確認または差戻し済みです。',
-  OUTSTANDING_CUSTODY: '未返却・未消去の媒体があるため、契約を終了できません。',
+  OUTSTANDING_CUSTODY:
+    '未返却・未消去の媒体、または区の確認を受けていない消去証明書があるため、契約を終了できません。',
   SIGNATURE_INVALID: '署名を検証できませんでした。',
   PEM_INVALID: '証明書ファイルの形式が正しくありません。',
   X509_EXPIRED: '証明書の有効期限が切れています。',

@@ -5,7 +5,7 @@ import type { components } from '../api/schema';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { SelectField } from '../components/SelectField';
 import { TextField } from '../components/TextField';
-import { MEDIUM_KINDS } from '../format';
+import { dateTime, MEDIUM_KINDS } from '../format';
 import { useMe } from '../session';
 
 type Medium = components['schemas']['MediumResponse'];
@@ -14,7 +14,7 @@ type Purpose = components['schemas']['DispatchRequest']['purpose'];
 interface Values {
   items: string[];
   to: string;
-  loginId: string;
+  wardUserId: string;
   method: 'hand' | 'lgwan';
   bagId: string;
   sealNumber: string;
@@ -44,11 +44,18 @@ export function DispatchForm({
     queryFn: () =>
       unwrap(api.GET('/api/contracts/{id}/roster', { params: { path: { id: contractId } } })),
   });
+  // The ward's officers are not on the roster, and the API names an addressee
+  // by id only: the ward side of this contract's handovers is who can be named.
+  const handovers = useQuery({
+    queryKey: ['handovers', contractId],
+    queryFn: () =>
+      unwrap(api.GET('/api/contracts/{id}/handovers', { params: { path: { id: contractId } } })),
+  });
   const form = useForm<Values>({
     defaultValues: {
       items: [],
       to: '',
-      loginId: '',
+      wardUserId: '',
       method: 'hand',
       bagId: '',
       sealNumber: '',
@@ -64,6 +71,23 @@ export function DispatchForm({
   const people = (roster.data?.items ?? []).filter(
     (r) => r.removedAt === null && r.userId !== me.data?.id,
   );
+  const officers = new Map<string, string>();
+  for (const h of [...(handovers.data?.items ?? [])].reverse()) {
+    const officer =
+      h.fromOrganizationId === wardOrganizationId
+        ? h.fromUserId
+        : h.toOrganizationId === wardOrganizationId
+          ? h.toUserId
+          : null;
+    if (officer && officer !== me.data?.id && !officers.has(officer)) {
+      officers.set(
+        officer,
+        `${dateTime(h.dispatchedAt)} の${h.media.map((m) => m.label).join('、')}の${
+          h.fromUserId === officer ? '引渡し元' : '受取人'
+        }`,
+      );
+    }
+  }
 
   function purposeOf(v: Values): Purpose {
     const from = me.data?.organizationId;
@@ -80,7 +104,7 @@ export function DispatchForm({
           params: { path: { id: contractId } },
           body: {
             items: v.items,
-            toUserId: v.to === WARD ? v.loginId : v.to,
+            toUserId: v.to === WARD ? v.wardUserId : v.to,
             method: v.method,
             purpose: purposeOf(v),
             ...(v.method === 'hand' ? { bagId: v.bagId } : {}),
@@ -142,17 +166,23 @@ export function DispatchForm({
             {p.displayName}（{p.role === 'responsible' ? '取扱責任者' : '取扱者'}）
           </option>
         ))}
-        <option value={WARD}>区の職員（ログインIDで指定）</option>
+        <option value={WARD}>区の職員</option>
       </SelectField>
       {to === WARD && (
-        <TextField
-          label="相手のログインID"
-          error={errors.loginId?.message}
-          {...form.register('loginId', {
-            validate: (v, all) =>
-              all.to !== WARD || v.length > 0 || 'ログインIDを入力してください。',
+        <SelectField
+          label="区の職員（この契約の引渡しの相手）"
+          error={errors.wardUserId?.message}
+          {...form.register('wardUserId', {
+            validate: (v, all) => all.to !== WARD || v.length > 0 || '区の職員を選んでください。',
           })}
-        />
+        >
+          <option value="">選んでください</option>
+          {[...officers].map(([userId, text]) => (
+            <option key={userId} value={userId}>
+              区の職員（{text}）
+            </option>
+          ))}
+        </SelectField>
       )}
       <SelectField label="方法" {...form.register('method')}>
         <option value="hand">手渡し（施錠できる袋）</option>
