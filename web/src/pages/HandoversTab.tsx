@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { Pager, usePaged } from '../components/Pager';
 import { dateTime, HANDOVER_METHODS, HANDOVER_PURPOSES } from '../format';
 import { useMe } from '../session';
 import { useActs, useMedia } from './contract-hooks';
@@ -24,6 +25,7 @@ export function HandoversTab({
   const media = useMedia(contractId);
   const acts = useActs() && active;
   const me = useMe();
+  const paged = usePaged(handovers.data?.items ?? []);
   return (
     <>
       <h2>引渡し</h2>
@@ -49,7 +51,7 @@ export function HandoversTab({
             </tr>
           </thead>
           <tbody>
-            {handovers.data.items.map((h) => (
+            {paged.rows.map((h) => (
               <tr key={h.id}>
                 <td>{dateTime(h.dispatchedAt)}</td>
                 <td>{HANDOVER_PURPOSES[h.purpose]}</td>
@@ -72,6 +74,12 @@ export function HandoversTab({
           </tbody>
         </table>
       )}
+      <Pager
+        page={paged.page}
+        pageCount={paged.pageCount}
+        onPage={paged.setPage}
+        label="引渡しの一覧"
+      />
     </>
   );
 }

@@ -1,25 +1,38 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api, unwrap } from '../api/client';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { PAGE_SIZE, Pager } from '../components/Pager';
 import { dateTime, entryTypeLabel } from '../format';
 
-const PAGE = 50;
-
+/**
+ * 管理簿: the chain's verification, its downloads, and its entries a page of
+ * 50 at a time from the API (afterSeq/limit: a contract's seqs run 1, 2, 3…).
+ */
 export function LedgerTab({ contractId }: { contractId: string }) {
   const path = { params: { path: { id: contractId } } };
   const verify = useQuery({
     queryKey: ['ledger-verify', contractId],
     queryFn: () => unwrap(api.GET('/api/contracts/{id}/ledger/verify', path)),
   });
+  const [page, setPage] = useState(0);
   const ledger = useQuery({
-    queryKey: ['ledger', contractId],
+    queryKey: ['ledger', contractId, page],
     queryFn: () =>
       unwrap(
         api.GET('/api/contracts/{id}/ledger', {
-          params: { path: { id: contractId }, query: { limit: PAGE } },
+          params: {
+            path: { id: contractId },
+            query: { afterSeq: page * PAGE_SIZE, limit: PAGE_SIZE },
+          },
         }),
       ),
+    placeholderData: keepPreviousData,
   });
+  const length = ledger.data?.length ?? 0;
+  const pageCount = Math.max(1, Math.ceil(length / PAGE_SIZE));
+  const first = ledger.data?.items[0]?.seq;
+  const last = ledger.data?.items.at(-1)?.seq;
   return (
     <>
       <h2>管理簿</h2>
@@ -42,7 +55,9 @@ export function LedgerTab({ contractId }: { contractId: string }) {
       {ledger.data && (
         <table>
           <caption>
-            管理簿（全{ledger.data.length}件のうち先頭{ledger.data.items.length}件）
+            {first !== undefined && last !== undefined
+              ? `管理簿（全${length}件のうち ${first}〜${last} 番）`
+              : `管理簿（全${length}件）`}
           </caption>
           <thead>
             <tr>
@@ -64,6 +79,7 @@ export function LedgerTab({ contractId }: { contractId: string }) {
           </tbody>
         </table>
       )}
+      <Pager page={page} pageCount={pageCount} onPage={setPage} label="管理簿" />
     </>
   );
 }
