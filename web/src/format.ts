@@ -158,6 +158,7 @@ export const ACCESS_LOG_ACTIONS: Record<string, string> = {
   'accounts.revokeSessions': '利用者のセッション終了',
   'accountSecurity.unlock': 'ロック解除',
   'organizations.create': '組織の作成',
+  'organizations.update': '組織の設定変更',
   'organizations.list': '組織一覧の参照',
   'organizations.get': '組織の参照',
   'contracts.create': '契約の登録',

@@ -9,3 +9,13 @@ export function useMe() {
     staleTime: 60_000,
   });
 }
+
+/** The signed-in user's second factor (GET /api/auth/mfa). */
+export function useMfaStatus(enabled = true) {
+  return useQuery({
+    queryKey: ['mfa'],
+    queryFn: () => unwrap(api.GET('/api/auth/mfa')),
+    enabled,
+    staleTime: 5 * 60_000,
+  });
+}

@@ -4,8 +4,7 @@ import { NavLink, Outlet, useNavigate } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { ApiError } from '../api/errors';
 import { ROLES } from '../format';
-import { useMfaStatus } from '../pages/MfaEnrollPage';
-import { useMe } from '../session';
+import { useMe, useMfaStatus } from '../session';
 import { ErrorMessage } from './ErrorMessage';
 
 /** The frame of every signed-in screen: header, navigation, and the screen. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fiscalYearOf } from '../format';
-import { auditStateOf, fiscalYearChoices } from './AuditStatusPage';
+import { auditStateOf, fiscalYearChoices } from './audit-status';
 
 describe('the audit status screen', () => {
   it('takes the fiscal year (April–March) of the day in Tokyo, not in UTC', () => {

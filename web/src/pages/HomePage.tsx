@@ -7,7 +7,7 @@ import type { components } from '../api/schema';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { date, dateTime, fiscalYearOf, MEDIUM_KINDS } from '../format';
 import { useMe } from '../session';
-import { AUDIT_STATES, auditStateOf, useAuditStatus } from './AuditStatusPage';
+import { AUDIT_STATES, auditStateOf, useAuditStatus } from './audit-status';
 import { useContracts } from './ContractsPage';
 import { useInbox } from './NotificationsPage';
 

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link, useNavigate } from 'react-router';
@@ -8,18 +8,9 @@ import type { components } from '../api/schema';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { TextField } from '../components/TextField';
 import { dateTime } from '../format';
+import { useMfaStatus } from '../session';
 
 type Enrollment = components['schemas']['MfaEnrollmentResponse'];
-
-/** The signed-in user's second factor (GET /api/auth/mfa). */
-export function useMfaStatus(enabled = true) {
-  return useQuery({
-    queryKey: ['mfa'],
-    queryFn: () => unwrap(api.GET('/api/auth/mfa')),
-    enabled,
-    staleTime: 5 * 60_000,
-  });
-}
 
 /** Base32 in groups of four, easier to type into an app by hand. */
 export function groupSecret(secret: string): string {
