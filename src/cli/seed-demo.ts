@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
+import type { AppConfig } from '../config/app-config.js';
 import { loadConfigOrExit } from '../config/load-config-or-exit.js';
+import { sqliteFilePath } from '../database/data-source-options.js';
 import { ContractsService } from '../modules/contracts/contracts.service.js';
 import { RosterService } from '../modules/contracts/roster.service.js';
 import { EmergencyPlanService } from '../modules/emergency/emergency-plan.service.js';
@@ -184,8 +186,10 @@ async function main(): Promise<void> {
     });
     await takeout.approve(actorOf(chief), contract.contract.id, request.id);
 
+    const base = serviceUrl(config);
     const lines = [
-      `Demo data created in the ${config.databaseKind} database.`,
+      `Demo data created in ${databaseDescription(config)}.`,
+      `Open the web app at ${base}/ once the service runs there (npm start); the API is at ${base}/api.`,
       `Contract ${contract.contract.id}: ${contract.contract.title}`,
       `Take-out request ${request.id}: approved by demo.chief for two DVD-Rs of demo.officer`,
       '',
@@ -198,7 +202,7 @@ async function main(): Promise<void> {
       'Each demo user has a second factor: add the secret to an authenticator app, or print',
       'the current code with `npm run totp -- <TOTP secret>`.',
       '',
-      'Log in:  curl -s -X POST localhost:3000/api/auth/login -H "content-type: application/json" \\',
+      `Log in:  curl -s -X POST ${base}/api/auth/login -H "content-type: application/json" \\`,
       `           -d '{"loginId":"demo.officer","password":"<one-time password>"}'`,
       'It answers {mfaRequired, mfaToken}: POST /api/auth/mfa/verify {"code":"<6 digits>"} with',
       '"authorization: Bearer <mfaToken>" gives the session token. Then POST /api/auth/password',
@@ -208,6 +212,28 @@ async function main(): Promise<void> {
   } finally {
     await app.close();
   }
+}
+
+/**
+ * Where the service answers, from PORT and HOST as `npm start` reads them:
+ * a wildcard address is reached as localhost, an IPv6 one in brackets.
+ */
+function serviceUrl(config: Pick<AppConfig, 'PORT' | 'HOST' | 'TLS_CERT_FILE'>): string {
+  const scheme = config.TLS_CERT_FILE ? 'https' : 'http';
+  const host =
+    config.HOST === '0.0.0.0' || config.HOST === '::' || config.HOST === ''
+      ? 'localhost'
+      : config.HOST.includes(':')
+        ? `[${config.HOST}]`
+        : config.HOST;
+  return `${scheme}://${host}:${config.PORT}`;
+}
+
+/** The SQLite file by its full path, or the PostgreSQL database by host and name (never its password). */
+function databaseDescription(config: AppConfig): string {
+  if (config.databaseKind === 'sqlite') return `the SQLite file ${sqliteFilePath(config)}`;
+  const url = new URL(config.DATABASE_URL!);
+  return `the PostgreSQL database ${url.pathname.replace(/^\//, '')} on ${url.host}`;
 }
 
 main().catch((error: unknown) => {

@@ -34,6 +34,7 @@ const ALL_VARIABLES = [
   'BOOTSTRAP_ORGANIZATION_NAME',
   'TOKEN_TTL_MINUTES',
   'LOG_LEVEL',
+  'LOG_FORMAT',
   'QUEUE_PREFIX',
   'QUEUE_WORKERS',
   'QUEUE_CHECK_INTERVAL_MS',
@@ -271,6 +272,16 @@ describe('loadConfig', () => {
       expect(error.problems).toHaveLength(1);
       expect(error.problems[0]).toMatch(/^BUSINESS_TIMEZONE /);
       expect(error.problems[0]).toContain('Mars/Base');
+    });
+
+    it('rejects a BOOTSTRAP_ADMIN_PASSWORD pasted from the documentation, without echoing it', () => {
+      const error = configErrorOf({
+        BOOTSTRAP_ADMIN_LOGIN: 'admin',
+        BOOTSTRAP_ADMIN_PASSWORD: '<at least 12 characters>',
+      });
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]).toMatch(/^BOOTSTRAP_ADMIN_PASSWORD looks like a placeholder/);
+      expect(everythingShown(error)).not.toContain('at least 12 characters');
     });
 
     it('rejects BOOTSTRAP_ADMIN_LOGIN without a password', () => {

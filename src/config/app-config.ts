@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { isPlaceholderPassword, PLACEHOLDER_PROBLEM } from '../modules/identity/password.rule.js';
 import { LOG_FORMATS, type LogFormat } from '../common/logging/logger.js';
 import {
   IsIn,
@@ -397,6 +398,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     problems.push(
       `BUSINESS_TIMEZONE must be an IANA time zone such as Asia/Tokyo (got ${JSON.stringify(config.BUSINESS_TIMEZONE)})`,
     );
+  }
+  if (config.BOOTSTRAP_ADMIN_PASSWORD && isPlaceholderPassword(config.BOOTSTRAP_ADMIN_PASSWORD)) {
+    problems.push(`BOOTSTRAP_ADMIN_PASSWORD ${PLACEHOLDER_PROBLEM}`);
   }
   if (Boolean(config.BOOTSTRAP_ADMIN_LOGIN) !== Boolean(config.BOOTSTRAP_ADMIN_PASSWORD)) {
     problems.push('BOOTSTRAP_ADMIN_LOGIN and BOOTSTRAP_ADMIN_PASSWORD must be set together');

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
 import { built, childEnv, runNode, startNode } from '../support/run-node.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -154,9 +155,23 @@ describe('npm run seed:demo', () => {
   it('creates the demo cast, prints working one-time passwords and TOTP secrets, and changes nothing when run again', async () => {
     const first = await runNode(
       built('src/cli/seed-demo.js'),
-      childEnv({ ...db.env, LOG_LEVEL: 'warn' }),
+      childEnv({ ...db.env, LOG_LEVEL: 'warn', PORT: '4123', HOST: '0.0.0.0' }),
     );
     expect(first.code).toBe(0);
+    // Where to go next, and where the data went: the real URL and database.
+    expect(first.stdout).toContain('http://localhost:4123/');
+    expect(first.stdout).toContain('curl -s -X POST http://localhost:4123/api/auth/login');
+    if (db.kind === 'sqlite') {
+      expect(first.stdout).toContain(
+        `the SQLite file ${join(resolve(db.env.DATA_DIR), 'kanribo.sqlite')}`,
+      );
+    } else {
+      const url = new URL(db.env.DATABASE_URL!);
+      expect(first.stdout).toContain(
+        `the PostgreSQL database ${url.pathname.slice(1)} on ${url.host}`,
+      );
+      if (url.password) expect(first.stdout).not.toContain(url.password);
+    }
     const logins = [
       ...first.stdout.matchAll(/^(demo\.\w+)\s+(\w+)\s+(\S{12,})\s+([A-Z2-7]{32})$/gm),
     ].map((m) => ({

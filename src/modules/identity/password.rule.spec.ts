@@ -17,6 +17,22 @@ describe('passwordProblem', () => {
     expect(passwordProblem('Qx7!vrT9#mLw', login)).toBeNull();
   });
 
+  it.each([
+    '<at least 12 characters>',
+    '<12+ characters, not guessable>',
+    "<demo.officer's one-time password>",
+    ' {{ new password goes here }} ',
+    '${NEW_PASSWORD_FOR_KANRIBO}',
+    '[your new password here]',
+  ])('refuses the placeholder %j pasted from the documentation', (placeholder) => {
+    expect(passwordProblem(placeholder, login)).toMatch(/^looks like a placeholder/);
+  });
+
+  it('accepts a real password that merely contains brackets', () => {
+    expect(passwordProblem('<Qx7!vrT9#mLw', login)).toBeNull();
+    expect(passwordProblem('a<Qx7!vrT9#mLw>', login)).toBeNull();
+  });
+
   it('refuses the empty password', () => {
     expect(passwordProblem('', login)).toBe('must be at least 12 characters');
   });

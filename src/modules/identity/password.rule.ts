@@ -17,6 +17,21 @@ export const MIN_PASSWORD_SCORE = 3;
  */
 const ESTIMATED_LENGTH = 64;
 
+/**
+ * `<at least 12 characters>`, `{{password}}`, `${PASSWORD}`, `[new password]`:
+ * a placeholder copied from a walk-through, not a password. Long enough and
+ * odd enough to pass the estimator, it must be refused by its shape.
+ */
+const PLACEHOLDER = /^\s*(<[^<>]*>|\{\{[^{}]*\}\}|\$\{[^{}]*\}|\[[^[\]]*\])\s*$/;
+
+/** Whether `password` is a documentation placeholder pasted as is. */
+export function isPlaceholderPassword(password: string): boolean {
+  return PLACEHOLDER.test(password);
+}
+
+export const PLACEHOLDER_PROBLEM =
+  'looks like a placeholder copied from the documentation (<…>, {{…}}, ${…}); choose a real password';
+
 let estimator: ZxcvbnFactory | undefined;
 
 /**
@@ -48,6 +63,7 @@ export function passwordProblem(password: string, loginId: string): string | nul
   if (password.length > MAX_PASSWORD_LENGTH) {
     return `must be at most ${MAX_PASSWORD_LENGTH} characters`;
   }
+  if (isPlaceholderPassword(password)) return PLACEHOLDER_PROBLEM;
   const login = loginId.trim().toLowerCase();
   if (login !== '' && password.toLowerCase().includes(login)) {
     return 'must not contain the login id';
