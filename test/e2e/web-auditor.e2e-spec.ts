@@ -235,7 +235,7 @@ describe('the auditor screens and 今日の作業 in a browser', () => {
     const pager = page.getByRole('navigation', { name: 'アクセスログのページ' });
     const firstPage = await rowsWhen(page, (rows) => rows.length === 50);
     expect(firstPage.every((r) => r.includes('契約一覧の参照'))).toBe(true);
-    expect(await pager.textContent()).toContain('1 / 2 ページ');
+    expect(await pager.textContent()).toContain('1 ページ目');
     await pager.getByRole('button', { name: '次へ' }).click();
     await rowsWhen(page, (rows) => rows.length === 5);
     const seqs = await page.locator('table tbody tr td:first-child').allTextContents();

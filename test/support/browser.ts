@@ -15,9 +15,15 @@ const FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  // Date fields (年/月/日) and other built-in controls in Japanese, like the pages.
   '--lang=ja-JP',
 ];
+
+/**
+ * Date fields (2026/11/25) and the file button (ファイルを選択) read as on a
+ * ward's PC: headless Chromium takes its controls' locale from LANG, and its
+ * Japanese resources from Debian's chromium-l10n (.ci/run installs it).
+ */
+const JAPANESE_ENV = { LANG: 'ja_JP.UTF-8', LANGUAGE: 'ja' };
 
 /**
  * A headless Chromium. Playwright starts it with a fresh temporary profile
@@ -27,7 +33,12 @@ export async function launchBrowser(): Promise<{
   browser: Browser;
   close: () => Promise<void>;
 }> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    env: { ...process.env, ...JAPANESE_ENV },
+  });
   return { browser, close: () => browser.close() };
 }
 

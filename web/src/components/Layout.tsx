@@ -82,6 +82,7 @@ export function Layout() {
               {user.displayName}（{ROLES[user.role]}）
             </span>
           )}
+          <NavLink to="/mfa">二要素認証</NavLink>
           <button type="button" className="button secondary" onClick={() => logout.mutate()}>
             ログアウト
           </button>

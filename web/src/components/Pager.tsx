@@ -12,11 +12,15 @@ export function Pager({
   pageCount,
   onPage,
   label,
+  countKnown = true,
 }: {
   page: number;
+  /** Pages in all, or (countKnown false) the pages one may go to so far. */
   pageCount: number;
   onPage: (page: number) => void;
   label: string;
+  /** False for keyset paging, where the number of pages is not known until the last. */
+  countKnown?: boolean;
 }) {
   if (pageCount <= 1) return null;
   return (
@@ -30,7 +34,7 @@ export function Pager({
         前へ
       </button>
       <span aria-live="polite">
-        {page + 1} / {pageCount} ページ
+        {countKnown ? `${page + 1} / ${pageCount} ページ` : `${page + 1} ページ目`}
       </span>
       <button
         type="button"

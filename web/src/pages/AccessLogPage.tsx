@@ -323,7 +323,13 @@ function Entries({
           </tbody>
         </table>
       </div>
-      <Pager page={page} pageCount={pageCount} onPage={onPage} label="アクセスログ" />
+      <Pager
+        page={page}
+        pageCount={pageCount}
+        onPage={onPage}
+        label="アクセスログ"
+        countKnown={false}
+      />
     </>
   );
 }
