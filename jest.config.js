@@ -32,4 +32,8 @@ export default {
     },
   ],
   testTimeout: 60_000,
+  // A suite whose teardown failed (an app that did not close, a child process
+  // left running) must fail the run, not keep it waiting until CI's limit:
+  // jest still reports the failed hook, then exits.
+  forceExit: true,
 };

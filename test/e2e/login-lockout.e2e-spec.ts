@@ -448,6 +448,19 @@ describe('per-address rate limit on /api/auth (AUTH_RATE_LIMIT_PER_MINUTE=5)', (
   });
 });
 
+/** `promise`, or a failure naming `what` once `ms` have passed. */
+async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`waited ${ms} ms for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 describe('per-address rate limit through a Redis outage', () => {
   let redis: OwnRedis;
   let t: TestApp;
@@ -460,10 +473,15 @@ describe('per-address rate limit through a Redis outage', () => {
   });
   afterAll(async () => {
     // Back up first: the app's queue (BullMQ) does not close while Redis is away.
-    await redis.start();
-    await t.close();
-    await redis.stop();
-  });
+    // Whatever happens, the test's own redis-server goes: a child process left
+    // running would keep jest from exiting.
+    try {
+      await redis.start();
+      await within(90_000, t.close(), 'the app to close after the outage');
+    } finally {
+      await redis.stop();
+    }
+  }, 120_000);
 
   it('keeps serving logins and keeps a limit, counting in memory', async () => {
     expect((await t.post('/api/auth/login', { loginId: 'x-0', password: WRONG })).status).toBe(401);
