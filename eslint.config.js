@@ -12,6 +12,7 @@ export default tseslint.config(
       'coverage/',
       'jest.config.js',
       'eslint.config.js',
+      'scripts/*.mjs',
     ],
   },
   js.configs.recommended,

@@ -1,5 +1,9 @@
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../../src/config/app-config.js';
+import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
 import { built, childEnv, runNode, startNode } from '../support/run-node.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -265,5 +269,87 @@ describe('npm run seed:demo', () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('close', r));
     }
+  });
+});
+
+describe('the kanribo command line', () => {
+  const kanribo = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+    runNode(built('src/cli/kanribo.js'), env, 60_000, args);
+
+  it('lists its commands, and refuses an unknown one with exit code 2', async () => {
+    const help = await kanribo(childEnv({}), 'help');
+    expect(help.code).toBe(0);
+    for (const command of ['serve', 'worker', 'migrate', 'seed:demo', 'ledger:rebuild', 'verify']) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    }
+    const unknown = await kanribo(childEnv({}), 'frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^kanribo: unknown command "frobnicate"/);
+    expect(unknown.stdout).toBe('');
+  });
+
+  it('passes a command its own arguments (totp <secret>)', async () => {
+    const code = await kanribo(childEnv({}), 'totp', 'JBSWY3DPEHPK3PXP');
+    expect(code.code).toBe(0);
+    expect(code.stdout).toMatch(/^\d{6}\n$/);
+    const missing = await kanribo(childEnv({}), 'totp');
+    expect(missing.code).toBe(2);
+  });
+
+  describe('on a database', () => {
+    let db: TestDatabase;
+    beforeAll(async () => {
+      db = await createTestDatabase();
+    });
+    afterAll(() => db.drop());
+
+    it('migrates and seeds, then verify passes every chain, and fails (exit 1) naming the entry once one is altered', async () => {
+      const env = childEnv({ ...db.env, LOG_LEVEL: 'warn' });
+      const migrated = await kanribo(env, 'migrate');
+      expect(migrated.code).toBe(0);
+      expect(migrated.stdout).toMatch(/applied Foundation\d+/);
+      expect((await kanribo(env, 'seed:demo')).code).toBe(0);
+
+      const good = await kanribo(env, 'verify:evidence'); // the older name of `verify`
+      expect(good.code).toBe(0);
+      expect(good.stdout).toMatch(
+        /^ok {6}ledger [0-9a-f-]{36} .+\(demo\): \d+ entries, head [0-9a-f]{64}$/m,
+      );
+      expect(good.stdout).toMatch(/^ok {6}access log: /m);
+      expect(good.stdout).toMatch(/^kanribo: 1 ledger\(s\) and the access log verify$/m);
+
+      const dataSource = new DataSource(
+        buildDataSourceOptions(loadConfig(env), { migrationsRun: false }),
+      );
+      await dataSource.initialize();
+      try {
+        await dataSource.query(
+          `UPDATE ledger_entries SET hash = '${'f'.repeat(64)}' WHERE seq = 3`,
+        );
+      } finally {
+        await dataSource.destroy();
+      }
+      const bad = await kanribo(env, 'verify');
+      expect(bad.code).toBe(1);
+      expect(bad.stdout).toMatch(/^BROKEN {2}ledger [0-9a-f-]{36} .+: entry 3: /m);
+      expect(bad.stdout).toMatch(/^kanribo: 1 chain\(s\) do not verify$/m);
+    });
+  });
+});
+
+describe('npm scripts on a current build', () => {
+  it('build nothing when no source is newer than the build (npm test has just built both)', async () => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((done) => {
+      const child = spawn(process.execPath, ['scripts/build-if-stale.mjs'], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => done({ code, stderr }));
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      'kanribo: the service build is current\nkanribo: the web app build is current\n',
+    );
   });
 });
