@@ -29,6 +29,7 @@ import {
   NO_STORE_HEADERS,
 } from './common/http/security-headers.js';
 import { trustProxyOption } from './common/http/trust-proxy.rule.js';
+import { Metrics } from './modules/metrics/metrics.js';
 import {
   isImmutableAsset,
   isWebRoute,
@@ -159,6 +160,14 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   // rate limit, so that the requests it refuses are recorded too.
   installAccessLog(app);
   await registerAuthRateLimit(app, config);
+  // Prometheus (METRICS=on): every answered request by its route pattern.
+  const metrics = app.get(Metrics);
+  if (metrics.enabled) {
+    fastify.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      metrics.httpRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    });
+  }
   fastify.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', String(request.id));
     // The Swagger UI's static files (no data) keep @fastify/static's caching.

@@ -18,6 +18,7 @@ import { TakeoutModule } from './modules/takeout/takeout.module.js';
 import { PlacesModule } from './modules/places/places.module.js';
 import { CopiesModule } from './modules/copies/copies.module.js';
 import { EmergencyModule } from './modules/emergency/emergency.module.js';
+import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
 import { LedgerModule } from './modules/ledger/ledger.module.js';
@@ -58,6 +59,7 @@ export class AppModule {
         DatabaseModule,
         IdempotencyModule,
         HealthModule,
+        MetricsModule,
         IdentityModule,
         AccessLogModule,
         ContractsModule,

@@ -35,6 +35,8 @@ const ALL_VARIABLES = [
   'TOKEN_TTL_MINUTES',
   'LOG_LEVEL',
   'LOG_FORMAT',
+  'METRICS',
+  'METRICS_TOKEN',
   'QUEUE_PREFIX',
   'QUEUE_WORKERS',
   'QUEUE_CHECK_INTERVAL_MS',
@@ -438,6 +440,7 @@ describe('KNOWN_VARIABLES', () => {
     expect([...SECRET_VARIABLES].sort()).toEqual([
       'BOOTSTRAP_ADMIN_PASSWORD',
       'DATABASE_URL',
+      'METRICS_TOKEN',
       'REDIS_URL',
     ]);
   });

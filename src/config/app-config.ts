@@ -18,6 +18,7 @@ import {
 export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'BOOTSTRAP_ADMIN_PASSWORD',
   'DATABASE_URL',
+  'METRICS_TOKEN',
   'REDIS_URL',
 ]);
 
@@ -341,6 +342,16 @@ export class AppConfig {
   @IsIn(LOG_FORMATS, { message: `must be one of ${LOG_FORMATS.join(', ')}` })
   LOG_FORMAT: LogFormat = 'auto';
 
+  /** `on`: Prometheus metrics at /api/metrics; `off` (default): that route answers 404. */
+  @IsIn(['on', 'off'], { message: 'must be on or off' })
+  METRICS: 'on' | 'off' = 'off';
+
+  /** When set, /api/metrics wants `Authorization: Bearer <METRICS_TOKEN>` (a scraper's static token). */
+  @IsOptional()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  @MaxLength(256, { message: 'must be at most 256 characters' })
+  METRICS_TOKEN?: string;
+
   /** The roles of MFA_REQUIRED_ROLES. */
   get mfaRequiredRoles(): ReadonlySet<string> {
     return new Set(this.MFA_REQUIRED_ROLES === 'none' ? [] : this.MFA_REQUIRED_ROLES.split(','));
@@ -361,6 +372,7 @@ const OPTIONAL_VARIABLES = [
   'BOOTSTRAP_ADMIN_PASSWORD',
   'TLS_CERT_FILE',
   'TLS_KEY_FILE',
+  'METRICS_TOKEN',
 ];
 export const KNOWN_VARIABLES: ReadonlySet<string> = new Set([
   ...CONFIG_VARIABLES,

@@ -83,6 +83,22 @@ describe('docker/compose.yaml', () => {
   });
 });
 
+describe('docker/compose.yaml images and probes', () => {
+  it('pins every image to an exact release (PostgreSQL 16.4, Redis 7.4.0), not a moving major tag', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (service.image === undefined) continue;
+      expect({ name, image: service.image }).toEqual({
+        name,
+        image: expect.stringMatching(/^[a-z0-9./-]+:\d+\.\d+(\.\d+)?(-[a-z0-9.]+)?$/) as unknown,
+      });
+    }
+  });
+
+  it('checks kanribo by its readiness probe', () => {
+    expect(JSON.stringify(services.kanribo?.healthcheck)).toContain('/api/health/ready');
+  });
+});
+
 describe('docker/Dockerfile', () => {
   const fromIndexes = instructions
     .map((line, index) => (/^FROM\s/i.test(line) ? index : -1))
@@ -96,6 +112,11 @@ describe('docker/Dockerfile', () => {
 
   it('runs the final stage as the node user', () => {
     expect(runtime).toContainEqual(expect.stringMatching(/^USER\s+node\s*$/i));
+  });
+
+  it('probes readiness', () => {
+    const check = runtime.filter((line) => /^HEALTHCHECK\s/i.test(line)).pop();
+    expect(check).toContain('/api/health/ready');
   });
 
   it('starts the compiled server', () => {

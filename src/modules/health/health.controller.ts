@@ -1,4 +1,4 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Controller, Get, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiProperty,
@@ -34,6 +34,10 @@ class ComponentHealth {
   requeued?: number;
 }
 
+class ProbeResponse {
+  @ApiProperty({ enum: ['ok', 'down', 'stopping'] }) status: 'ok' | 'down' | 'stopping';
+}
+
 class HealthResponse {
   @ApiProperty({ enum: ['ok', 'degraded', 'down'] }) status: 'ok' | 'degraded' | 'down';
   @ApiProperty({ type: ComponentHealth }) database: ComponentHealth;
@@ -42,7 +46,10 @@ class HealthResponse {
 
 @ApiTags('health')
 @Controller('health')
-export class HealthController {
+export class HealthController implements BeforeApplicationShutdown {
+  /** Set once the process has been asked to stop: it is no longer ready for new work. */
+  private stopping = false;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly queueState: QueueState,
@@ -50,11 +57,53 @@ export class HealthController {
   ) {}
 
   /**
-   * Liveness and readiness: 200 when the database answers, 503 when it does
-   * not. A queue that is down (Redis unreachable) makes the status
+   * The whole picture, for people and dashboards: 200 when the database
+   * answers, 503 when it does not. A queue that is down (Redis unreachable) makes the status
    * `degraded` but not unready: handovers are still recorded, and reminders
    * catch up when Redis is back.
    */
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+  }
+
+  /**
+   * Liveness (an orchestrator restarts the process when it fails): 200 as
+   * long as the process answers HTTP at all. It asks nothing of the
+   * database or Redis, so that an outage of either does not restart every
+   * instance at once.
+   */
+  @Public()
+  @Get('live')
+  @ApiOkResponse({ type: ProbeResponse })
+  live(): ProbeResponse {
+    return { status: 'ok' };
+  }
+
+  /**
+   * Readiness (a load balancer sends requests only while it passes): 200 when
+   * the database answers, 503 `down` when it does not and 503 `stopping` once
+   * the process is shutting down. Redis is not required: without it
+   * handovers are still recorded (see GET /api/health).
+   */
+  @Public()
+  @Get('ready')
+  @ApiOkResponse({ type: ProbeResponse })
+  @ApiServiceUnavailableResponse({ type: ProbeResponse })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ProbeResponse> {
+    const status = this.stopping ? 'stopping' : (await this.databaseUp()) ? 'ok' : 'down';
+    if (status !== 'ok') void reply.status(503);
+    return { status };
+  }
+
+  private async databaseUp(): Promise<boolean> {
+    try {
+      await this.dataSource.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   @Public()
   @Get()
   @ApiOkResponse({ type: HealthResponse })

@@ -6,6 +6,7 @@ import { REMINDER_QUEUE, WEBHOOK_QUEUE } from './queue.constants.js';
 import { QueueState } from './queue-state.js';
 import { ReminderScanner } from './reminder-scanner.js';
 import type { DeliveryJob } from './webhook-outbox.js';
+import { Metrics } from '../metrics/metrics.js';
 import { WebhookSender } from './webhook-sender.js';
 
 /** Logs a worker's connection errors once per message, not at every reconnect attempt. */
@@ -81,6 +82,7 @@ export class WebhookDeliveryProcessor extends StoppableWorker {
   constructor(
     private readonly sender: WebhookSender,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
     queueState: QueueState,
   ) {
     super(queueState);
@@ -88,6 +90,7 @@ export class WebhookDeliveryProcessor extends StoppableWorker {
 
   async process(job: Job<DeliveryJob>, token?: string): Promise<string> {
     const result = await this.sender.attempt(job.data.deliveryId);
+    if (result.outcome !== 'in-flight') this.metrics.delivery('webhook', result.outcome);
     switch (result.outcome) {
       case 'delivered':
         return `delivered (HTTP ${result.statusCode})`;

@@ -10,6 +10,7 @@ import {
   WebhooksController,
 } from './notifications.controller.js';
 import { NotificationsService } from './notifications.service.js';
+import { QueueMetrics } from './queue-metrics.js';
 import { REMINDER_QUEUE, redisOptions, WEBHOOK_QUEUE } from './queue.constants.js';
 import { QueueState } from './queue-state.js';
 import { QueueSupervisor } from './queue-supervisor.js';
@@ -45,6 +46,7 @@ export class NotificationsModule {
       providers: [
         QueueState,
         QueueSupervisor,
+        QueueMetrics,
         NotificationWriter,
         ReminderScanner,
         WebhookOutbox,

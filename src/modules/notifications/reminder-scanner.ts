@@ -29,6 +29,7 @@ import {
   statusReportReminder,
   splitPairReminders,
 } from './reminder.rules.js';
+import { Metrics } from '../metrics/metrics.js';
 import type { NotificationKind } from './entities/notification.entity.js';
 
 export interface ScanResult {
@@ -72,6 +73,7 @@ export class ReminderScanner {
     private readonly outbox: WebhookOutbox,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   get settings(): ReminderSettings {
@@ -120,6 +122,7 @@ export class ReminderScanner {
     }
     if (raised > 0) this.outbox.kick();
     const durationMs = Math.round(performance.now() - started);
+    this.metrics.reminderScan(durationMs / 1000);
     this.logger.log(
       `reminder scan ${asOf}: ${reminders.length} due, ${raised} new, ${durationMs} ms`,
     );
