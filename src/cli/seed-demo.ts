@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
@@ -21,6 +23,8 @@ import { TakeoutService } from '../modules/takeout/takeout.service.js';
 import type { Actor, Role } from '../modules/identity/roles.js';
 
 const DEMO_WARD = 'デモ区 区民部 (demo ward)';
+/** In DATA_DIR: the demo logins as shell variables. */
+const DEMO_LOGINS_FILE = 'demo-logins.env';
 
 interface DemoUser {
   loginId: string;
@@ -208,10 +212,43 @@ async function main(): Promise<void> {
       '"authorization: Bearer <mfaToken>" gives the session token. Then POST /api/auth/password',
       '{currentPassword, newPassword} with it, and explore /api/docs.',
     ];
+    const envFile = writeLoginsFile(config, base, created);
+    lines.push(
+      '',
+      `The same logins as shell variables (DEMO_OFFICER_PASSWORD, DEMO_OFFICER_TOTP, …) are in`,
+      `${envFile} (readable by you alone), for docs/walkthrough.sh and the README's examples:`,
+      `  . ${envFile}`,
+    );
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     await app.close();
   }
+}
+
+/**
+ * The demo logins as shell assignments in DATA_DIR (next to the SQLite file,
+ * out of git), so that the README's examples and docs/walkthrough.sh work as
+ * pasted: `demo.officer` becomes DEMO_OFFICER_PASSWORD and DEMO_OFFICER_TOTP.
+ * One-time passwords of demo users only; the file is the owner's alone.
+ */
+function writeLoginsFile(
+  config: AppConfig,
+  base: string,
+  created: Map<string, { password: string; totpSecret: string }>,
+): string {
+  const file = resolve(config.DATA_DIR, DEMO_LOGINS_FILE);
+  const lines = [
+    '# kanribo demo logins, written by seed:demo. The passwords are one-time: the first',
+    '# login changes them (docs/walkthrough.sh keeps the new one here as DEMO_NEW_PASSWORD).',
+    `API=${base}/api`,
+    ...[...created].flatMap(([loginId, { password, totpSecret }]) => {
+      const name = loginId.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+      return [`${name}_PASSWORD=${password}`, `${name}_TOTP=${totpSecret}`];
+    }),
+  ];
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+  return file;
 }
 
 /**
