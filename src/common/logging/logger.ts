@@ -7,45 +7,108 @@ import { PinoPretty } from 'pino-pretty';
 export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
+/** What a censored value reads as in the log. */
+export const CENSOR = '[REDACTED]';
+
+/**
+ * Keys whose values never reach the log, as the API, the entities and the
+ * HTTP layer spell them: passwords, one-time and recovery codes, tokens, the
+ * webhook's `whsec_` secret and a TOTP enrollment's secret (also inside its
+ * URI and QR code), and what is stored for them. `code` is one of them only
+ * for a one-time code: see {@link isErrorCode}.
+ */
+const SECRET_KEYS = [
+  'password',
+  'currentPassword',
+  'newPassword',
+  'oneTimePassword',
+  'passwordHash',
+  'previousPasswordHashes',
+  'secret',
+  'totpSecret',
+  'totpPendingSecret',
+  'otpauthUri',
+  'qrCode',
+  'token',
+  'sessionToken',
+  'mfaToken',
+  'csrfToken',
+  'tokenHash',
+  'apiKey',
+  'totp',
+  'code',
+  'totpCode',
+  'recoveryCode',
+  'recoveryCodes',
+  'codeHash',
+];
+
+/**
+ * Headers that carry a session or a credential. Node names a request's
+ * headers (`request.headers`) and a reply's (`getHeaders()`) in lower case;
+ * a header object written by hand may use the usual capitals. `rawHeaders`
+ * (Node's name, value, name, value… list, in the client's own case) goes
+ * whole: a path cannot tell its values apart.
+ */
+const SECRET_HEADERS = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-csrf-token',
+  'Authorization',
+  'Cookie',
+  'Set-Cookie',
+  'X-CSRF-Token',
+  'X-Csrf-Token',
+  'rawHeaders',
+];
+
+/**
+ * How many levels under the logged object a secret key is still found:
+ * `password`, `body.password`, `err.body.password` (or `headers.cookie`,
+ * `req.headers.cookie`); the framework's logger puts an object under `data`,
+ * one level down. pino's paths are exact, `*` standing for one level, so
+ * each key is listed at each depth — and pino tries every `*` path on every
+ * field of every line (some 0.1 ms a line with these), so not deeper.
+ */
+const REDACT_DEPTH = 2;
+
+/** `key`, `*.key`, `*.*.key`…, with pino's brackets for a name like `set-cookie`. */
+function pathsTo(key: string): string[] {
+  const plain = /^[A-Za-z_$][\w$]*$/.test(key);
+  const paths = [plain ? key : `["${key}"]`];
+  for (let prefix = '*'; paths.length <= REDACT_DEPTH; prefix += '.*') {
+    paths.push(plain ? `${prefix}.${key}` : `${prefix}["${key}"]`);
+  }
+  return paths;
+}
+
 /**
  * Values that never reach the log, wherever a caller puts them: the request
  * line carries none of them (it names its fields one by one), and these
  * paths catch the object someone adds later — request headers, a body, an
  * error carrying its request.
  */
-export const REDACTED_PATHS = [
-  'authorization',
-  'cookie',
-  'password',
-  'currentPassword',
-  'newPassword',
-  'oneTimePassword',
-  'secret',
-  'token',
-  'code',
-  'recoveryCode',
-  'recoveryCodes',
-  'totpSecret',
-  '*.authorization',
-  '*.cookie',
-  '*["set-cookie"]',
-  '*["x-csrf-token"]',
-  '*.password',
-  '*.currentPassword',
-  '*.newPassword',
-  '*.oneTimePassword',
-  '*.secret',
-  '*.token',
-  '*.code',
-  '*.recoveryCode',
-  '*.recoveryCodes',
-  '*.totpSecret',
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-csrf-token"]',
-  'req.body',
-  'res.headers["set-cookie"]',
-];
+export const REDACTED_PATHS = [...SECRET_KEYS, ...SECRET_HEADERS].flatMap(pathsTo);
+
+/**
+ * Whether a value under `code` is an error's code, which operators search
+ * the log for, rather than a one-time code (the six digits sent as `code` to
+ * /api/auth/mfa/verify, or a recovery code such as 7k2m9-q4x8d in the wrong
+ * field): a name in capitals (MEDIUM_NOT_FOUND, ECONNREFUSED, SQLITE_BUSY,
+ * FST_ERR_…), PostgreSQL's five-character SQLSTATE (23505) or a small number
+ * (an HTTP status, an errno).
+ */
+export function isErrorCode(value: unknown): boolean {
+  if (typeof value === 'number') return Math.abs(value) < 1000;
+  return typeof value === 'string' && /^(?:[A-Z][A-Z0-9_]*|[0-9A-Z]{5})$/.test(value);
+}
+
+/** pino's censor: every secret key's value, except an error's `code`. */
+function censor(value: unknown, path: string[]): unknown {
+  return path[path.length - 1] === 'code' && isErrorCode(value) ? value : CENSOR;
+}
 
 export interface LoggerOptions {
   level: string;
@@ -72,6 +135,12 @@ export function createLogger(options: LoggerOptions): Logger {
   const pretty = options.stream
     ? options.format === 'pretty'
     : isPretty(options.format, options.isTty ?? process.stdout.isTTY === true);
+  // Both destinations are synchronous: a line is written when it is logged,
+  // so none is lost when the process ends at once — process.exit after a
+  // failed start, or Nest's shutdown hooks, which re-raise the signal after
+  // closing: no 'exit' event, on which pino would flush an asynchronous
+  // buffer. One write a line costs nothing at our volume (a line per request,
+  // a few of the framework's); a stalled reader of standard output stalls us.
   const destination = pretty
     ? PinoPretty({
         colorize: !options.stream,
@@ -80,14 +149,14 @@ export function createLogger(options: LoggerOptions): Logger {
         sync: true,
         ...(options.stream ? { destination: options.stream } : {}),
       })
-    : (options.stream ?? pino.destination({ dest: 1, sync: false }));
+    : (options.stream ?? pino.destination({ dest: 1, sync: true }));
   return pino(
     {
       level: options.level,
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      redact: { paths: REDACTED_PATHS, censor },
     },
     destination,
   );
