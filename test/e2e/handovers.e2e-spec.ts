@@ -1,11 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { aContract } from '../factories/contract.factory.js';
 import { aCustodyWorld, type CustodyWorld } from '../factories/custody.factory.js';
-import { aUser } from '../factories/identity.factory.js';
+import { aUser, type TestUser } from '../factories/identity.factory.js';
+import type { OrganizationEntity } from '../../src/modules/identity/entities/organization.entity.js';
 import { TestApp } from '../support/test-app.js';
 
 const SHA_A = 'a'.repeat(64);
 const SHA_B = 'b'.repeat(64);
+
+/** A party of a handover as the API names it: the person, and the organization it recorded. */
+const partyOf = (who: TestUser, organization: OrganizationEntity) => ({
+  userId: who.user.id,
+  loginId: who.user.loginId,
+  displayName: who.user.displayName,
+  organizationId: organization.id,
+  organizationName: organization.name,
+});
 
 describe('handovers', () => {
   let t: TestApp;
@@ -103,11 +113,66 @@ describe('handovers', () => {
         method: 'hand',
         fromUserId: c.w.officerA.user.id,
         toUserId: c.w.staffX.user.id,
+        from: partyOf(c.w.officerA, c.w.wardA),
+        to: partyOf(c.w.staffX, c.w.contractorX),
         dispatchSeq: sent.body.seq,
         receiptSeq: got.body.seq,
         sealIntact: true,
         compromised: false,
       });
+    });
+
+    it('names both parties of each handover, by name and organization, to readers of the contract only', async () => {
+      const dvd = await c.dvd();
+      const provided = await c.provide([dvd]);
+      await c.receive(c.w.staffX.token, provided.body.id);
+      c.minutes(1);
+      const back = await c.dispatch(c.w.staffX.token, {
+        items: [dvd],
+        toUserId: c.w.officerA.user.id,
+        method: 'hand',
+        bagId: 'BAG-NAMES',
+        purpose: 'return',
+      });
+      expect(back.status).toBe(201);
+      // Another ward's contract with handovers of its own, in the same service.
+      const other = await aCustodyWorld(t);
+      await other.provide([await other.dvd()]);
+
+      const list = await t.get(`${c.base}/handovers`, c.w.staffX.token);
+      expect(list.status).toBe(200);
+      const byId = (id: string) => list.body.items.find((x: { id: string }) => x.id === id);
+      expect(byId(provided.body.id)).toMatchObject({
+        from: partyOf(c.w.officerA, c.w.wardA),
+        to: partyOf(c.w.staffX, c.w.contractorX),
+      });
+      expect(byId(back.body.id)).toMatchObject({
+        from: partyOf(c.w.staffX, c.w.contractorX),
+        to: partyOf(c.w.officerA, c.w.wardA),
+      });
+      // Exactly the fields of a party, and only people of this contract's organizations.
+      const own = new Set([c.w.wardA.id, c.w.contractorX.id, c.w.subcontractorZ.id]);
+      for (const h of list.body.items) {
+        for (const [party, userId, organizationId] of [
+          [h.from, h.fromUserId, h.fromOrganizationId],
+          [h.to, h.toUserId, h.toOrganizationId],
+        ]) {
+          expect(Object.keys(party).sort()).toEqual([
+            'displayName',
+            'loginId',
+            'organizationId',
+            'organizationName',
+            'userId',
+          ]);
+          expect([party.userId, party.organizationId]).toEqual([userId, organizationId]);
+          expect(own.has(party.organizationId)).toBe(true);
+        }
+      }
+      // Strangers to the contract still learn nothing of it, its parties included.
+      for (const stranger of [other.w.officerA, c.w.officerB, c.w.staffY]) {
+        const r = await t.get(`${c.base}/handovers`, stranger.token);
+        expect([r.status, r.body.code]).toEqual([404, 'CONTRACT_NOT_FOUND']);
+      }
     });
 
     it('a subcontractor hands back to the contractor with purpose subcontract', async () => {

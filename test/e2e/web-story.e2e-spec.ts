@@ -109,7 +109,7 @@ describe('the story of a contract in the browser', () => {
   async function dispatch(
     page: Page,
     label: string,
-    to: { name: string } | { wardIndex: number },
+    to: { name: string } | { wardOfficer: string },
     bag: string,
     expectSent = true,
   ) {
@@ -122,7 +122,7 @@ describe('the story of a contract in the browser', () => {
       await form.getByLabel('渡す相手').selectOption({ label: '区の職員' });
       await form
         .getByLabel('区の職員（この契約の引渡しの相手）')
-        .selectOption({ index: to.wardIndex });
+        .selectOption({ label: to.wardOfficer });
     }
     await form.getByLabel('袋の番号').fill(bag);
     await form.getByLabel('封印番号').fill(`S-${bag}`);
@@ -150,6 +150,8 @@ describe('the story of a contract in the browser', () => {
     });
     expect(marked.status).toBe(200);
     const handlerName = `${c.w.staffX.user.displayName}（取扱者）`;
+    // The ward's officer as the return offers them: by name, with the ward's name.
+    const officerName = `${c.w.officerA.user.displayName}（${c.w.wardA.name}）`;
 
     // 1. The officer applies for the take-out; the section head approves it.
     const officer = await newPage();
@@ -216,11 +218,11 @@ describe('the story of a contract in the browser', () => {
     // 6. The work done, the handler returns both to the ward, again on separate occasions.
     t.clock.advance(61 * 60_000);
     await tab(handler, 'handovers');
-    await dispatch(handler, '国保-001', { wardIndex: 1 }, 'BAG-3');
+    await dispatch(handler, '国保-001', { wardOfficer: officerName }, 'BAG-3');
     await receive(officer, '国保-001');
     t.clock.advance(61 * 60_000);
     await tab(handler, 'handovers');
-    await dispatch(handler, 'PW-国保-001', { wardIndex: 1 }, 'BAG-4');
+    await dispatch(handler, 'PW-国保-001', { wardOfficer: officerName }, 'BAG-4');
     await receive(officer, 'PW-国保-001');
     const media = await t.get(`${c.base}/media`, c.w.officerA.token);
     expect(

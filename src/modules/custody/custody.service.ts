@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { inActorScope } from '../../common/http/request-scope.js';
 import { Clock } from '../../common/time/clock.js';
@@ -13,6 +13,8 @@ import { RosterService } from '../contracts/roster.service.js';
 import { requireTrained } from '../contracts/training.records.js';
 import { requireEmergencyPlan } from '../emergency/emergency-plan.queries.js';
 import { businessDateOf } from '../../common/time/business-date.js';
+import { OrganizationEntity } from '../identity/entities/organization.entity.js';
+import { UserEntity } from '../identity/entities/user.entity.js';
 import type { Actor } from '../identity/roles.js';
 import type {
   HandoverDispatchedPayload,
@@ -498,7 +500,9 @@ export class CustodyService {
   async listHandovers(
     actor: Actor,
     contractId: string,
-  ): Promise<Array<{ handover: HandoverEntity; items: MediumName[] }>> {
+  ): Promise<
+    Array<{ handover: HandoverEntity; items: MediumName[]; from: PartyRef; to: PartyRef }>
+  > {
     await this.roster.findReadableNeedToKnow(actor, contractId);
     const handovers = await this.dataSource.getRepository(HandoverEntity).find({
       where: { contractId },
@@ -510,6 +514,7 @@ export class CustodyService {
       where: { contractId },
     });
     const named = new Map(media.map((m) => [m.id, m]));
+    const party = await this.partiesOf(handovers);
     return handovers.map((handover) => ({
       handover,
       items: items
@@ -518,7 +523,52 @@ export class CustodyService {
           const m = named.get(i.mediumId)!;
           return { mediumId: m.id, label: m.label, kind: m.kind };
         }),
+      from: party(handover.fromUserId, handover.fromOrganizationId),
+      to: party(handover.toUserId, handover.toOrganizationId),
     }));
+  }
+
+  /**
+   * The people of these handovers and their organizations, named as they are
+   * now: one query for the users and one for the organizations, whatever the
+   * number of handovers. Only the parties of the contract's own handovers are
+   * read, so a list shows no one the caller could not already see in it. The
+   * organization is the one the handover recorded, not the user's current one.
+   */
+  private async partiesOf(
+    handovers: HandoverEntity[],
+  ): Promise<(userId: string, organizationId: string) => PartyRef> {
+    const userIds = [...new Set(handovers.flatMap((h) => [h.fromUserId, h.toUserId]))];
+    const organizationIds = [
+      ...new Set(handovers.flatMap((h) => [h.fromOrganizationId, h.toOrganizationId])),
+    ];
+    const users =
+      userIds.length === 0
+        ? []
+        : await this.dataSource.getRepository(UserEntity).find({
+            select: { id: true, loginId: true, displayName: true },
+            where: { id: In(userIds) },
+          });
+    const organizations =
+      organizationIds.length === 0
+        ? []
+        : await this.dataSource.getRepository(OrganizationEntity).find({
+            select: { id: true, name: true },
+            where: { id: In(organizationIds) },
+          });
+    const userById = new Map(users.map((u) => [u.id, u]));
+    const organizationById = new Map(organizations.map((o) => [o.id, o]));
+    return (userId, organizationId) => {
+      // Users and organizations are deactivated, never deleted: every party is there.
+      const user = userById.get(userId)!;
+      return {
+        userId,
+        loginId: user.loginId,
+        displayName: user.displayName,
+        organizationId,
+        organizationName: organizationById.get(organizationId)!.name,
+      };
+    };
   }
 
   /**

@@ -57,7 +57,7 @@ export class HandoversController {
     @Param('id') id: string,
   ): Promise<{ items: HandoverResponse[] }> {
     const handovers = await this.custody.listHandovers(actor, id);
-    return { items: handovers.map((h) => HandoverResponse.from(h.handover, h.items)) };
+    return { items: handovers.map((h) => HandoverResponse.from(h.handover, h.items, h)) };
   }
 
   /** Reports an incident at once (事故発生時の報告): a lost medium, or anything else. */

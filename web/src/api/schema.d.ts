@@ -2059,6 +2059,10 @@ export interface components {
             fromOrganizationId: string;
             toUserId: string;
             toOrganizationId: string;
+            /** @description who dispatched: the person as named now, the organization the handover recorded */
+            from: components["schemas"]["PartyResponse"];
+            /** @description the addressee: the person as named now, the organization the handover recorded */
+            to: components["schemas"]["PartyResponse"];
             /** Format: date-time */
             dispatchedAt: string;
             dispatchSeq: number;
@@ -2749,7 +2753,7 @@ export interface components {
             secret?: string;
         };
         DeliveryResponse: {
-            /** @description the X-Kanribo-Delivery header the receiver saw */
+            /** @description the value of the `webhook-id` header the receiver saw, the same on every retry */
             id: string;
             notificationId: string;
             /** @enum {string} */

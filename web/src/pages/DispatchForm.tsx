@@ -5,11 +5,12 @@ import type { components } from '../api/schema';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { SelectField } from '../components/SelectField';
 import { TextField } from '../components/TextField';
-import { dateTime, MEDIUM_KINDS } from '../format';
+import { MEDIUM_KINDS } from '../format';
 import { useMe } from '../session';
 
 type Medium = components['schemas']['MediumResponse'];
 type Purpose = components['schemas']['DispatchRequest']['purpose'];
+type Party = components['schemas']['PartyResponse'];
 
 interface Values {
   items: string[];
@@ -24,9 +25,10 @@ interface Values {
 const WARD = 'ward';
 
 /**
- * 引渡し: media the user's organization holds, to a person on the roster (by
- * name) or, back to the ward, by login id; by hand in a locked bag or over
- * LGWAN. The purpose follows from who gives to whom, as the service expects.
+ * 引渡し: media the user's organization holds, to a person on the roster or,
+ * back to the ward, to an officer of its earlier handovers, each by name; by
+ * hand in a locked bag or over LGWAN. The purpose follows from who gives to
+ * whom, as the service expects.
  */
 export function DispatchForm({
   contractId,
@@ -44,8 +46,8 @@ export function DispatchForm({
     queryFn: () =>
       unwrap(api.GET('/api/contracts/{id}/roster', { params: { path: { id: contractId } } })),
   });
-  // The ward's officers are not on the roster, and the API names an addressee
-  // by id only: the ward side of this contract's handovers is who can be named.
+  // The ward's officers are not on the roster: the ward's side of this
+  // contract's handovers, by name, is whom media go back to.
   const handovers = useQuery({
     queryKey: ['handovers', contractId],
     queryFn: () =>
@@ -71,21 +73,17 @@ export function DispatchForm({
   const people = (roster.data?.items ?? []).filter(
     (r) => r.removedAt === null && r.userId !== me.data?.id,
   );
-  const officers = new Map<string, string>();
+  // The ward's people of this contract's handovers, the latest first.
+  const officers = new Map<string, Party>();
   for (const h of [...(handovers.data?.items ?? [])].reverse()) {
-    const officer =
-      h.fromOrganizationId === wardOrganizationId
-        ? h.fromUserId
-        : h.toOrganizationId === wardOrganizationId
-          ? h.toUserId
-          : null;
-    if (officer && officer !== me.data?.id && !officers.has(officer)) {
-      officers.set(
-        officer,
-        `${dateTime(h.dispatchedAt)} の${h.media.map((m) => m.label).join('、')}の${
-          h.fromUserId === officer ? '引渡し元' : '受取人'
-        }`,
-      );
+    for (const party of [h.from, h.to]) {
+      if (
+        party.organizationId === wardOrganizationId &&
+        party.userId !== me.data?.id &&
+        !officers.has(party.userId)
+      ) {
+        officers.set(party.userId, party);
+      }
     }
   }
 
@@ -177,9 +175,9 @@ export function DispatchForm({
           })}
         >
           <option value="">選んでください</option>
-          {[...officers].map(([userId, text]) => (
-            <option key={userId} value={userId}>
-              区の職員（{text}）
+          {[...officers.values()].map((p) => (
+            <option key={p.userId} value={p.userId}>
+              {p.displayName}（{p.organizationName}）
             </option>
           ))}
         </SelectField>

@@ -131,6 +131,16 @@ export class HandoverResponse {
   @ApiProperty() fromOrganizationId: string;
   @ApiProperty() toUserId: string;
   @ApiProperty() toOrganizationId: string;
+  @ApiProperty({
+    type: PartyResponse,
+    description: 'who dispatched: the person as named now, the organization the handover recorded',
+  })
+  from: PartyResponse;
+  @ApiProperty({
+    type: PartyResponse,
+    description: 'the addressee: the person as named now, the organization the handover recorded',
+  })
+  to: PartyResponse;
   @ApiProperty({ format: 'date-time' }) dispatchedAt: string;
   @ApiProperty() dispatchSeq: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) receivedAt: string | null;
@@ -138,7 +148,11 @@ export class HandoverResponse {
   @ApiProperty({ nullable: true, type: Boolean }) sealIntact: boolean | null;
   @ApiProperty() compromised: boolean;
 
-  static from(h: HandoverEntity, media: MediumNameResponse[]): HandoverResponse {
+  static from(
+    h: HandoverEntity,
+    media: MediumNameResponse[],
+    parties: { from: PartyResponse; to: PartyResponse },
+  ): HandoverResponse {
     return {
       id: h.id,
       contractId: h.contractId,
@@ -154,6 +168,8 @@ export class HandoverResponse {
       fromOrganizationId: h.fromOrganizationId,
       toUserId: h.toUserId,
       toOrganizationId: h.toOrganizationId,
+      from: parties.from,
+      to: parties.to,
       dispatchedAt: h.dispatchedAt,
       dispatchSeq: h.dispatchSeq,
       receivedAt: h.receivedAt,

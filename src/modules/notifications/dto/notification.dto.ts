@@ -14,7 +14,7 @@ import {
 import { IsIsoDate, MAX_SEQ, OptionalField, QueryInt } from '../../../common/http/validators.js';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../entities/webhook-delivery.entity.js';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../entities/notification.entity.js';
-import { isStandardSecret } from '../webhook-signature.js';
+import { isStandardSecret, WEBHOOK_HEADERS } from '../webhook-signature.js';
 
 const toBool = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
@@ -139,7 +139,10 @@ export class DeliveriesQuery {
 }
 
 export class DeliveryResponse {
-  @ApiProperty({ description: 'the X-Kanribo-Delivery header the receiver saw' }) id: string;
+  @ApiProperty({
+    description: `the value of the \`${WEBHOOK_HEADERS.id}\` header the receiver saw, the same on every retry`,
+  })
+  id: string;
   @ApiProperty() notificationId: string;
   @ApiProperty({ enum: NOTIFICATION_KINDS }) kind: NotificationKind;
   @ApiProperty({ enum: DELIVERY_STATUSES }) status: DeliveryStatus;
