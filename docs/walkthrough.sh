@@ -88,8 +88,8 @@ post "/contracts/$CONTRACT/handovers" "$OFFICER" "{\"items\":[\"PW-001\"],\"toUs
 echo "after that time: curl -X POST $API/contracts/$CONTRACT/handovers -H 'authorization: Bearer <officer token>' \\"
 echo "  -H 'content-type: application/json' -d '{\"items\":[\"PW-001\"],\"toUserId\":\"demo.handler\",\"method\":\"hand\",\"bagId\":\"BAG-08\",\"purpose\":\"provide\"}'"
 
-# 5. Custody, the chain's proof, and the 管理簿 as CSV and as an Excel workbook.
-get "/contracts/$CONTRACT/media" "$OFFICER" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const m of JSON.parse(s).items)console.log(m.label, m.custody.state, m.custody.holderOrganizationId)})'
+# 5. Who holds what, by name; the chain's proof; the 管理簿 as CSV and as an Excel workbook.
+get "/contracts/$CONTRACT/media" "$OFFICER" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const m of JSON.parse(s).items){const h=m.custody.holder;console.log(m.label, m.custody.state, (h.displayName?h.displayName+"（"+h.organizationName+"）":h.organizationName))}})'
 get "/contracts/$CONTRACT/ledger/verify" "$OFFICER"; echo
 get "/contracts/$CONTRACT/ledger/export.csv" "$OFFICER" > "$OUT/kanribo.csv" && echo "wrote $OUT/kanribo.csv ($(wc -l < "$OUT/kanribo.csv") lines)"
 get "/contracts/$CONTRACT/ledger/export.xlsx" "$OFFICER" > "$OUT/kanribo.xlsx" && echo "wrote $OUT/kanribo.xlsx"

@@ -62,6 +62,14 @@ describe('media', () => {
         state: 'held',
         holderOrganizationId: c.w.wardA.id,
         holderUserId: c.w.officerA.user.id,
+        // The holder by name, for a list a person reads.
+        holder: {
+          organizationId: c.w.wardA.id,
+          organizationName: c.w.wardA.name,
+          userId: c.w.officerA.user.id,
+          loginId: c.w.officerA.user.loginId,
+          displayName: c.w.officerA.user.displayName,
+        },
         location: '金庫A',
         inTransitHandoverId: null,
         seq: r.body.seq,
@@ -83,6 +91,52 @@ describe('media', () => {
     const r = await c.register(c.w.staffX.token, dvdBody({ kind: 'paper', encrypted: false }));
     expect(r.status).toBe(201);
     expect((await c.medium(r.body.id)).custody.holderOrganizationId).toBe(c.w.contractorX.id);
+  });
+
+  it('names each holder in the list: the sender stays accountable while a medium is on its way, the receiver after', async () => {
+    const held = await c.dvd(nextLabel('名前'));
+    const sent = await c.dvd(nextLabel('名前'));
+    const dispatched = await c.dispatch(c.w.officerA.token, {
+      items: [sent],
+      toUserId: c.w.staffX.user.id,
+      method: 'hand',
+      bagId: 'BAG-N-1',
+      sealNumber: 'S-N-1',
+      purpose: 'provide',
+    });
+    expect(dispatched.status).toBe(201);
+    const list = await t.get(`${c.base}/media`, c.w.staffX.token);
+    expect(list.status).toBe(200);
+    const holderOf = (id: string) =>
+      (list.body.items as Array<{ id: string; custody: { holder: unknown } }>).find(
+        (m) => m.id === id,
+      )!.custody.holder;
+    expect(holderOf(held)).toEqual({
+      organizationId: c.w.wardA.id,
+      organizationName: c.w.wardA.name,
+      userId: c.w.officerA.user.id,
+      loginId: c.w.officerA.user.loginId,
+      displayName: c.w.officerA.user.displayName,
+    });
+    expect(
+      (list.body.items as Array<{ id: string; custody: { state: string } }>).find(
+        (m) => m.id === sent,
+      )!.custody.state,
+    ).toBe('in_transit');
+    expect(holderOf(sent)).toEqual(holderOf(held));
+    const received = await t.post(
+      `${c.base}/handovers/${dispatched.body.id}/receive`,
+      { sealIntact: true },
+      c.w.staffX.token,
+    );
+    expect(received.status).toBe(201);
+    expect((await c.medium(sent)).custody.holder).toEqual({
+      organizationId: c.w.contractorX.id,
+      organizationName: c.w.contractorX.name,
+      userId: c.w.staffX.user.id,
+      loginId: c.w.staffX.user.loginId,
+      displayName: c.w.staffX.user.displayName,
+    });
   });
 
   it('refuses contractor staff who are not on the roster (403 NOT_ROSTERED)', async () => {

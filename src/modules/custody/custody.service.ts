@@ -96,6 +96,21 @@ export interface ReceiptResult extends HandoverAppended {
   incidentIds: string[];
 }
 
+/** Who holds a medium, by name: the organization, and the person who signed for it if any. */
+export interface HolderRef {
+  organizationId: string;
+  organizationName: string;
+  userId: string | null;
+  loginId: string | null;
+  displayName: string | null;
+}
+
+/** A medium with its holder named. */
+export interface HeldMedium {
+  medium: MediumEntity;
+  holder: HolderRef;
+}
+
 /** Which side of the contract a user is on. */
 type Side = 'ward' | 'contractor';
 
@@ -194,21 +209,21 @@ export class CustodyService {
     );
   }
 
-  async listMedia(
-    actor: Actor,
-    contractId: string,
-    query: ListMediaQuery,
-  ): Promise<MediumEntity[]> {
+  async listMedia(actor: Actor, contractId: string, query: ListMediaQuery): Promise<HeldMedium[]> {
     await this.roster.findReadableNeedToKnow(actor, contractId);
-    return this.dataSource.getRepository(MediumEntity).find({
+    const media = await this.dataSource.getRepository(MediumEntity).find({
       where: { contractId, ...(query.state ? { state: query.state } : {}) },
       order: { registeredAt: 'ASC', id: 'ASC' },
     });
+    const holders = await this.holdersOf(media);
+    return media.map((medium) => ({ medium, holder: holders.get(medium.id)! }));
   }
 
-  async getMedium(actor: Actor, contractId: string, mediumId: string): Promise<MediumEntity> {
+  async getMedium(actor: Actor, contractId: string, mediumId: string): Promise<HeldMedium> {
     await this.roster.findReadableNeedToKnow(actor, contractId);
-    return this.mediumByRef(this.dataSource.manager, contractId, mediumId);
+    const medium = await this.mediumByRef(this.dataSource.manager, contractId, mediumId);
+    const holders = await this.holdersOf([medium]);
+    return { medium, holder: holders.get(medium.id)! };
   }
 
   /** The medium a path names by id or by label (404 MEDIUM_NOT_FOUND for none or several). */
@@ -538,36 +553,71 @@ export class CustodyService {
   private async partiesOf(
     handovers: HandoverEntity[],
   ): Promise<(userId: string, organizationId: string) => PartyRef> {
-    const userIds = [...new Set(handovers.flatMap((h) => [h.fromUserId, h.toUserId]))];
-    const organizationIds = [
-      ...new Set(handovers.flatMap((h) => [h.fromOrganizationId, h.toOrganizationId])),
-    ];
-    const users =
-      userIds.length === 0
-        ? []
-        : await this.dataSource.getRepository(UserEntity).find({
-            select: { id: true, loginId: true, displayName: true },
-            where: { id: In(userIds) },
-          });
-    const organizations =
-      organizationIds.length === 0
-        ? []
-        : await this.dataSource.getRepository(OrganizationEntity).find({
-            select: { id: true, name: true },
-            where: { id: In(organizationIds) },
-          });
-    const userById = new Map(users.map((u) => [u.id, u]));
-    const organizationById = new Map(organizations.map((o) => [o.id, o]));
+    const names = await this.namesOf(
+      handovers.flatMap((h) => [h.fromUserId, h.toUserId]),
+      handovers.flatMap((h) => [h.fromOrganizationId, h.toOrganizationId]),
+    );
     return (userId, organizationId) => {
       // Users and organizations are deactivated, never deleted: every party is there.
-      const user = userById.get(userId)!;
+      const user = names.users.get(userId)!;
       return {
         userId,
         loginId: user.loginId,
         displayName: user.displayName,
         organizationId,
-        organizationName: organizationById.get(organizationId)!.name,
+        organizationName: names.organizations.get(organizationId)!,
       };
+    };
+  }
+
+  /**
+   * Who holds each medium, by name: the holding organization, and the person
+   * accountable for it (the sender while it is in transit), where there is one. Read
+   * like {@link partiesOf}: one query per table for the whole list.
+   */
+  private async holdersOf(media: MediumEntity[]): Promise<Map<string, HolderRef>> {
+    const names = await this.namesOf(
+      media.flatMap((m) => (m.holderUserId ? [m.holderUserId] : [])),
+      media.map((m) => m.holderOrganizationId),
+    );
+    return new Map(
+      media.map((m) => {
+        const user = m.holderUserId ? names.users.get(m.holderUserId) : undefined;
+        return [
+          m.id,
+          {
+            organizationId: m.holderOrganizationId,
+            organizationName: names.organizations.get(m.holderOrganizationId)!,
+            userId: m.holderUserId,
+            loginId: user?.loginId ?? null,
+            displayName: user?.displayName ?? null,
+          },
+        ];
+      }),
+    );
+  }
+
+  /** Users' login ids and names and organizations' names, one query per table. */
+  private async namesOf(userIds: string[], organizationIds: string[]) {
+    const uniqueUsers = [...new Set(userIds)];
+    const uniqueOrganizations = [...new Set(organizationIds)];
+    const users =
+      uniqueUsers.length === 0
+        ? []
+        : await this.dataSource.getRepository(UserEntity).find({
+            select: { id: true, loginId: true, displayName: true },
+            where: { id: In(uniqueUsers) },
+          });
+    const organizations =
+      uniqueOrganizations.length === 0
+        ? []
+        : await this.dataSource.getRepository(OrganizationEntity).find({
+            select: { id: true, name: true },
+            where: { id: In(uniqueOrganizations) },
+          });
+    return {
+      users: new Map(users.map((u) => [u.id, u])),
+      organizations: new Map(organizations.map((o) => [o.id, o.name])),
     };
   }
 

@@ -40,7 +40,7 @@ export class MediaController {
     @Query() query: ListMediaQuery,
   ): Promise<{ items: MediumResponse[] }> {
     const media = await this.custody.listMedia(actor, id, query);
-    return { items: media.map((m) => MediumResponse.from(m)) };
+    return { items: media.map((held) => MediumResponse.from(held)) };
   }
 
   /** One medium, named by id or by label (URL-encoded). */

@@ -4,6 +4,38 @@
  */
 
 export interface paths {
+    "/api/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HealthController_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -1288,6 +1320,10 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ProbeResponse: {
+            /** @enum {string} */
+            status: "ok" | "down" | "stopping";
+        };
         ComponentHealth: {
             /** @enum {string} */
             status: "up" | "down" | "starting";
@@ -1898,11 +1934,23 @@ export interface components {
             /** @enum {string} */
             kind: "dvd_r" | "cd_r" | "usb" | "encrypted_file" | "paper" | "password_notice";
         };
+        HolderResponse: {
+            organizationId: string;
+            /** @example 株式会社デモ情報処理 */
+            organizationName: string;
+            /** @description the person accountable for it: who last signed for it (the sender while in transit); null when no one is */
+            userId: string | null;
+            loginId: string | null;
+            /** @example 取扱 三郎 */
+            displayName: string | null;
+        };
         CustodyResponse: {
             /** @enum {string} */
             state: "held" | "in_transit" | "returned" | "erased" | "destroyed" | "lost" | "compromised";
             holderOrganizationId: string;
             holderUserId: string | null;
+            /** @description the holder by name */
+            holder: components["schemas"]["HolderResponse"];
             location: string | null;
             /** @description designated or consented place */
             placeId: string | null;
@@ -2814,6 +2862,52 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    HealthController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProbeResponse"];
+                };
+            };
+        };
+    };
+    HealthController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProbeResponse"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProbeResponse"];
+                };
+            };
+        };
+    };
     HealthController_health: {
         parameters: {
             query?: never;

@@ -20,7 +20,7 @@ import {
   MEDIUM_KINDS,
   type MediumKind,
 } from '../custody-state.js';
-import type { MediumEntity } from '../entities/medium.entity.js';
+import type { HeldMedium } from '../custody.service.js';
 
 export const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
@@ -153,10 +153,26 @@ export class ListMediaQuery {
   state?: CustodyState;
 }
 
+/** Who holds a medium, by name. */
+export class HolderResponse {
+  @ApiProperty() organizationId: string;
+  @ApiProperty({ example: '株式会社デモ情報処理' }) organizationName: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'the person accountable for it: who last signed for it (the sender while in transit); null when no one is',
+  })
+  userId: string | null;
+  @ApiProperty({ nullable: true, type: String }) loginId: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '取扱 三郎' }) displayName: string | null;
+}
+
 export class CustodyResponse {
   @ApiProperty({ enum: CUSTODY_STATES }) state: CustodyState;
   @ApiProperty() holderOrganizationId: string;
   @ApiProperty({ nullable: true, type: String }) holderUserId: string | null;
+  @ApiProperty({ type: HolderResponse, description: 'the holder by name' }) holder: HolderResponse;
   @ApiProperty({ nullable: true, type: String }) location: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'designated or consented place' })
   placeId: string | null;
@@ -191,7 +207,7 @@ export class MediumResponse {
   @ApiProperty({ format: 'date-time' }) registeredAt: string;
   @ApiProperty({ type: CustodyResponse }) custody: CustodyResponse;
 
-  static from(m: MediumEntity): MediumResponse {
+  static from({ medium: m, holder }: HeldMedium): MediumResponse {
     return {
       id: m.id,
       contractId: m.contractId,
@@ -210,6 +226,7 @@ export class MediumResponse {
         state: m.state,
         holderOrganizationId: m.holderOrganizationId,
         holderUserId: m.holderUserId,
+        holder,
         location: m.location,
         placeId: m.placeId,
         inTransitHandoverId: m.inTransitHandoverId,
