@@ -1,21 +1,11 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app-config.js';
 import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
 import { built, childEnv, runNode, startNode } from '../support/run-node.js';
+import { freePort } from '../support/server-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 
 describe('the server entry point', () => {
   it.each([

@@ -1,23 +1,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { built, childEnv, runNode, startNode } from '../support/run-node.js';
+import { freePort } from '../support/server-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 // The README's walk-through script (docs/walkthrough.sh), run as a new user
 // would: against the demo data of seed:demo and the built service, with the
 // passwords and TOTP secrets seed:demo printed.
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 
 function walkthrough(env: Record<string, string>) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
