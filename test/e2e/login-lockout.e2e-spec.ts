@@ -288,6 +288,7 @@ describe('login lockout (LOGIN_MAX_FAILURES=5, LOGIN_LOCK_MINUTES=15)', () => {
           messages: [
             'newPassword is too easy to guess: Repeated character patterns like "abcabcabc" are easy to guess',
           ],
+          reason: 'too_easy_to_guess',
         },
       ]);
       expect(await stored()).toBe(before);
@@ -371,6 +372,7 @@ describe('login lockout (LOGIN_MAX_FAILURES=5, LOGIN_LOCK_MINUTES=15)', () => {
       expect(response.body.code).toBe('VALIDATION_FAILED');
       expect(response.body.details.fields[0].field).toBe('password');
       expect(response.body.details.fields[0].messages[0]).toMatch(/^password is too easy to guess/);
+      expect(response.body.details.fields[0].reason).toBe('too_easy_to_guess');
       expect(await t.count('users')).toBe(users);
     });
   });

@@ -221,14 +221,25 @@ describe('the identity and admin screens in a browser', () => {
     await form.getByLabel('役割').selectOption({ label: '区職員' });
     await form.getByLabel('ログインID').fill('sato.hanako');
     await form.getByLabel('氏名').fill('佐藤 花子');
+    // A placeholder pasted from the documentation: the service's reason, in Japanese, by the field.
+    await form.getByLabel('仮パスワード').fill('<at least 12 characters>');
+    await form.getByRole('button', { name: '追加する' }).click();
+    await form
+      .getByRole('alert')
+      .filter({ hasText: '仮パスワードが説明書きの例（<…>、{{…}}、${…}、[…]）のままです。' })
+      .waitFor();
+    expect((await t.get('/api/users?q=sato.hanako', admin.token)).body.items).toEqual([]);
     await form.getByRole('button', { name: '自動生成' }).click();
     await form.getByRole('button', { name: '追加する' }).click();
-    const created = page
+    await page
       .getByRole('status')
-      .filter({ hasText: '佐藤 花子（sato.hanako）を追加しました。' });
-    await created.waitFor();
-    const temporary = (await created.locator('code.secret').textContent()) ?? '';
+      .filter({ hasText: '佐藤 花子（sato.hanako）を追加しました。' })
+      .waitFor();
+    // Shown once, beside the status rather than read aloud by it, with a copy button.
+    const temporary = (await page.locator('code.secret').textContent()) ?? '';
     expect(temporary).toMatch(/^[A-Za-z2-9]{20}$/);
+    expect(await page.getByRole('status').locator('code.secret').count()).toBe(0);
+    await page.getByRole('button', { name: '仮パスワードをコピー' }).waitFor();
     await expectAccessible(page, '25-admin-user-created');
 
     const listed = await t.get('/api/users?q=sato.hanako', admin.token);
@@ -301,20 +312,17 @@ describe('the identity and admin screens in a browser', () => {
     await actions.getByRole('status').filter({ hasText: '再び有効にしました。' }).waitFor();
     await actions.getByRole('button', { name: 'パスワード再発行' }).click();
     await actions.getByRole('button', { name: '再発行する' }).click();
-    const reset = actions.getByRole('status').filter({ hasText: '新しい仮パスワード' });
-    await reset.waitFor();
-    const temporary = (await reset.locator('code.secret').textContent()) ?? '';
+    await actions.getByRole('status').filter({ hasText: 'パスワードを再発行しました。' }).waitFor();
+    const temporary = (await actions.locator('code.secret').textContent()) ?? '';
     expect(await logIn(user, u.user.loginId, temporary)).toBe(200);
     await user.getByRole('heading', { name: 'パスワードの変更' }).waitFor();
 
-    // An admin's own account: the service refuses, in Japanese, next to the buttons.
+    // An admin's own account: what the service would refuse is not offered, and the row says why.
     const own = await openUserActions(page, admin.user.loginId);
-    await own.getByRole('button', { name: '無効化' }).click();
-    await own.getByRole('button', { name: '無効化する' }).click();
-    await own
-      .getByRole('alert')
-      .filter({ hasText: '自分自身のアカウントにはこの操作はできません' })
-      .waitFor();
+    await own.getByText('自分自身のアカウントです。').waitFor();
+    for (const name of ['無効化', 'パスワード再発行', '二要素認証リセット', 'ロック解除']) {
+      expect(await own.getByRole('button', { name }).count()).toBe(0);
+    }
     expect((await stored(admin.user.id)).active).toBe(true);
   });
 
@@ -424,10 +432,12 @@ describe('the identity and admin screens in a browser', () => {
     await page.getByRole('alert').filter({ hasText: 'この宛先の URL は使えません。' }).waitFor();
     await page.getByLabel('送信先 URL').fill('http://127.0.0.1:9/kanribo');
     await page.getByRole('button', { name: '保存する' }).click();
-    const saved = page.getByRole('status').filter({ hasText: 'Webhook を保存しました。' });
-    await saved.waitFor();
-    const shown = (await saved.locator('code.secret').textContent()) ?? '';
+    await page.getByRole('status').filter({ hasText: 'Webhook を保存しました。' }).waitFor();
+    // Shown once, outside the live region (not read aloud), with a copy button.
+    const shown = (await page.locator('code.secret').textContent()) ?? '';
     expect(shown).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(await page.getByRole('status').locator('code.secret').count()).toBe(0);
+    await page.getByRole('button', { name: '署名用のシークレットをコピー' }).waitFor();
     await page.getByText('http://127.0.0.1:9/kanribo').waitFor();
     await page.getByText('配信の記録はありません。').waitFor();
     await expectAccessible(page, '29-admin-webhook');

@@ -251,6 +251,52 @@ describe('the contract tabs in a browser', () => {
     ).toBe(0);
   });
 
+  it('引渡し and 媒体: a broken seal is recorded only after a confirmation on the page; a closed contract offers no media form', async () => {
+    await c.dvd('住民-301');
+    const sent = await c.provide(['住民-301']);
+    expect(sent.status).toBe(201);
+    c.minutes(5);
+
+    const page = await openTab(c.w.staffX.user.loginId, 'handovers');
+    // Each row's buttons are named after what the handover carries.
+    const row = page.getByRole('row', { name: /住民-301/ });
+    await row
+      .getByRole('button', { name: '住民-301 を受領する（封印異常なし）', exact: true })
+      .waitFor();
+    await row.getByRole('button', { name: '住民-301 の封印に異常あり', exact: true }).click();
+    const confirm = row.getByRole('group', { name: '住民-301 の封印に異常ありの確認' });
+    await confirm.getByText('事故として報告されます。').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    const handover = async () =>
+      (await t.get(`${c.base}/handovers`, c.w.officerA.token)).body.items.find(
+        (h: { id: string }) => h.id === sent.body.id,
+      );
+    expect((await handover()).status).toBe('dispatched');
+    await confirm.getByRole('button', { name: '異常ありとして受領する' }).click();
+    await row.getByRole('button', { name: /住民-301 を受領する/ }).waitFor({ state: 'detached' });
+    expect(await handover()).toMatchObject({ status: 'received' });
+    const ledger = await t.get(`${c.base}/ledger?afterSeq=0&limit=1000`, c.w.officerA.token);
+    expect(
+      ledger.body.items.find(
+        (e: { type: string; payload: { handoverId?: string } }) =>
+          e.type === 'handover_received' && e.payload.handoverId === sent.body.id,
+      )?.payload,
+    ).toMatchObject({ sealIntact: false });
+
+    // A closed contract: its media are listed, with nothing to register or record.
+    const done = await aCustodyWorld(t, { title: '終了した業務委託' });
+    await done.dvd('終了-001');
+    expect((await t.post(`${done.base}/close`, {}, done.w.officerA.token)).status).toBe(201);
+    const officer = await openTab(done.w.officerA.user.loginId, 'media', done.contractId);
+    await officer.getByRole('row', { name: /終了-001/ }).waitFor();
+    await officer
+      .getByText('この契約は終了しています。媒体の登録や保管場所の記録はできません。')
+      .waitFor();
+    expect(await officer.getByRole('form', { name: '媒体を登録する' }).count()).toBe(0);
+    expect(await officer.getByRole('button', { name: /保管場所を記録/ }).count()).toBe(0);
+    expect(await seriousViolations(officer)).toEqual([]);
+  });
+
   it('立入調査: the officer sets the checklist and records an audit with a finding', async () => {
     const officer = await openTab(c.w.officerA.user.loginId, 'audits');
     const form = officer.getByRole('form', { name: '立入調査を記録する' });

@@ -235,6 +235,8 @@ export const ACCESS_LOG_ACTIONS: Record<string, string> = {
   'emergencyPlan.recordProcedure': '事故対応手順の記録',
   'emergencyPlan.confirmProcedure': '事故対応手順の確認',
   'health.health': '稼働確認',
+  'health.live': '稼働確認（生存）',
+  'health.ready': '稼働確認（受付可否）',
 };
 
 /** ログイン失敗, 管理簿のCSV出力… for an access-log action; the action itself for one this build does not know. */

@@ -18,7 +18,7 @@ import { UserEntity } from './entities/user.entity.js';
 import { type MfaChallenge, MfaService } from './mfa.service.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordHasher } from './password-hasher.js';
-import { PASSWORD_HISTORY_DEPTH, passwordProblem } from './password.rule.js';
+import { PASSWORD_HISTORY_DEPTH, passwordRefusal } from './password.rule.js';
 import type { Actor } from './roles.js';
 import { activityStampDue, sessionLive, type SessionTimes } from './session-idle.rule.js';
 import { newTokenRow, revokeEveryToken, subjectOf } from './sessions.service.js';
@@ -258,10 +258,11 @@ export class AuthService {
 
   /** The policy (password.rule.ts) and no reuse of the current or the last few. */
   private async checkNewPassword(user: UserEntity, newPassword: string): Promise<void> {
-    const problem = passwordProblem(newPassword, user.loginId);
-    if (problem) {
-      throw new DomainError('VALIDATION_FAILED', `newPassword ${problem}`, {
-        fields: [{ field: 'newPassword', messages: [`newPassword ${problem}`] }],
+    const refused = passwordRefusal(newPassword, user.loginId);
+    if (refused) {
+      const message = `newPassword ${refused.problem}`;
+      throw new DomainError('VALIDATION_FAILED', message, {
+        fields: [{ field: 'newPassword', messages: [message], reason: refused.reason }],
       });
     }
     for (const earlier of [user.passwordHash, ...user.previousPasswordHashes]) {

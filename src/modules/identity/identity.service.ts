@@ -17,7 +17,7 @@ import { OrganizationEntity } from './entities/organization.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { PasswordHasher } from './password-hasher.js';
 import { organizationsVisibleTo, isOrganizationVisibleTo } from './organization-scope.js';
-import { passwordProblem } from './password.rule.js';
+import { passwordRefusal } from './password.rule.js';
 import { type Actor, ROLE_ORGANIZATION_KIND } from './roles.js';
 
 /** Organizations and user accounts: managed by admins only. */
@@ -130,10 +130,11 @@ export class IdentityService {
         { role: request.role, organizationKind: organization.kind },
       );
     }
-    const problem = passwordProblem(request.password, request.loginId);
-    if (problem) {
-      throw new DomainError('VALIDATION_FAILED', `password ${problem}`, {
-        fields: [{ field: 'password', messages: [`password ${problem}`] }],
+    const refused = passwordRefusal(request.password, request.loginId);
+    if (refused) {
+      const message = `password ${refused.problem}`;
+      throw new DomainError('VALIDATION_FAILED', message, {
+        fields: [{ field: 'password', messages: [message], reason: refused.reason }],
       });
     }
     if (await this.users.existsBy({ loginId: request.loginId })) {

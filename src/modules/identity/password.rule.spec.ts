@@ -3,7 +3,9 @@ import {
   MIN_PASSWORD_LENGTH,
   MIN_PASSWORD_SCORE,
   PASSWORD_HISTORY_DEPTH,
+  PASSWORD_REFUSALS,
   passwordProblem,
+  passwordRefusal,
 } from './password.rule.js';
 
 describe('passwordProblem', () => {
@@ -109,6 +111,21 @@ describe('passwordProblem', () => {
     const started = performance.now();
     passwordProblem(noisy, login);
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('names each refusal with a stable reason, for the screens to say in Japanese', () => {
+    const reasons = [
+      'Qx7!vrT9#mL',
+      'a'.repeat(257),
+      '<at least 12 characters>',
+      'tanaka.h1234',
+      'abcdabcdabcd',
+    ].map((password) => passwordRefusal(password, login)?.reason);
+    expect(reasons).toEqual([...PASSWORD_REFUSALS]);
+    expect(passwordRefusal('Qx7!vrT9#mLw', login)).toBeNull();
+    expect(passwordRefusal('abcdabcdabcd', login)?.problem).toBe(
+      passwordProblem('abcdabcdabcd', login),
+    );
   });
 
   it('exposes its limits', () => {

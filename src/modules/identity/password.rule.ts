@@ -50,30 +50,58 @@ function strengthEstimator(): ZxcvbnFactory {
 }
 
 /**
- * Why a password is not acceptable for a user, or null: one line, to follow
- * the field's name (`newPassword must be at least 12 characters`). Length
- * first, then the login id, then what a strength estimator (zxcvbn) thinks
- * of it: common passwords, words, dates, keyboard walks and repetitions such
- * as `abcdabcdabcd` score weak and are refused with the estimator's reason.
+ * Why a password is refused, as a stable word: the 400 VALIDATION_FAILED
+ * that refuses one names it as `details.fields[].reason`, so a screen can say
+ * it in its own language instead of reading the English message.
  */
-export function passwordProblem(password: string, loginId: string): string | null {
+export const PASSWORD_REFUSALS = [
+  'too_short',
+  'too_long',
+  'placeholder',
+  'contains_login_id',
+  'too_easy_to_guess',
+] as const;
+export type PasswordRefusal = (typeof PASSWORD_REFUSALS)[number];
+
+/**
+ * Why a password is not acceptable for a user, or null: a reason and one
+ * line, to follow the field's name (`newPassword must be at least 12
+ * characters`). Length first, then the login id, then what a strength
+ * estimator (zxcvbn) thinks of it: common passwords, words, dates, keyboard
+ * walks and repetitions such as `abcdabcdabcd` score weak and are refused
+ * with the estimator's reason.
+ */
+export function passwordRefusal(
+  password: string,
+  loginId: string,
+): { reason: PasswordRefusal; problem: string } | null {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    return `must be at least ${MIN_PASSWORD_LENGTH} characters`;
+    return { reason: 'too_short', problem: `must be at least ${MIN_PASSWORD_LENGTH} characters` };
   }
   if (password.length > MAX_PASSWORD_LENGTH) {
-    return `must be at most ${MAX_PASSWORD_LENGTH} characters`;
+    return { reason: 'too_long', problem: `must be at most ${MAX_PASSWORD_LENGTH} characters` };
   }
-  if (isPlaceholderPassword(password)) return PLACEHOLDER_PROBLEM;
+  if (isPlaceholderPassword(password)) {
+    return { reason: 'placeholder', problem: PLACEHOLDER_PROBLEM };
+  }
   const login = loginId.trim().toLowerCase();
   if (login !== '' && password.toLowerCase().includes(login)) {
-    return 'must not contain the login id';
+    return { reason: 'contains_login_id', problem: 'must not contain the login id' };
   }
   const result = strengthEstimator().check(password, [loginId]);
   if (result.score < MIN_PASSWORD_SCORE) {
     const why = result.feedback.warning ?? result.feedback.suggestions[0] ?? null;
-    return `is too easy to guess${why ? `: ${why.replace(/\.$/, '')}` : ''}`;
+    return {
+      reason: 'too_easy_to_guess',
+      problem: `is too easy to guess${why ? `: ${why.replace(/\.$/, '')}` : ''}`,
+    };
   }
   return null;
+}
+
+/** The line of {@link passwordRefusal} alone, or null when the password is acceptable. */
+export function passwordProblem(password: string, loginId: string): string | null {
+  return passwordRefusal(password, loginId)?.problem ?? null;
 }
 
 /** How many earlier passwords a user may not take again. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_STATUS } from '../../../src/common/errors/error-codes';
-import { ApiError, ERROR_MESSAGES, fieldErrors, messageOf } from './errors';
+import { ApiError, ERROR_MESSAGES, fieldErrors, messageOf, passwordRefusalOf } from './errors';
 
 describe('error codes in Japanese', () => {
   it('says every code the service can answer, in Japanese, once', () => {
@@ -25,5 +25,23 @@ describe('error codes in Japanese', () => {
     expect(fieldErrors(error)).toEqual({ label: '入力内容を確認してください。' });
     expect(fieldErrors(new ApiError(409, 'DUPLICATE_LABEL'))).toEqual({});
     expect(fieldErrors(new Error('x'))).toEqual({});
+  });
+
+  it('says a refused password by its reason, of the field the screen names', () => {
+    const refused = (field: string, reason?: string) =>
+      new ApiError(400, 'VALIDATION_FAILED', {
+        fields: [{ field, messages: [`${field} …`], ...(reason ? { reason } : {}) }],
+      });
+    expect(
+      passwordRefusalOf(refused('newPassword', 'too_short'), 'newPassword', '新しいパスワード'),
+    ).toBe('新しいパスワードは12文字以上にしてください。');
+    expect(passwordRefusalOf(refused('newPassword'), 'newPassword', '新しいパスワード')).toBe(
+      '新しいパスワードを確認してください。',
+    );
+    expect(passwordRefusalOf(refused('label', 'too_short'), 'newPassword', 'x')).toBeUndefined();
+    expect(
+      passwordRefusalOf(new ApiError(409, 'PASSWORD_REUSED'), 'newPassword', 'x'),
+    ).toBeUndefined();
+    expect(passwordRefusalOf(new Error('x'), 'newPassword', 'x')).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import type { PasswordRefusal } from '../../../src/modules/identity/password.rule';
 /**
  * Every error code of the API, said once in Japanese. The screens never show
  * the API's English message or raw JSON: they show this text next to the
@@ -160,4 +161,29 @@ export function fieldErrors(error: unknown): Record<string, string> {
     if (typeof f.field === 'string') out[f.field] = '入力内容を確認してください。';
   }
   return out;
+}
+
+/**
+ * A refused password (VALIDATION_FAILED naming `field`, with the rule's
+ * `reason`) said in Japanese of the field as the screen calls it (仮パスワード,
+ * 新しいパスワード); undefined for any other error.
+ */
+export function passwordRefusalOf(error: unknown, field: string, noun: string): string | undefined {
+  if (!(error instanceof ApiError) || error.code !== 'VALIDATION_FAILED') return undefined;
+  const fields = error.details.fields;
+  const entry = Array.isArray(fields)
+    ? (fields as Array<{ field?: unknown; reason?: unknown }>).find((f) => f?.field === field)
+    : undefined;
+  if (!entry) return undefined;
+  const messages = {
+    too_short: `${noun}は12文字以上にしてください。`,
+    too_long: `${noun}は256文字以内にしてください。`,
+    placeholder: `${noun}が説明書きの例（<…>、{{…}}、\${…}、[…]）のままです。実際のパスワードを入力してください。`,
+    contains_login_id: `${noun}にログインIDを含めないでください。`,
+    too_easy_to_guess: `推測されやすい${noun}です。別の${noun}にしてください。`,
+  } satisfies Record<PasswordRefusal, string>;
+  const reason = entry.reason;
+  return typeof reason === 'string' && reason in messages
+    ? messages[reason as PasswordRefusal]
+    : `${noun}を確認してください。`;
 }

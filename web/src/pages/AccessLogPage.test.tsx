@@ -3,8 +3,10 @@ import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { components } from '../api/schema';
+import { mockApi, renderWithClient } from '../test/api-mock';
 import { ACCESS_LOG_ACTIONS, accessActionLabel } from '../format';
 import {
+  AccessLogPage,
   accessLogQuery,
   exportHref,
   FilterForm,
@@ -13,7 +15,10 @@ import {
   type AccessLogFilters,
 } from './AccessLogPage';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+});
 
 const none: AccessLogFilters = {
   userId: '',
@@ -135,5 +140,31 @@ describe('the access log filter form', () => {
     await userEvent.click(screen.getByRole('button', { name: '条件をクリア' }));
     expect(onApply).toHaveBeenCalledWith(none);
     expect(screen.getByLabelText<HTMLSelectElement>('利用者').value).toBe('');
+  });
+});
+
+const accessLog = (valid: boolean) => ({
+  '/api/access-log/verify': valid
+    ? { valid, length: 7, head: 'h' }
+    : { valid, firstInvalidSeq: 5, reason: 'hash' },
+  '/api/users': { items: [] },
+  '/api/organizations': { items: [] },
+  '/api/contracts': { items: [] },
+  '/api/access-log': { items: [] },
+});
+
+describe('the access log’s verification', () => {
+  it('is a quiet status on the access log while it holds, and an alert when it does not', async () => {
+    mockApi(accessLog(true));
+    renderWithClient(<AccessLogPage />);
+    const ok = await screen.findByText('検証済み：改ざんなし（7件）');
+    expect(ok.getAttribute('role')).toBe('status');
+    expect(screen.queryByRole('alert')).toBeNull();
+    cleanup();
+
+    mockApi(accessLog(false));
+    renderWithClient(<AccessLogPage />);
+    const broken = await screen.findByRole('alert');
+    expect(broken.textContent).toBe('検証エラー：連番5以降が記録と一致しません');
   });
 });

@@ -4,6 +4,7 @@ import { useForm } from 'react-hook-form';
 import { useSearchParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import type { components } from '../api/schema';
+import { ChainVerdict } from '../components/ChainVerdict';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PAGE_SIZE, Pager } from '../components/Pager';
 import { SelectField } from '../components/SelectField';
@@ -100,11 +101,11 @@ export function AccessLogPage() {
     <section>
       <h1>アクセスログ</h1>
       {verify.data && (
-        <p className={verify.data.valid ? 'badge success' : 'badge error'} role="status">
+        <ChainVerdict valid={verify.data.valid}>
           {verify.data.valid
             ? `検証済み：改ざんなし（${verify.data.length ?? 0}件）`
             : `検証エラー：連番${verify.data.firstInvalidSeq ?? '?'}以降が記録と一致しません`}
-        </p>
+        </ChainVerdict>
       )}
       <ErrorMessage error={verify.error ?? users.error ?? organizations.error ?? contracts.error} />
       {/* The selects can show the filters of the address once their options are in. */}

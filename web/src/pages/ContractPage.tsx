@@ -61,7 +61,7 @@ export function ContractPage() {
             </ul>
           </nav>
           {tab === 'roster' && <RosterTab contract={c} />}
-          {tab === 'media' && <MediaTab contractId={contractId} />}
+          {tab === 'media' && <MediaTab contractId={contractId} active={c.status === 'active'} />}
           {tab === 'handovers' && (
             <HandoversTab
               contractId={contractId}

@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, unwrap } from '../api/client';
+import { ChainVerdict } from '../components/ChainVerdict';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PAGE_SIZE, Pager } from '../components/Pager';
 import { dateTime, entryTypeLabel } from '../format';
@@ -37,11 +38,11 @@ export function LedgerTab({ contractId }: { contractId: string }) {
     <>
       <h2>管理簿</h2>
       {verify.data && (
-        <p className={verify.data.valid ? 'badge success' : 'badge error'} role="status">
+        <ChainVerdict valid={verify.data.valid}>
           {verify.data.valid
             ? `検証済み：改ざんなし（${verify.data.length}件）`
             : `検証エラー：記録が改ざんされている可能性があります`}
-        </p>
+        </ChainVerdict>
       )}
       <p className="downloads">
         <a href={`/api/contracts/${contractId}/ledger/export.xlsx`} download>

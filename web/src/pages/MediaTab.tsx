@@ -12,9 +12,14 @@ import { StoreForm, type StoreBody } from './StoreForm';
 
 type Medium = components['schemas']['MediumResponse'];
 
-export function MediaTab({ contractId }: { contractId: string }) {
+/**
+ * 媒体: the contract's media and where each is. On a closed contract the
+ * ledger takes no custody events, so nothing is registered or stored here.
+ */
+export function MediaTab({ contractId, active }: { contractId: string; active: boolean }) {
   const media = useMedia(contractId);
-  const acts = useActs();
+  const actor = useActs();
+  const acts = actor && active;
   const me = useMe();
   const items = media.data?.items ?? [];
   const paged = usePaged(items);
@@ -37,6 +42,9 @@ export function MediaTab({ contractId }: { contractId: string }) {
     <>
       <h2>媒体</h2>
       {acts && media.data && <MediumForm contractId={contractId} media={items} />}
+      {actor && !active && (
+        <p className="hint">この契約は終了しています。媒体の登録や保管場所の記録はできません。</p>
+      )}
       <ErrorMessage error={media.error} />
       {media.data && (
         <table>
@@ -46,6 +54,7 @@ export function MediaTab({ contractId }: { contractId: string }) {
               <th scope="col">名前</th>
               <th scope="col">種類</th>
               <th scope="col">状態</th>
+              <th scope="col">保管者</th>
               <th scope="col">保管場所</th>
               <th scope="col">いつから</th>
               {acts && <th scope="col">操作</th>}
@@ -57,6 +66,7 @@ export function MediaTab({ contractId }: { contractId: string }) {
                 <td>{m.label}</td>
                 <td>{MEDIUM_KINDS[m.kind]}</td>
                 <td>{CUSTODY_STATES[m.custody.state]}</td>
+                <td>{holderName(m.custody.holder)}</td>
                 <td>{m.custody.location ?? '—'}</td>
                 <td>{dateTime(m.custody.since)}</td>
                 {acts && (
@@ -145,4 +155,11 @@ function StoreAction({
       error={store.error}
     />
   );
+}
+
+/** Who holds a medium: the person accountable and their organization, or the organization alone. */
+export function holderName(holder: Medium['custody']['holder']): string {
+  return holder.displayName
+    ? `${holder.displayName}（${holder.organizationName}）`
+    : holder.organizationName;
 }

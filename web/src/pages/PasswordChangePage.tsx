@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useNavigate } from 'react-router';
 import { api, unwrap } from '../api/client';
+import { passwordRefusalOf } from '../api/errors';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { TextField } from '../components/TextField';
 
@@ -35,7 +36,9 @@ export function PasswordChangePage() {
       queryClient.setQueryData(['me'], user);
       await navigate('/');
     } catch (e) {
-      setError(e);
+      const refused = passwordRefusalOf(e, 'newPassword', '新しいパスワード');
+      if (refused) form.setError('newPassword', { message: refused });
+      else setError(e);
     }
   }
 

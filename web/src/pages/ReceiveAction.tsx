@@ -1,18 +1,21 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { api, unwrap } from '../api/client';
+import { ConfirmButton } from '../components/ConfirmButton';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { sha256Hex } from './certificate-body';
 import { useMedia } from './contract-hooks';
+import { FINGERPRINT_CHUNK, sha256Hex } from './file-fingerprint';
 
-type Fingerprint = { hex: string; fileName: string } | { error: string };
+type Fingerprint =
+  { read: number; size: number } | { hex: string; fileName: string } | { error: string };
 
 /**
  * 受領: the addressee signs for a handover, saying whether the seal arrived
  * intact. For an item registered with a fingerprint (an encrypted file), the
- * handler may pick the file: the browser computes its SHA-256 (Web Crypto;
- * the file never leaves the PC) and sends it with the receipt, and the
- * service says whether it matches the registered one.
+ * handler may pick the file: the browser computes its SHA-256 (a slice at a
+ * time; the file never leaves the PC) and sends it with the receipt, and the
+ * service says whether it matches the registered one. The buttons are named
+ * after what the handover carries, as a handler may have several to receive.
  */
 export function ReceiveAction({
   contractId,
@@ -35,7 +38,11 @@ export function ReceiveAction({
     (item) => media.data?.items.find((m) => m.id === item.mediumId)?.sha256,
   );
   const [fingerprints, setFingerprints] = useState<Record<string, Fingerprint>>({});
+  // The latest pick for each item: a file picked again makes an earlier one's hash moot.
+  const picks = useRef<Record<string, number>>({});
   const [mismatch, setMismatch] = useState<string[] | null>(null);
+  const hashing = Object.values(fingerprints).some((f) => 'read' in f);
+  const carried = (handover?.media ?? []).map((m) => m.label).join('、');
 
   const refresh = async (keys: string[]) => {
     for (const key of keys) await queryClient.invalidateQueries({ queryKey: [key, contractId] });
@@ -60,7 +67,8 @@ export function ReceiveAction({
         ? receipt.items
             .filter(
               (i) =>
-                receipt.compromisedMediumIds.includes(i.mediumId) && i.mediumId in fingerprints,
+                receipt.compromisedMediumIds.includes(i.mediumId) &&
+                'hex' in (fingerprints[i.mediumId] ?? {}),
             )
             .map((i) => i.label)
         : [];
@@ -74,18 +82,21 @@ export function ReceiveAction({
   });
 
   async function pick(mediumId: string, file: File | undefined) {
+    const turn = (picks.current[mediumId] ?? 0) + 1;
+    picks.current[mediumId] = turn;
+    const note = (f: Fingerprint) => {
+      if (picks.current[mediumId] === turn) setFingerprints((all) => ({ ...all, [mediumId]: f }));
+    };
     if (!file) {
       setFingerprints(({ [mediumId]: _, ...rest }) => rest);
       return;
     }
+    note({ read: 0, size: file.size });
     try {
-      const hex = await sha256Hex(file);
-      setFingerprints((f) => ({ ...f, [mediumId]: { hex, fileName: file.name } }));
+      const hex = await sha256Hex(file, { onProgress: (read, size) => note({ read, size }) });
+      note({ hex, fileName: file.name });
     } catch {
-      setFingerprints((f) => ({
-        ...f,
-        [mediumId]: { error: 'ファイルを読み込めませんでした。もう一度選んでください。' },
-      }));
+      note({ error: 'ファイルを読み込めませんでした。もう一度選んでください。' });
     }
   }
 
@@ -137,7 +148,21 @@ export function ReceiveAction({
                     role={'error' in f ? 'alert' : 'status'}
                     className={'error' in f ? 'field-error' : 'hint'}
                   >
-                    {'error' in f ? f.error : `SHA-256：${f.hex}`}
+                    {'error' in f
+                      ? f.error
+                      : 'hex' in f
+                        ? `SHA-256：${f.hex}`
+                        : 'SHA-256 を計算しています…'}
+                  </p>
+                )}
+                {f && 'read' in f && f.size > FINGERPRINT_CHUNK && (
+                  <p className="hint">
+                    <progress
+                      max={f.size}
+                      value={f.read}
+                      aria-label={`${item.label} のファイルの指紋の計算`}
+                    />{' '}
+                    {Math.floor((f.read / f.size) * 100)}%
                   </p>
                 )}
               </div>
@@ -148,23 +173,20 @@ export function ReceiveAction({
       <button
         type="button"
         className="button primary"
-        disabled={receive.isPending}
+        disabled={receive.isPending || hashing}
+        aria-label={carried ? `${carried} を受領する（封印異常なし）` : undefined}
         onClick={() => receive.mutate(true)}
       >
         受領する（封印異常なし）
       </button>
-      <button
-        type="button"
-        className="button secondary"
-        disabled={receive.isPending}
-        onClick={() => {
-          if (window.confirm('封印が破れていた、として受領します。事故として報告されます。')) {
-            receive.mutate(false);
-          }
-        }}
-      >
-        封印に異常あり
-      </button>
+      <ConfirmButton
+        label="封印に異常あり"
+        name={carried ? `${carried} の封印に異常あり` : undefined}
+        question="封印が破れていた、として受領します。事故として報告されます。よろしいですか。"
+        confirmLabel="異常ありとして受領する"
+        disabled={receive.isPending || hashing}
+        onConfirm={() => receive.mutate(false)}
+      />
       <ErrorMessage error={receive.error} />
     </div>
   );

@@ -4,6 +4,7 @@ import { useForm } from 'react-hook-form';
 import { api, unwrap } from '../api/client';
 import type { components } from '../api/schema';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { Pager, usePaged } from '../components/Pager';
 import { SelectField } from '../components/SelectField';
 import { TextField } from '../components/TextField';
 import { date, dateTime, MEDIUM_KINDS } from '../format';
@@ -61,6 +62,7 @@ export function TakeoutTab({ contract }: { contract: Contract }) {
         ? `${me.data.displayName}（本人）`
         : (officers.data?.items.find((u) => u.id === userId)?.displayName ?? '区の職員');
   const applies = me.data?.role === 'ward_officer' && contract.status === 'active';
+  const paged = usePaged(requests.data?.items ?? []);
   return (
     <>
       <h2>持出し申請</h2>
@@ -80,7 +82,7 @@ export function TakeoutTab({ contract }: { contract: Contract }) {
             </tr>
           </thead>
           <tbody>
-            {requests.data.items.map((r) => (
+            {paged.rows.map((r) => (
               <tr key={r.id}>
                 <td>{dateTime(r.requestedAt)}</td>
                 <td>{nameOf(r.applicantUserId)}</td>
@@ -110,6 +112,12 @@ export function TakeoutTab({ contract }: { contract: Contract }) {
           </tbody>
         </table>
       )}
+      <Pager
+        page={paged.page}
+        pageCount={paged.pageCount}
+        onPage={paged.setPage}
+        label="持出し申請の一覧"
+      />
     </>
   );
 }

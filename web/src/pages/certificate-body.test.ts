@@ -4,7 +4,6 @@ import {
   canonicalJson,
   certificateBody,
   type CertificateValues,
-  sha256Hex,
   signaturePem,
   signedContent,
   tokyoInstant,
@@ -83,13 +82,5 @@ describe('a signature file', () => {
 
   it('is nothing when empty', () => {
     expect(signaturePem(new Uint8Array())).toBeUndefined();
-  });
-});
-
-describe('a file’s fingerprint', () => {
-  it('is the lowercase hex SHA-256 of its bytes', async () => {
-    expect(await sha256Hex(new Blob(['abc']))).toBe(
-      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
-    );
   });
 });

@@ -127,9 +127,3 @@ export function signaturePem(bytes: Uint8Array): string | undefined {
   const wrapped = base64.match(/.{1,64}/g) ?? [];
   return `-----BEGIN PKCS7-----\n${wrapped.join('\n')}\n-----END PKCS7-----\n`;
 }
-
-/** Lowercase hex SHA-256 of a file, computed in the browser (the file never leaves the PC). */
-export async function sha256Hex(file: Blob): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new Uint8Array(await file.arrayBuffer()));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}

@@ -5,7 +5,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Pager, usePaged } from '../../components/Pager';
 import { dateTime } from '../../format';
 import { type Organization, useOrganizations } from './admin-hooks';
-import { ConfirmButton } from './ConfirmButton';
+import { ConfirmButton } from '../../components/ConfirmButton';
 import { OrganizationPicker, useChosenOrganization } from './OrganizationPicker';
 
 /** 署名証明書: the certificates a contractor signs its deletion certificates with. */

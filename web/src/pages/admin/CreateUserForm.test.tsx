@@ -1,4 +1,4 @@
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../api/errors';
@@ -144,10 +144,13 @@ describe('the create-user form', () => {
       displayName: '佐藤 花子',
       password: 'Vq7-long-enough-Zr',
     });
-    const status = await screen.findByRole('status');
-    expect(status.textContent).toContain('佐藤 花子（sato.hanako）を追加しました。');
-    expect(within(status).getByText('Vq7-long-enough-Zr')).toBeTruthy();
-    expect(status.textContent).toContain('二度と表示されません');
+    const status = await screen.findByText('佐藤 花子（sato.hanako）を追加しました。');
+    expect(status.getAttribute('role')).toBe('status');
+    // The password itself is shown beside it, not read aloud by a live region.
+    const shown = screen.getByText('Vq7-long-enough-Zr');
+    expect(shown.closest('[role="status"], [aria-live]')).toBeNull();
+    expect(screen.getByRole('button', { name: '仮パスワードをコピー' })).toBeTruthy();
+    expect(document.body.textContent).toContain('二度と表示されません');
     expect(screen.getByLabelText<HTMLInputElement>('ログインID').value).toBe('');
     expect(screen.getByLabelText<HTMLInputElement>('仮パスワード').value).toBe('');
   });
@@ -177,7 +180,13 @@ describe('the create-user form', () => {
     const answers = [
       new ApiError(409, 'LOGIN_ID_TAKEN', { loginId: 'sato.hanako' }),
       new ApiError(400, 'VALIDATION_FAILED', {
-        fields: [{ field: 'password', messages: ['password is too easy to guess'] }],
+        fields: [
+          {
+            field: 'password',
+            messages: ['password is too easy to guess'],
+            reason: 'too_easy_to_guess',
+          },
+        ],
       }),
       new ApiError(422, 'ROLE_ORGANIZATION_MISMATCH', {}),
     ];
@@ -196,9 +205,7 @@ describe('the create-user form', () => {
 
     await user.click(submitButton());
     expect(
-      await screen.findByText(
-        '推測されやすいパスワードです。「自動生成」を使うか、別のパスワードにしてください。',
-      ),
+      await screen.findByText('推測されやすい仮パスワードです。別の仮パスワードにしてください。'),
     ).toBeTruthy();
     expect(screen.getByLabelText('仮パスワード').getAttribute('aria-invalid')).toBe('true');
 
@@ -207,5 +214,39 @@ describe('the create-user form', () => {
     expect(onSubmit).toHaveBeenCalledTimes(3);
     expect(document.body.textContent).not.toContain('ROLE_ORGANIZATION_MISMATCH');
     expect(screen.queryByRole('status')).toBeNull();
+  });
+
+  it.each([
+    ['too_short', '仮パスワードは12文字以上にしてください。'],
+    ['too_long', '仮パスワードは256文字以内にしてください。'],
+    [
+      'placeholder',
+      '仮パスワードが説明書きの例（<…>、{{…}}、${…}、[…]）のままです。実際のパスワードを入力してください。',
+    ],
+    ['contains_login_id', '仮パスワードにログインIDを含めないでください。'],
+    ['too_easy_to_guess', '推測されやすい仮パスワードです。別の仮パスワードにしてください。'],
+    ['something_new', '仮パスワードを確認してください。'],
+  ])('says the service’s refusal %s of the password next to it', async (reason, message) => {
+    renderForm(
+      vi.fn(() =>
+        Promise.reject(
+          new ApiError(400, 'VALIDATION_FAILED', {
+            fields: [{ field: 'password', messages: ['password …'], reason }],
+          }),
+        ),
+      ),
+    );
+    const user = await fill({
+      organization: '新宿区 区民課（区（所管課））',
+      role: '区職員',
+      loginId: 'sato.hanako',
+      displayName: '佐藤 花子',
+      password: 'Vq7-long-enough-Zr',
+    });
+    await user.click(submitButton());
+    const password = screen.getByLabelText('仮パスワード');
+    const error = await screen.findByText(message);
+    expect(password.getAttribute('aria-describedby')).toContain(error.id);
+    expect(screen.queryByText('入力内容に誤りがあります。各項目を確認してください。')).toBeNull();
   });
 });

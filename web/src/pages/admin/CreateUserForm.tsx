@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { ApiError } from '../../api/errors';
+import { ApiError, passwordRefusalOf } from '../../api/errors';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { OneTimeSecret } from '../../components/OneTimeSecret';
 import { SelectField } from '../../components/SelectField';
 import { TextField } from '../../components/TextField';
 import { ROLES } from '../../format';
@@ -65,17 +66,11 @@ export function CreateUserForm({
       setCreated({ user, password: values.password });
       form.reset();
     } catch (e) {
+      const refused = passwordRefusalOf(e, 'password', '仮パスワード');
       if (e instanceof ApiError && e.code === 'LOGIN_ID_TAKEN') {
         form.setError('loginId', { message: 'このログインIDはすでに使われています。' });
-      } else if (
-        e instanceof ApiError &&
-        e.code === 'VALIDATION_FAILED' &&
-        namesField(e, 'password')
-      ) {
-        form.setError('password', {
-          message:
-            '推測されやすいパスワードです。「自動生成」を使うか、別のパスワードにしてください。',
-        });
+      } else if (refused) {
+        form.setError('password', { message: refused });
       } else {
         setError(e);
       }
@@ -182,28 +177,16 @@ export function CreateUserForm({
       </form>
       <ErrorMessage error={error} />
       {created && (
-        <div role="status" className="panel one-time">
-          <p className="success">
+        <div className="panel one-time">
+          <p role="status" className="success">
             {created.user.displayName}（{created.user.loginId}）を追加しました。
           </p>
-          <p>
-            仮パスワード: <code className="secret">{created.password}</code>
-          </p>
+          <OneTimeSecret label="仮パスワード" value={created.password} />
           <p>
             仮パスワードはこの画面を離れると二度と表示されません。本人に安全な方法で伝えてください。初回ログインで変更が求められます。
           </p>
         </div>
       )}
     </>
-  );
-}
-
-function namesField(error: ApiError, field: string): boolean {
-  const fields = error.details.fields;
-  return (
-    Array.isArray(fields) &&
-    fields.some(
-      (f) => typeof f === 'object' && f !== null && (f as { field?: unknown }).field === field,
-    )
   );
 }

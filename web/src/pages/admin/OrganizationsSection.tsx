@@ -187,7 +187,12 @@ function AddresseeCell({
           type="button"
           className="button secondary"
           aria-label={`${name}の宛名を変更`}
-          onClick={() => setEditing(true)}
+          onClick={() => {
+            // The value as it is now (saved here or by another admin), not what was typed last time.
+            form.reset({ documentAddressee: documentAddressee ?? '' });
+            save.reset();
+            setEditing(true);
+          }}
         >
           変更
         </button>

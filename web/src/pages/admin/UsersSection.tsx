@@ -2,12 +2,13 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { OneTimeSecret } from '../../components/OneTimeSecret';
 import { Pager, usePaged } from '../../components/Pager';
 import { SelectField } from '../../components/SelectField';
 import { TextField } from '../../components/TextField';
 import { dateTime, ROLES } from '../../format';
 import { useMe } from '../../session';
-import { ConfirmButton } from './ConfirmButton';
+import { ConfirmButton } from '../../components/ConfirmButton';
 import { CreateUserForm } from './CreateUserForm';
 import { type Organization, type Role, type User, useOrganizations } from './admin-hooks';
 
@@ -235,46 +236,56 @@ const DONE: Record<Action, string> = {
 export function UserActions({ user }: { user: User }) {
   const me = useMe();
   const queryClient = useQueryClient();
+  // A new temporary password, shown this once: held here only, never in the mutation cache.
   const [oneTimePassword, setOneTimePassword] = useState<string | null>(null);
   const path = { params: { path: { id: user.id } } };
   const act = useMutation({
-    mutationFn: async (action: Action): Promise<string | null> => {
+    mutationFn: async (action: Action): Promise<void> => {
       switch (action) {
         case 'deactivate':
           await unwrap(api.POST('/api/users/{id}/deactivate', path));
-          return null;
+          return;
         case 'reactivate':
           await unwrap(api.POST('/api/users/{id}/reactivate', path));
-          return null;
+          return;
         case 'reset-password':
-          return (await unwrap(api.POST('/api/users/{id}/reset-password', path))).oneTimePassword;
+          setOneTimePassword(
+            (await unwrap(api.POST('/api/users/{id}/reset-password', path))).oneTimePassword,
+          );
+          return;
         case 'mfa-reset':
           await unwrap(api.POST('/api/users/{id}/mfa/reset', path));
-          return null;
+          return;
         case 'unlock':
           await unwrap(api.POST('/api/users/{id}/unlock', path));
-          return null;
+          return;
         case 'approver':
           await unwrap(
             api.PUT('/api/users/{id}/approver', { ...path, body: { approver: !user.approver } }),
           );
-          return null;
+          return;
       }
     },
     onMutate: () => setOneTimePassword(null),
-    onSuccess: (password) => {
-      setOneTimePassword(password);
-      void queryClient.invalidateQueries({ queryKey: ['users'] });
-    },
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['users'] }),
   });
-  const self = me.data?.id === user.id;
   const busy = act.isPending;
+  const name = `${user.displayName}（${user.loginId}）の操作`;
+  // The service refuses these on one's own account (an admin always remains,
+  // and a stolen session must not move the second factor): not offered.
+  if (me.data?.id === user.id) {
+    return (
+      <section className="user-actions" aria-label={name}>
+        <p className="meta">登録 {dateTime(user.createdAt)}</p>
+        <p className="hint">
+          自分自身のアカウントです。無効化・パスワード再発行・二要素認証リセット・ロック解除は、別の管理者が行います。
+        </p>
+      </section>
+    );
+  }
   return (
-    <section className="user-actions" aria-label={`${user.displayName}（${user.loginId}）の操作`}>
-      <p className="meta">
-        登録 {dateTime(user.createdAt)}
-        {self && '・自分自身のアカウントです（無効化・再発行などは別の管理者が行います）'}
-      </p>
+    <section className="user-actions" aria-label={name}>
+      <p className="meta">登録 {dateTime(user.createdAt)}</p>
       <div className="actions">
         {user.active ? (
           <ConfirmButton
@@ -329,13 +340,13 @@ export function UserActions({ user }: { user: User }) {
       </div>
       <ErrorMessage error={act.error} />
       {act.isSuccess && act.variables && (
-        <div role="status" className="result">
-          <p className="success">{DONE[act.variables]}</p>
+        <div className="result">
+          <p role="status" className="success">
+            {DONE[act.variables]}
+          </p>
           {oneTimePassword && (
             <>
-              <p>
-                新しい仮パスワード: <code className="secret">{oneTimePassword}</code>
-              </p>
+              <OneTimeSecret label="新しい仮パスワード" value={oneTimePassword} />
               <p>この仮パスワードは二度と表示されません。本人に安全な方法で伝えてください。</p>
             </>
           )}

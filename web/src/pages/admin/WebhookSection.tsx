@@ -1,16 +1,17 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { api, unwrap } from '../../api/client';
 import { ApiError } from '../../api/errors';
 import type { components } from '../../api/schema';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { OneTimeSecret } from '../../components/OneTimeSecret';
 import { Pager, usePaged } from '../../components/Pager';
 import { SelectField } from '../../components/SelectField';
 import { TextField } from '../../components/TextField';
 import { dateTime } from '../../format';
 import { type Organization, useOrganizations } from './admin-hooks';
-import { ConfirmButton } from './ConfirmButton';
+import { ConfirmButton } from '../../components/ConfirmButton';
 import { OrganizationPicker, useChosenOrganization } from './OrganizationPicker';
 
 type Delivery = components['schemas']['DeliveryResponse'];
@@ -74,12 +75,21 @@ function Webhook({ organization }: { organization: Organization }) {
   });
   const form = useForm<WebhookSettings>({ defaultValues: { url: '', secret: '' } });
   const { errors, isSubmitting } = form.formState;
+  // The secret the service made, shown this once: held here only, never in
+  // the query or mutation cache, and gone when the screen is left.
+  const [madeSecret, setMadeSecret] = useState<string | null>(null);
   const configure = useMutation({
-    mutationFn: (body: { url: string; secret?: string }) =>
-      unwrap(api.PUT('/api/organizations/{id}/webhook', { ...path, body })),
-    onSuccess: (data) => {
+    mutationFn: async (body: { url: string; secret?: string }) => {
+      setMadeSecret(null);
+      const { secret, ...webhook } = await unwrap(
+        api.PUT('/api/organizations/{id}/webhook', { ...path, body }),
+      );
+      setMadeSecret(secret ?? null);
+      return webhook;
+    },
+    onSuccess: (webhook) => {
       form.reset();
-      queryClient.setQueryData(key, data);
+      queryClient.setQueryData(key, webhook);
     },
   });
   const remove = useMutation({
@@ -110,6 +120,7 @@ function Webhook({ organization }: { organization: Organization }) {
               disabled={remove.isPending}
               onConfirm={() => {
                 configure.reset();
+                setMadeSecret(null);
                 remove.mutate();
               }}
             />
@@ -171,16 +182,16 @@ function Webhook({ organization }: { organization: Organization }) {
         </form>
         <ErrorMessage error={configure.error} />
         {configure.isSuccess && (
-          <div role="status" className="success">
-            <p>Webhook を保存しました。</p>
-            {configure.data.secret && (
-              <>
-                <p>
-                  受信側で署名を検証するシークレットです。この画面を離れると二度と表示されません。受信側に設定してください。
-                </p>
-                <code className="secret">{configure.data.secret}</code>
-              </>
-            )}
+          <p role="status" className="success">
+            Webhook を保存しました。
+          </p>
+        )}
+        {configure.isSuccess && madeSecret && (
+          <div className="panel one-time">
+            <p>
+              受信側で署名を検証するシークレットです。この画面を離れると二度と表示されません。受信側に設定してください。
+            </p>
+            <OneTimeSecret label="署名用のシークレット" value={madeSecret} />
           </div>
         )}
       </section>
@@ -202,6 +213,8 @@ function Deliveries({ organization }: { organization: Organization }) {
           },
         }),
       ),
+    // The list stays while another filter loads, instead of blinking out.
+    placeholderData: keepPreviousData,
   });
   const items = deliveries.data?.items ?? [];
   const paged = usePaged(items);

@@ -3,15 +3,19 @@ import { useEffect, useRef, useState } from 'react';
 /**
  * A destructive action in two steps: the button asks, in words, what will
  * happen, and only 「…する」 does it. やめる goes back; focus follows.
+ * `name` is the button's accessible name where one screen has several
+ * (「紙-001 の封印に異常あり」), and names the question's group too.
  */
 export function ConfirmButton({
   label,
+  name,
   question,
   confirmLabel,
   onConfirm,
   disabled,
 }: {
   label: string;
+  name?: string;
   question: string;
   confirmLabel: string;
   onConfirm: () => void;
@@ -33,6 +37,7 @@ export function ConfirmButton({
         type="button"
         className="button secondary"
         disabled={disabled}
+        aria-label={name}
         onClick={() => setAsking(true)}
       >
         {label}
@@ -40,7 +45,7 @@ export function ConfirmButton({
     );
   }
   return (
-    <div className="confirm" role="group" aria-label={`${label}の確認`}>
+    <div className="confirm" role="group" aria-label={`${name ?? label}の確認`}>
       <p>{question}</p>
       <div className="actions">
         <button
