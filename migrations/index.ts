@@ -16,6 +16,7 @@ import { DesignatedPlaces1764700000000 } from './1764700000000-DesignatedPlaces.
 import { HandlerTraining1764710000000 } from './1764710000000-HandlerTraining.js';
 import { AuditChecklist1764720000000 } from './1764720000000-AuditChecklist.js';
 import { DocumentAddressee1764730000000 } from './1764730000000-DocumentAddressee.js';
+import { WorkIndexes1764740000000 } from './1764740000000-WorkIndexes.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   HandlerTraining1764710000000,
   AuditChecklist1764720000000,
   DocumentAddressee1764730000000,
+  WorkIndexes1764740000000,
 ];

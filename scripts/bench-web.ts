@@ -2,11 +2,12 @@
 // dist/scripts/bench-web.js` too): the web app's home screen as a ward
 // officer opens it. The built service on a fresh SQLite file, in a process of
 // its own on loopback, with one officer holding BENCH_WEB_MEDIA media on
-// three contracts; Debian's Chromium (playwright-core) signs in through the
+// BENCH_WEB_CONTRACTS contracts (3; a ward officer may see 100); Debian's Chromium (playwright-core) signs in through the
 // API's cookie session and opens / in a new browser context each time (an
 // empty cache), BENCH_WEB_RUNS times. Prints the gzipped size of the
 // JavaScript the home screen loads and the time from navigation to the home
-// screen being usable (its lists filled in), median and worst. A script, not
+// screen being usable (every list filled in: the work across contracts, the
+// audits, the inbox), median and worst. A script, not
 // a test: its figures depend on the machine.
 import 'reflect-metadata';
 import type { ChildProcess } from 'node:child_process';
@@ -16,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { NestFactory } from '@nestjs/core';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { AppModule } from '../src/app.module.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { TransactionRunner } from '../src/database/transaction-runner.js';
@@ -26,6 +27,7 @@ import { actorOf, benchDirectory, freePort, runWhenMain, startServer } from './b
 import { deleteKeys } from './redis-keys.js';
 
 const MEDIA = Number(process.env.BENCH_WEB_MEDIA ?? 30);
+const CONTRACTS = Number(process.env.BENCH_WEB_CONTRACTS ?? 3);
 const RUNS = Number(process.env.BENCH_WEB_RUNS ?? 10);
 const PASSWORD = 'bench-password-0123';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,7 +36,7 @@ const QUEUE_ENV = {
   REMINDER_SCAN_TIME: 'off',
 };
 
-/** An officer holding `MEDIA` media spread over three contracts. */
+/** An officer holding `MEDIA` media spread over `CONTRACTS` contracts. */
 async function prepare(dataDir: string): Promise<void> {
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error', ...QUEUE_ENV });
   const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config }), {
@@ -45,7 +47,7 @@ async function prepare(dataDir: string): Promise<void> {
     const ward = await organization('ベンチ区 戸籍住民課', 'ward');
     const contractor = await organization('ベンチ株式会社', 'contractor');
     const officer = actorOf(await user(ward, 'bench.officer', 'ward_officer'));
-    for (let c = 0; c < 3; c++) {
+    for (let c = 0; c < CONTRACTS; c++) {
       const created = await app.get(ContractsService).create(officer, {
         title: `住民税課税資料のデータ入力業務委託 ${c + 1}`,
         contractorOrganizationId: contractor.id,
@@ -56,7 +58,7 @@ async function prepare(dataDir: string): Promise<void> {
         handoverPolicy: { requireTakeoutApproval: false },
         handlingPolicy: { requireTraining: false, requireEmergencyPlan: false },
       });
-      for (let m = c; m < MEDIA; m += 3) {
+      for (let m = c; m < MEDIA; m += CONTRACTS) {
         await app.get(CustodyService).registerMedium(officer, created.contract.id, {
           kind: 'dvd_r',
           label: `住民-${String(m + 1).padStart(3, '0')}`,
@@ -69,6 +71,15 @@ async function prepare(dataDir: string): Promise<void> {
   } finally {
     await app.close();
   }
+}
+
+/**
+ * The home screen is usable: the media the officer holds are counted (the
+ * total, even beyond the first 100 listed), and no list is still loading.
+ */
+async function usable(page: Page): Promise<void> {
+  await page.getByRole('heading', { name: `手元で保管中の媒体（${MEDIA}件）` }).waitFor();
+  await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
 }
 
 /** The session cookies of a cookie login, as the browser keeps them. */
@@ -119,8 +130,7 @@ export async function benchWeb(out: (line: string) => void): Promise<boolean> {
         );
       }
       await page.goto(`${base}/`);
-      const usable = page.getByRole('heading', { name: `手元で保管中の媒体（${MEDIA}件）` });
-      await usable.waitFor();
+      await usable(page);
       times.push(performance.now() - started);
       if (run === 0) {
         scripts = {
@@ -132,7 +142,7 @@ export async function benchWeb(out: (line: string) => void): Promise<boolean> {
       // The next morning's visit: the same browser, its cache holding the app's files.
       const again = performance.now();
       await page.goto(`${base}/`);
-      await usable.waitFor();
+      await usable(page);
       warm.push(performance.now() - again);
       await context.close();
     }
@@ -143,7 +153,7 @@ export async function benchWeb(out: (line: string) => void): Promise<boolean> {
       `web app: the home screen loads ${scripts.files} script(s), ${(scripts.raw / 1024).toFixed(0)} kB, ${(scripts.gzip / 1024).toFixed(1)} kB gzipped (goal ≤ 250 kB)\n`,
     );
     out(
-      `web app: navigation to a usable home screen (${MEDIA} media on 3 contracts, empty cache): median ${median.toFixed(0)} ms, worst ${times[times.length - 1]!.toFixed(0)} ms over ${RUNS} runs (goal < 1000 ms)\n`,
+      `web app: navigation to a usable home screen (${MEDIA} media on ${CONTRACTS} contracts, empty cache): median ${median.toFixed(0)} ms, worst ${times[times.length - 1]!.toFixed(0)} ms over ${RUNS} runs (goal < 1000 ms)\n`,
     );
     out(
       `web app: the same with the app's files cached: median ${warm[Math.floor(warm.length / 2)]!.toFixed(0)} ms, worst ${warm[warm.length - 1]!.toFixed(0)} ms\n`,

@@ -23,6 +23,7 @@ import { HealthModule } from './modules/health/health.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
 import { LedgerModule } from './modules/ledger/ledger.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
+import { WorkModule } from './modules/work/work.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -72,6 +73,7 @@ export class AppModule {
         CloseoutModule,
         AuditsModule,
         StatusReportsModule,
+        WorkModule,
         NotificationsModule.forRoot({
           runsWorkers: options.runsWorkers ?? options.config.QUEUE_WORKERS === 'in-process',
         }),

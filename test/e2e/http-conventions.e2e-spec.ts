@@ -168,6 +168,7 @@ describe('HTTP conventions', () => {
       ['post', '/api/contracts/{id}/audits'],
       ['get', '/api/contracts/{id}/audits'],
       ['get', '/api/audits/status'],
+      ['get', '/api/work'],
     ] as const;
 
     it('lists every endpoint with its request schema', async () => {

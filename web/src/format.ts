@@ -201,6 +201,7 @@ export const ACCESS_LOG_ACTIONS: Record<string, string> = {
   'audits.list': '立入調査の参照',
   'audits.reportPdf': '立入調査報告書のPDF出力',
   'audits.status': '立入調査の状況参照',
+  'work.get': '今日の作業の参照',
   'auditFindings.list': '指摘事項の参照',
   'auditFindings.reportFixed': '是正の報告',
   'auditFindings.verify': '是正の確認',

@@ -15,6 +15,7 @@ import {
   type ContractReading,
   contractReadRefusal,
   needsValidRosterEntry,
+  roleMayRead,
   rosterableOrganizations,
 } from './contract-access.policy.js';
 import { checkPeriod } from './contract-terms.rule.js';
@@ -149,6 +150,27 @@ export class RosterService {
     return view;
   }
 
+  /**
+   * Every contract whose roster or content the caller may read: the
+   * contracts {@link ContractsService.list} lets them know of, narrowed by the
+   * decision {@link findReadableNeedToKnow} takes for one (contractor staff
+   * keep those a roster entry names them on today), the roster asked once for
+   * all of them. None for a role that may not read it (admins: content).
+   */
+  async listReadableNeedToKnow(
+    actor: Actor,
+    reading: Exclude<ContractReading, 'metadata'> = 'content',
+  ): Promise<ContractView[]> {
+    if (!roleMayRead(actor.role, reading)) return [];
+    const views = await this.contracts.list(actor);
+    const named = needsValidRosterEntry(actor.role, reading)
+      ? await this.rosteredContractIds(this.dataSource.manager, actor.userId, this.clock.now())
+      : new Set<string>();
+    return views.filter(
+      (view) => contractReadRefusal(actor, view, reading, named.has(view.contract.id)) === null,
+    );
+  }
+
   /** Every entry, withdrawn ones included: the roster's history. */
   async list(actor: Actor, contractId: string): Promise<RosterEntryEntity[]> {
     await this.findReadableNeedToKnow(actor, contractId, 'roster');
@@ -193,28 +215,43 @@ export class RosterService {
     instant: Date,
     role?: RosterEntryEntity['role'],
   ): Promise<boolean> {
-    const rows = await new Sql(manager).all<{
-      role: string;
-      valid_from: string;
-      valid_to: string | null;
-      removed_at: string | null;
-    }>(
-      'SELECT role, valid_from, valid_to, removed_at FROM roster_entries WHERE contract_id = ? AND user_id = ?',
+    const rows = await new Sql(manager).all<RosterValidityRow>(
+      'SELECT contract_id, role, valid_from, valid_to, removed_at FROM roster_entries WHERE contract_id = ? AND user_id = ?',
       [contractId, userId],
     );
-    const date = businessDateOf(instant, this.config.BUSINESS_TIMEZONE);
-    return rows.some(
-      (row) =>
-        (!role || row.role === role) &&
-        isRosterEntryValidAt(
-          {
-            validFrom: row.valid_from,
-            validTo: row.valid_to,
-            removedAt: row.removed_at === null ? null : new Date(row.removed_at),
-          },
-          instant,
-          date,
-        ),
+    return rows.some((row) => (!role || row.role === role) && this.validAt(row, instant));
+  }
+
+  /** The contracts whose roster names the user at `instant`, in any role. */
+  async rosteredContractIds(
+    manager: EntityManager,
+    userId: string,
+    instant: Date,
+  ): Promise<Set<string>> {
+    const rows = await new Sql(manager).all<RosterValidityRow>(
+      'SELECT contract_id, role, valid_from, valid_to, removed_at FROM roster_entries WHERE user_id = ?',
+      [userId],
+    );
+    return new Set(rows.filter((row) => this.validAt(row, instant)).map((row) => row.contract_id));
+  }
+
+  private validAt(row: RosterValidityRow, instant: Date): boolean {
+    return isRosterEntryValidAt(
+      {
+        validFrom: row.valid_from,
+        validTo: row.valid_to,
+        removedAt: row.removed_at === null ? null : new Date(row.removed_at),
+      },
+      instant,
+      businessDateOf(instant, this.config.BUSINESS_TIMEZONE),
     );
   }
+}
+
+interface RosterValidityRow {
+  contract_id: string;
+  role: string;
+  valid_from: string;
+  valid_to: string | null;
+  removed_at: string | null;
 }

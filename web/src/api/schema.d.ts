@@ -1236,6 +1236,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/work": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["WorkController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications": {
         parameters: {
             query?: never;
@@ -2735,6 +2751,134 @@ export interface components {
         AnswerStatusReportRequest: {
             /** @description The responsible person's statement on the handling of the data */
             statement: string;
+        };
+        WorkContractRef: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+        };
+        HeldMediumItem: {
+            /** Format: uuid */
+            id: string;
+            label: string;
+            /** @enum {string} */
+            kind: "dvd_r" | "cd_r" | "usb" | "encrypted_file" | "paper" | "password_notice";
+            contract: components["schemas"]["WorkContractRef"];
+            /** @description Where it is kept, if recorded */
+            location: string | null;
+            /**
+             * Format: date-time
+             * @description Its last custody event: registered, received or stored
+             */
+            lastEventAt: string;
+        };
+        HeldMediumSection: {
+            /** @description How many there are in all */
+            total: number;
+            /** @description The first 100 at most, oldest first */
+            items: components["schemas"]["HeldMediumItem"][];
+        };
+        WorkMediumRef: {
+            /** Format: uuid */
+            id: string;
+            label: string;
+            /** @enum {string} */
+            kind: "dvd_r" | "cd_r" | "usb" | "encrypted_file" | "paper" | "password_notice";
+        };
+        HandoverToReceiveItem: {
+            /**
+             * Format: uuid
+             * @description The handover
+             */
+            id: string;
+            contract: components["schemas"]["WorkContractRef"];
+            /** @enum {string} */
+            method: "hand" | "lgwan";
+            /** Format: date-time */
+            dispatchedAt: string;
+            /** @description Who sent it */
+            fromName: string;
+            /** @description Their organization */
+            fromOrganizationName: string;
+            /** @description What it carries, by label */
+            media: components["schemas"]["WorkMediumRef"][];
+        };
+        HandoverToReceiveSection: {
+            /** @description How many there are in all */
+            total: number;
+            /** @description The first 100 at most, oldest first */
+            items: components["schemas"]["HandoverToReceiveItem"][];
+        };
+        NoticeToSendItem: {
+            /** Format: uuid */
+            id: string;
+            label: string;
+            /** @enum {string} */
+            kind: "dvd_r" | "cd_r" | "usb" | "encrypted_file" | "paper" | "password_notice";
+            contract: components["schemas"]["WorkContractRef"];
+            /** @description The medium it unlocks */
+            unlocks: components["schemas"]["WorkMediumRef"];
+            /** @description Where the medium went, and the notice must go */
+            destinationOrganizationName: string;
+        };
+        NoticeToSendSection: {
+            /** @description How many there are in all */
+            total: number;
+            /** @description The first 100 at most, oldest first */
+            items: components["schemas"]["NoticeToSendItem"][];
+        };
+        TakeoutWorkItem: {
+            /** Format: uuid */
+            id: string;
+            contract: components["schemas"]["WorkContractRef"];
+            dataItems: string[];
+            mediaCount: number;
+            /** @description media registered under it so far */
+            mediaRegistered: number;
+            /** Format: date-time */
+            requestedAt: string;
+            applicantName: string;
+            /**
+             * Format: date-time
+             * @description approved: media may be registered under it until then
+             */
+            validUntil: string | null;
+        };
+        TakeoutWorkSection: {
+            /** @description How many there are in all */
+            total: number;
+            /** @description The first 100 at most, oldest first */
+            items: components["schemas"]["TakeoutWorkItem"][];
+        };
+        CertificateToConfirmItem: {
+            /** Format: uuid */
+            id: string;
+            contract: components["schemas"]["WorkContractRef"];
+            certificateNumber: string;
+            /** Format: date-time */
+            submittedAt: string;
+            /** @description The contractor or subcontractor that erased */
+            organizationName: string;
+        };
+        CertificateToConfirmSection: {
+            /** @description How many there are in all */
+            total: number;
+            /** @description The first 100 at most, oldest first */
+            items: components["schemas"]["CertificateToConfirmItem"][];
+        };
+        WorkResponse: {
+            /** @description Media in the user’s custody */
+            held: components["schemas"]["HeldMediumSection"];
+            /** @description Handovers addressed to the user */
+            toReceive: components["schemas"]["HandoverToReceiveSection"];
+            /** @description Password notices to send separately */
+            noticesToSend: components["schemas"]["NoticeToSendSection"];
+            /** @description Others’ requests an approver decides */
+            takeoutsToDecide: components["schemas"]["TakeoutWorkSection"];
+            /** @description The user’s approved requests with media left to register */
+            takeoutsToUse: components["schemas"]["TakeoutWorkSection"];
+            /** @description Deletion certificates submitted to the ward */
+            certificatesToConfirm: components["schemas"]["CertificateToConfirmSection"];
         };
         WebhookStateResponse: {
             /** @enum {string} */
@@ -5156,6 +5300,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    WorkController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkResponse"];
+                };
             };
         };
     };

@@ -37,6 +37,7 @@ export class HandoverEntity {
   @Column({ name: 'from_organization_id', type: 'varchar', length: ID_LENGTH })
   fromOrganizationId: string;
 
+  @Index('idx_handovers_to_user')
   @Column({ name: 'to_user_id', type: 'varchar', length: ID_LENGTH })
   toUserId: string;
 

@@ -51,6 +51,7 @@ export class MediumEntity {
   @Column({ name: 'holder_organization_id', type: 'varchar', length: ID_LENGTH })
   holderOrganizationId: string;
 
+  @Index('idx_media_holder_user')
   @Column({ name: 'holder_user_id', type: 'varchar', length: ID_LENGTH, nullable: true })
   holderUserId: string | null;
 
