@@ -17,6 +17,7 @@ import { HandlerTraining1764710000000 } from './1764710000000-HandlerTraining.js
 import { AuditChecklist1764720000000 } from './1764720000000-AuditChecklist.js';
 import { DocumentAddressee1764730000000 } from './1764730000000-DocumentAddressee.js';
 import { WorkIndexes1764740000000 } from './1764740000000-WorkIndexes.js';
+import { MailDelivery1764750000000 } from './1764750000000-MailDelivery.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   AuditChecklist1764720000000,
   DocumentAddressee1764730000000,
   WorkIndexes1764740000000,
+  MailDelivery1764750000000,
 ];

@@ -60,6 +60,11 @@ const ALL_VARIABLES = [
   'MFA_ISSUER',
   'SESSION_IDLE_MINUTES',
   'ACCESS_LOG',
+  'SMTP_URL',
+  'MAIL_FROM',
+  'PUBLIC_URL',
+  'MAIL_ATTEMPTS',
+  'MAIL_BACKOFF_MS',
   'ACCESS_LOG_RETENTION_DAYS',
   'ACCESS_LOG_FLUSH_MS',
   'TLS_CERT_FILE',
@@ -413,6 +418,30 @@ describe('trust-control settings', () => {
     expect(error.problems[0]).toMatch(new RegExp(`^${name} `));
   });
 
+  it('want MAIL_FROM and PUBLIC_URL with SMTP_URL, and never echo SMTP_URL', () => {
+    const error = configErrorOf({ SMTP_URL: 'smtps://kanribo:s3cret-pass@mail.example.jp' });
+    expect(error.problems).toEqual([
+      'SMTP_URL needs MAIL_FROM (the sender) and PUBLIC_URL (where the links in e-mails lead)',
+    ]);
+    const bad = configErrorOf({ SMTP_URL: 'http://kanribo:s3cret-pass@mail.example.jp' });
+    expect(everythingShown(bad)).not.toContain('s3cret-pass');
+    const config = loadConfig({
+      SMTP_URL: 'smtp://127.0.0.1:2525',
+      MAIL_FROM: '管理簿 <kanribo@city.example.jp>',
+      PUBLIC_URL: 'https://kanribo.city.example.jp',
+    });
+    expect(config.mailEnabled).toBe(true);
+    expect(loadConfig({}).mailEnabled).toBe(false);
+  });
+
+  it.each(['kanribo', '管理簿 <kanribo>', 'a@b.jp, c@d.jp', '<a@b.jp'])(
+    'refuse MAIL_FROM %s',
+    (value) => {
+      const error = configErrorOf({ MAIL_FROM: value });
+      expect(error.problems[0]).toMatch(/^MAIL_FROM must be an e-mail address/);
+    },
+  );
+
   it('want TLS_CERT_FILE and TLS_KEY_FILE together', () => {
     const error = configErrorOf({ TLS_CERT_FILE: '/etc/kanribo/cert.pem' });
     expect(error.problems).toEqual(['TLS_CERT_FILE and TLS_KEY_FILE must be set together']);
@@ -442,6 +471,7 @@ describe('KNOWN_VARIABLES', () => {
       'DATABASE_URL',
       'METRICS_TOKEN',
       'REDIS_URL',
+      'SMTP_URL',
     ]);
   });
 });

@@ -6,13 +6,16 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsUrl,
   Matches,
   Max,
   MaxLength,
   Min,
   MinLength,
+  Validate,
   validateSync,
 } from 'class-validator';
+import { IsMailbox } from './mailbox.validator.js';
 
 /** Environment variables whose values must never reach a log line. */
 export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
@@ -20,6 +23,7 @@ export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'DATABASE_URL',
   'METRICS_TOKEN',
   'REDIS_URL',
+  'SMTP_URL',
 ]);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -176,6 +180,46 @@ export class AppConfig {
   /** `true`: webhook URLs may be plain `http://` (only for receivers on a closed network). */
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   WEBHOOK_ALLOW_HTTP: 'true' | 'false' = 'false';
+
+  /**
+   * The SMTP server notifications are e-mailed through: `smtp://` (STARTTLS
+   * when the server offers it) or `smtps://` (TLS from the start), with the
+   * credentials in the URL (`smtps://user:password@mail.example.jp:465`).
+   * Unset: no mail is queued or sent, and health says `mail: disabled`.
+   */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** The From of the e-mails: `kanribo@city.example.jp` or `管理簿 <kanribo@city.example.jp>`. */
+  @IsOptional()
+  @Validate(IsMailbox)
+  MAIL_FROM?: string;
+
+  /**
+   * The web app's address as its users open it (`https://kanribo.city.example.jp`):
+   * the links in e-mails lead there.
+   */
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'must be an http:// or https:// URL' },
+  )
+  PUBLIC_URL?: string;
+
+  /** Attempts of one e-mail before it is marked failed. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 30' })
+  @Min(1, { message: 'must be an integer between 1 and 30' })
+  @Max(30, { message: 'must be an integer between 1 and 30' })
+  MAIL_ATTEMPTS = 8;
+
+  /** First retry delay of an e-mail, doubled at each further attempt. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds between 10 and 3600000' })
+  @Min(10, { message: 'must be an integer number of milliseconds between 10 and 3600000' })
+  @Max(3600000, { message: 'must be an integer number of milliseconds between 10 and 3600000' })
+  MAIL_BACKOFF_MS = 60000;
 
   /** How often the queue's connection is checked and waiting deliveries are handed to it. */
   @Transform(toInt)
@@ -357,6 +401,11 @@ export class AppConfig {
     return new Set(this.MFA_REQUIRED_ROLES === 'none' ? [] : this.MFA_REQUIRED_ROLES.split(','));
   }
 
+  /** Whether notifications are e-mailed (SMTP_URL is set). */
+  get mailEnabled(): boolean {
+    return Boolean(this.SMTP_URL);
+  }
+
   get databaseKind(): 'postgres' | 'sqlite' {
     return this.DATABASE_URL ? 'postgres' : 'sqlite';
   }
@@ -373,6 +422,9 @@ const OPTIONAL_VARIABLES = [
   'TLS_CERT_FILE',
   'TLS_KEY_FILE',
   'METRICS_TOKEN',
+  'SMTP_URL',
+  'MAIL_FROM',
+  'PUBLIC_URL',
 ];
 export const KNOWN_VARIABLES: ReadonlySet<string> = new Set([
   ...CONFIG_VARIABLES,
@@ -419,6 +471,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   if (Boolean(config.TLS_CERT_FILE) !== Boolean(config.TLS_KEY_FILE)) {
     problems.push('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  }
+  if (config.SMTP_URL && (!config.MAIL_FROM || !config.PUBLIC_URL)) {
+    problems.push(
+      'SMTP_URL needs MAIL_FROM (the sender) and PUBLIC_URL (where the links in e-mails lead)',
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

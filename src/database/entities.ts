@@ -23,6 +23,7 @@ import { NotificationEntity } from '../modules/notifications/entities/notificati
 import { NotificationRecipientEntity } from '../modules/notifications/entities/notification-recipient.entity.js';
 import { WebhookEntity } from '../modules/notifications/entities/webhook.entity.js';
 import { WebhookDeliveryEntity } from '../modules/notifications/entities/webhook-delivery.entity.js';
+import { MailDeliveryEntity } from '../modules/notifications/entities/mail-delivery.entity.js';
 import { ReminderScanEntity } from '../modules/notifications/entities/reminder-scan.entity.js';
 import { DeletionCertificateEntity } from '../modules/closeout/entities/deletion-certificate.entity.js';
 import { AccessLogEntryEntity } from '../modules/access-log/entities/access-log-entry.entity.js';
@@ -63,6 +64,7 @@ export const ENTITIES = [
   NotificationRecipientEntity,
   WebhookEntity,
   WebhookDeliveryEntity,
+  MailDeliveryEntity,
   ReminderScanEntity,
   LoginThrottleEntity,
   RecoveryCodeEntity,

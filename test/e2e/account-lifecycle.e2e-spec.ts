@@ -546,8 +546,10 @@ describe('account lifecycle and sessions', () => {
         present: true,
       });
     }
+    // An admin edits the name and the e-mail address; nothing else (not the role, not the login id).
     expect(Object.keys(doc.components.schemas.UpdateUserRequest.properties)).toEqual([
       'displayName',
+      'email',
     ]);
   });
 

@@ -149,12 +149,18 @@ export async function writeSamples(
         displayName: '佐藤 花子',
         role: 'ward_officer',
         password: 'correct-horse-battery-staple-9',
+        email: 'sato.hanako@city.example.jp',
       },
     },
     'PATCH /api/users/{id}': {
       token: w.admin.token,
       path: `/api/users/${w.staffZ.user.id}`,
-      body: { displayName: '鈴木 次郎' },
+      body: { displayName: '鈴木 次郎', email: 'suzuki.jiro@contractor.example.jp' },
+    },
+    'PATCH /api/auth/me/mail-settings': {
+      token: w.staffZ.token,
+      path: '/api/auth/me/mail-settings',
+      body: { email: 'suzuki.jiro@contractor.example.jp', mailMode: 'digest' },
     },
     'POST /api/contracts': {
       token: w.officerA.token,

@@ -77,6 +77,22 @@ export const ROLES = {
   admin: 'システム管理者',
 } satisfies Record<Schemas['UserResponse']['role'], string>;
 
+/** How a notification's e-mail stands, as the inbox says it. */
+export const MAIL_STATES = {
+  waiting: 'メール：まとめて送信予定',
+  pending: 'メール送信中',
+  sent: 'メール送信済み',
+  failed: 'メール送信失敗',
+  cancelled: 'メール送信取消',
+} satisfies Record<NonNullable<Schemas['NotificationResponse']['mail']>['status'], string>;
+
+/** How a user wants notifications by e-mail. */
+export const MAIL_MODES = {
+  immediate: '通知ごとにすぐ送る',
+  digest: '1日1回まとめて送る（定時の通知確認の時刻）',
+  off: 'メールでは受け取らない',
+} satisfies Record<NonNullable<Schemas['UserResponse']['mailMode']>, string>;
+
 export const HANDOVER_METHODS = {
   hand: '手渡し',
   lgwan: 'LGWAN',
@@ -141,6 +157,7 @@ export const ACCESS_LOG_ACTIONS: Record<string, string> = {
   'auth.logout': 'ログアウト',
   'auth.me': '本人情報の参照',
   'auth.changePassword': 'パスワード変更',
+  'auth.mailSettings': 'メール通知の設定',
   'mfa.status': '二要素認証の状態参照',
   'mfa.enroll': '二要素認証の設定開始',
   'mfa.confirm': '二要素認証の設定確認',

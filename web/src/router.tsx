@@ -9,8 +9,8 @@ import { PasswordChangePage } from './pages/PasswordChangePage';
 
 /*
  * The login, 今日の作業 and the lists load with the app; a contract's page
- * (its tabs and forms), the second-factor enrollment, the auditor's and the
- * admin's screens load when first opened, so that the home screen's script
+ * (its tabs and forms), the second-factor enrollment, the settings, the
+ * auditor's and the admin's screens load when first opened, so that the home screen's script
  * stays small (its time to usable is measured by scripts/bench-web.ts).
  */
 const contractPage = () =>
@@ -31,6 +31,10 @@ export const router = createBrowserRouter([
       { path: 'contracts/:contractId', lazy: contractPage },
       { path: 'contracts/:contractId/:tab', lazy: contractPage },
       { path: 'notifications', element: <NotificationsPage /> },
+      {
+        path: 'settings',
+        lazy: () => import('./pages/SettingsPage').then((m) => ({ Component: m.SettingsPage })),
+      },
       {
         path: 'access-log',
         lazy: () => import('./pages/AccessLogPage').then((m) => ({ Component: m.AccessLogPage })),

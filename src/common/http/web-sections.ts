@@ -9,6 +9,7 @@ export const WEB_SECTIONS = [
   'mfa',
   'contracts',
   'notifications',
+  'settings',
   'access-log',
   'audits',
   'admin',

@@ -29,7 +29,7 @@ class ComponentHealth {
   @ApiProperty({
     required: false,
     description:
-      'deliveries handed to the queue again since the process started, their jobs lost by Redis (queue)',
+      'webhook deliveries and mails handed to the queue again since the process started, their jobs lost by Redis (queue)',
   })
   requeued?: number;
 }
@@ -38,10 +38,24 @@ class ProbeResponse {
   @ApiProperty({ enum: ['ok', 'down', 'stopping'] }) status: 'ok' | 'down' | 'stopping';
 }
 
+class MailHealth {
+  @ApiProperty({
+    enum: ['configured', 'disabled'],
+    description:
+      '`disabled`: SMTP_URL is unset and no e-mail is queued or sent; `configured`: notifications are e-mailed through the queue',
+  })
+  status: 'configured' | 'disabled';
+}
+
 class HealthResponse {
   @ApiProperty({ enum: ['ok', 'degraded', 'down'] }) status: 'ok' | 'degraded' | 'down';
   @ApiProperty({ type: ComponentHealth }) database: ComponentHealth;
   @ApiProperty({ type: ComponentHealth }) queue: ComponentHealth;
+  @ApiProperty({
+    type: MailHealth,
+    description: 'e-mail of notifications (never its server or credentials)',
+  })
+  mail: MailHealth;
 }
 
 @ApiTags('health')
@@ -136,6 +150,8 @@ export class HealthController implements BeforeApplicationShutdown {
     };
     const status = database.status !== 'up' ? 'down' : queue.status === 'up' ? 'ok' : 'degraded';
     if (status === 'down') void reply.status(503);
-    return { status, database, queue };
+    // Whether mail is on, nothing of SMTP_URL: it may hold credentials.
+    const mail: MailHealth = { status: this.config.mailEnabled ? 'configured' : 'disabled' };
+    return { status, database, queue, mail };
   }
 }

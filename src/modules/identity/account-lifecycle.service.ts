@@ -108,14 +108,19 @@ export class AccountLifecycleService {
     return { user, oneTimePassword };
   }
 
-  /** Edits what an admin may change of an account: its display name. */
+  /**
+   * Edits what an admin may change of an account: its display name and its
+   * e-mail address (`""` removes it; absent leaves it).
+   */
   async update(userId: string, request: UpdateUserRequest): Promise<UserEntity> {
     const user = await this.findUser(userId);
-    const displayName = request.displayName.trim();
+    const change: Partial<Pick<UserEntity, 'displayName' | 'email'>> = {
+      displayName: request.displayName.trim(),
+      ...(request.email !== undefined ? { email: request.email.trim() || null } : {}),
+    };
     noteAccountEvent('user.updated', { subject: subjectOf(user) });
-    await this.tx.run((manager) => manager.update(UserEntity, { id: user.id }, { displayName }));
-    user.displayName = displayName;
-    return user;
+    await this.tx.run((manager) => manager.update(UserEntity, { id: user.id }, change));
+    return Object.assign(user, change);
   }
 
   /**

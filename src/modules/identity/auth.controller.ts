@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   ApiBearerAuth,
@@ -25,7 +25,8 @@ import {
   LoginResponse,
   MfaChallengeResponse,
 } from './dto/auth.dto.js';
-import { UserResponse } from './dto/user.dto.js';
+import { MailSettingsRequest, UserResponse } from './dto/user.dto.js';
+import { IdentityService } from './identity.service.js';
 import type { Actor } from './roles.js';
 
 @ApiTags('auth')
@@ -33,6 +34,7 @@ import type { Actor } from './roles.js';
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
+    private readonly identity: IdentityService,
     private readonly clock: Clock,
   ) {}
 
@@ -90,6 +92,21 @@ export class AuthController {
   @ApiOkResponse({ type: UserResponse })
   async me(@CurrentActor() actor: Actor): Promise<UserResponse> {
     return UserResponse.from(await this.auth.me(actor));
+  }
+
+  /**
+   * The caller's own e-mail notifications: their address and whether mails
+   * come one by one, as one daily digest, or not at all. Nobody sets another
+   * user's here (admins set an address with PATCH /api/users/:id).
+   */
+  @ApiBearerAuth()
+  @Patch('me/mail-settings')
+  @ApiOkResponse({ type: UserResponse })
+  async mailSettings(
+    @CurrentActor() actor: Actor,
+    @Body() body: MailSettingsRequest,
+  ): Promise<UserResponse> {
+    return UserResponse.from(await this.identity.setMailSettings(actor, body));
   }
 
   @ApiBearerAuth()

@@ -12,7 +12,7 @@ import type {
   ListOrganizationsQuery,
   UpdateOrganizationRequest,
 } from './dto/organization.dto.js';
-import type { CreateUserRequest, ListUsersQuery } from './dto/user.dto.js';
+import type { CreateUserRequest, ListUsersQuery, MailSettingsRequest } from './dto/user.dto.js';
 import { OrganizationEntity } from './entities/organization.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -152,6 +152,8 @@ export class IdentityService {
       previousPasswordHashes: [],
       mustChangePassword: true,
       active: true,
+      email: request.email?.trim() || null,
+      mailMode: 'immediate',
       createdAt: this.clock.now(),
     });
     noteAccountEvent('user.created', {
@@ -173,6 +175,21 @@ export class IdentityService {
       }
       throw error;
     }
+  }
+
+  /**
+   * A user's own e-mail settings: the address (`""` removes it) and how
+   * notifications are mailed. Only what the request names changes.
+   */
+  async setMailSettings(actor: Actor, request: MailSettingsRequest): Promise<UserEntity> {
+    const user = await this.users.findOneByOrFail({ id: actor.userId });
+    const change: Partial<Pick<UserEntity, 'email' | 'mailMode'>> = {};
+    if (request.email !== undefined) change.email = request.email.trim() || null;
+    if (request.mailMode !== undefined) change.mailMode = request.mailMode;
+    if (Object.keys(change).length > 0) {
+      await this.tx.run((manager) => manager.update(UserEntity, { id: user.id }, change));
+    }
+    return Object.assign(user, change);
   }
 
   /**

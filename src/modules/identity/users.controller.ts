@@ -31,6 +31,8 @@ export class UsersController {
     @Query() query: ListUsersQuery,
   ): Promise<{ items: UserResponse[] }> {
     const users = await this.identity.listUsers(actor, query);
-    return { items: users.map((u) => UserResponse.from(u)) };
+    // Addresses are for admins: a ward officer finds staff by name.
+    const mail = actor.role === 'admin';
+    return { items: users.map((u) => UserResponse.from(u, { mail })) };
   }
 }

@@ -10,13 +10,14 @@ import type { IncidentReportedPayload } from '../custody/custody.projector.js';
 import { emergencyContactsOf } from '../emergency/emergency-plan.queries.js';
 import { NotificationWriter } from './notification-writer.js';
 import { incidentNotice } from './reminder.rules.js';
+import { MailOutbox } from './mail-outbox.js';
 import { WebhookOutbox } from './webhook-outbox.js';
 
 /**
  * An incident is notified at once: its notification, inbox rows and webhook
  * deliveries are written in the transaction that records the incident, so
- * one cannot exist without the other; the webhook goes out as soon as the
- * outbox is pumped, right after the commit.
+ * one cannot exist without the other; the webhook and the immediate mails go
+ * out as soon as their outboxes are pumped, right after the commit.
  */
 @Injectable()
 export class IncidentReactor implements LedgerReactor, OnModuleInit {
@@ -27,6 +28,7 @@ export class IncidentReactor implements LedgerReactor, OnModuleInit {
     private readonly registry: ProjectorRegistry,
     private readonly writer: NotificationWriter,
     private readonly outbox: WebhookOutbox,
+    private readonly mailOutbox: MailOutbox,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -63,5 +65,6 @@ export class IncidentReactor implements LedgerReactor, OnModuleInit {
       { asOf: businessDateOf(now, this.config.BUSINESS_TIMEZONE), now },
     );
     if (written.deliveries > 0) this.outbox.kick();
+    if (written.mails > 0) this.mailOutbox.kick();
   }
 }

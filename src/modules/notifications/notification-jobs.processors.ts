@@ -2,11 +2,13 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { type BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import { DelayedError, type Job } from 'bullmq';
 import { Clock } from '../../common/time/clock.js';
-import { REMINDER_QUEUE, WEBHOOK_QUEUE } from './queue.constants.js';
+import { Metrics } from '../metrics/metrics.js';
+import type { AttemptOutcome } from './delivery-attempts.js';
+import type { DeliveryJob } from './delivery-outbox.js';
+import { MailSender } from './mail-sender.js';
+import { MAIL_QUEUE, REMINDER_QUEUE, WEBHOOK_QUEUE } from './queue.constants.js';
 import { QueueState } from './queue-state.js';
 import { ReminderScanner } from './reminder-scanner.js';
-import type { DeliveryJob } from './webhook-outbox.js';
-import { Metrics } from '../metrics/metrics.js';
 import { WebhookSender } from './webhook-sender.js';
 
 /** Logs a worker's connection errors once per message, not at every reconnect attempt. */
@@ -69,18 +71,17 @@ export class ReminderJobsProcessor extends StoppableWorker {
 }
 
 /**
- * One webhook delivery per job, retried by the queue with exponential
- * backoff. The delivery row decides the attempt number; a job that finds
- * another attempt of its delivery in flight waits until that attempt's
- * deadline instead of sending a second request.
+ * One delivery per job (a webhook's POST, an e-mail), retried by the queue
+ * with exponential backoff. The delivery row decides the attempt number; a
+ * job that finds another attempt of its delivery in flight waits until that
+ * attempt's deadline instead of sending a second time.
  */
-@Processor(WEBHOOK_QUEUE, { concurrency: 16 })
-export class WebhookDeliveryProcessor extends StoppableWorker {
-  private readonly logger = new Logger('WebhookDelivery');
-  private readonly errors = new QuietErrors(this.logger);
+abstract class DeliveryProcessor extends StoppableWorker {
+  protected abstract readonly logger: Logger;
+  /** The channel its outcomes are counted under (kanribo_deliveries_total). */
+  protected abstract readonly channel: 'webhook' | 'email';
 
   constructor(
-    private readonly sender: WebhookSender,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
     queueState: QueueState,
@@ -88,12 +89,15 @@ export class WebhookDeliveryProcessor extends StoppableWorker {
     super(queueState);
   }
 
+  /** One attempt of the delivery. */
+  protected abstract attempt(deliveryId: string): Promise<AttemptOutcome>;
+
   async process(job: Job<DeliveryJob>, token?: string): Promise<string> {
-    const result = await this.sender.attempt(job.data.deliveryId);
-    if (result.outcome !== 'in-flight') this.metrics.delivery('webhook', result.outcome);
+    const result = await this.attempt(job.data.deliveryId);
+    if (result.outcome !== 'in-flight') this.metrics.delivery(this.channel, result.outcome);
     switch (result.outcome) {
       case 'delivered':
-        return `delivered (HTTP ${result.statusCode})`;
+        return `delivered (${result.statusCode})`;
       case 'skipped':
         return `skipped: ${result.reason}`;
       case 'in-flight': {
@@ -103,12 +107,59 @@ export class WebhookDeliveryProcessor extends StoppableWorker {
         throw new DelayedError();
       }
       case 'failed':
-        this.logger.warn(`webhook delivery ${job.data.deliveryId} failed: ${result.error}`);
+        this.logger.warn(`delivery ${job.data.deliveryId} failed: ${result.error}`);
         return `failed: ${result.error}`;
       case 'retry':
         // Thrown so that the queue retries with its backoff.
         throw new Error(result.error);
     }
+  }
+}
+
+/** Webhook deliveries: one signed POST per job. */
+@Processor(WEBHOOK_QUEUE, { concurrency: 16 })
+export class WebhookDeliveryProcessor extends DeliveryProcessor {
+  protected readonly logger = new Logger('WebhookDelivery');
+  protected readonly channel = 'webhook';
+  private readonly errors = new QuietErrors(this.logger);
+
+  constructor(
+    private readonly sender: WebhookSender,
+    clock: Clock,
+    metrics: Metrics,
+    queueState: QueueState,
+  ) {
+    super(clock, metrics, queueState);
+  }
+
+  protected attempt(deliveryId: string): Promise<AttemptOutcome> {
+    return this.sender.attempt(deliveryId);
+  }
+
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.errors.log(error);
+  }
+}
+
+/** E-mails: one SMTP conversation per job (few at once, as mail servers like it). */
+@Processor(MAIL_QUEUE, { concurrency: 4 })
+export class MailDeliveryProcessor extends DeliveryProcessor {
+  protected readonly logger = new Logger('MailDelivery');
+  protected readonly channel = 'email';
+  private readonly errors = new QuietErrors(this.logger);
+
+  constructor(
+    private readonly sender: MailSender,
+    clock: Clock,
+    metrics: Metrics,
+    queueState: QueueState,
+  ) {
+    super(clock, metrics, queueState);
+  }
+
+  protected attempt(deliveryId: string): Promise<AttemptOutcome> {
+    return this.sender.attempt(deliveryId);
   }
 
   @OnWorkerEvent('error')

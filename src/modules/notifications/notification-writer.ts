@@ -1,15 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { AppConfig } from '../../config/app-config.js';
 import { Sql } from '../../database/sql.js';
 import type { Reminder } from './reminder.rules.js';
 
-/** Active users by role and organization, and the organizations with a webhook. */
+/** How a recipient gets a notification by mail, besides the inbox. */
+export type RecipientMail = 'immediate' | 'digest';
+
+/**
+ * Active users by role and organization, the organizations with a webhook,
+ * and the users who get mails (an address, mails not off, SMTP_URL set).
+ */
 export interface Directory {
   wardOfficers: Map<string, string[]>;
   auditors: Map<string, string[]>;
   organizationOf: Map<string, string>;
   webhookOrganizations: Set<string>;
+  mailOf: Map<string, RecipientMail>;
 }
 
 export interface WriteResult {
@@ -17,6 +25,8 @@ export interface WriteResult {
   raised: Reminder[];
   recipients: number;
   deliveries: number;
+  /** Immediate mails written (digests are written by the scan). */
+  mails: number;
 }
 
 /**
@@ -31,19 +41,26 @@ function clip(text: string, max: number): string {
 }
 
 /**
- * Stores notifications once, with their inbox rows and webhook deliveries,
- * inside the caller's transaction: the notification row's unique
- * idempotency key decides, in the database, whether this is the first time,
- * so concurrent scans on several workers cannot both win.
+ * Stores notifications once, with their inbox rows, webhook deliveries and
+ * immediate mails, inside the caller's transaction: the notification row's
+ * unique idempotency key decides, in the database, whether this is the first
+ * time, so concurrent scans on several workers cannot both win. Each inbox
+ * row records how it goes by mail, as its user wants it now: an immediate
+ * mail is written beside it, a digest's waits for the day's scan.
  */
 @Injectable()
 export class NotificationWriter {
+  constructor(private readonly config: AppConfig) {}
+
   async directory(manager: EntityManager): Promise<Directory> {
     const sql = new Sql(manager);
-    const users = await sql.all<{ id: string; organization_id: string; role: string }>(
-      'SELECT id, organization_id, role FROM users WHERE active = ?',
-      [true],
-    );
+    const users = await sql.all<{
+      id: string;
+      organization_id: string;
+      role: string;
+      email: string | null;
+      mail_mode: string;
+    }>('SELECT id, organization_id, role, email, mail_mode FROM users WHERE active = ?', [true]);
     const hooks = await sql.all<{ organization_id: string }>(
       'SELECT organization_id FROM webhooks',
     );
@@ -52,9 +69,15 @@ export class NotificationWriter {
       auditors: new Map(),
       organizationOf: new Map(),
       webhookOrganizations: new Set(hooks.map((h) => h.organization_id)),
+      mailOf: new Map(),
     };
     for (const user of users) {
       directory.organizationOf.set(user.id, user.organization_id);
+      if (this.config.mailEnabled && user.email) {
+        if (user.mail_mode === 'immediate' || user.mail_mode === 'digest') {
+          directory.mailOf.set(user.id, user.mail_mode);
+        }
+      }
       const byWard =
         user.role === 'ward_officer'
           ? directory.wardOfficers
@@ -75,7 +98,7 @@ export class NotificationWriter {
     reminders: readonly Reminder[],
     context: { asOf: string; now: Date; directory?: Directory },
   ): Promise<WriteResult> {
-    const result: WriteResult = { raised: [], recipients: 0, deliveries: 0 };
+    const result: WriteResult = { raised: [], recipients: 0, deliveries: 0, mails: 0 };
     if (reminders.length === 0) return result;
     const sql = new Sql(manager);
     const directory = context.directory ?? (await this.directory(manager));
@@ -111,7 +134,7 @@ export class NotificationWriter {
       );
       if (inserted.length === 0) continue;
       const byKey = new Map(chunk.map((r) => [r.key, r]));
-      const recipientRows: string[][] = [];
+      const recipientRows: Array<[string, string, RecipientMail | null, string | null]> = [];
       const deliveryRows: string[][] = [];
       for (const row of inserted) {
         const reminder = byKey.get(row.idempotency_key);
@@ -130,7 +153,8 @@ export class NotificationWriter {
         const organizations = new Set(reminder.audience.organizations);
         for (const org of reminder.audience.wardOfficersOf) organizations.add(org);
         for (const id of users) {
-          recipientRows.push([row.id, id]);
+          const mail = directory.mailOf.get(id) ?? null;
+          recipientRows.push([row.id, id, mail, mail === 'immediate' ? randomUUID() : null]);
           const org = directory.organizationOf.get(id);
           if (org) organizations.add(org);
         }
@@ -141,10 +165,22 @@ export class NotificationWriter {
       for (let r = 0; r < recipientRows.length; r += CHUNK) {
         const rows = recipientRows.slice(r, r + CHUNK);
         await sql.run(
-          `INSERT INTO notification_recipients (notification_id, user_id, created_at, read_at)
-           VALUES ${rows.map(() => '(?, ?, ?, NULL)').join(', ')}
+          `INSERT INTO notification_recipients
+             (notification_id, user_id, created_at, read_at, mail, mail_delivery_id)
+           VALUES ${rows.map(() => '(?, ?, ?, NULL, ?, ?)').join(', ')}
            ON CONFLICT DO NOTHING`,
-          rows.flatMap(([n, u]) => [n, u, createdAt]),
+          rows.flatMap(([n, u, mail, mailId]) => [n, u, createdAt, mail, mailId]),
+        );
+      }
+      const mailRows = recipientRows.filter(([, , , mailId]) => mailId !== null);
+      for (let m = 0; m < mailRows.length; m += CHUNK) {
+        const rows = mailRows.slice(m, m + CHUNK);
+        await sql.run(
+          `INSERT INTO mail_deliveries
+             (id, user_id, kind, notification_id, status, attempts, created_at)
+           VALUES ${rows.map(() => "(?, ?, 'immediate', ?, 'pending', 0, ?)").join(', ')}
+           ON CONFLICT DO NOTHING`,
+          rows.flatMap(([n, u, , mailId]) => [mailId, u, n, createdAt]),
         );
       }
       for (let d = 0; d < deliveryRows.length; d += CHUNK) {
@@ -159,6 +195,7 @@ export class NotificationWriter {
       }
       result.recipients += recipientRows.length;
       result.deliveries += deliveryRows.length;
+      result.mails += mailRows.length;
     }
     return result;
   }

@@ -3,7 +3,14 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { IncidentReactor } from './incident.reactor.js';
 import { NotificationWriter } from './notification-writer.js';
-import { ReminderJobsProcessor, WebhookDeliveryProcessor } from './notification-jobs.processors.js';
+import {
+  MailDeliveryProcessor,
+  ReminderJobsProcessor,
+  WebhookDeliveryProcessor,
+} from './notification-jobs.processors.js';
+import { MailDigests } from './mail-digests.js';
+import { MailOutbox } from './mail-outbox.js';
+import { MailSender } from './mail-sender.js';
 import {
   AdminJobsController,
   NotificationsController,
@@ -11,7 +18,7 @@ import {
 } from './notifications.controller.js';
 import { NotificationsService } from './notifications.service.js';
 import { QueueMetrics } from './queue-metrics.js';
-import { REMINDER_QUEUE, redisOptions, WEBHOOK_QUEUE } from './queue.constants.js';
+import { MAIL_QUEUE, REMINDER_QUEUE, redisOptions, WEBHOOK_QUEUE } from './queue.constants.js';
 import { QueueState } from './queue-state.js';
 import { QueueSupervisor } from './queue-supervisor.js';
 import { ReminderScanner } from './reminder-scanner.js';
@@ -21,7 +28,7 @@ import { WebhookSender } from './webhook-sender.js';
 import { WebhooksService } from './webhooks.service.js';
 
 /**
- * Reminders, the inbox and webhooks, on BullMQ. The queue workers are
+ * Reminders, the inbox, webhooks and e-mails, on BullMQ. The queue workers are
  * registered only in a process that runs them: the API by default
  * (QUEUE_WORKERS=in-process), or `npm run worker`.
  */
@@ -40,7 +47,11 @@ export class NotificationsModule {
             prefix: config.QUEUE_PREFIX,
           }),
         }),
-        BullModule.registerQueue({ name: REMINDER_QUEUE }, { name: WEBHOOK_QUEUE }),
+        BullModule.registerQueue(
+          { name: REMINDER_QUEUE },
+          { name: WEBHOOK_QUEUE },
+          { name: MAIL_QUEUE },
+        ),
       ],
       controllers: [NotificationsController, WebhooksController, AdminJobsController],
       providers: [
@@ -50,13 +61,18 @@ export class NotificationsModule {
         NotificationWriter,
         ReminderScanner,
         WebhookOutbox,
+        MailOutbox,
+        MailDigests,
+        MailSender,
         WebhookResolver,
         WebhookAddressPolicy,
         WebhookSender,
         NotificationsService,
         WebhooksService,
         IncidentReactor,
-        ...(options.runsWorkers ? [ReminderJobsProcessor, WebhookDeliveryProcessor] : []),
+        ...(options.runsWorkers
+          ? [ReminderJobsProcessor, WebhookDeliveryProcessor, MailDeliveryProcessor]
+          : []),
       ],
       exports: [QueueState, ReminderScanner, WebhookOutbox, QueueSupervisor],
     };

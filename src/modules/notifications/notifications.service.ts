@@ -5,9 +5,16 @@ import { Clock } from '../../common/time/clock.js';
 import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { Actor } from '../identity/roles.js';
-import type { InboxQuery, InboxResponse, NotificationResponse } from './dto/notification.dto.js';
+import type {
+  InboxQuery,
+  InboxResponse,
+  MailStateResponse,
+  NotificationResponse,
+} from './dto/notification.dto.js';
+import type { MailStatus } from './entities/mail-delivery.entity.js';
 import type { NotificationKind } from './entities/notification.entity.js';
 import type { DeliveryStatus } from './entities/webhook-delivery.entity.js';
+import { notificationPath } from './mail-message.rule.js';
 
 interface InboxRow {
   id: string;
@@ -26,9 +33,18 @@ interface InboxRow {
   delivery_attempts: number | null;
   delivery_status_code: number | null;
   delivery_error: string | null;
+  mail: 'immediate' | 'digest' | null;
+  mail_status: MailStatus | null;
+  mail_attempts: number | null;
+  mail_completed_at: string | null;
+  mail_error: string | null;
+  mail_status_code: number | null;
 }
 
-/** The caller's inbox: only notifications addressed to them, newest first. */
+/**
+ * The caller's inbox: only notifications addressed to them, newest first,
+ * with their organization's webhook delivery and their own e-mail.
+ */
 @Injectable()
 export class NotificationsService {
   constructor(
@@ -44,11 +60,15 @@ export class NotificationsService {
       `SELECT n.id, n.kind, n.contract_id, n.subject_id, n.due_on, n.lead_days, n.as_of,
               n.title, n.message, n.data, n.created_at, r.read_at,
               d.status AS delivery_status, d.attempts AS delivery_attempts,
-              d.last_status_code AS delivery_status_code, d.last_error AS delivery_error
+              d.last_status_code AS delivery_status_code, d.last_error AS delivery_error,
+              r.mail, m.status AS mail_status, m.attempts AS mail_attempts,
+              m.completed_at AS mail_completed_at, m.last_error AS mail_error,
+              m.last_status_code AS mail_status_code
          FROM notification_recipients r
          JOIN notifications n ON n.id = r.notification_id
          LEFT JOIN webhook_deliveries d
            ON d.notification_id = n.id AND d.organization_id = ?
+         LEFT JOIN mail_deliveries m ON m.id = r.mail_delivery_id
         WHERE r.user_id = ?${unreadOnly}
         ORDER BY r.created_at DESC, n.id DESC
         LIMIT ? OFFSET ?`,
@@ -113,6 +133,36 @@ export class NotificationsService {
             lastError: row.delivery_error,
           }
         : null,
+      mail: this.mailState(row),
+      path: notificationPath(row.kind, row.contract_id),
+    };
+  }
+
+  /**
+   * The mail that carries a notification to the caller: its row's state, or
+   * `waiting` for a digest not yet made. One read before its digest was made
+   * is in none, and shows no mail.
+   */
+  private mailState(row: InboxRow): MailStateResponse | null {
+    if (row.mail === null) return null;
+    if (row.mail_status === null) {
+      if (row.mail !== 'digest' || row.read_at !== null) return null;
+      return {
+        status: 'waiting',
+        mode: 'digest',
+        attempts: 0,
+        sentAt: null,
+        lastError: null,
+        lastStatusCode: null,
+      };
+    }
+    return {
+      status: row.mail_status,
+      mode: row.mail,
+      attempts: Number(row.mail_attempts ?? 0),
+      sentAt: row.mail_status === 'sent' ? row.mail_completed_at : null,
+      lastError: row.mail_error,
+      lastStatusCode: row.mail_status_code === null ? null : Number(row.mail_status_code),
     };
   }
 }

@@ -10,10 +10,12 @@ import { AppConfig } from '../../config/app-config.js';
 import {
   DAILY_SCAN_SCHEDULER,
   dailyPattern,
+  MAIL_QUEUE,
   REMINDER_QUEUE,
   WEBHOOK_QUEUE,
 } from './queue.constants.js';
 import { QueueState, withTimeout } from './queue-state.js';
+import { MailOutbox } from './mail-outbox.js';
 import { ReminderScanner } from './reminder-scanner.js';
 import { WebhookOutbox } from './webhook-outbox.js';
 
@@ -27,10 +29,10 @@ const SCAN_JOB_OPTIONS = { removeOnComplete: { count: 100 }, removeOnFail: { cou
  * start), or answers without the marker (it restarted without persistence,
  * failed over, or was flushed, however fast), the supervisor (re)installs
  * the daily scan's job scheduler, queues a catch-up scan of the days missed
- * meanwhile and hands again every pending webhook delivery whose job Redis
- * lost. Every QUEUE_RECONCILE_INTERVAL_MS it does the same checks (a job
- * lost without the marker, say in the last second of `appendonly
- * everysec`); every tick it hands new deliveries to the queue.
+ * meanwhile and hands again every pending webhook delivery and mail whose
+ * job Redis lost. Every QUEUE_RECONCILE_INTERVAL_MS it does the same checks
+ * (a job lost without the marker, say in the last second of `appendonly
+ * everysec`); every tick it hands new deliveries and mails to the queue.
  */
 @Injectable()
 export class QueueSupervisor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -44,8 +46,10 @@ export class QueueSupervisor implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     @InjectQueue(REMINDER_QUEUE) private readonly reminders: Queue,
     @InjectQueue(WEBHOOK_QUEUE) private readonly webhooks: Queue,
+    @InjectQueue(MAIL_QUEUE) private readonly mails: Queue,
     private readonly state: QueueState,
     private readonly outbox: WebhookOutbox,
+    private readonly mailOutbox: MailOutbox,
     private readonly scanner: ReminderScanner,
     private readonly config: AppConfig,
   ) {}
@@ -57,7 +61,9 @@ export class QueueSupervisor implements OnApplicationBootstrap, OnApplicationShu
 
   onApplicationBootstrap(): void {
     // A queue without an error listener would crash the process when Redis goes away.
-    for (const queue of [this.reminders, this.webhooks]) queue.on('error', () => undefined);
+    for (const queue of [this.reminders, this.webhooks, this.mails]) {
+      queue.on('error', () => undefined);
+    }
     this.timer = setInterval(() => void this.tick(), this.config.QUEUE_CHECK_INTERVAL_MS);
     this.timer.unref();
     void this.tick();
@@ -103,6 +109,7 @@ export class QueueSupervisor implements OnApplicationBootstrap, OnApplicationShu
         }
       }
       await this.outbox.pump();
+      await this.mailOutbox.pump();
       if (performance.now() - this.reconciledAt >= this.config.QUEUE_RECONCILE_INTERVAL_MS) {
         await this.reconcile();
       }
@@ -140,6 +147,7 @@ export class QueueSupervisor implements OnApplicationBootstrap, OnApplicationShu
    */
   private async reconcile(): Promise<void> {
     const result = await this.outbox.reconcile();
+    const mailResult = await this.mailOutbox.reconcile();
     const time = this.config.REMINDER_SCAN_TIME;
     if (time !== 'off') {
       if (!(await this.reminders.getJobScheduler(DAILY_SCAN_SCHEDULER))) {
@@ -156,7 +164,7 @@ export class QueueSupervisor implements OnApplicationBootstrap, OnApplicationShu
     }
     this.reconciledAt = performance.now();
     this.state.reconciledAt = new Date();
-    this.state.requeued += result.requeued;
+    this.state.requeued += result.requeued + mailResult.requeued;
   }
 
   private async installDailyScan(time: string): Promise<void> {

@@ -4,6 +4,8 @@ import type { RedisOptions } from 'bullmq';
 export const REMINDER_QUEUE = 'reminders';
 /** One job per webhook delivery; its job id is the delivery id. */
 export const WEBHOOK_QUEUE = 'webhooks';
+/** One job per e-mail; its job id is the mail delivery's id. */
+export const MAIL_QUEUE = 'mails';
 /** The repeatable job of the daily scan. */
 export const DAILY_SCAN_SCHEDULER = 'daily-reminder-scan';
 

@@ -11,6 +11,8 @@ import { Clock } from '../../common/time/clock.js';
 import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { emergencyContactsOf } from '../emergency/emergency-plan.queries.js';
+import { MailDigests } from './mail-digests.js';
+import { MailOutbox } from './mail-outbox.js';
 import { NotificationWriter } from './notification-writer.js';
 import { WebhookOutbox } from './webhook-outbox.js';
 import {
@@ -40,6 +42,8 @@ export interface ScanResult {
   due: number;
   /** Notifications this run stored. */
   raised: number;
+  /** Daily digest mails this run wrote (one per user with unread notifications waiting). */
+  digests: number;
   byKind: Partial<Record<NotificationKind, number>>;
   durationMs: number;
 }
@@ -71,6 +75,8 @@ export class ReminderScanner {
     private readonly tx: TransactionRunner,
     private readonly writer: NotificationWriter,
     private readonly outbox: WebhookOutbox,
+    private readonly mailOutbox: MailOutbox,
+    private readonly digests: MailDigests,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
@@ -121,12 +127,23 @@ export class ReminderScanner {
       for (const r of written.raised) byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
     }
     if (raised > 0) this.outbox.kick();
+    // The day's digest goes out with its scan, listing what waits unread.
+    const digests = await this.digests.compose(asOf);
+    if (raised > 0 || digests > 0) this.mailOutbox.kick();
     const durationMs = Math.round(performance.now() - started);
     this.metrics.reminderScan(durationMs / 1000);
     this.logger.log(
-      `reminder scan ${asOf}: ${reminders.length} due, ${raised} new, ${durationMs} ms`,
+      `reminder scan ${asOf}: ${reminders.length} due, ${raised} new, ${digests} digests, ${durationMs} ms`,
     );
-    return { asOf, at: at.toISOString(), due: reminders.length, raised, byKind, durationMs };
+    return {
+      asOf,
+      at: at.toISOString(),
+      due: reminders.length,
+      raised,
+      digests,
+      byKind,
+      durationMs,
+    };
   }
 
   /** Whether a day whose scan time has come has no recorded scan (catchUp would scan it). */

@@ -8,26 +8,9 @@ import { TransactionRunner } from '../../database/transaction-runner.js';
 import { WebhookAddressPolicy, WebhookAddressRefused } from './webhook-address.policy.js';
 import type { WebhookRefusal } from './webhook-address.rule.js';
 import { signWebhook, WEBHOOK_HEADERS } from './webhook-signature.js';
+import { type AttemptOutcome, type AttemptRef, DeliveryAttempts } from './delivery-attempts.js';
 
-export type AttemptOutcome =
-  | { outcome: 'delivered'; statusCode: number }
-  | { outcome: 'skipped'; reason: string }
-  /** Another attempt of this delivery is in flight until `deadline`: try again then. */
-  | { outcome: 'in-flight'; deadline: Date }
-  | { outcome: 'retry'; error: string }
-  | { outcome: 'failed'; error: string };
-
-/**
- * How long past WEBHOOK_TIMEOUT_MS an attempt may take to record its outcome
- * (the database write after the request) before another may start.
- */
-export const ATTEMPT_GRACE_MS = 15_000;
-
-/** Which attempt an outcome belongs to, and whether it was claimed before it ended. */
-interface AttemptRef {
-  attempt: number;
-  claimed: boolean;
-}
+export type { AttemptOutcome } from './delivery-attempts.js';
 
 interface DeliveryRow {
   id: string;
@@ -55,24 +38,29 @@ interface DeliveryRow {
  * recorded on the delivery row (attempts, last status or error, and
  * `delivered` or, on the last attempt, `failed`). An address the webhook
  * address policy refuses fails the delivery at once, without connecting.
- *
- * The attempt is claimed in the database before the request goes out: the
- * row's attempt count goes up and it gets a deadline (the timeout and a
- * grace). A second job of the same delivery (a stalled job run again, a job
- * handed to the queue twice) finds the attempt in flight and waits for the
- * deadline, so one attempt sends one request. The attempt number and whether
- * it is the last come from the row, not from the queue's job, which may be a
- * new one after Redis lost the old.
+ * The attempt is claimed on the row before the request goes out, so one
+ * attempt sends one request (see DeliveryAttempts).
  */
 @Injectable()
 export class WebhookSender {
+  private readonly attempts: DeliveryAttempts<'delivered'>;
+
   constructor(
     private readonly dataSource: DataSource,
-    private readonly tx: TransactionRunner,
+    tx: TransactionRunner,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly addresses: WebhookAddressPolicy,
-  ) {}
+  ) {
+    this.attempts = new DeliveryAttempts(dataSource, tx, clock, {
+      table: 'webhook_deliveries',
+      done: 'delivered',
+      attempts: config.WEBHOOK_ATTEMPTS,
+      backoffMs: config.WEBHOOK_BACKOFF_MS,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      errorLength: 1000,
+    });
+  }
 
   /** The JSON body a receiver gets. */
   static body(row: DeliveryRow): string {
@@ -110,34 +98,21 @@ export class WebhookSender {
         WHERE d.id = ?`,
       [deliveryId],
     );
-    if (!row) return { outcome: 'skipped', reason: 'no such delivery' };
-    if (row.status !== 'pending') return { outcome: 'skipped', reason: `already ${row.status}` };
-    const now = this.clock.now();
-    if (row.attempt_deadline !== null && row.attempt_deadline > now.toISOString()) {
-      return { outcome: 'in-flight', deadline: new Date(row.attempt_deadline) };
-    }
-    const done = Number(row.attempts);
-    const attempt = done + 1;
-    if (attempt > this.config.WEBHOOK_ATTEMPTS) {
-      // The last attempt was claimed but never recorded its outcome (its
-      // process stopped mid-request): it counts, and none is left.
-      const error = `attempt ${done} stopped before recording its outcome; no attempt left`;
-      await this.record(deliveryId, { attempt: done, claimed: true }, null, error, 'failed');
-      return { outcome: 'failed', error };
-    }
-    const lastAttempt = attempt >= this.config.WEBHOOK_ATTEMPTS;
-    if (!row.url || !row.secret) {
+    const next = await this.attempts.next(deliveryId, row);
+    if ('outcome' in next) return next;
+    const { attempt } = next.ref;
+    if (!row?.url || !row.secret) {
       const error = 'the organization no longer has a webhook';
-      await this.record(deliveryId, { attempt, claimed: false }, null, error, 'failed');
+      await this.attempts.record(deliveryId, next.ref, null, error, 'failed');
       return { outcome: 'failed', error };
     }
     // Checked again at every attempt: the settings may have narrowed since the
     // URL was registered (or it was stored before this policy existed).
     const urlRefused = this.addresses.judgeUrl(row.url);
-    if (urlRefused) return this.refuse(deliveryId, { attempt, claimed: false }, urlRefused);
-    if (!(await this.claim(deliveryId, done, now))) {
-      return this.attemptInFlight(deliveryId);
-    }
+    if (urlRefused) return this.refuse(deliveryId, next.ref, urlRefused);
+    const lost = await this.attempts.claim(deliveryId, next.done);
+    if (lost) return lost;
+    const now = this.clock.now();
     const body = WebhookSender.body(row);
     // Signed to the second, as the webhook-timestamp header carries it.
     const signedAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
@@ -173,59 +148,21 @@ export class WebhookSender {
       error = `${e instanceof Error ? e.message : String(e)}${cause}`;
     }
     if (error === null) {
-      await this.record(deliveryId, { attempt, claimed: true }, statusCode, null, 'delivered');
+      await this.attempts.record(
+        deliveryId,
+        { attempt, claimed: true },
+        statusCode,
+        null,
+        'delivered',
+      );
       return { outcome: 'delivered', statusCode: statusCode ?? 0 };
     }
-    await this.record(
+    return this.attempts.failed(
       deliveryId,
-      { attempt, claimed: true },
+      { ...next, ref: { attempt, claimed: true } },
       statusCode,
       error,
-      lastAttempt ? 'failed' : 'pending',
     );
-    return lastAttempt ? { outcome: 'failed', error } : { outcome: 'retry', error };
-  }
-
-  /** The delay before the attempt after `attempt`, as the queue's exponential backoff counts it. */
-  backoffAfter(attempt: number): number {
-    return this.config.WEBHOOK_BACKOFF_MS * 2 ** Math.max(0, attempt - 1);
-  }
-
-  /**
-   * Claims attempt `done + 1`: counts it and sets its deadline, unless another
-   * attempt claimed it first or is still in flight. True when this one may send.
-   */
-  private async claim(deliveryId: string, done: number, now: Date): Promise<boolean> {
-    const at = now.toISOString();
-    const deadline = new Date(
-      now.getTime() + this.config.WEBHOOK_TIMEOUT_MS + ATTEMPT_GRACE_MS,
-    ).toISOString();
-    const claimed = await this.tx.run((manager) =>
-      new Sql(manager).change(
-        `UPDATE webhook_deliveries
-            SET attempts = ?, last_attempt_at = ?, attempt_deadline = ?, next_attempt_at = NULL
-          WHERE id = ? AND status = 'pending' AND attempts = ?
-            AND (attempt_deadline IS NULL OR attempt_deadline <= ?)`,
-        [done + 1, at, deadline, deliveryId, done, at],
-      ),
-    );
-    return claimed === 1;
-  }
-
-  /** What a job that lost the race for a claim does: wait for the attempt in flight, or stop. */
-  private async attemptInFlight(deliveryId: string): Promise<AttemptOutcome> {
-    const row = await new Sql(this.dataSource.manager).one<{
-      status: string;
-      attempt_deadline: string | null;
-    }>('SELECT status, attempt_deadline FROM webhook_deliveries WHERE id = ?', [deliveryId]);
-    if (!row || row.status !== 'pending') {
-      return { outcome: 'skipped', reason: row ? `already ${row.status}` : 'no such delivery' };
-    }
-    if (row.attempt_deadline !== null && row.attempt_deadline > this.clock.now().toISOString()) {
-      return { outcome: 'in-flight', deadline: new Date(row.attempt_deadline) };
-    }
-    // Another job ran an attempt meanwhile and owns the retry.
-    return { outcome: 'skipped', reason: 'another attempt ran meanwhile' };
   }
 
   /**
@@ -239,54 +176,7 @@ export class WebhookSender {
     reason: WebhookRefusal,
   ): Promise<AttemptOutcome> {
     const error = `refused by the webhook address policy (${reason}); no connection was attempted`;
-    await this.record(deliveryId, attempt, null, error, 'failed');
+    await this.attempts.record(deliveryId, attempt, null, error, 'failed');
     return { outcome: 'failed', error };
-  }
-
-  /**
-   * The outcome of an attempt. A claimed attempt records it only while it is
-   * still the row's last (a late answer cannot overwrite a newer attempt's
-   * outcome); an attempt that ended before its claim (no webhook, a refused
-   * address) counts itself and records in one step.
-   */
-  private async record(
-    deliveryId: string,
-    { attempt, claimed }: AttemptRef,
-    statusCode: number | null,
-    error: string | null,
-    status: 'pending' | 'delivered' | 'failed',
-  ): Promise<void> {
-    const now = this.clock.now();
-    const at = now.toISOString();
-    const next =
-      status === 'pending'
-        ? new Date(now.getTime() + this.backoffAfter(attempt)).toISOString()
-        : null;
-    const outcome = [
-      statusCode,
-      error === null ? null : error.slice(0, 1000),
-      status,
-      status === 'pending' ? null : at,
-      next,
-    ];
-    await this.tx.run(async (manager) => {
-      const sql = new Sql(manager);
-      const set = `last_status_code = ?, last_error = ?, status = ?, completed_at = ?,
-                   attempt_deadline = NULL, next_attempt_at = ?`;
-      if (claimed) {
-        await sql.run(
-          `UPDATE webhook_deliveries SET ${set}
-            WHERE id = ? AND status = 'pending' AND attempts = ?`,
-          [...outcome, deliveryId, attempt],
-        );
-      } else {
-        await sql.run(
-          `UPDATE webhook_deliveries SET ${set}, attempts = ?, last_attempt_at = ?
-            WHERE id = ? AND status = 'pending' AND attempts = ?
-              AND (attempt_deadline IS NULL OR attempt_deadline <= ?)`,
-          [...outcome, attempt, at, deliveryId, attempt - 1, at],
-        );
-      }
-    });
   }
 }

@@ -100,6 +100,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/me/mail-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["AuthController_mailSettings"];
+        trace?: never;
+    };
     "/api/auth/password": {
         parameters: {
             query?: never;
@@ -1362,14 +1378,23 @@ export interface components {
              * @description when pending webhook deliveries were last checked against the queue (queue)
              */
             reconciledAt?: string;
-            /** @description deliveries handed to the queue again since the process started, their jobs lost by Redis (queue) */
+            /** @description webhook deliveries and mails handed to the queue again since the process started, their jobs lost by Redis (queue) */
             requeued?: number;
+        };
+        MailHealth: {
+            /**
+             * @description `disabled`: SMTP_URL is unset and no e-mail is queued or sent; `configured`: notifications are e-mailed through the queue
+             * @enum {string}
+             */
+            status: "configured" | "disabled";
         };
         HealthResponse: {
             /** @enum {string} */
             status: "ok" | "degraded" | "down";
             database: components["schemas"]["ComponentHealth"];
             queue: components["schemas"]["ComponentHealth"];
+            /** @description e-mail of notifications (never its server or credentials) */
+            mail: components["schemas"]["MailHealth"];
         };
         UserResponse: {
             /** Format: uuid */
@@ -1387,6 +1412,13 @@ export interface components {
             approver: boolean;
             /** Format: date-time */
             createdAt: string;
+            /** @description Where notifications are e-mailed; shown to admins and to the user, to no one else */
+            email?: string | null;
+            /**
+             * @description `immediate`: a mail per notification; `digest`: one a day at the reminder scan; `off`. Shown with email
+             * @enum {string}
+             */
+            mailMode?: "immediate" | "digest" | "off";
         };
         LoginResponse: {
             /** @description Opaque bearer token; send as `Authorization: Bearer <token>` */
@@ -1429,6 +1461,18 @@ export interface components {
             loginId: string;
             /** Format: password */
             password: string;
+        };
+        MailSettingsRequest: {
+            /**
+             * @description The address notifications are e-mailed to; `""` removes it
+             * @example sato.hanako@city.example.jp
+             */
+            email?: string | null;
+            /**
+             * @description `immediate`: a mail per notification; `digest`: one a day at the reminder scan, listing the unread; `off`: none
+             * @enum {string|null}
+             */
+            mailMode?: "immediate" | "digest" | "off" | null;
         };
         ChangePasswordRequest: {
             /** Format: password */
@@ -1485,6 +1529,12 @@ export interface components {
              * @description Temporary password; the user must change it at first login. Checked against the password rules (400 VALIDATION_FAILED naming password)
              */
             password: string;
+            /**
+             * Format: email
+             * @description Where notifications are e-mailed (when SMTP_URL is set), one by one at first
+             * @example sato.hanako@city.example.jp
+             */
+            email?: string | null;
         };
         UserResponseList: {
             items: components["schemas"]["UserResponse"][];
@@ -1492,6 +1542,11 @@ export interface components {
         UpdateUserRequest: {
             /** @example 佐藤 花子 */
             displayName: string;
+            /**
+             * @description Where notifications are e-mailed; `""` removes it; absent leaves it
+             * @example sato.hanako@city.example.jp
+             */
+            email?: string | null;
         };
         SetApproverRequest: {
             /** @description true: the ward officer approves take-out requests of their ward */
@@ -2887,6 +2942,23 @@ export interface components {
             lastStatusCode: number | null;
             lastError: string | null;
         };
+        MailStateResponse: {
+            /**
+             * @description `waiting`: goes in the next daily digest; `pending`: being sent (or retried); `sent`; `failed` after its last attempt; `cancelled`: the address was removed or mails turned off before it went
+             * @enum {string}
+             */
+            status: "waiting" | "pending" | "sent" | "failed" | "cancelled";
+            /** @enum {string} */
+            mode: "immediate" | "digest";
+            /** @description attempts so far */
+            attempts: number;
+            /** Format: date-time */
+            sentAt: string | null;
+            /** @description the last failure: a code (ECONNECTION, EENVELOPE, NO_ADDRESS…) and no text */
+            lastError: string | null;
+            /** @description the SMTP server's reply code to the last attempt (250, 451, 550…) */
+            lastStatusCode: number | null;
+        };
         NotificationResponse: {
             id: string;
             /** @enum {string} */
@@ -2911,6 +2983,13 @@ export interface components {
             readAt: string | null;
             /** @description delivery to the caller's organization's webhook, if it has one */
             webhook: components["schemas"]["WebhookStateResponse"] | null;
+            /** @description its e-mail to the caller; null when it goes by the inbox alone */
+            mail: components["schemas"]["MailStateResponse"] | null;
+            /**
+             * @description where in the web app the caller acts on it (the link its e-mail carries)
+             * @example /contracts/8c0b…/audits
+             */
+            path: string;
         };
         InboxResponse: {
             items: components["schemas"]["NotificationResponse"][];
@@ -2994,6 +3073,8 @@ export interface components {
             due: number;
             /** @description notifications this run stored */
             raised: number;
+            /** @description daily digest mails this run wrote */
+            digests: number;
             byKind: Record<string, never>;
             durationMs: number;
         };
@@ -3132,6 +3213,32 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+        };
+    };
+    AuthController_mailSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailSettingsRequest"];
+            };
+        };
         responses: {
             200: {
                 headers: {

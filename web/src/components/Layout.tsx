@@ -82,6 +82,7 @@ export function Layout() {
               {user.displayName}（{ROLES[user.role]}）
             </span>
           )}
+          <NavLink to="/settings">設定</NavLink>
           <NavLink to="/mfa">二要素認証</NavLink>
           <button type="button" className="button secondary" onClick={() => logout.mutate()}>
             ログアウト

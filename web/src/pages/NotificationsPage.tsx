@@ -4,7 +4,8 @@ import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PAGE_SIZE, Pager } from '../components/Pager';
-import { dateTime } from '../format';
+import type { components } from '../api/schema';
+import { dateTime, MAIL_STATES } from '../format';
 
 /** One page of the inbox, paged on the server (offset/limit). */
 export function useInbox(offset = 0, unread = false, limit = PAGE_SIZE) {
@@ -49,7 +50,8 @@ export function NotificationsPage() {
                 <h2>{n.title}</h2>
                 <p className="notification-message">{n.message}</p>
                 <p className="meta">
-                  {dateTime(n.createdAt)}・<Link to={`/contracts/${n.contractId}`}>契約を開く</Link>
+                  {dateTime(n.createdAt)}・<Link to={n.path}>画面を開く</Link>
+                  {n.mail && <MailState mail={n.mail} />}
                 </p>
                 {!n.readAt && (
                   <button
@@ -67,5 +69,26 @@ export function NotificationsPage() {
         </>
       )}
     </section>
+  );
+}
+
+type Mail = NonNullable<components['schemas']['NotificationResponse']['mail']>;
+
+/** The notification's e-mail to the user: sent, waiting for the digest, retried, failed. */
+export function MailState({ mail }: { mail: Mail }) {
+  const retrying = mail.status === 'pending' && mail.lastError !== null;
+  const label = retrying ? `メール再送待ち（${mail.attempts}回失敗）` : MAIL_STATES[mail.status];
+  const tone = mail.status === 'sent' ? 'success' : mail.status === 'failed' ? 'error' : '';
+  const why =
+    (mail.status === 'failed' || mail.status === 'cancelled' || retrying) && mail.lastError
+      ? `（${mail.lastError}${mail.lastStatusCode ? ` ${mail.lastStatusCode}` : ''}）`
+      : '';
+  const when = mail.status === 'sent' && mail.sentAt ? ` ${dateTime(mail.sentAt)}` : '';
+  return (
+    <>
+      ・<span className={`badge ${tone}`.trim()}>{label}</span>
+      {why}
+      {when}
+    </>
   );
 }

@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsString, Length, Matches } from 'class-validator';
-import { UserResponse } from './user.dto.js';
+import { OptionalField } from '../../../common/http/validators.js';
+import { IsMailAddress, MAX_EMAIL_LENGTH, UserResponse } from './user.dto.js';
 
 /** What an admin may edit of an account. */
 export class UpdateUserRequest {
@@ -9,6 +10,16 @@ export class UpdateUserRequest {
   @Length(1, 200)
   @Matches(/\S/, { message: 'displayName must not be blank' })
   displayName: string;
+
+  @ApiPropertyOptional({
+    example: 'sato.hanako@city.example.jp',
+    minLength: 0,
+    maxLength: MAX_EMAIL_LENGTH,
+    description: 'Where notifications are e-mailed; `""` removes it; absent leaves it',
+  })
+  @OptionalField()
+  @IsMailAddress({ clearable: true })
+  email?: string;
 }
 
 export class SetApproverRequest {

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -6,14 +7,50 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  isEmail,
   Length,
   Matches,
   MaxLength,
+  ValidateBy,
+  type ValidationOptions,
 } from 'class-validator';
-import type { UserEntity } from '../entities/user.entity.js';
-import { IsText } from '../../../common/http/validators.js';
+import { MAIL_MODES, type MailMode, type UserEntity } from '../entities/user.entity.js';
+import { IsText, OptionalField } from '../../../common/http/validators.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../password.rule.js';
 import { type Role, ROLES } from '../roles.js';
+
+/** The longest address SMTP carries (RFC 5321's path limit less its brackets). */
+export const MAX_EMAIL_LENGTH = 254;
+
+/**
+ * An e-mail address (class-validator's isEmail, at most 254 characters,
+ * spaces around it dropped as a paste brings them), or with `clearable` also
+ * `""`, which removes the address.
+ */
+export function IsMailAddress(
+  { clearable }: { clearable: boolean },
+  options?: ValidationOptions,
+): PropertyDecorator {
+  const validation = ValidateBy(
+    {
+      name: 'isMailAddress',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          ((clearable && value === '') || (value.length <= MAX_EMAIL_LENGTH && isEmail(value))),
+        defaultMessage: (args) =>
+          `${args?.property ?? 'email'} must be an e-mail address of at most ${MAX_EMAIL_LENGTH} characters${clearable ? ', or "" to remove it' : ''}`,
+      },
+    },
+    options,
+  );
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' ? value.trim() : value,
+    ),
+    validation,
+  );
+}
 
 export class CreateUserRequest {
   @ApiProperty({ format: 'uuid' })
@@ -44,6 +81,17 @@ export class CreateUserRequest {
   @IsString()
   @MaxLength(MAX_PASSWORD_LENGTH)
   password: string;
+
+  @ApiPropertyOptional({
+    example: 'sato.hanako@city.example.jp',
+    format: 'email',
+    minLength: 3,
+    maxLength: MAX_EMAIL_LENGTH,
+    description: 'Where notifications are e-mailed (when SMTP_URL is set), one by one at first',
+  })
+  @OptionalField()
+  @IsMailAddress({ clearable: false })
+  email?: string;
 }
 
 const toBool = ({ value }: { value: unknown }): unknown =>
@@ -94,8 +142,22 @@ export class UserResponse {
   })
   approver: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description:
+      'Where notifications are e-mailed; shown to admins and to the user, to no one else',
+  })
+  email?: string | null;
+  @ApiPropertyOptional({
+    enum: MAIL_MODES,
+    description:
+      '`immediate`: a mail per notification; `digest`: one a day at the reminder scan; `off`. Shown with email',
+  })
+  mailMode?: MailMode;
 
-  static from(user: UserEntity): UserResponse {
+  /** The account; its e-mail settings only for an admin or the user themself (`mail`). */
+  static from(user: UserEntity, { mail = true }: { mail?: boolean } = {}): UserResponse {
     return {
       id: user.id,
       organizationId: user.organizationId,
@@ -106,6 +168,29 @@ export class UserResponse {
       mustChangePassword: user.mustChangePassword,
       approver: user.isApprover === true || Number(user.isApprover) === 1,
       createdAt: user.createdAt.toISOString(),
+      ...(mail ? { email: user.email ?? null, mailMode: user.mailMode } : {}),
     };
   }
+}
+
+/** What a user sets of their own e-mail notifications. */
+export class MailSettingsRequest {
+  @ApiPropertyOptional({
+    example: 'sato.hanako@city.example.jp',
+    minLength: 0,
+    maxLength: MAX_EMAIL_LENGTH,
+    description: 'The address notifications are e-mailed to; `""` removes it',
+  })
+  @OptionalField()
+  @IsMailAddress({ clearable: true })
+  email?: string;
+
+  @ApiPropertyOptional({
+    enum: MAIL_MODES,
+    description:
+      '`immediate`: a mail per notification; `digest`: one a day at the reminder scan, listing the unread; `off`: none',
+  })
+  @OptionalField()
+  @IsIn(MAIL_MODES)
+  mailMode?: MailMode;
 }

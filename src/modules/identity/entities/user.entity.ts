@@ -11,6 +11,10 @@ import { ID_LENGTH, INSTANT_LENGTH, instantTransformer } from '../../../database
 import { OrganizationEntity } from './organization.entity.js';
 import type { Role } from '../roles.js';
 
+/** How a user with an e-mail address gets their notifications by mail. */
+export const MAIL_MODES = ['immediate', 'digest', 'off'] as const;
+export type MailMode = (typeof MAIL_MODES)[number];
+
 @Entity({ name: 'users' })
 export class UserEntity {
   @PrimaryColumn({ type: 'varchar', length: ID_LENGTH })
@@ -46,6 +50,14 @@ export class UserEntity {
 
   @Column({ type: 'boolean' })
   active: boolean;
+
+  /** Where notifications are e-mailed (see mailMode); null: only the inbox. */
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email: string | null;
+
+  /** `immediate`: a mail per notification; `digest`: one a day at the scan; `off`: none. */
+  @Column({ name: 'mail_mode', type: 'varchar', length: 16, default: 'immediate' })
+  mailMode: MailMode;
 
   /** A ward officer who approves take-out requests of their ward (所属長). */
   @Column({ name: 'is_approver', type: 'boolean', default: false })

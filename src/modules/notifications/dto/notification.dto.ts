@@ -14,6 +14,7 @@ import {
 import { IsIsoDate, MAX_SEQ, OptionalField, QueryInt } from '../../../common/http/validators.js';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../entities/webhook-delivery.entity.js';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../entities/notification.entity.js';
+import { MAIL_STATUSES } from '../entities/mail-delivery.entity.js';
 import { isStandardSecret, WEBHOOK_HEADERS } from '../webhook-signature.js';
 
 const toBool = ({ value }: { value: unknown }): unknown =>
@@ -42,6 +43,34 @@ export class WebhookStateResponse {
   @ApiProperty({ type: String, nullable: true }) lastError: string | null;
 }
 
+/** What the inbox shows of a notification's e-mail to the caller. */
+export const INBOX_MAIL_STATES = ['waiting', ...MAIL_STATUSES] as const;
+export type InboxMailState = (typeof INBOX_MAIL_STATES)[number];
+
+export class MailStateResponse {
+  @ApiProperty({
+    enum: INBOX_MAIL_STATES,
+    description:
+      '`waiting`: goes in the next daily digest; `pending`: being sent (or retried); `sent`; `failed` after its last attempt; `cancelled`: the address was removed or mails turned off before it went',
+  })
+  status: InboxMailState;
+  @ApiProperty({ enum: ['immediate', 'digest'] }) mode: 'immediate' | 'digest';
+  @ApiProperty({ description: 'attempts so far' }) attempts: number;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) sentAt: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'the last failure: a code (ECONNECTION, EENVELOPE, NO_ADDRESS…) and no text',
+  })
+  lastError: string | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: "the SMTP server's reply code to the last attempt (250, 451, 550…)",
+  })
+  lastStatusCode: number | null;
+}
+
 export class NotificationResponse {
   @ApiProperty() id: string;
   @ApiProperty({ enum: NOTIFICATION_KINDS }) kind: NotificationKind;
@@ -62,6 +91,17 @@ export class NotificationResponse {
     description: "delivery to the caller's organization's webhook, if it has one",
   })
   webhook: WebhookStateResponse | null;
+  @ApiProperty({
+    type: MailStateResponse,
+    nullable: true,
+    description: 'its e-mail to the caller; null when it goes by the inbox alone',
+  })
+  mail: MailStateResponse | null;
+  @ApiProperty({
+    example: '/contracts/8c0b…/audits',
+    description: 'where in the web app the caller acts on it (the link its e-mail carries)',
+  })
+  path: string;
 }
 
 export class InboxResponse {
@@ -183,6 +223,7 @@ export class ReminderScanResponse {
   @ApiProperty({ format: 'date-time', description: 'the instant the rules judged by' }) at: string;
   @ApiProperty({ description: 'reminders due that day, sent before or not' }) due: number;
   @ApiProperty({ description: 'notifications this run stored' }) raised: number;
+  @ApiProperty({ description: 'daily digest mails this run wrote' }) digests: number;
   @ApiProperty({ type: Object }) byKind: Record<string, number>;
   @ApiProperty() durationMs: number;
 }

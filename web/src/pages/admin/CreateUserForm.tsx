@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { ApiError, passwordRefusalOf } from '../../api/errors';
+import { ApiError, fieldErrors, passwordRefusalOf } from '../../api/errors';
+import { EMAIL_INVALID, EMAIL_RULES } from '../../email-rules';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { OneTimeSecret } from '../../components/OneTimeSecret';
 import { SelectField } from '../../components/SelectField';
@@ -20,7 +21,11 @@ export interface NewUser {
   loginId: string;
   displayName: string;
   password: string;
+  email: string;
 }
+
+/** What the service takes: the e-mail address only when one was typed. */
+export type NewUserRequest = Omit<NewUser, 'role' | 'email'> & { role: Role; email?: string };
 
 const LOGIN_ID = /^[A-Za-z0-9._@-]{3,64}$/;
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
@@ -49,10 +54,17 @@ export function CreateUserForm({
   onSubmit,
 }: {
   organizations: Organization[];
-  onSubmit: (values: Omit<NewUser, 'role'> & { role: Role }) => Promise<User>;
+  onSubmit: (values: NewUserRequest) => Promise<User>;
 }) {
   const form = useForm<NewUser>({
-    defaultValues: { organizationId: '', role: '', loginId: '', displayName: '', password: '' },
+    defaultValues: {
+      organizationId: '',
+      role: '',
+      loginId: '',
+      displayName: '',
+      password: '',
+      email: '',
+    },
   });
   const { errors, isSubmitting } = form.formState;
   const [error, setError] = useState<unknown>(null);
@@ -62,13 +74,20 @@ export function CreateUserForm({
     setError(null);
     setCreated(null);
     try {
-      const user = await onSubmit({ ...values, role: values.role as Role });
+      const { email, ...rest } = values;
+      const user = await onSubmit({
+        ...rest,
+        role: values.role as Role,
+        ...(email.trim() ? { email: email.trim() } : {}),
+      });
       setCreated({ user, password: values.password });
       form.reset();
     } catch (e) {
       const refused = passwordRefusalOf(e, 'password', '仮パスワード');
       if (e instanceof ApiError && e.code === 'LOGIN_ID_TAKEN') {
         form.setError('loginId', { message: 'このログインIDはすでに使われています。' });
+      } else if (fieldErrors(e).email) {
+        form.setError('email', { message: EMAIL_INVALID });
       } else if (refused) {
         form.setError('password', { message: refused });
       } else {
@@ -141,6 +160,14 @@ export function CreateUserForm({
             validate: (v) => v.trim() !== '' || '氏名を入力してください。',
             maxLength: { value: 200, message: '氏名は200文字以内にしてください。' },
           })}
+        />
+        <TextField
+          label="メールアドレス（任意）"
+          type="email"
+          autoComplete="off"
+          hint="通知をメールでも送ります（SMTPが設定されているとき）。本人が「設定」で変えられます。"
+          error={errors.email?.message}
+          {...form.register('email', EMAIL_RULES)}
         />
         <TextField
           label="仮パスワード"

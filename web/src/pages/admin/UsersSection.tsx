@@ -9,7 +9,7 @@ import { TextField } from '../../components/TextField';
 import { dateTime, ROLES } from '../../format';
 import { useMe } from '../../session';
 import { ConfirmButton } from '../../components/ConfirmButton';
-import { CreateUserForm } from './CreateUserForm';
+import { CreateUserForm, type NewUserRequest } from './CreateUserForm';
 import { type Organization, type Role, type User, useOrganizations } from './admin-hooks';
 
 interface Filters {
@@ -47,13 +47,7 @@ export function UsersSection() {
   const orgName = (id: string) =>
     organizations.data?.find((o) => o.id === id)?.name ?? '（不明な組織）';
   const create = useMutation({
-    mutationFn: (body: {
-      organizationId: string;
-      role: Role;
-      loginId: string;
-      displayName: string;
-      password: string;
-    }) => unwrap(api.POST('/api/users', { body })),
+    mutationFn: (body: NewUserRequest) => unwrap(api.POST('/api/users', { body })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['users'] }),
   });
   const set = (patch: Partial<Filters>) => {
@@ -135,6 +129,7 @@ export function UsersSection() {
                 <tr>
                   <th scope="col">ログインID</th>
                   <th scope="col">氏名</th>
+                  <th scope="col">メールアドレス</th>
                   <th scope="col">組織</th>
                   <th scope="col">役割</th>
                   <th scope="col">状態</th>
@@ -184,6 +179,7 @@ function UserRow({
       <tr>
         <td>{user.loginId}</td>
         <td>{user.displayName}</td>
+        <td>{user.email ?? '（なし）'}</td>
         <td>{organizationName}</td>
         <td>
           {ROLES[user.role]}
@@ -212,7 +208,7 @@ function UserRow({
       </tr>
       {open && (
         <tr>
-          <td colSpan={6} id={panelId}>
+          <td colSpan={7} id={panelId}>
             <UserActions user={user} />
           </td>
         </tr>
