@@ -9,15 +9,7 @@ const shared = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
-    // @fastify/static (CommonJS, used for the Swagger UI) requires
-    // content-disposition, which is ESM-only; Node 20 loads that natively, but
-    // Jest's CommonJS loader cannot before Node 24.9, so compile it for Jest.
-    '/node_modules/content-disposition/.+\\.js$': [
-      'ts-jest',
-      { useESM: false, tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } },
-    ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   testEnvironment: 'node',
 };
 

@@ -1,3 +1,4 @@
+import { parse } from 'content-disposition';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,6 +112,12 @@ describe('the deletion certificate as PDF', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');
+    // The Japanese name as RFC 8187 percent-encodes it, and an ASCII one for old clients.
+    const header = response.headers.get('content-disposition') ?? '';
+    expect(header).toMatch(/^inline; filename=deletion-certificate-DC-2026-0042\.pdf; filename\*=/);
+    const disposition = parse(header);
+    expect(disposition.type).toBe('inline');
+    expect(disposition.parameters.filename).toBe('消去証明書-DC-2026-0042.pdf');
     const pdf = Buffer.from(await response.arrayBuffer());
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const path = join(dir, 'certificate.pdf');

@@ -59,6 +59,40 @@ describe('canonicalJson (RFC 8785)', () => {
   it('passes through non-ASCII text unescaped', () => {
     expect(canonicalJson({ 内容: '住民税\n' })).toBe('{"内容":"住民税\\n"}');
   });
+
+  // The examples of RFC 8785 (§3.2.3 and the sorting example of §3.2.3's
+  // "weird" keys): the library that computes every ledger hash must keep
+  // giving these exact bytes whatever its version.
+  it('gives the RFC 8785 examples byte for byte', () => {
+    const example = JSON.parse(
+      '{"numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],' +
+        ' "string": "\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/",' +
+        ' "literals": [null, true, false]}',
+    ) as unknown;
+    expect(canonicalJson(example)).toBe(
+      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],' +
+        '"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
+    );
+    const weird = {
+      '\u20ac': 'Euro Sign',
+      '\r': 'Carriage Return',
+      '\ufb33': 'Hebrew Letter Dalet With Dagesh',
+      '1': 'One',
+      '\ud83d\ude00': 'Emoji: Grinning Face',
+      '\u0080': 'Control',
+      '\u00f6': 'Latin Small Letter O With Diaeresis',
+    };
+    expect(canonicalJson(weird)).toBe(
+      '{"\\r":"Carriage Return","1":"One","\u0080":"Control","ö":"Latin Small Letter O With Diaeresis",' +
+        '"€":"Euro Sign","😀":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}',
+    );
+  });
+
+  it('refuses what has no canonical form', () => {
+    expect(() => canonicalJson({ text: 'a\ud800b' })).toThrow(/surrogate/i);
+    expect(() => canonicalJson([Number.NaN])).toThrow();
+    expect(() => canonicalJson({ n: Number.POSITIVE_INFINITY })).toThrow();
+  });
 });
 
 describe('entryHash', () => {

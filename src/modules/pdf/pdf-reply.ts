@@ -1,8 +1,10 @@
+import { create as contentDisposition } from 'content-disposition';
 import type { FastifyReply } from 'fastify';
 
 /**
- * Sends a PDF inline, named `<asciiName>.pdf` for old clients and
- * `<japaneseName>.pdf` (RFC 5987) for the rest, never cached.
+ * Sends a PDF inline, named `<japaneseName>.pdf` (RFC 8187's `filename*`,
+ * which the content-disposition package encodes, `'()*` included) with
+ * `<asciiName>.pdf` for old clients, never cached.
  */
 export async function sendPdf(
   reply: FastifyReply,
@@ -15,7 +17,7 @@ export async function sendPdf(
     .header('content-type', 'application/pdf')
     .header(
       'content-disposition',
-      `inline; filename="${ascii}.pdf"; filename*=UTF-8''${encodeURIComponent(`${japaneseName}.pdf`)}`,
+      contentDisposition(`${japaneseName}.pdf`, { type: 'inline', fallback: `${ascii}.pdf` }),
     )
     .header('cache-control', 'no-store')
     .send(pdf);
