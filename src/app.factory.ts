@@ -6,7 +6,7 @@ import { Logger, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type FastifyError, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { installAccessLog } from './modules/access-log/access-log.capture.js';
 import type { AppConfig } from './config/app-config.js';
@@ -17,7 +17,7 @@ import { registerAuthRateLimit } from './common/http/auth-rate-limit.js';
 import { createLogger, PinoNestLogger } from './common/logging/logger.js';
 import type { AuthenticatedRequest } from './common/auth/auth.decorators.js';
 import { answerClientError } from './common/http/client-error.js';
-import { documentIdempotencyKey } from './common/http/idempotency-key.rule.js';
+import { buildApiDocument } from './openapi/api-document.js';
 import { installJsonBodyParser } from './common/http/json-body-parser.js';
 import {
   apiHelmetOptions,
@@ -180,22 +180,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     return payload;
   });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('kanribo')
-      .setDescription(
-        'Chain of custody (管理簿) of personal-data media handed between a ward and its contractors.',
-      )
-      .setVersion('1')
-      .addBearerAuth({
-        type: 'http',
-        scheme: 'bearer',
-        description: 'Token from POST /api/auth/login',
-      })
-      .build(),
-  );
-  documentIdempotencyKey(document);
+  const document = buildApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/docs/openapi.json',
     // No badge from validator.swagger.io: the page loads nothing from elsewhere.

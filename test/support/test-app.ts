@@ -7,6 +7,7 @@ import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { FixedClock } from '../../src/common/time/clock.js';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from './redis.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { ResponseRecorder } from './openapi-conformance.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -26,6 +27,7 @@ export interface RequestOptions {
 /** The running application of one test file, spoken to over real HTTP. */
 export class TestApp {
   private shared = false;
+  private recorder?: ResponseRecorder;
 
   private constructor(
     /** Every line of the JSON request log, as written. */
@@ -87,6 +89,7 @@ export class TestApp {
       logStream,
       frameworkLogLevels: ['fatal', 'error'],
     });
+    const recorder = new ResponseRecorder(app);
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.getHttpServer().address() as { port: number };
     // With TLS_CERT_FILE/TLS_KEY_FILE in `env` the app speaks HTTPS only. The
@@ -102,6 +105,7 @@ export class TestApp {
       database,
     );
     started.shared = Boolean(shared);
+    started.recorder = recorder;
     return started;
   }
 
@@ -173,8 +177,16 @@ export class TestApp {
   }
 
   async close(): Promise<void> {
+    // Every answer this file's tests received must be one the OpenAPI
+    // document promises for its operation (status, and the error's code).
+    const undocumented = this.recorder?.undocumented();
     await this.app.close();
     if (!this.shared) await deleteKeys(this.config.REDIS_URL, this.config.QUEUE_PREFIX);
     await this.database.drop();
+    if (undocumented && undocumented.length > 0) {
+      throw new Error(
+        `answers the OpenAPI document does not describe:\n${undocumented.join('\n')}`,
+      );
+    }
   }
 }

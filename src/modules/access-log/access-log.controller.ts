@@ -15,6 +15,7 @@ import {
   AccessLogPageResponse,
   AccessLogVerifyResponse,
 } from './dto/access-log.dto.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 /**
  * The access log (アクセスログ), for auditors only: an admin reads no
@@ -34,6 +35,7 @@ export class AccessLogController {
   /** Entries in seq order, filtered, a page at a time (keyset: `afterSeq`). */
   @Get()
   @ApiOkResponse({ type: AccessLogPageResponse })
+  @ApiErrors('ACCESS_LOG_RANGE_INVALID')
   async list(
     @CurrentActor() actor: Actor,
     @Query() query: AccessLogPageQuery,
@@ -58,6 +60,7 @@ export class AccessLogController {
   @Get('export.csv')
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'One row per entry the auditor may see, in seq order' })
+  @ApiErrors('ACCESS_LOG_RANGE_INVALID')
   async export(
     @CurrentActor() actor: Actor,
     @Query() query: AccessLogFilterQuery,

@@ -10,6 +10,7 @@ import {
   FindingStepRequest,
   ReopenFindingRequest,
 } from './dto/audit.dto.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 /**
  * Findings of the contract's audits (是正措置): open → reported fixed (by the
@@ -23,6 +24,7 @@ export class AuditFindingsController {
 
   @Get()
   @ApiOkResponse({ type: ListOf(FindingResponse) })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED')
   async list(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -37,6 +39,7 @@ export class AuditFindingsController {
   @Post(':findingId/report-fixed')
   @HttpCode(200)
   @ApiOkResponse({ type: FindingResponse })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'FINDING_NOT_FOUND', 'FINDING_STATE', 'NOT_FINDING_OWNER')
   async reportFixed(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -53,6 +56,7 @@ export class AuditFindingsController {
   @Post(':findingId/verify')
   @HttpCode(200)
   @ApiOkResponse({ type: FindingResponse })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'FINDING_STATE', 'NOT_FINDING_AUDITOR')
   async verify(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -69,6 +73,7 @@ export class AuditFindingsController {
   @Post(':findingId/reopen')
   @HttpCode(200)
   @ApiOkResponse({ type: FindingResponse })
+  @ApiErrors('FINDING_STATE')
   async reopen(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,

@@ -22,6 +22,7 @@ import {
   RecordAuditRequest,
   RecordedAuditResponse,
 } from './dto/audit.dto.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 @ApiTags('audits')
 @ApiBearerAuth()
@@ -35,6 +36,7 @@ export class AuditsController {
   /** The checklist audits of the contract answer: seed 000's (version 0) until the ward sets one. */
   @Get('contracts/:id/audit-checklist')
   @ApiOkResponse({ type: ChecklistResponse })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED')
   getChecklist(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<ChecklistResponse> {
     return this.checklists.get(actor, id);
   }
@@ -43,6 +45,7 @@ export class AuditsController {
   @Roles('ward_officer')
   @Put('contracts/:id/audit-checklist')
   @ApiOkResponse({ type: ChecklistResponse })
+  @ApiErrors('CHECKLIST_INVALID', 'CONTRACT_NOT_FOUND')
   putChecklist(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -59,6 +62,17 @@ export class AuditsController {
   @Roles('ward_officer', 'contractor_staff')
   @Post('contracts/:id/audits')
   @ApiCreatedResponse({ type: RecordedAuditResponse })
+  @ApiErrors(
+    'AUDIT_RESULT_MISMATCH',
+    'CHECKLIST_INCOMPLETE',
+    'CONTRACT_NOT_FOUND',
+    'FINDING_INCOMPLETE',
+    'INVALID_AUDIT_DATE',
+    'INVALID_REFERENCE',
+    'NOT_CONTRACTOR',
+    'SUBCONTRACTING_NOT_APPROVED',
+    'UNKNOWN_CHECKLIST_ITEM',
+  )
   record(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -69,6 +83,7 @@ export class AuditsController {
 
   @Get('contracts/:id/audits')
   @ApiOkResponse({ type: ListOf(AuditResponse) })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED')
   async list(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,

@@ -20,6 +20,7 @@ import {
   RejectCertificateRequest,
   SubmitCertificateRequest,
 } from './dto/deletion-certificate.dto.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 @ApiTags('close-out')
 @ApiBearerAuth()
@@ -31,6 +32,22 @@ export class CloseoutController {
   @Roles('contractor_staff')
   @Post('deletion-certificates')
   @ApiCreatedResponse({ type: AppendedResponse })
+  @ApiErrors(
+    'CERTIFICATE_EXISTS',
+    'CERTIFICATE_NOT_CANONICAL',
+    'CERTIFICATE_NUMBER_REUSED',
+    'CERTIFICATE_PENDING',
+    'CONTRACT_CLOSED',
+    'CONTRACT_NOT_FOUND',
+    'INVALID_OCCURRED_AT',
+    'IN_TRANSIT',
+    'NOT_CUSTODIAN',
+    'NOT_RESPONSIBLE',
+    'SIGNATURE_CONTRACT_MISMATCH',
+    'SIGNATURE_INVALID',
+    'TRAINING_REQUIRED',
+    'UNKNOWN_MEDIUM',
+  )
   submit(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -41,6 +58,7 @@ export class CloseoutController {
 
   @Get('deletion-certificates')
   @ApiOkResponse({ type: ListOf(DeletionCertificateResponse) })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED')
   async list(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -53,6 +71,7 @@ export class CloseoutController {
   @Get('deletion-certificates/:certId.pdf')
   @ApiProduces('application/pdf')
   @ApiOkResponse({ description: 'The printable 消去証明書' })
+  @ApiErrors('CERTIFICATE_NOT_FOUND', 'CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED')
   async pdf(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -67,6 +86,7 @@ export class CloseoutController {
   @Post('deletion-certificates/:certId/confirm')
   @HttpCode(201)
   @ApiCreatedResponse({ type: AppendedResponse })
+  @ApiErrors('CERTIFICATE_ALREADY_DECIDED', 'CERTIFICATE_NOT_FOUND', 'CONTRACT_NOT_FOUND')
   confirm(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -80,6 +100,7 @@ export class CloseoutController {
   @Post('deletion-certificates/:certId/reject')
   @HttpCode(201)
   @ApiCreatedResponse({ type: AppendedResponse })
+  @ApiErrors('CERTIFICATE_ALREADY_DECIDED')
   reject(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -92,6 +113,7 @@ export class CloseoutController {
   /** What still stands between the contract and its close. */
   @Get('outstanding')
   @ApiOkResponse({ type: OutstandingResponse })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED')
   async outstanding(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -109,6 +131,7 @@ export class CloseoutController {
   @Post('close')
   @HttpCode(201)
   @ApiCreatedResponse({ type: AppendedResponse })
+  @ApiErrors('CONTRACT_CLOSED', 'OUTSTANDING_CUSTODY')
   close(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<AppendedResponse> {
     return this.closeout.close(actor, id);
   }

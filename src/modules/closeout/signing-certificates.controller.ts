@@ -8,6 +8,7 @@ import {
   SigningCertificateResponse,
 } from './dto/signing-certificate.dto.js';
 import { SigningCertificatesService } from './signing-certificates.service.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 /**
  * An organization's signing certificates. Every role reaches the service,
@@ -26,6 +27,14 @@ export class SigningCertificatesController {
    */
   @Post()
   @ApiCreatedResponse({ type: SigningCertificateResponse })
+  @ApiErrors(
+    'NOT_ORGANIZATION_RESPONSIBLE',
+    'ORGANIZATION_NOT_FOUND',
+    'PEM_INVALID',
+    'SIGNING_KEY_REFUSED',
+    'X509_EXISTS',
+    'X509_EXPIRED',
+  )
   async register(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -36,6 +45,7 @@ export class SigningCertificatesController {
 
   @Get()
   @ApiOkResponse({ type: ListOf(SigningCertificateResponse) })
+  @ApiErrors('ORGANIZATION_NOT_FOUND')
   async list(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -47,6 +57,11 @@ export class SigningCertificatesController {
   /** Revokes a certificate: it verifies no new signature (its responsible person, or an admin). */
   @Delete(':certificateId')
   @ApiOkResponse({ type: SigningCertificateResponse })
+  @ApiErrors(
+    'NOT_ORGANIZATION_RESPONSIBLE',
+    'ORGANIZATION_NOT_FOUND',
+    'SIGNING_CERTIFICATE_NOT_FOUND',
+  )
   async revoke(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,

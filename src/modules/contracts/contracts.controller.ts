@@ -9,6 +9,7 @@ import { CreateRosterEntryRequest, RosterEntryResponse } from './dto/roster.dto.
 import { RosterService } from './roster.service.js';
 import { RecordTrainingRequest, TrainingResponse } from './dto/training.dto.js';
 import { TrainingService } from './training.service.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 const toResponse = (view: ContractView): ContractResponse =>
   ContractResponse.from(view.contract, view.subcontractorOrganizationIds);
@@ -26,6 +27,7 @@ export class ContractsController {
   @Roles('ward_officer')
   @Post()
   @ApiCreatedResponse({ type: ContractResponse })
+  @ApiErrors('INVALID_PERIOD', 'INVALID_REFERENCE')
   async create(
     @CurrentActor() actor: Actor,
     @Body() body: CreateContractRequest,
@@ -41,6 +43,7 @@ export class ContractsController {
 
   @Get(':id')
   @ApiOkResponse({ type: ContractResponse })
+  @ApiErrors('CONTRACT_NOT_FOUND')
   async get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<ContractResponse> {
     return toResponse(await this.contracts.findReadable(actor, id));
   }
@@ -48,6 +51,13 @@ export class ContractsController {
   @Roles('ward_officer')
   @Post(':id/roster')
   @ApiCreatedResponse({ type: RosterEntryResponse })
+  @ApiErrors(
+    'CONTRACT_NOT_FOUND',
+    'INVALID_PERIOD',
+    'ROSTER_ENTRY_EXISTS',
+    'ROSTER_USER_NOT_ELIGIBLE',
+    'TRAINING_REQUIRED',
+  )
   async addRosterEntry(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -58,6 +68,7 @@ export class ContractsController {
 
   @Get(':id/roster')
   @ApiOkResponse({ type: ListOf(RosterEntryResponse) })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'NOT_ROSTERED')
   async listRoster(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -69,6 +80,7 @@ export class ContractsController {
   @Roles('ward_officer')
   @Delete(':id/roster/:entryId')
   @ApiOkResponse({ type: RosterEntryResponse, description: 'Withdrawn; kept in the history' })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'ROSTER_ENTRY_NOT_FOUND')
   async removeRosterEntry(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -81,6 +93,7 @@ export class ContractsController {
   @Roles('ward_officer', 'contractor_staff')
   @Post(':id/trainings')
   @ApiCreatedResponse({ type: TrainingResponse })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'NOT_RESPONSIBLE', 'ROSTER_USER_NOT_ELIGIBLE')
   async recordTraining(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -92,6 +105,7 @@ export class ContractsController {
 
   @Get(':id/trainings')
   @ApiOkResponse({ type: ListOf(TrainingResponse) })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'NOT_ROSTERED')
   async listTrainings(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,

@@ -5,6 +5,7 @@ import { ListOf } from '../../common/http/list.js';
 import type { Actor } from '../identity/roles.js';
 import { CopiesService } from './copies.service.js';
 import { CopyPermissionResponse, PermitCopyRequest } from './dto/copy-permission.dto.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 /** The ward's permissions to copy media of a contract (複写の許可), with their purpose. */
 @ApiTags('copies')
@@ -16,6 +17,7 @@ export class CopiesController {
   @Roles('ward_officer')
   @Post()
   @ApiCreatedResponse({ type: CopyPermissionResponse })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'UNKNOWN_MEDIUM')
   async permit(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,

@@ -13,6 +13,7 @@ import {
 } from './dto/handover.dto.js';
 import { IncidentResponse, ReportIncidentRequest } from './dto/incident.dto.js';
 import { AppendedResponse } from './dto/medium.dto.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 @ApiTags('handovers')
 @ApiBearerAuth()
@@ -25,6 +26,25 @@ export class HandoversController {
   @ActorScoped()
   @Post('handovers')
   @ApiCreatedResponse({ type: DispatchResponse })
+  @ApiErrors(
+    'CONTRACT_CLOSED',
+    'CONTRACT_NOT_FOUND',
+    'EMERGENCY_PLAN_MISSING',
+    'HANDOVER_METHOD_NOT_ALLOWED',
+    'INVALID_ADDRESSEE',
+    'INVALID_OCCURRED_AT',
+    'IN_TRANSIT',
+    'MEDIUM_CLOSED',
+    'NOT_APPLICANT',
+    'NOT_CUSTODIAN',
+    'NOT_ROSTERED',
+    'PURPOSE_MISMATCH',
+    'SPLIT_CHANNEL_VIOLATION',
+    'SUBCONTRACTING_NOT_APPROVED',
+    'TAKEOUT_EXPIRED',
+    'TRAINING_REQUIRED',
+    'UNKNOWN_MEDIUM',
+  )
   async dispatch(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -40,6 +60,19 @@ export class HandoversController {
   @Post('handovers/:handoverId/receive')
   @HttpCode(201)
   @ApiCreatedResponse({ type: ReceiptResponse })
+  @ApiErrors(
+    'CONTRACT_NOT_FOUND',
+    'HANDOVER_ALREADY_RECEIVED',
+    'HANDOVER_NOT_FOUND',
+    'INVALID_OCCURRED_AT',
+    'INVALID_REFERENCE',
+    'MEDIUM_CLOSED',
+    'NOT_ADDRESSEE',
+    'NOT_ROSTERED',
+    'PLACE_NOT_DESIGNATED',
+    'TRAINING_REQUIRED',
+    'UNKNOWN_MEDIUM',
+  )
   async receive(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -52,6 +85,7 @@ export class HandoversController {
 
   @Get('handovers')
   @ApiOkResponse({ type: ListOf(HandoverResponse) })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED')
   async list(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -65,6 +99,7 @@ export class HandoversController {
   @ActorScoped()
   @Post('incidents')
   @ApiCreatedResponse({ type: AppendedResponse })
+  @ApiErrors('INVALID_OCCURRED_AT', 'MEDIUM_CLOSED', 'NOT_CUSTODIAN')
   report(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -75,6 +110,7 @@ export class HandoversController {
 
   @Get('incidents')
   @ApiOkResponse({ type: ListOf(IncidentResponse) })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED')
   async incidents(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,

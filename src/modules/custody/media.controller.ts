@@ -11,6 +11,7 @@ import {
   RegisterMediumRequest,
   StoreMediumRequest,
 } from './dto/medium.dto.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 @ApiTags('media')
 @ApiBearerAuth()
@@ -23,6 +24,25 @@ export class MediaController {
   @ActorScoped()
   @Post()
   @ApiCreatedResponse({ type: MediumAppendedResponse })
+  @ApiErrors(
+    'CONTRACT_CLOSED',
+    'CONTRACT_NOT_FOUND',
+    'COPY_NOT_PERMITTED',
+    'DUPLICATE_LABEL',
+    'INVALID_OCCURRED_AT',
+    'NOTICE_EXISTS',
+    'NOTICE_TARGET_INVALID',
+    'NOT_APPLICANT',
+    'NOT_CUSTODIAN',
+    'NOT_ROSTERED',
+    'PLACE_NOT_DESIGNATED',
+    'TAKEOUT_EXCEEDED',
+    'TAKEOUT_EXPIRED',
+    'TAKEOUT_NOT_APPROVED',
+    'TAKEOUT_REQUEST_NOT_FOUND',
+    'TRAINING_REQUIRED',
+    'UNKNOWN_MEDIUM',
+  )
   register(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -34,6 +54,7 @@ export class MediaController {
   /** Media with their current custody: the ward's officers and auditors, handlers rostered today. */
   @Get()
   @ApiOkResponse({ type: ListOf(MediumResponse) })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED')
   async list(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -46,6 +67,7 @@ export class MediaController {
   /** One medium, named by id or by label (URL-encoded). */
   @Get(':mediumId')
   @ApiOkResponse({ type: MediumResponse })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'MEDIUM_NOT_FOUND', 'NOT_ROSTERED')
   async get(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -60,6 +82,14 @@ export class MediaController {
   @Post(':mediumId/store')
   @HttpCode(201)
   @ApiCreatedResponse({ type: MediumAppendedResponse })
+  @ApiErrors(
+    'INVALID_OCCURRED_AT',
+    'IN_TRANSIT',
+    'MEDIUM_NOT_FOUND',
+    'NOT_CUSTODIAN',
+    'NOT_ROSTERED',
+    'PLACE_NOT_DESIGNATED',
+  )
   store(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,

@@ -9,6 +9,7 @@ import {
   RecordProcedureRequest,
 } from './dto/emergency-plan.dto.js';
 import { EmergencyPlanService } from './emergency-plan.service.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 /**
  * The emergency plan (事故等への対応体制) of a contract: without both sides'
@@ -23,6 +24,7 @@ export class EmergencyPlanController {
 
   @Get()
   @ApiOkResponse({ type: EmergencyPlanResponse })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED')
   get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<EmergencyPlanResponse> {
     return this.plans.get(actor, id);
   }
@@ -31,6 +33,7 @@ export class EmergencyPlanController {
   @Roles('ward_officer', 'contractor_staff')
   @Put('contacts')
   @ApiOkResponse({ type: EmergencyPlanResponse })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'NOT_CONTRACTOR', 'NOT_ROSTERED')
   recordContacts(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -54,6 +57,7 @@ export class EmergencyPlanController {
   @Post('procedure/confirm')
   @HttpCode(201)
   @ApiCreatedResponse({ type: EmergencyPlanResponse })
+  @ApiErrors('EMERGENCY_PLAN_MISSING')
   confirmProcedure(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators.js';
 import { AccountSecurityService } from './account-security.service.js';
 import { UserResponse } from './dto/user.dto.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 /** An admin's unlock of a login id locked by failed attempts. */
 @ApiTags('users')
@@ -19,6 +20,7 @@ export class AccountSecurityController {
   @Post('unlock')
   @HttpCode(200)
   @ApiOkResponse({ type: UserResponse, description: 'Unlocked (or was not locked)' })
+  @ApiErrors('USER_NOT_FOUND')
   async unlock(@Param('id') id: string): Promise<UserResponse> {
     return UserResponse.from(await this.security.unlock(id));
   }

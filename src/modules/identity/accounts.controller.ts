@@ -13,6 +13,7 @@ import { SessionResponse } from './dto/session.dto.js';
 import { UserResponse } from './dto/user.dto.js';
 import type { Actor } from './roles.js';
 import { SessionsService } from './sessions.service.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 /**
  * An admin's work on one account: its lifecycle and its sessions. An
@@ -30,6 +31,7 @@ export class AccountsController {
 
   @Patch()
   @ApiOkResponse({ type: UserResponse })
+  @ApiErrors('USER_NOT_FOUND')
   async update(@Param('id') id: string, @Body() body: UpdateUserRequest): Promise<UserResponse> {
     return UserResponse.from(await this.lifecycle.update(id, body));
   }
@@ -37,6 +39,7 @@ export class AccountsController {
   /** Marks a ward officer as an approver (所属長) of their ward's take-out requests, or not. */
   @Put('approver')
   @ApiOkResponse({ type: UserResponse })
+  @ApiErrors('APPROVER_NOT_WARD_OFFICER')
   async setApprover(
     @Param('id') id: string,
     @Body() body: SetApproverRequest,
@@ -48,6 +51,7 @@ export class AccountsController {
   @Post('deactivate')
   @HttpCode(200)
   @ApiOkResponse({ type: UserResponse, description: 'Deactivated (or already inactive)' })
+  @ApiErrors('SELF_ACCOUNT_CHANGE', 'USER_NOT_FOUND')
   async deactivate(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<UserResponse> {
     return UserResponse.from(await this.lifecycle.deactivate(actor, id));
   }
@@ -55,6 +59,7 @@ export class AccountsController {
   @Post('reactivate')
   @HttpCode(200)
   @ApiOkResponse({ type: UserResponse, description: 'Active (or already active)' })
+  @ApiErrors('USER_NOT_FOUND')
   async reactivate(@Param('id') id: string): Promise<UserResponse> {
     return UserResponse.from(await this.lifecycle.reactivate(id));
   }
@@ -64,6 +69,7 @@ export class AccountsController {
   @Post('reset-password')
   @HttpCode(200)
   @ApiOkResponse({ type: PasswordResetResponse })
+  @ApiErrors('SELF_ACCOUNT_CHANGE', 'USER_NOT_FOUND')
   async resetPassword(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -74,6 +80,7 @@ export class AccountsController {
 
   @Get('sessions')
   @ApiOkResponse({ type: ListOf(SessionResponse) })
+  @ApiErrors('USER_NOT_FOUND')
   async listSessions(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -85,6 +92,7 @@ export class AccountsController {
   @Post('sessions/revoke')
   @HttpCode(200)
   @ApiOkResponse({ type: RevokedSessionsResponse })
+  @ApiErrors('USER_NOT_FOUND')
   async revokeSessions(@Param('id') id: string): Promise<RevokedSessionsResponse> {
     return { revoked: await this.sessions.revokeAllForUser(id) };
   }

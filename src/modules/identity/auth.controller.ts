@@ -28,6 +28,7 @@ import {
 import { MailSettingsRequest, UserResponse } from './dto/user.dto.js';
 import { IdentityService } from './identity.service.js';
 import type { Actor } from './roles.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -53,6 +54,7 @@ export class AuthController {
       ],
     },
   })
+  @ApiErrors('INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS')
   async login(
     @Body() body: LoginRequest,
     @Req() request: FastifyRequest,
@@ -75,6 +77,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The token is revoked and the session cookies removed' })
+  @ApiErrors('VALIDATION_FAILED')
   async logout(
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
@@ -115,6 +118,7 @@ export class AuthController {
   @Post('password')
   @HttpCode(200)
   @ApiOkResponse({ type: UserResponse, description: 'Changed; other sessions are revoked' })
+  @ApiErrors('CURRENT_PASSWORD_WRONG', 'PASSWORD_REUSED', 'TOO_MANY_ATTEMPTS')
   async changePassword(
     @CurrentActor() actor: Actor,
     @Body() body: ChangePasswordRequest,

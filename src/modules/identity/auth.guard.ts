@@ -14,6 +14,35 @@ import { AppConfig } from '../../config/app-config.js';
 import { AuthService } from './auth.service.js';
 import { CSRF_HEADER, csrfTokenMatches, isSafeMethod, presentedToken } from './browser-session.js';
 import type { Role } from './roles.js';
+import type { ErrorCode } from '../../common/errors/error-codes.js';
+
+/** What a route declares that the guard reads (its metadata, resolved). */
+export interface RouteAccess {
+  public: boolean;
+  roles?: Role[];
+  allowTemporaryPassword: boolean;
+  allowMfaEnrollment: boolean;
+  mfaVerification: boolean;
+  /** GET and HEAD need no CSRF token. */
+  safeMethod: boolean;
+}
+
+/**
+ * The codes `AuthGuard.canActivate` can refuse a route with, in its order:
+ * what the OpenAPI document lists for each operation (and the e2e suites'
+ * answers check against it).
+ */
+export function guardRefusals(route: RouteAccess): ErrorCode[] {
+  if (route.public) return [];
+  const codes: ErrorCode[] = ['UNAUTHENTICATED'];
+  if (!route.safeMethod) codes.push('CSRF_TOKEN_INVALID');
+  if (route.mfaVerification) return codes;
+  codes.push('MFA_VERIFICATION_REQUIRED');
+  if (!route.allowTemporaryPassword) codes.push('PASSWORD_CHANGE_REQUIRED');
+  if (!route.allowMfaEnrollment) codes.push('MFA_ENROLLMENT_REQUIRED');
+  if (route.roles) codes.push('FORBIDDEN_ROLE');
+  return codes;
+}
 
 /**
  * Runs before every route: resolves the bearer token (or the web app's

@@ -29,6 +29,7 @@ import {
 } from './dto/mfa.dto.js';
 import { MfaService } from './mfa.service.js';
 import type { Actor } from './roles.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 /** The second factor: enrollment, the login step after the password, and an admin's reset. */
 @ApiTags('auth')
@@ -59,6 +60,7 @@ export class MfaController {
       'A new secret, as text, otpauth:// URI and QR code. Nothing changes for logins until POST /api/auth/mfa/confirm. Calling again replaces the pending secret. 409 MFA_ALREADY_ENROLLED once confirmed (an admin resets it).',
   })
   @ApiOkResponse({ type: MfaEnrollmentResponse })
+  @ApiErrors('MFA_ALREADY_ENROLLED', 'VALIDATION_FAILED')
   enroll(@CurrentActor() actor: Actor): Promise<MfaEnrollmentResponse> {
     return this.mfa.enroll(actor);
   }
@@ -73,6 +75,7 @@ export class MfaController {
       'The second factor takes effect; the answer holds ten recovery codes, shown this once. 401 MFA_CODE_INVALID for a wrong code, 409 MFA_ENROLLMENT_NOT_STARTED without a pending enrollment.',
   })
   @ApiOkResponse({ type: MfaRecoveryCodesResponse })
+  @ApiErrors('MFA_ALREADY_ENROLLED', 'MFA_CODE_INVALID', 'MFA_ENROLLMENT_NOT_STARTED')
   async confirm(
     @CurrentActor() actor: Actor,
     @Body() body: ConfirmMfaRequest,
@@ -99,6 +102,7 @@ export class MfaController {
       ],
     },
   })
+  @ApiErrors('MFA_CODE_INVALID', 'TOO_MANY_ATTEMPTS')
   async verify(
     @CurrentActor() actor: Actor,
     @Body() body: VerifyMfaRequest,
@@ -118,6 +122,7 @@ export class MfaController {
       "The secret and recovery codes go and every session of the user is revoked; they enroll again at the next login. 404 USER_NOT_FOUND, 409 MFA_NOT_ENROLLED, 409 SELF_ACCOUNT_CHANGE for one's own account.",
   })
   @ApiNoContentResponse({ description: 'Reset' })
+  @ApiErrors('MFA_NOT_ENROLLED', 'SELF_ACCOUNT_CHANGE', 'USER_NOT_FOUND')
   async reset(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<void> {
     await this.mfa.reset(actor, id);
   }

@@ -10,6 +10,7 @@ import {
 } from './dto/organization.dto.js';
 import { IdentityService } from './identity.service.js';
 import type { Actor } from './roles.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 @ApiTags('organizations')
 @ApiBearerAuth()
@@ -20,6 +21,7 @@ export class OrganizationsController {
   @Roles('admin')
   @Post()
   @ApiCreatedResponse({ type: OrganizationResponse })
+  @ApiErrors('ORGANIZATION_EXISTS')
   async create(@Body() body: CreateOrganizationRequest): Promise<OrganizationResponse> {
     return OrganizationResponse.from(await this.identity.createOrganization(body));
   }
@@ -43,6 +45,7 @@ export class OrganizationsController {
   @Roles('admin')
   @Patch(':id')
   @ApiOkResponse({ type: OrganizationResponse })
+  @ApiErrors('ORGANIZATION_NOT_FOUND')
   async update(
     @Param('id') id: string,
     @Body() body: UpdateOrganizationRequest,
@@ -54,6 +57,7 @@ export class OrganizationsController {
   @Roles('admin', 'ward_officer', 'auditor')
   @Get(':id')
   @ApiOkResponse({ type: OrganizationResponse })
+  @ApiErrors('ORGANIZATION_NOT_FOUND')
   async get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<OrganizationResponse> {
     return OrganizationResponse.from(await this.identity.getOrganization(actor, id));
   }

@@ -5,6 +5,7 @@ import { ListOf } from '../../common/http/list.js';
 import { SessionResponse } from './dto/session.dto.js';
 import type { Actor } from './roles.js';
 import { SessionsService } from './sessions.service.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 /** Every user's own sessions: where they are logged in, and ending one. */
 @ApiTags('auth')
@@ -25,6 +26,7 @@ export class SessionsController {
   @Delete(':sessionId')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The session is ended' })
+  @ApiErrors('SESSION_NOT_FOUND')
   async revoke(@CurrentActor() actor: Actor, @Param('sessionId') sessionId: string): Promise<void> {
     await this.sessions.revokeMine(actor, sessionId);
   }

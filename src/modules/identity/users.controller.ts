@@ -5,6 +5,7 @@ import { ListOf } from '../../common/http/list.js';
 import { CreateUserRequest, ListUsersQuery, UserResponse } from './dto/user.dto.js';
 import { IdentityService } from './identity.service.js';
 import type { Actor } from './roles.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -15,6 +16,7 @@ export class UsersController {
   @Roles('admin')
   @Post()
   @ApiCreatedResponse({ type: UserResponse })
+  @ApiErrors('INVALID_REFERENCE', 'LOGIN_ID_TAKEN', 'ROLE_ORGANIZATION_MISMATCH')
   async create(@Body() body: CreateUserRequest): Promise<UserResponse> {
     return UserResponse.from(await this.identity.createUser(body));
   }

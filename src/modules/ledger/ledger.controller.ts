@@ -12,6 +12,7 @@ import { BOM, csvLine, KANRIBO_HEADER, kanriboCsvLine } from './kanribo-csv.js';
 import { KANRIBO_ENTRY_TYPES, type KanriboRow, kanriboRow } from './kanribo-row.js';
 import { WorkbookReaderGone, writeKanriboWorkbook } from './kanribo-xlsx.js';
 import { LedgerService, toLedgerEntry } from './ledger.service.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -40,6 +41,7 @@ export class LedgerController {
   /** The chain in order, a page at a time. The ward's officers and auditors, handlers rostered today. */
   @Get()
   @ApiOkResponse({ type: LedgerPageResponse })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED')
   async list(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -60,6 +62,7 @@ export class LedgerController {
   /** Recomputes every hash and link; names the first entry that is not as recorded. */
   @Get('verify')
   @ApiOkResponse({ type: LedgerVerifyResponse })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED')
   async verify(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -72,6 +75,7 @@ export class LedgerController {
   @Get('export.csv')
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'One row per dispatch and per receipt, in ledger order' })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED')
   async export(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -104,6 +108,7 @@ export class LedgerController {
   @ApiOkResponse({
     description: 'Sheet 管理簿: one row per dispatch and per receipt, in ledger order; sheet 検証',
   })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED')
   async exportXlsx(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,

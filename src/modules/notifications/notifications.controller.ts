@@ -18,6 +18,7 @@ import {
 import { NotificationsService } from './notifications.service.js';
 import { ReminderScanner } from './reminder-scanner.js';
 import { WebhooksService } from './webhooks.service.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 @ApiTags('notifications')
 @ApiBearerAuth()
@@ -36,6 +37,7 @@ export class NotificationsController {
   @Post(':id/read')
   @HttpCode(200)
   @ApiOkResponse({ type: ReadResponse })
+  @ApiErrors('NOTIFICATION_NOT_FOUND')
   read(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<ReadResponse> {
     return this.notifications.markRead(actor, id);
   }

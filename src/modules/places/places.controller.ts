@@ -11,6 +11,7 @@ import {
   WithdrawPlaceRequest,
 } from './dto/place.dto.js';
 import { PlacesService } from './places.service.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 /**
  * The designated places (作業場所・保管場所) of a contract and the ward's
@@ -26,6 +27,7 @@ export class PlacesController {
   @Roles('ward_officer')
   @Post('places')
   @ApiCreatedResponse({ type: DesignatedPlaceResponse })
+  @ApiErrors('CONTRACT_NOT_FOUND')
   async designate(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -36,6 +38,7 @@ export class PlacesController {
 
   @Get('places')
   @ApiOkResponse({ type: ListOf(DesignatedPlaceResponse) })
+  @ApiErrors('CONTRACT_NOT_FOUND')
   async list(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -48,6 +51,7 @@ export class PlacesController {
   @Post('places/:placeId/withdraw')
   @HttpCode(200)
   @ApiOkResponse({ type: DesignatedPlaceResponse })
+  @ApiErrors('PLACE_NOT_FOUND', 'PLACE_WITHDRAWN')
   async withdraw(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -60,6 +64,7 @@ export class PlacesController {
   @Roles('ward_officer')
   @Post('place-consents')
   @ApiCreatedResponse({ type: PlaceConsentResponse })
+  @ApiErrors('UNKNOWN_MEDIUM')
   async consent(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,

@@ -17,6 +17,7 @@ import {
   StatusReportResponse,
 } from './dto/status-report.dto.js';
 import { StatusReportsService } from './status-reports.service.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 /**
  * Status reports (業務に関する報告, 特記事項 14): the ward requests, the
@@ -32,6 +33,7 @@ export class StatusReportsController {
   @Roles('ward_officer')
   @Post()
   @ApiCreatedResponse({ type: StatusReportResponse })
+  @ApiErrors('CONTRACT_NOT_FOUND')
   async request(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -42,6 +44,7 @@ export class StatusReportsController {
 
   @Get()
   @ApiOkResponse({ type: ListOf(StatusReportResponse) })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED')
   async list(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -66,6 +69,12 @@ export class StatusReportsController {
   @Post(':reportId/answer')
   @HttpCode(200)
   @ApiOkResponse({ type: StatusReportResponse })
+  @ApiErrors(
+    'CONTRACT_NOT_FOUND',
+    'NOT_RESPONSIBLE',
+    'STATUS_REPORT_ANSWERED',
+    'STATUS_REPORT_NOT_FOUND',
+  )
   async answer(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -78,6 +87,7 @@ export class StatusReportsController {
   @Get(':reportId/report.pdf')
   @ApiProduces('application/pdf')
   @ApiOkResponse({ description: 'The printable 取扱い状況報告書' })
+  @ApiErrors('CONTRACT_NOT_FOUND')
   async pdf(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,

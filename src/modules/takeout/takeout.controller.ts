@@ -10,6 +10,7 @@ import {
   TakeoutRequestResponse,
 } from './dto/takeout.dto.js';
 import { TakeoutService } from './takeout.service.js';
+import { ApiErrors } from '../../openapi/api-document.js';
 
 /**
  * Take-out requests (持出し申請) of a contract: a ward officer applies, an
@@ -25,6 +26,7 @@ export class TakeoutController {
   @Roles('ward_officer')
   @Post()
   @ApiCreatedResponse({ type: TakeoutRequestResponse })
+  @ApiErrors('UNKNOWN_DATA_ITEM')
   async create(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -36,6 +38,7 @@ export class TakeoutController {
   @Roles('ward_officer', 'auditor')
   @Get()
   @ApiOkResponse({ type: ListOf(TakeoutRequestResponse) })
+  @ApiErrors('CONTRACT_NOT_FOUND')
   async list(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -48,6 +51,7 @@ export class TakeoutController {
   @Roles('ward_officer', 'auditor')
   @Get(':requestId')
   @ApiOkResponse({ type: TakeoutRequestResponse })
+  @ApiErrors('TAKEOUT_REQUEST_NOT_FOUND')
   async get(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -61,6 +65,7 @@ export class TakeoutController {
   @Post(':requestId/approve')
   @HttpCode(200)
   @ApiOkResponse({ type: TakeoutRequestResponse })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'NOT_APPROVER', 'SELF_APPROVAL', 'TAKEOUT_NOT_PENDING')
   async approve(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -87,6 +92,7 @@ export class TakeoutController {
   @Post(':requestId/withdraw')
   @HttpCode(200)
   @ApiOkResponse({ type: TakeoutRequestResponse })
+  @ApiErrors('NOT_APPLICANT')
   async withdraw(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
