@@ -69,6 +69,13 @@ describe('docker/compose.yaml', () => {
     );
   });
 
+  it('passes the optional e-mail settings through from the host environment', () => {
+    const environment = environmentOf('kanribo');
+    for (const name of ['SMTP_URL', 'MAIL_FROM', 'PUBLIC_URL']) {
+      expect(environment[name]).toBe(`\${${name}:-}`);
+    }
+  });
+
   it('holds no literal password in any service', () => {
     const offenders: string[] = [];
     for (const name of Object.keys(services)) {
@@ -108,6 +115,11 @@ describe('docker/Dockerfile', () => {
 
   it('is a multi-stage build', () => {
     expect(fromIndexes.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('builds and runs on Node 24, the current LTS', () => {
+    const images = fromIndexes.map((index) => instructions[index]!.split(/\s+/)[1]);
+    expect(images).toEqual(['node:24-bookworm', 'node:24-bookworm-slim']);
   });
 
   it('runs the final stage as the node user', () => {
