@@ -165,6 +165,9 @@ export function documentErrors(document: OpenAPIObject, app?: INestApplication):
         byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
       }
       for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b)) {
+        // A route that answers this status with a body of its own (health's
+        // 503 is its report, not an error) keeps what its controller declared.
+        if (operation.responses[String(status)]?.content) continue;
         operation.responses[String(status)] = {
           description: `${STATUS_CODES[status] ?? 'Error'}: ${statusCodes.join(', ')}`,
           content: {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../../common/auth/auth.decorators.js';
 import { AppConfig } from '../../config/app-config.js';
@@ -34,7 +34,15 @@ export class AccessLogController {
 
   /** Entries in seq order, filtered, a page at a time (keyset: `afterSeq`). */
   @Get()
-  @ApiOkResponse({ type: AccessLogPageResponse })
+  @ApiOperation({
+    summary: 'Read the access log, a page at a time',
+    description:
+      "Auditors only (an admin reads no access-log content). The entries of the auditor's ward in seq order, narrowed by time range, user, organization, contract and action; pass `nextAfterSeq` as `afterSeq` for the next page. A `from` after `to` is 422 ACCESS_LOG_RANGE_INVALID. Changes nothing.",
+  })
+  @ApiOkResponse({
+    type: AccessLogPageResponse,
+    description: 'One page of entries; `nextAfterSeq` is null on the last',
+  })
   @ApiErrors('ACCESS_LOG_RANGE_INVALID')
   async list(
     @CurrentActor() actor: Actor,
@@ -51,7 +59,15 @@ export class AccessLogController {
 
   /** Recomputes the installation's whole chain; says whether it holds and where it breaks, no content. */
   @Get('verify')
-  @ApiOkResponse({ type: AccessLogVerifyResponse })
+  @ApiOperation({
+    summary: "Verify the access log's hash chain",
+    description:
+      "Auditors only. Recomputes every hash and link of the installation's whole chain from its retention anchor and answers whether it holds, its length and head, or the first entry where it breaks; never any entry's content. Changes nothing.",
+  })
+  @ApiOkResponse({
+    type: AccessLogVerifyResponse,
+    description: 'Whether the chain holds, and where it breaks if not',
+  })
   async verify(): Promise<AccessLogVerifyResponse> {
     return this.accessLog.verify();
   }
@@ -59,7 +75,15 @@ export class AccessLogController {
   /** The entries of {@link list}'s filters as CSV (UTF-8 with BOM, CRLF), streamed. */
   @Get('export.csv')
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'One row per entry the auditor may see, in seq order' })
+  @ApiOperation({
+    summary: 'Export the access log as CSV',
+    description:
+      "Auditors only. The entries of GET /api/access-log's filters, every page, as a CSV file (UTF-8 with BOM, CRLF) streamed as an attachment, with each user's display name. A `from` after `to` is 422 ACCESS_LOG_RANGE_INVALID. Changes nothing.",
+  })
+  @ApiOkResponse({
+    description: 'One row per entry the auditor may see, in seq order',
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  })
   @ApiErrors('ACCESS_LOG_RANGE_INVALID')
   async export(
     @CurrentActor() actor: Actor,

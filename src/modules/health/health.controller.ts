@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, Controller, Get, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
+  ApiOperation,
   ApiProperty,
   ApiServiceUnavailableResponse,
   ApiTags,
@@ -70,12 +71,6 @@ export class HealthController implements BeforeApplicationShutdown {
     private readonly config: AppConfig,
   ) {}
 
-  /**
-   * The whole picture, for people and dashboards: 200 when the database
-   * answers, 503 when it does not. A queue that is down (Redis unreachable) makes the status
-   * `degraded` but not unready: handovers are still recorded, and reminders
-   * catch up when Redis is back.
-   */
   beforeApplicationShutdown(): void {
     this.stopping = true;
   }
@@ -88,7 +83,12 @@ export class HealthController implements BeforeApplicationShutdown {
    */
   @Public()
   @Get('live')
-  @ApiOkResponse({ type: ProbeResponse })
+  @ApiOperation({
+    summary: 'Liveness probe: is the process answering?',
+    description:
+      'Anyone may call it, without a session. Answers 200 `ok` as long as the process answers HTTP at all; it asks nothing of the database or Redis, so that an outage of either does not restart every instance at once.',
+  })
+  @ApiOkResponse({ type: ProbeResponse, description: 'The process answers' })
   live(): ProbeResponse {
     return { status: 'ok' };
   }
@@ -101,8 +101,16 @@ export class HealthController implements BeforeApplicationShutdown {
    */
   @Public()
   @Get('ready')
-  @ApiOkResponse({ type: ProbeResponse })
-  @ApiServiceUnavailableResponse({ type: ProbeResponse })
+  @ApiOperation({
+    summary: 'Readiness probe: may this instance take requests?',
+    description:
+      'Anyone may call it, without a session. 200 `ok` when the database answers; 503 `down` when it does not, and 503 `stopping` once the process is shutting down. Redis is not required: without it handovers are still recorded.',
+  })
+  @ApiOkResponse({ type: ProbeResponse, description: 'Ready: the database answers' })
+  @ApiServiceUnavailableResponse({
+    type: ProbeResponse,
+    description: 'Not ready: the database does not answer, or the process is stopping',
+  })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ProbeResponse> {
     const status = this.stopping ? 'stopping' : (await this.databaseUp()) ? 'ok' : 'down';
     if (status !== 'ok') void reply.status(503);
@@ -120,8 +128,19 @@ export class HealthController implements BeforeApplicationShutdown {
 
   @Public()
   @Get()
-  @ApiOkResponse({ type: HealthResponse })
-  @ApiServiceUnavailableResponse({ type: HealthResponse })
+  @ApiOperation({
+    summary: 'Health of the service and its database, queue and mail',
+    description:
+      'Anyone may call it, without a session; it shows no server names or credentials. 200 when the database answers, 503 `down` when it does not. A queue that is down (Redis unreachable) makes the status `degraded` but not unready: handovers are still recorded, and reminders catch up when Redis is back.',
+  })
+  @ApiOkResponse({
+    type: HealthResponse,
+    description: 'The database answers (status ok or degraded)',
+  })
+  @ApiServiceUnavailableResponse({
+    type: HealthResponse,
+    description: 'The database does not answer: the report says which component is down',
+  })
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthResponse> {
     const kind = this.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
     const started = performance.now();

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles, SecretAnswer } from '../../common/auth/auth.decorators.js';
 import { ListOf } from '../../common/http/list.js';
 import { AccountLifecycleService } from './account-lifecycle.service.js';
@@ -14,6 +14,7 @@ import { UserResponse } from './dto/user.dto.js';
 import type { Actor } from './roles.js';
 import { SessionsService } from './sessions.service.js';
 import { ApiErrors } from '../../openapi/api-document.js';
+import { ApiJsonBody } from '../../openapi/api-json-body.js';
 
 /**
  * An admin's work on one account: its lifecycle and its sessions. An
@@ -30,7 +31,25 @@ export class AccountsController {
   ) {}
 
   @Patch()
-  @ApiOkResponse({ type: UserResponse })
+  @ApiOperation({
+    summary: "Edit a user's display name and e-mail address",
+    description:
+      'Admins only. Sets the display name and, when `email` is sent, the address notifications are e-mailed to (`""` removes it; absent leaves it). The change is recorded in the access log.',
+  })
+  @ApiJsonBody(
+    UpdateUserRequest,
+    {
+      name: 'rename',
+      summary: 'A new display name only; the address stays',
+      value: { displayName: '佐藤 花子' },
+    },
+    {
+      name: 'withEmail',
+      summary: 'A display name and a new address',
+      value: { displayName: '高橋 健太', email: 'takahashi.kenta@city.shinjuku.example.jp' },
+    },
+  )
+  @ApiOkResponse({ type: UserResponse, description: 'The account as edited' })
   @ApiErrors('USER_NOT_FOUND')
   async update(@Param('id') id: string, @Body() body: UpdateUserRequest): Promise<UserResponse> {
     return UserResponse.from(await this.lifecycle.update(id, body));
@@ -38,8 +57,22 @@ export class AccountsController {
 
   /** Marks a ward officer as an approver (所属長) of their ward's take-out requests, or not. */
   @Put('approver')
-  @ApiOkResponse({ type: UserResponse })
-  @ApiErrors('APPROVER_NOT_WARD_OFFICER')
+  @ApiOperation({
+    summary: 'Make a ward officer an approver of take-out requests, or not',
+    description:
+      'Admins only. Only a ward officer can approve the take-out requests (持出し申請) of their ward: any other role is 422 APPROVER_NOT_WARD_OFFICER. The change is recorded in the access log.',
+  })
+  @ApiJsonBody(
+    SetApproverRequest,
+    {
+      name: 'grant',
+      summary: 'Make the ward officer an approver (所属長)',
+      value: { approver: true },
+    },
+    { name: 'revoke', summary: 'The ward officer no longer approves', value: { approver: false } },
+  )
+  @ApiOkResponse({ type: UserResponse, description: 'The account with its approver flag' })
+  @ApiErrors('APPROVER_NOT_WARD_OFFICER', 'USER_NOT_FOUND')
   async setApprover(
     @Param('id') id: string,
     @Body() body: SetApproverRequest,
@@ -50,6 +83,11 @@ export class AccountsController {
   /** The user can no longer log in, and every session of theirs ends at once. */
   @Post('deactivate')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Deactivate a user',
+    description:
+      "Admins only, and not on one's own account (409 SELF_ACCOUNT_CHANGE), so that an admin always remains. The user can no longer log in (the login answers as for a wrong password) and every session of theirs is revoked at once; the deactivation is recorded in the access log. An inactive user is answered as is.",
+  })
   @ApiOkResponse({ type: UserResponse, description: 'Deactivated (or already inactive)' })
   @ApiErrors('SELF_ACCOUNT_CHANGE', 'USER_NOT_FOUND')
   async deactivate(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<UserResponse> {
@@ -58,6 +96,11 @@ export class AccountsController {
 
   @Post('reactivate')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Reactivate a deactivated user',
+    description:
+      'Admins only. The user may log in again with their password; sessions revoked at the deactivation stay revoked. The reactivation is recorded in the access log; an active user is answered as is.',
+  })
   @ApiOkResponse({ type: UserResponse, description: 'Active (or already active)' })
   @ApiErrors('USER_NOT_FOUND')
   async reactivate(@Param('id') id: string): Promise<UserResponse> {
@@ -68,7 +111,15 @@ export class AccountsController {
   @SecretAnswer()
   @Post('reset-password')
   @HttpCode(200)
-  @ApiOkResponse({ type: PasswordResetResponse })
+  @ApiOperation({
+    summary: "Reset a user's password to a one-time password",
+    description:
+      "Admins only, and not on one's own account (409 SELF_ACCOUNT_CHANGE: change it with POST /api/auth/password). A random one-time password replaces the password and is answered this once; the user must change it at the next login. Every session of the user is revoked, the second factor stays, and the reset is recorded in the access log.",
+  })
+  @ApiOkResponse({
+    type: PasswordResetResponse,
+    description: 'The account and its one-time password, shown this once',
+  })
   @ApiErrors('SELF_ACCOUNT_CHANGE', 'USER_NOT_FOUND')
   async resetPassword(
     @CurrentActor() actor: Actor,
@@ -79,7 +130,12 @@ export class AccountsController {
   }
 
   @Get('sessions')
-  @ApiOkResponse({ type: ListOf(SessionResponse) })
+  @ApiOperation({
+    summary: "List a user's live sessions",
+    description:
+      "Admins only. The user's sessions that are neither revoked, expired nor idle, newest first, with where they were opened from. Writes nothing.",
+  })
+  @ApiOkResponse({ type: ListOf(SessionResponse), description: "The user's live sessions" })
   @ApiErrors('USER_NOT_FOUND')
   async listSessions(
     @CurrentActor() actor: Actor,
@@ -91,7 +147,15 @@ export class AccountsController {
 
   @Post('sessions/revoke')
   @HttpCode(200)
-  @ApiOkResponse({ type: RevokedSessionsResponse })
+  @ApiOperation({
+    summary: 'End every session of a user',
+    description:
+      'Admins only. Revokes every session of the user (their next request is refused with 401) and answers how many were live; the account itself stays active. Recorded in the access log.',
+  })
+  @ApiOkResponse({
+    type: RevokedSessionsResponse,
+    description: 'How many sessions were ended',
+  })
   @ApiErrors('USER_NOT_FOUND')
   async revokeSessions(@Param('id') id: string): Promise<RevokedSessionsResponse> {
     return { revoked: await this.sessions.revokeAllForUser(id) };

@@ -30,6 +30,7 @@ import {
 import { MfaService } from './mfa.service.js';
 import type { Actor } from './roles.js';
 import { ApiErrors } from '../../openapi/api-document.js';
+import { ApiJsonBody } from '../../openapi/api-json-body.js';
 
 /** The second factor: enrollment, the login step after the password, and an admin's reset. */
 @ApiTags('auth')
@@ -44,7 +45,12 @@ export class MfaController {
   @AllowMfaEnrollment()
   @OwnAccountRead()
   @Get('auth/mfa')
-  @ApiOkResponse({ type: MfaStatusResponse })
+  @ApiOperation({
+    summary: 'Read the state of your own second factor',
+    description:
+      'Any logged-in user may call it, also before a required second factor is set up. Says whether a second factor is in place or an enrollment awaits its code, whether the role requires one, and how many recovery codes are left. Writes nothing.',
+  })
+  @ApiOkResponse({ type: MfaStatusResponse, description: "The caller's second factor" })
   async status(@CurrentActor() actor: Actor): Promise<MfaStatusResponse> {
     const status = await this.mfa.status(actor);
     return { ...status, enrolledAt: status.enrolledAt?.toISOString() ?? null };
@@ -59,7 +65,10 @@ export class MfaController {
     description:
       'A new secret, as text, otpauth:// URI and QR code. Nothing changes for logins until POST /api/auth/mfa/confirm. Calling again replaces the pending secret. 409 MFA_ALREADY_ENROLLED once confirmed (an admin resets it).',
   })
-  @ApiOkResponse({ type: MfaEnrollmentResponse })
+  @ApiOkResponse({
+    type: MfaEnrollmentResponse,
+    description: 'The pending secret, shown this once',
+  })
   @ApiErrors('MFA_ALREADY_ENROLLED', 'VALIDATION_FAILED')
   enroll(@CurrentActor() actor: Actor): Promise<MfaEnrollmentResponse> {
     return this.mfa.enroll(actor);
@@ -74,7 +83,15 @@ export class MfaController {
     description:
       'The second factor takes effect; the answer holds ten recovery codes, shown this once. 401 MFA_CODE_INVALID for a wrong code, 409 MFA_ENROLLMENT_NOT_STARTED without a pending enrollment.',
   })
-  @ApiOkResponse({ type: MfaRecoveryCodesResponse })
+  @ApiJsonBody(ConfirmMfaRequest, {
+    name: 'code',
+    summary: 'The code the authenticator app shows for the new secret',
+    value: { code: '492817' },
+  })
+  @ApiOkResponse({
+    type: MfaRecoveryCodesResponse,
+    description: 'The second factor is in place; its recovery codes',
+  })
   @ApiErrors('MFA_ALREADY_ENROLLED', 'MFA_CODE_INVALID', 'MFA_ENROLLMENT_NOT_STARTED')
   async confirm(
     @CurrentActor() actor: Actor,
@@ -92,6 +109,19 @@ export class MfaController {
     description:
       'Authorization: Bearer <mfaToken of POST /api/auth/login>. Send `code` (6 digits) or `recoveryCode`. Answers a session like a login; the mfaToken is revoked. A wrong or reused code is 401 MFA_CODE_INVALID and counts toward the lockout (429 TOO_MANY_ATTEMPTS).',
   })
+  @ApiJsonBody(
+    VerifyMfaRequest,
+    {
+      name: 'code',
+      summary: 'The 6 digits of the authenticator app, the session as a bearer token',
+      value: { code: '492817' },
+    },
+    {
+      name: 'recoveryCode',
+      summary: 'A recovery code instead (the phone is lost), in the web app',
+      value: { recoveryCode: '7k2m9-q4x8d', session: 'cookie' },
+    },
+  )
   @ApiExtraModels(LoginResponse, BrowserSessionResponse)
   @ApiOkResponse({
     description: 'A session, as for POST /api/auth/login (`session: "cookie"` sets it as cookies)',
@@ -102,7 +132,7 @@ export class MfaController {
       ],
     },
   })
-  @ApiErrors('MFA_CODE_INVALID', 'TOO_MANY_ATTEMPTS')
+  @ApiErrors('MFA_CODE_INVALID', 'MFA_NOT_ENROLLED', 'TOO_MANY_ATTEMPTS')
   async verify(
     @CurrentActor() actor: Actor,
     @Body() body: VerifyMfaRequest,
@@ -121,7 +151,7 @@ export class MfaController {
     description:
       "The secret and recovery codes go and every session of the user is revoked; they enroll again at the next login. 404 USER_NOT_FOUND, 409 MFA_NOT_ENROLLED, 409 SELF_ACCOUNT_CHANGE for one's own account.",
   })
-  @ApiNoContentResponse({ description: 'Reset' })
+  @ApiNoContentResponse({ description: 'Reset; the user has no second factor and no session' })
   @ApiErrors('MFA_NOT_ENROLLED', 'SELF_ACCOUNT_CHANGE', 'USER_NOT_FOUND')
   async reset(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<void> {
     await this.mfa.reset(actor, id);

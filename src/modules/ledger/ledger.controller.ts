@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import { Controller, Get, Logger, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentActor } from '../../common/auth/auth.decorators.js';
 import { Clock } from '../../common/time/clock.js';
@@ -40,7 +40,15 @@ export class LedgerController {
 
   /** The chain in order, a page at a time. The ward's officers and auditors, handlers rostered today. */
   @Get()
-  @ApiOkResponse({ type: LedgerPageResponse })
+  @ApiOperation({
+    summary: 'Read a contract’s ledger, a page at a time',
+    description:
+      'The ward’s officers and auditors, and contractor staff named on the roster today (need to know); admins are refused (403 FORBIDDEN_ROLE), contractor staff without a valid roster entry get 403 NOT_ROSTERED. Entries after `afterSeq` in chain order, at most `limit` (100 by default, 1000 at most), with the chain’s length and the `afterSeq` of the next page. Nothing is written.',
+  })
+  @ApiOkResponse({
+    type: LedgerPageResponse,
+    description: 'A page of entries, each with its hash and the hash before it',
+  })
   @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED')
   async list(
     @CurrentActor() actor: Actor,
@@ -61,7 +69,15 @@ export class LedgerController {
 
   /** Recomputes every hash and link; names the first entry that is not as recorded. */
   @Get('verify')
-  @ApiOkResponse({ type: LedgerVerifyResponse })
+  @ApiOperation({
+    summary: 'Verify the hash chain of a contract’s ledger',
+    description:
+      'The ward’s officers and auditors, and contractor staff named on the roster today (need to know); admins are refused (403 FORBIDDEN_ROLE), contractor staff without a valid roster entry get 403 NOT_ROSTERED. Recomputes every entry’s hash and link to the one before; a broken chain is still a 200, with `valid: false` and the first entry that is not as recorded. Nothing is written.',
+  })
+  @ApiOkResponse({
+    type: LedgerVerifyResponse,
+    description: 'The verdict: valid with the head hash, or the first invalid entry',
+  })
   @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED')
   async verify(
     @CurrentActor() actor: Actor,
@@ -73,8 +89,16 @@ export class LedgerController {
 
   /** The 管理簿 as CSV (UTF-8 with BOM, CRLF), streamed. */
   @Get('export.csv')
+  @ApiOperation({
+    summary: 'Export the 管理簿 as CSV',
+    description:
+      'The ward’s officers and auditors, and contractor staff named on the roster today (need to know); admins are refused (403 FORBIDDEN_ROLE), contractor staff without a valid roster entry get 403 NOT_ROSTERED. The 管理簿 (one row per dispatch and per receipt, in ledger order) as a CSV attachment, UTF-8 with a BOM and CRLF line ends, times in the business time zone. Nothing is written.',
+  })
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'One row per dispatch and per receipt, in ledger order' })
+  @ApiOkResponse({
+    description: 'One row per dispatch and per receipt, in ledger order',
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  })
   @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED')
   async export(
     @CurrentActor() actor: Actor,
@@ -104,9 +128,15 @@ export class LedgerController {
    * head it verified, so both sheets describe the same chain.
    */
   @Get('export.xlsx')
+  @ApiOperation({
+    summary: 'Export the 管理簿 as an Excel workbook',
+    description:
+      'The ward’s officers and auditors, and contractor staff named on the roster today (need to know); admins are refused (403 FORBIDDEN_ROLE), contractor staff without a valid roster entry get 403 NOT_ROSTERED. Sheet 管理簿 holds one typed row per dispatch and per receipt in ledger order; sheet 検証 holds the chain’s verification at the export, and an intact chain’s rows stop at the head it verified. Nothing is written.',
+  })
   @ApiProduces(XLSX_TYPE)
   @ApiOkResponse({
     description: 'Sheet 管理簿: one row per dispatch and per receipt, in ledger order; sheet 検証',
+    content: { [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } } },
   })
   @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED')
   async exportXlsx(

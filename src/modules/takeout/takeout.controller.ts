@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../../common/auth/auth.decorators.js';
 import { ListOf } from '../../common/http/list.js';
 import type { Actor } from '../identity/roles.js';
@@ -11,6 +17,7 @@ import {
 } from './dto/takeout.dto.js';
 import { TakeoutService } from './takeout.service.js';
 import { ApiErrors } from '../../openapi/api-document.js';
+import { ApiJsonBody } from '../../openapi/api-json-body.js';
 
 /**
  * Take-out requests (持出し申請) of a contract: a ward officer applies, an
@@ -25,8 +32,43 @@ export class TakeoutController {
 
   @Roles('ward_officer')
   @Post()
-  @ApiCreatedResponse({ type: TakeoutRequestResponse })
-  @ApiErrors('UNKNOWN_DATA_ITEM')
+  @ApiOperation({
+    summary: 'Apply for a take-out of personal data (持出し申請)',
+    description:
+      'A ward officer of the contract’s ward (403 NOT_CONTRACT_WARD otherwise). Appends a takeout_requested entry; the request waits for an approver of the ward. `dataItems` must be data items of the contract (422 UNKNOWN_DATA_ITEM); a closed contract takes none (409 CONTRACT_CLOSED).',
+  })
+  @ApiJsonBody(
+    CreateTakeoutRequest,
+    {
+      name: 'provide',
+      summary: 'One DVD-R for the contractor',
+      value: {
+        dataItems: ['氏名', '住所'],
+        recordCount: 12000,
+        mediaKinds: ['dvd_r'],
+        mediaCount: 1,
+        purpose: 'provide',
+        plannedOn: '2026-12-07',
+        terminalId: 'PC-ZEIMU-012',
+        note: '委託先への提供用',
+      },
+    },
+    {
+      name: 'other',
+      summary: 'An encrypted file and USB media, without a note',
+      value: {
+        dataItems: ['氏名', '生年月日', '課税額'],
+        recordCount: 350,
+        mediaKinds: ['encrypted_file', 'usb'],
+        mediaCount: 2,
+        purpose: 'other',
+        plannedOn: '2026-10-15',
+        terminalId: 'PC-ZEIMU-003',
+      },
+    },
+  )
+  @ApiCreatedResponse({ type: TakeoutRequestResponse, description: 'The request, requested' })
+  @ApiErrors('CONTRACT_CLOSED', 'CONTRACT_NOT_FOUND', 'NOT_CONTRACT_WARD', 'UNKNOWN_DATA_ITEM')
   async create(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -37,8 +79,16 @@ export class TakeoutController {
 
   @Roles('ward_officer', 'auditor')
   @Get()
-  @ApiOkResponse({ type: ListOf(TakeoutRequestResponse) })
-  @ApiErrors('CONTRACT_NOT_FOUND')
+  @ApiOperation({
+    summary: 'List the take-out requests of a contract',
+    description:
+      'Ward officers and auditors of the contract’s ward only (403 NOT_CONTRACT_WARD for those of another side who know of the contract). Newest first, optionally narrowed to one `status`; nothing is written.',
+  })
+  @ApiOkResponse({
+    type: ListOf(TakeoutRequestResponse),
+    description: 'The requests, newest first',
+  })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'NOT_CONTRACT_WARD')
   async list(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -50,8 +100,13 @@ export class TakeoutController {
 
   @Roles('ward_officer', 'auditor')
   @Get(':requestId')
-  @ApiOkResponse({ type: TakeoutRequestResponse })
-  @ApiErrors('TAKEOUT_REQUEST_NOT_FOUND')
+  @ApiOperation({
+    summary: 'Read a take-out request',
+    description:
+      'Ward officers and auditors of the contract’s ward only (403 NOT_CONTRACT_WARD otherwise). The request with its decision, validity and how many media were registered under it; nothing is written.',
+  })
+  @ApiOkResponse({ type: TakeoutRequestResponse, description: 'The request' })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'NOT_CONTRACT_WARD', 'TAKEOUT_REQUEST_NOT_FOUND')
   async get(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -64,8 +119,21 @@ export class TakeoutController {
   @Roles('ward_officer')
   @Post(':requestId/approve')
   @HttpCode(200)
-  @ApiOkResponse({ type: TakeoutRequestResponse })
-  @ApiErrors('CONTRACT_NOT_FOUND', 'NOT_APPROVER', 'SELF_APPROVAL', 'TAKEOUT_NOT_PENDING')
+  @ApiOperation({
+    summary: 'Approve a take-out request',
+    description:
+      'A ward officer of the contract’s ward marked as an approver (所属長), not the applicant (403 NOT_CONTRACT_WARD, NOT_APPROVER, SELF_APPROVAL). Appends a takeout_approved entry: the applicant may register and dispatch media under it until `validUntil` (TAKEOUT_VALID_DAYS). Only a request still waiting (409 TAKEOUT_NOT_PENDING).',
+  })
+  @ApiOkResponse({ type: TakeoutRequestResponse, description: 'The request, approved' })
+  @ApiErrors(
+    'CONTRACT_CLOSED',
+    'CONTRACT_NOT_FOUND',
+    'NOT_APPROVER',
+    'NOT_CONTRACT_WARD',
+    'SELF_APPROVAL',
+    'TAKEOUT_NOT_PENDING',
+    'TAKEOUT_REQUEST_NOT_FOUND',
+  )
   async approve(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -77,7 +145,34 @@ export class TakeoutController {
   @Roles('ward_officer')
   @Post(':requestId/reject')
   @HttpCode(200)
-  @ApiOkResponse({ type: TakeoutRequestResponse })
+  @ApiOperation({
+    summary: 'Reject a take-out request, with a reason',
+    description:
+      'A ward officer of the contract’s ward marked as an approver (所属長), not the applicant (403 NOT_CONTRACT_WARD, NOT_APPROVER, SELF_APPROVAL). Appends a takeout_rejected entry with the reason; no media may be taken out under it. Only a request still waiting (409 TAKEOUT_NOT_PENDING).',
+  })
+  @ApiJsonBody(
+    RejectTakeoutRequest,
+    {
+      name: 'too_many',
+      summary: 'Too many records',
+      value: { reason: '件数が多すぎるため、対象を絞ってください' },
+    },
+    {
+      name: 'medium',
+      summary: 'Another medium asked for',
+      value: { reason: 'USBメモリではなく暗号化したDVD-Rで申請し直してください' },
+    },
+  )
+  @ApiOkResponse({ type: TakeoutRequestResponse, description: 'The request, rejected' })
+  @ApiErrors(
+    'CONTRACT_CLOSED',
+    'CONTRACT_NOT_FOUND',
+    'NOT_APPROVER',
+    'NOT_CONTRACT_WARD',
+    'SELF_APPROVAL',
+    'TAKEOUT_NOT_PENDING',
+    'TAKEOUT_REQUEST_NOT_FOUND',
+  )
   async reject(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -91,8 +186,20 @@ export class TakeoutController {
   @Roles('ward_officer')
   @Post(':requestId/withdraw')
   @HttpCode(200)
-  @ApiOkResponse({ type: TakeoutRequestResponse })
-  @ApiErrors('NOT_APPLICANT')
+  @ApiOperation({
+    summary: 'Withdraw a take-out request',
+    description:
+      'Its applicant only, a ward officer of the contract’s ward (403 NOT_APPLICANT, NOT_CONTRACT_WARD). Appends a takeout_withdrawn entry; no more media may be registered or dispatched under it. Only while it waits or is approved (409 TAKEOUT_NOT_PENDING).',
+  })
+  @ApiOkResponse({ type: TakeoutRequestResponse, description: 'The request, withdrawn' })
+  @ApiErrors(
+    'CONTRACT_CLOSED',
+    'CONTRACT_NOT_FOUND',
+    'NOT_APPLICANT',
+    'NOT_CONTRACT_WARD',
+    'TAKEOUT_NOT_PENDING',
+    'TAKEOUT_REQUEST_NOT_FOUND',
+  )
   async withdraw(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,

@@ -11,6 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Liveness probe: is the process answering?
+         * @description Anyone may call it, without a session. Answers 200 `ok` as long as the process answers HTTP at all; it asks nothing of the database or Redis, so that an outage of either does not restart every instance at once.
+         */
         get: operations["HealthController_live"];
         put?: never;
         post?: never;
@@ -27,6 +31,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Readiness probe: may this instance take requests?
+         * @description Anyone may call it, without a session. 200 `ok` when the database answers; 503 `down` when it does not, and 503 `stopping` once the process is shutting down. Redis is not required: without it handovers are still recorded.
+         */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -43,6 +51,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Health of the service and its database, queue and mail
+         * @description Anyone may call it, without a session; it shows no server names or credentials. 200 when the database answers, 503 `down` when it does not. A queue that is down (Redis unreachable) makes the status `degraded` but not unready: handovers are still recorded, and reminders catch up when Redis is back.
+         */
         get: operations["HealthController_health"];
         put?: never;
         post?: never;
@@ -61,6 +73,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Log in with a login id and password
+         * @description Anyone may call it. A right password answers a session token (or, with `session: "cookie"`, sets the session as cookies and answers a CSRF token); on an account with a second factor it answers only an mfaToken for POST /api/auth/mfa/verify. An unknown login id, a deactivated account and a wrong password all answer 401 INVALID_CREDENTIALS; every failure counts toward the lock of the login id (429 TOO_MANY_ATTEMPTS with details.retryAfterSeconds), and the attempt is recorded in the access log.
+         */
         post: operations["AuthController_login"];
         delete?: never;
         options?: never;
@@ -77,6 +93,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Log out: end the calling session
+         * @description Any logged-in user may call it, also while the password is temporary or a required second factor is not yet set up. The calling session's token is revoked, its cookies are removed and the logout is recorded in the access log; the user's other sessions stay.
+         */
         post: operations["AuthController_logout"];
         delete?: never;
         options?: never;
@@ -91,6 +111,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Read the account of the caller
+         * @description Any logged-in user may call it, also while the password is temporary (`mustChangePassword`) or a required second factor is not yet set up, so that a client knows what to ask for next. Writes nothing; the answer includes the caller's own e-mail address and mail mode.
+         */
         get: operations["AuthController_me"];
         put?: never;
         post?: never;
@@ -113,6 +137,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Set your own e-mail address and mail mode
+         * @description Any logged-in user with a changed password (and a second factor where their role requires one) may call it, for their own account only. Only the fields sent change: `email: ""` removes the address, and `mailMode` chooses a mail per notification, a daily digest or none.
+         */
         patch: operations["AuthController_mailSettings"];
         trace?: never;
     };
@@ -125,6 +153,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Change your own password
+         * @description Any logged-in user may call it, also while the password is temporary. The current password must be right (422 CURRENT_PASSWORD_WRONG, which counts toward the lock of the login id: 429 TOO_MANY_ATTEMPTS); the new one must pass the password policy (400 VALIDATION_FAILED naming newPassword) and differ from the current and the last few (422 PASSWORD_REUSED). On success the temporary flag is cleared, every other session of the user is revoked, and the change is recorded in the access log.
+         */
         post: operations["AuthController_changePassword"];
         delete?: never;
         options?: never;
@@ -139,8 +171,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the organizations you may see
+         * @description Admins, ward officers and auditors. Admins see every organization; ward officers and auditors their own ward and the organizations on its contracts. Filter by `kind`; sorted by name. Writes nothing.
+         */
         get: operations["OrganizationsController_list"];
         put?: never;
+        /**
+         * Create an organization (a ward or a contractor)
+         * @description Admins only. Creates a ward (区) or a contractor (委託先) organization, optionally with the addressee (宛名) of the documents issued to it. Names are unique: an existing name is 409 ORGANIZATION_EXISTS.
+         */
         post: operations["OrganizationsController_create"];
         delete?: never;
         options?: never;
@@ -155,12 +195,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Read one organization
+         * @description Admins, ward officers and auditors. Ward officers and auditors see only their own ward and the organizations on its contracts: any other is 404 ORGANIZATION_NOT_FOUND, as for one that does not exist. Writes nothing.
+         */
         get: operations["OrganizationsController_get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Change an organization's document addressee
+         * @description Admins only. Sets the addressee (宛名) of the documents issued to the organization, such as the opening of a ward's deletion certificates; an empty string clears it (documents then say 「<name> 御中」) and an absent field leaves it.
+         */
         patch: operations["OrganizationsController_update"];
         trace?: never;
     };
@@ -171,8 +219,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the user accounts you may see
+         * @description Admins, ward officers and auditors. Admins see every account; ward officers and auditors those of their ward and of the organizations on its contracts, without e-mail settings. Filter by organization, role, active and part of the login id or name. Writes nothing.
+         */
         get: operations["UsersController_list"];
         put?: never;
+        /**
+         * Create a user account
+         * @description Admins only. The organization must exist (422 INVALID_REFERENCE) and be of the role's kind: admins, ward officers and auditors belong to a ward, contractor staff to a contractor (422 ROLE_ORGANIZATION_MISMATCH). The password must pass the password policy (400 VALIDATION_FAILED naming password) and is temporary: the user changes it at the first login. A login id in use is 409 LOGIN_ID_TAKEN; the creation is recorded in the access log.
+         */
         post: operations["UsersController_create"];
         delete?: never;
         options?: never;
@@ -193,6 +249,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Edit a user's display name and e-mail address
+         * @description Admins only. Sets the display name and, when `email` is sent, the address notifications are e-mailed to (`""` removes it; absent leaves it). The change is recorded in the access log.
+         */
         patch: operations["AccountsController_update"];
         trace?: never;
     };
@@ -204,6 +264,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        /**
+         * Make a ward officer an approver of take-out requests, or not
+         * @description Admins only. Only a ward officer can approve the take-out requests (持出し申請) of their ward: any other role is 422 APPROVER_NOT_WARD_OFFICER. The change is recorded in the access log.
+         */
         put: operations["AccountsController_setApprover"];
         post?: never;
         delete?: never;
@@ -221,6 +285,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Deactivate a user
+         * @description Admins only, and not on one's own account (409 SELF_ACCOUNT_CHANGE), so that an admin always remains. The user can no longer log in (the login answers as for a wrong password) and every session of theirs is revoked at once; the deactivation is recorded in the access log. An inactive user is answered as is.
+         */
         post: operations["AccountsController_deactivate"];
         delete?: never;
         options?: never;
@@ -237,6 +305,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Reactivate a deactivated user
+         * @description Admins only. The user may log in again with their password; sessions revoked at the deactivation stay revoked. The reactivation is recorded in the access log; an active user is answered as is.
+         */
         post: operations["AccountsController_reactivate"];
         delete?: never;
         options?: never;
@@ -253,6 +325,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Reset a user's password to a one-time password
+         * @description Admins only, and not on one's own account (409 SELF_ACCOUNT_CHANGE: change it with POST /api/auth/password). A random one-time password replaces the password and is answered this once; the user must change it at the next login. Every session of the user is revoked, the second factor stays, and the reset is recorded in the access log.
+         */
         post: operations["AccountsController_resetPassword"];
         delete?: never;
         options?: never;
@@ -267,6 +343,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List a user's live sessions
+         * @description Admins only. The user's sessions that are neither revoked, expired nor idle, newest first, with where they were opened from. Writes nothing.
+         */
         get: operations["AccountsController_listSessions"];
         put?: never;
         post?: never;
@@ -285,6 +365,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * End every session of a user
+         * @description Admins only. Revokes every session of the user (their next request is refused with 401) and answers how many were live; the account itself stays active. Recorded in the access log.
+         */
         post: operations["AccountsController_revokeSessions"];
         delete?: never;
         options?: never;
@@ -299,6 +383,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List your own live sessions
+         * @description Any logged-in user. Their sessions that are neither revoked, expired nor idle, newest first, with where each was opened from; `current` marks the calling one. Writes nothing.
+         */
         get: operations["SessionsController_list"];
         put?: never;
         post?: never;
@@ -318,6 +406,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /**
+         * End one of your own sessions
+         * @description Any logged-in user with a changed password (and a second factor where their role requires one). Revokes the session (ending the calling one is a logout) and records it in the access log. Another user's session, an ended one or an unknown id is 404 SESSION_NOT_FOUND, so that ids cannot be probed.
+         */
         delete: operations["SessionsController_revoke"];
         options?: never;
         head?: never;
@@ -331,6 +423,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Read the state of your own second factor
+         * @description Any logged-in user may call it, also before a required second factor is set up. Says whether a second factor is in place or an enrollment awaits its code, whether the role requires one, and how many recovery codes are left. Writes nothing.
+         */
         get: operations["MfaController_status"];
         put?: never;
         post?: never;
@@ -429,6 +525,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Unlock a login id locked by failed attempts
+         * @description Admins only. Lifts the lock on the login id of the user and forgets its failed password and code attempts, so that they may log in again at once; the unlock is recorded in the access log. Calling it on a login id that is not locked changes nothing.
+         */
         post: operations["AccountSecurityController_unlock"];
         delete?: never;
         options?: never;
@@ -443,6 +543,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Read the access log, a page at a time
+         * @description Auditors only (an admin reads no access-log content). The entries of the auditor's ward in seq order, narrowed by time range, user, organization, contract and action; pass `nextAfterSeq` as `afterSeq` for the next page. A `from` after `to` is 422 ACCESS_LOG_RANGE_INVALID. Changes nothing.
+         */
         get: operations["AccessLogController_list"];
         put?: never;
         post?: never;
@@ -459,6 +563,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Verify the access log's hash chain
+         * @description Auditors only. Recomputes every hash and link of the installation's whole chain from its retention anchor and answers whether it holds, its length and head, or the first entry where it breaks; never any entry's content. Changes nothing.
+         */
         get: operations["AccessLogController_verify"];
         put?: never;
         post?: never;
@@ -475,6 +583,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Export the access log as CSV
+         * @description Auditors only. The entries of GET /api/access-log's filters, every page, as a CSV file (UTF-8 with BOM, CRLF) streamed as an attachment, with each user's display name. A `from` after `to` is 422 ACCESS_LOG_RANGE_INVALID. Changes nothing.
+         */
         get: operations["AccessLogController_export"];
         put?: never;
         post?: never;
@@ -491,8 +603,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the contracts the caller may know of
+         * @description Any signed-in role. Ward officers and auditors see their ward’s contracts, contractor staff those their organization takes part in (as contractor or approved subcontractor), admins every contract (metadata only). Newest first; reads nothing but the contracts themselves.
+         */
         get: operations["ContractsController_list"];
         put?: never;
+        /**
+         * Register a contract
+         * @description Ward officers only. Registers a contract (業務委託) of the caller’s ward with its contractor, approved subcontractors, period, data items and handling policies; the terms become entry 1 of its ledger (contract_registered). 422 INVALID_PERIOD when endsOn is before startsOn, 422 INVALID_REFERENCE when an organization id names no contractor organization or the contractor is also listed as its own subcontractor.
+         */
         post: operations["ContractsController_create"];
         delete?: never;
         options?: never;
@@ -507,6 +627,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get one contract
+         * @description Any signed-in role that may know of the contract: ward officers and auditors of its ward, contractor staff of its contractor or an approved subcontractor, admins. Anyone else gets 404 CONTRACT_NOT_FOUND, as if it did not exist.
+         */
         get: operations["ContractsController_get"];
         put?: never;
         post?: never;
@@ -523,8 +647,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the contract’s roster with its history
+         * @description Ward officers and auditors of the contract’s ward, admins, and contractor staff of a party while a roster entry names them today (403 NOT_ROSTERED otherwise). Every entry, withdrawn ones included, oldest first.
+         */
         get: operations["ContractsController_listRoster"];
         put?: never;
+        /**
+         * Name a handler on the contract’s roster
+         * @description Ward officers of the contract’s ward only. Names an active contractor_staff user of the contractor or an approved subcontractor (by user id or login id) as responsible person (取扱責任者) or handler (取扱者) for a period, optionally recording their training with it; appends roster_entry_added (and handler_training_recorded) to the ledger. Refused with 409 ROSTER_ENTRY_EXISTS for an overlapping entry in the same role, 409 TRAINING_REQUIRED when the contract requires a training and none covers validFrom, 409 CONTRACT_CLOSED on a closed contract.
+         */
         post: operations["ContractsController_addRosterEntry"];
         delete?: never;
         options?: never;
@@ -542,6 +674,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /**
+         * Withdraw a roster entry
+         * @description Ward officers of the contract’s ward only. Ends a current roster entry now (roster_entry_removed in the ledger); it stays in the roster’s history with the time it ended. 404 ROSTER_ENTRY_NOT_FOUND for an entry already withdrawn or of another contract, 409 CONTRACT_CLOSED on a closed contract.
+         */
         delete: operations["ContractsController_removeRosterEntry"];
         options?: never;
         head?: never;
@@ -555,8 +691,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the trainings recorded on the contract
+         * @description Those who may read the contract’s roster: ward officers and auditors of its ward, admins, and contractor staff a roster entry names today (403 NOT_ROSTERED otherwise). Oldest first, each with the day it lapses under the contract’s trainingValidMonths.
+         */
         get: operations["ContractsController_listTrainings"];
         put?: never;
+        /**
+         * Record a handler’s training
+         * @description A ward officer of the contract’s ward, or a responsible person (取扱責任者) on its roster today for staff of their own organization (403 NOT_RESPONSIBLE otherwise). Records a training in handling personal data (従事者に対する教育) of a contractor_staff user of a party as a handler_training_recorded ledger entry; trainedOn may not be after today. 409 CONTRACT_CLOSED on a closed contract.
+         */
         post: operations["ContractsController_recordTraining"];
         delete?: never;
         options?: never;
@@ -571,6 +715,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Read a contract’s ledger, a page at a time
+         * @description The ward’s officers and auditors, and contractor staff named on the roster today (need to know); admins are refused (403 FORBIDDEN_ROLE), contractor staff without a valid roster entry get 403 NOT_ROSTERED. Entries after `afterSeq` in chain order, at most `limit` (100 by default, 1000 at most), with the chain’s length and the `afterSeq` of the next page. Nothing is written.
+         */
         get: operations["LedgerController_list"];
         put?: never;
         post?: never;
@@ -587,6 +735,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Verify the hash chain of a contract’s ledger
+         * @description The ward’s officers and auditors, and contractor staff named on the roster today (need to know); admins are refused (403 FORBIDDEN_ROLE), contractor staff without a valid roster entry get 403 NOT_ROSTERED. Recomputes every entry’s hash and link to the one before; a broken chain is still a 200, with `valid: false` and the first entry that is not as recorded. Nothing is written.
+         */
         get: operations["LedgerController_verify"];
         put?: never;
         post?: never;
@@ -603,6 +755,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Export the 管理簿 as CSV
+         * @description The ward’s officers and auditors, and contractor staff named on the roster today (need to know); admins are refused (403 FORBIDDEN_ROLE), contractor staff without a valid roster entry get 403 NOT_ROSTERED. The 管理簿 (one row per dispatch and per receipt, in ledger order) as a CSV attachment, UTF-8 with a BOM and CRLF line ends, times in the business time zone. Nothing is written.
+         */
         get: operations["LedgerController_export"];
         put?: never;
         post?: never;
@@ -619,6 +775,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Export the 管理簿 as an Excel workbook
+         * @description The ward’s officers and auditors, and contractor staff named on the roster today (need to know); admins are refused (403 FORBIDDEN_ROLE), contractor staff without a valid roster entry get 403 NOT_ROSTERED. Sheet 管理簿 holds one typed row per dispatch and per receipt in ledger order; sheet 検証 holds the chain’s verification at the export, and an intact chain’s rows stop at the head it verified. Nothing is written.
+         */
         get: operations["LedgerController_exportXlsx"];
         put?: never;
         post?: never;
@@ -635,8 +795,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the contract’s media with their custody
+         * @description Ward officers and auditors of the contract’s ward, and contractor staff a roster entry names today (403 NOT_ROSTERED otherwise); admins read no contract content (403 FORBIDDEN_ROLE). Every medium in registration order with its state and holder by name, optionally only those in one state.
+         */
         get: operations["MediaController_list"];
         put?: never;
+        /**
+         * Register a medium
+         * @description Ward officers of the contract’s ward and contractor staff on its roster with a valid training. Appends medium_registered; the caller’s organization holds the medium, whose label must be unique on the contract (409 DUPLICATE_LABEL). A medium of the ward is written under the caller’s approved take-out request where the contract requires one (409 TAKEOUT_NOT_APPROVED); on the contractor’s side a copy of media needs the ward’s copy permission (409 COPY_NOT_PERMITTED) and the place kept at must be designated (409 PLACE_NOT_DESIGNATED). A password notice names the encrypted medium it unlocks, registered by the organization that holds that medium, one live notice per medium (409 NOTICE_EXISTS).
+         */
         post: operations["MediaController_register"];
         delete?: never;
         options?: never;
@@ -651,6 +819,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get one medium by id or label
+         * @description The same readers as the media list: ward officers and auditors of the ward, contractor staff a roster entry names today. The medium is named by id or by its label (URL-encoded); 404 MEDIUM_NOT_FOUND when it names none, or several.
+         */
         get: operations["MediaController_get"];
         put?: never;
         post?: never;
@@ -669,6 +841,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Record where a medium is kept
+         * @description The holder only: a ward officer of the ward, or a rostered, trained handler of the organization that holds the medium (409 NOT_CUSTODIAN, IN_TRANSIT or MEDIUM_CLOSED otherwise). Appends medium_stored with the locked safe or cabinet (施錠できる金庫又はキャビネット); on the contractor’s side the place must be designated for media storage or consented to (409 PLACE_NOT_DESIGNATED).
+         */
         post: operations["MediaController_store"];
         delete?: never;
         options?: never;
@@ -683,8 +859,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the contract’s handovers
+         * @description Ward officers and auditors of the contract’s ward, and contractor staff a roster entry names today (403 NOT_ROSTERED otherwise); admins read no contract content (403 FORBIDDEN_ROLE). Every handover in dispatch order, with its items and parties by name.
+         */
         get: operations["HandoversController_list"];
         put?: never;
+        /**
+         * Dispatch media to an addressee
+         * @description Ward officers of the contract’s ward and contractor staff on its roster with a valid training, for media their organization holds (409 NOT_CUSTODIAN, IN_TRANSIT or MEDIUM_CLOSED otherwise). Appends handover_dispatched: the items are in transit until the addressee, another party of the contract, receives them; the purpose must match the sender and addressee, and media of the ward leave it only under the sender’s approved take-out request. Split-channel rule (422 SPLIT_CHANNEL_VIOLATION): a medium and its password notice never travel in the same handover, bag or occasion (at least the contract’s minSeparationMinutes apart), and a password notice never goes by LGWAN; LGWAN carries encrypted files only and a handover by hand needs a bagId (422 HANDOVER_METHOD_NOT_ALLOWED). The first handover of a contract waits for its emergency plan (409 EMERGENCY_PLAN_MISSING).
+         */
         post: operations["HandoversController_dispatch"];
         delete?: never;
         options?: never;
@@ -701,6 +885,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Receive a handover as its addressee
+         * @description Only the handover’s addressee (403 NOT_ADDRESSEE), who must be a ward officer of the ward or a rostered, trained handler. Appends handover_received and custody of the items moves to the addressee’s organization; on the contractor’s side the place received at must be designated or consented to (409 PLACE_NOT_DESIGNATED). A broken seal, or a SHA-256 that differs from the registered one, still records the receipt but also appends an incident and marks the items compromised. 409 HANDOVER_ALREADY_RECEIVED for a second receipt, 409 MEDIUM_CLOSED when an item was reported lost on the way.
+         */
         post: operations["HandoversController_receive"];
         delete?: never;
         options?: never;
@@ -715,8 +903,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the contract’s incidents
+         * @description Ward officers and auditors of the contract’s ward, and contractor staff a roster entry names today (403 NOT_ROSTERED otherwise); admins read no contract content (403 FORBIDDEN_ROLE). Every incident, reported or recorded on receipt, in ledger order.
+         */
         get: operations["HandoversController_incidents"];
         put?: never;
+        /**
+         * Report an incident about media
+         * @description Ward officers of the contract’s ward about any medium; rostered contractor staff (a lapsed training does not hold a report up) only about media their organization holds or awaits in transit (409 NOT_CUSTODIAN). Appends incident_reported (事故報告); media reported lost become `lost` and never move again (409 MEDIUM_CLOSED when one already is closed).
+         */
         post: operations["HandoversController_report"];
         delete?: never;
         options?: never;
@@ -731,8 +927,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the take-out requests of a contract
+         * @description Ward officers and auditors of the contract’s ward only (403 NOT_CONTRACT_WARD for those of another side who know of the contract). Newest first, optionally narrowed to one `status`; nothing is written.
+         */
         get: operations["TakeoutController_list"];
         put?: never;
+        /**
+         * Apply for a take-out of personal data (持出し申請)
+         * @description A ward officer of the contract’s ward (403 NOT_CONTRACT_WARD otherwise). Appends a takeout_requested entry; the request waits for an approver of the ward. `dataItems` must be data items of the contract (422 UNKNOWN_DATA_ITEM); a closed contract takes none (409 CONTRACT_CLOSED).
+         */
         post: operations["TakeoutController_create"];
         delete?: never;
         options?: never;
@@ -747,6 +951,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Read a take-out request
+         * @description Ward officers and auditors of the contract’s ward only (403 NOT_CONTRACT_WARD otherwise). The request with its decision, validity and how many media were registered under it; nothing is written.
+         */
         get: operations["TakeoutController_get"];
         put?: never;
         post?: never;
@@ -765,6 +973,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Approve a take-out request
+         * @description A ward officer of the contract’s ward marked as an approver (所属長), not the applicant (403 NOT_CONTRACT_WARD, NOT_APPROVER, SELF_APPROVAL). Appends a takeout_approved entry: the applicant may register and dispatch media under it until `validUntil` (TAKEOUT_VALID_DAYS). Only a request still waiting (409 TAKEOUT_NOT_PENDING).
+         */
         post: operations["TakeoutController_approve"];
         delete?: never;
         options?: never;
@@ -781,6 +993,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Reject a take-out request, with a reason
+         * @description A ward officer of the contract’s ward marked as an approver (所属長), not the applicant (403 NOT_CONTRACT_WARD, NOT_APPROVER, SELF_APPROVAL). Appends a takeout_rejected entry with the reason; no media may be taken out under it. Only a request still waiting (409 TAKEOUT_NOT_PENDING).
+         */
         post: operations["TakeoutController_reject"];
         delete?: never;
         options?: never;
@@ -797,6 +1013,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Withdraw a take-out request
+         * @description Its applicant only, a ward officer of the contract’s ward (403 NOT_APPLICANT, NOT_CONTRACT_WARD). Appends a takeout_withdrawn entry; no more media may be registered or dispatched under it. Only while it waits or is approved (409 TAKEOUT_NOT_PENDING).
+         */
         post: operations["TakeoutController_withdraw"];
         delete?: never;
         options?: never;
@@ -811,8 +1031,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the contract’s designated places
+         * @description Ward officers and auditors of the contract’s ward, and contractor staff a roster entry names today (403 NOT_ROSTERED otherwise); admins read no contract content (403 FORBIDDEN_ROLE). Every designated place, withdrawn ones included, in the order designated.
+         */
         get: operations["PlacesController_list"];
         put?: never;
+        /**
+         * Designate a work or storage place
+         * @description Ward officers of the contract’s ward only. Appends place_designated: a place where the contractor may work on the data (作業場所) and, with mediaStorage, keep media (保管場所). Once a contract has designated places, every custody step on the contractor’s side must name one (持出しの禁止). 409 CONTRACT_CLOSED on a closed contract.
+         */
         post: operations["PlacesController_designate"];
         delete?: never;
         options?: never;
@@ -829,6 +1057,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Withdraw a place’s designation
+         * @description Ward officers of the contract’s ward only. Appends place_withdrawn with the reason: from then on no custody step may name the place. 404 PLACE_NOT_FOUND for a place of another contract, 409 PLACE_WITHDRAWN when already withdrawn, 409 CONTRACT_CLOSED on a closed contract.
+         */
         post: operations["PlacesController_withdraw"];
         delete?: never;
         options?: never;
@@ -843,8 +1075,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the ward’s consents to other places
+         * @description Ward officers and auditors of the contract’s ward, and contractor staff a roster entry names today (403 NOT_ROSTERED otherwise); admins read no contract content (403 FORBIDDEN_ROLE). Every consent, oldest first, with the media it covers and until when.
+         */
         get: operations["PlacesController_consents"];
         put?: never;
+        /**
+         * Consent to named media being at another place
+         * @description Ward officers of the contract’s ward only. Appends place_consented (甲の承諾): the named media may be at a designated place not meant for them (placeId) or at a place of its own (name and address, not both) until validUntil, which must be in the future. 422 UNKNOWN_MEDIUM for a medium reference that names none or several, 422 INVALID_REFERENCE for a placeId that names no designated place, 409 CONTRACT_CLOSED on a closed contract.
+         */
         post: operations["PlacesController_consent"];
         delete?: never;
         options?: never;
@@ -859,8 +1099,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the contract’s copy permissions
+         * @description Ward officers and auditors of the contract’s ward, and contractor staff a roster entry names today (403 NOT_ROSTERED otherwise); admins read no contract content (403 FORBIDDEN_ROLE). Every permission, oldest first, with the number of copies registered under it.
+         */
         get: operations["CopiesController_list"];
         put?: never;
+        /**
+         * Permit copies of named media
+         * @description Ward officers of the contract’s ward only. Appends copy_permitted: the contractor may register copies of the named media (ids or labels, 422 UNKNOWN_MEDIUM for one that names none or several) for the stated purpose until validUntil, which must be in the future (the exception to 複写等の禁止). 409 CONTRACT_CLOSED on a closed contract.
+         */
         post: operations["CopiesController_permit"];
         delete?: never;
         options?: never;
@@ -875,6 +1123,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Read the emergency plan of a contract
+         * @description The ward’s officers and auditors, and contractor staff named on the roster today (need to know); admins are refused. Both sides’ contacts and confirmations, the incident procedure, and what the plan still lacks; nothing is written.
+         */
         get: operations["EmergencyPlanController_get"];
         put?: never;
         post?: never;
@@ -892,6 +1144,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        /**
+         * Record the emergency contacts of the caller’s side
+         * @description A ward officer of the contract’s ward, or the contractor’s own staff named on the roster today (403 NOT_ROSTERED otherwise; 403 NOT_CONTRACTOR for a subcontractor’s staff). Appends an emergency_contacts_recorded entry; the list replaces the side’s earlier one. A closed contract takes none (409 CONTRACT_CLOSED).
+         */
         put: operations["EmergencyPlanController_recordContacts"];
         post?: never;
         delete?: never;
@@ -908,6 +1164,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        /**
+         * Record the incident procedure of a contract
+         * @description A ward officer of the contract’s ward, or the contractor’s own staff named on the roster today (403 NOT_ROSTERED otherwise; 403 NOT_CONTRACTOR for a subcontractor’s staff). Appends an incident_procedure_recorded entry with a text, a document reference or both (400 VALIDATION_FAILED with neither); both sides must confirm the new procedure again.
+         */
         put: operations["EmergencyPlanController_recordProcedure"];
         post?: never;
         delete?: never;
@@ -925,6 +1185,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Confirm the incident procedure for the caller’s side
+         * @description A ward officer of the contract’s ward, or the contractor’s own staff named on the roster today (403 NOT_ROSTERED otherwise; 403 NOT_CONTRACTOR for a subcontractor’s staff). Appends an incident_procedure_confirmed entry for the side, dated `confirmedOn` (today by default; between the day the procedure was recorded and today, else 400 VALIDATION_FAILED). 409 EMERGENCY_PLAN_MISSING while no procedure is recorded.
+         */
         post: operations["EmergencyPlanController_confirmProcedure"];
         delete?: never;
         options?: never;
@@ -939,8 +1203,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the deletion certificates of a contract
+         * @description The ward’s officers and auditors, and contractor staff named on the roster today (need to know); admins are refused. Every certificate in submission order, with its status (submitted, confirmed, rejected) and decision.
+         */
         get: operations["CloseoutController_list"];
         put?: never;
+        /**
+         * Submit a deletion certificate (消去証明書)
+         * @description Contractor staff named `responsible` on the roster today, of the contractor or an approved subcontractor, with a training on record when the contract requires one; appends a deletion_certificate_submitted entry and the certificate awaits the ward. Every covered medium must be held by the caller’s organization (409 NOT_CUSTODIAN, IN_TRANSIT, MEDIUM_CLOSED) and not already covered by a pending certificate (409 CERTIFICATE_PENDING); a certificate number is used once per organization and contract (409 CERTIFICATE_EXISTS, CERTIFICATE_NUMBER_REUSED). An optional detached CMS `signature` must cover the body in stored form (400 CERTIFICATE_NOT_CANONICAL), name this contract (422 SIGNATURE_CONTRACT_MISMATCH) and verify against a registered, valid certificate of the organization (422 SIGNATURE_INVALID).
+         */
         post: operations["CloseoutController_submit"];
         delete?: never;
         options?: never;
@@ -955,6 +1227,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Print a deletion certificate as a PDF
+         * @description The ward’s officers and auditors, and contractor staff named on the roster today; admins are refused. A Japanese A4 PDF of the certificate, its covered media, the hashes of its ledger entries and the ward’s decision if any; nothing is written.
+         */
         get: operations["CloseoutController_pdf"];
         put?: never;
         post?: never;
@@ -973,6 +1249,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Confirm a deletion certificate
+         * @description A ward officer of the contract’s ward (403 NOT_CONTRACT_WARD otherwise). Appends a deletion_certificate_confirmed entry: the covered media become erased, or destroyed for method `destroy`. Only a certificate still awaiting the ward (409 CERTIFICATE_ALREADY_DECIDED), and its media must still be held by the submitting organization (409 NOT_CUSTODIAN, IN_TRANSIT, MEDIUM_CLOSED).
+         */
         post: operations["CloseoutController_confirm"];
         delete?: never;
         options?: never;
@@ -989,6 +1269,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Reject a deletion certificate, with a reason
+         * @description A ward officer of the contract’s ward (403 NOT_CONTRACT_WARD otherwise). Appends a deletion_certificate_rejected entry; the media stay as they are and the organization may submit a new certificate under a new number. Only a certificate still awaiting the ward (409 CERTIFICATE_ALREADY_DECIDED).
+         */
         post: operations["CloseoutController_reject"];
         delete?: never;
         options?: never;
@@ -1003,6 +1287,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List what still stands between a contract and its close
+         * @description The ward’s officers and auditors, and contractor staff named on the roster today; admins are refused. Media in transit or not returned (with holder and location), and certificates pending or missing; `closable` when nothing is left and the contract is active. Nothing is written.
+         */
         get: operations["CloseoutController_outstanding"];
         put?: never;
         post?: never;
@@ -1021,6 +1309,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Close a contract
+         * @description A ward officer of the contract’s ward (403 NOT_CONTRACT_WARD otherwise). Appends a contract_closed entry, after which the ledger takes no more custody events. Refused with 409 OUTSTANDING_CUSTODY, listing the items in `details`, while anything is outstanding; 409 CONTRACT_CLOSED if already closed.
+         */
         post: operations["CloseoutController_close"];
         delete?: never;
         options?: never;
@@ -1035,8 +1327,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the signing certificates of an organization
+         * @description Any role, within the directory’s scope: admins any organization, ward officers and auditors their ward and the organizations on its contracts, contractor staff their own (404 ORGANIZATION_NOT_FOUND otherwise). Every certificate registered, revoked ones included, oldest first; nothing is written.
+         */
         get: operations["SigningCertificatesController_list"];
         put?: never;
+        /**
+         * Register a signing certificate of an organization
+         * @description The organization’s responsible person (contractor staff of it named `responsible` on a roster entry valid today) or an admin; anyone else who sees the organization gets 403 NOT_ORGANIZATION_RESPONSIBLE. Exactly one unexpired X.509 certificate in PEM (422 PEM_INVALID, X509_EXPIRED) with an RSA ≥ 2048-bit or ECDSA P-256/P-384 key allowed to sign (400 SIGNING_KEY_REFUSED), registered once (409 X509_EXISTS). It then verifies the organization’s deletion certificate signatures.
+         */
         post: operations["SigningCertificatesController_register"];
         delete?: never;
         options?: never;
@@ -1054,6 +1354,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /**
+         * Revoke a signing certificate of an organization
+         * @description The organization’s responsible person or an admin (403 NOT_ORGANIZATION_RESPONSIBLE for others who see it). From now on the certificate verifies no new signature; it stays listed with when and by whom it was revoked. Revoking it again changes nothing and answers the same.
+         */
         delete: operations["SigningCertificatesController_revoke"];
         options?: never;
         head?: never;
@@ -1067,7 +1371,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get the contract's audit checklist
+         * @description Ward officers and auditors of the contract's ward, and contractor or subcontractor staff named on its roster today; administrators are refused (403 FORBIDDEN_ROLE). Answers the checklist the contract's audits answer: seed 000's default (version 0) until a ward officer sets one. Writes nothing.
+         */
         get: operations["AuditsController_getChecklist"];
+        /**
+         * Set the contract's audit checklist
+         * @description Ward officers of the contract's ward only. Replaces the whole checklist (usually a copy of the default, edited) and records it as an `audit_checklist_set` ledger entry with the next version; audits recorded afterwards answer this version. 422 CHECKLIST_INVALID without any item or with a repeated item id or section key; 409 CONTRACT_CLOSED once the contract is closed.
+         */
         put: operations["AuditsController_putChecklist"];
         post?: never;
         delete?: never;
@@ -1083,8 +1395,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the contract's audits
+         * @description Ward officers and auditors of the contract's ward, and contractor or subcontractor staff named on its roster today; administrators are refused (403 FORBIDDEN_ROLE). Every audit of the contract, the contractor's audits of its subcontractors included, oldest first, each with its checklist as answered.
+         */
         get: operations["AuditsController_list"];
         put?: never;
+        /**
+         * Record an on-site audit (立入調査)
+         * @description A ward officer of the contract's ward audits the contractor; contractor staff of the contractor, named on the roster today, audit an approved subcontractor named in `subcontractorOrganizationId` (a ward officer naming one: 422 INVALID_REFERENCE; a subcontractor's staff: 403 NOT_CONTRACTOR; an organization not approved: 403 SUBCONTRACTING_NOT_APPROVED). Appends an `audit_recorded` ledger entry, on a closed contract too; `performedOn` is today or earlier and not before the contract starts (422 INVALID_AUDIT_DATE), and `findings` are required unless the result is satisfactory or an answer is ×. With `answers`, every item of the checklist in force is answered exactly once (422 UNKNOWN_CHECKLIST_ITEM, CHECKLIST_INCOMPLETE), every × needs a corrective action due on or after the audit (422 FINDING_INCOMPLETE) and opens a finding owned by the audited organization, and a × rules out `satisfactory` (422 AUDIT_RESULT_MISMATCH).
+         */
         post: operations["AuditsController_record"];
         delete?: never;
         options?: never;
@@ -1099,6 +1419,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Download an audit's report as a PDF
+         * @description The same readers as the contract's audits (administrators: 403 FORBIDDEN_ROLE; contractor staff not on the roster today: 403 NOT_ROSTERED). Renders the 立入調査報告書 (Japanese, A4): the audit, the checklist as answered, its findings with their state, and the hash of its ledger entry; never cached. 404 AUDIT_NOT_FOUND for an audit that is not this contract's.
+         */
         get: operations["AuditsController_reportPdf"];
         put?: never;
         post?: never;
@@ -1115,6 +1439,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Show the yearly audit status of every contract
+         * @description Ward officers and auditors, for the contracts of their ward. For the fiscal year asked (April to March; the current one by default): whether each contract needs an audit, whether the ward has done one, the due date (the earlier of 31 March and the contract's end) with its business due date, whether it is overdue, the last audit and the findings not yet verified. Only the ward's own audits count, not the contractor's audits of its subcontractors; writes nothing.
+         */
         get: operations["AuditsController_status"];
         put?: never;
         post?: never;
@@ -1131,6 +1459,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the findings of the contract's audits
+         * @description Ward officers and auditors of the contract's ward, and contractor or subcontractor staff named on its roster today; administrators are refused (403 FORBIDDEN_ROLE). The findings (是正措置) every × of an audit's checklist opened, whoever audited, oldest due first; `state` keeps those in one state. Writes nothing.
+         */
         get: operations["AuditFindingsController_list"];
         put?: never;
         post?: never;
@@ -1149,6 +1481,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Report a finding fixed
+         * @description Contractor staff of the audited organization, named on the contract's roster (403 NOT_ROSTERED, 403 NOT_FINDING_OWNER otherwise), while the finding is open (409 FINDING_STATE). The finding becomes reported_fixed, with an optional note on what was done, as an `audit_finding_reported_fixed` ledger entry; a closed contract takes it too. The auditing side then verifies or reopens it.
+         */
         post: operations["AuditFindingsController_reportFixed"];
         delete?: never;
         options?: never;
@@ -1165,6 +1501,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Verify a finding reported fixed
+         * @description The auditing organization: a ward officer of the contract's ward, or, for an audit of a subcontractor, the contractor's staff named on the roster (403 NOT_FINDING_AUDITOR otherwise). Only a finding reported fixed (409 FINDING_STATE); it becomes verified, with an optional note on what was seen, as an `audit_finding_verified` ledger entry, on a closed contract too.
+         */
         post: operations["AuditFindingsController_verify"];
         delete?: never;
         options?: never;
@@ -1181,6 +1521,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Reopen a finding whose reported fix does not do
+         * @description The auditing organization, as for verifying (403 NOT_FINDING_AUDITOR otherwise). Only a finding reported fixed (409 FINDING_STATE); it is open again, with the reason, as an `audit_finding_reopened` ledger entry, on a closed contract too, and the audited organization reports it fixed anew.
+         */
         post: operations["AuditFindingsController_reopen"];
         delete?: never;
         options?: never;
@@ -1195,8 +1539,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the contract's status reports
+         * @description Ward officers and auditors of the contract's ward, and contractor or subcontractor staff named on its roster today; administrators are refused (403 FORBIDDEN_ROLE). Every report requested on the contract, newest first, with its answer and the holdings it froze once answered.
+         */
         get: operations["StatusReportsController_list"];
         put?: never;
+        /**
+         * Request a status report from the contractor
+         * @description Ward officers of the contract's ward only. Asks the contractor for a report on the handling of the contract's data (業務に関する報告, 特記事項 14), with an optional note, as a `status_report_requested` ledger entry; the report stays `requested` until the contractor's responsible person answers, and the reminder scan reminds them meanwhile. 409 CONTRACT_CLOSED once the contract is closed.
+         */
         post: operations["StatusReportsController_request"];
         delete?: never;
         options?: never;
@@ -1211,6 +1563,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get one status report
+         * @description The same readers as the list (administrators: 403 FORBIDDEN_ROLE; contractor staff not on the roster today: 403 NOT_ROSTERED). The request, and once answered the responsible person's statement and what the contractor side held at that moment. 404 STATUS_REPORT_NOT_FOUND for a report that is not this contract's.
+         */
         get: operations["StatusReportsController_get"];
         put?: never;
         post?: never;
@@ -1229,6 +1585,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Answer a status report
+         * @description Only the contractor's responsible person (取扱責任者) named on the roster today (403 NOT_RESPONSIBLE otherwise), once per request (409 STATUS_REPORT_ANSWERED). Appends a `status_report_answered` ledger entry, on a closed contract too, holding the statement and, generated by the service, what the contractor side holds at that moment (media, where, since when) and what is outstanding.
+         */
         post: operations["StatusReportsController_answer"];
         delete?: never;
         options?: never;
@@ -1243,6 +1603,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Download a status report as a PDF
+         * @description The same readers as the list (administrators: 403 FORBIDDEN_ROLE; contractor staff not on the roster today: 403 NOT_ROSTERED). Renders the 取扱い状況報告書 (Japanese, A4) from the ledger entries of the request and, if any, the answer, with their hashes; never cached. 404 STATUS_REPORT_NOT_FOUND for a report that is not this contract's.
+         */
         get: operations["StatusReportsController_pdf"];
         put?: never;
         post?: never;
@@ -1259,6 +1623,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get what waits for the caller today
+         * @description Ward officers and contractor staff. 今日の作業 across every active contract whose content the caller may read (contractor staff: those a roster entry names them on today): media they hold, handovers to receive, password notices to send, take-outs to decide or use, certificates to confirm. Each list holds at most 100 items with its total; reads only, writes nothing.
+         */
         get: operations["WorkController_get"];
         put?: never;
         post?: never;
@@ -1275,6 +1643,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List my notifications
+         * @description Any signed-in user, for their own inbox only. Notifications addressed to the caller, newest first (`unread=true` keeps the unread ones; `limit`, `offset` page), with the total and unread counts, the state of the delivery to their organization's webhook and of their own e-mail. Writes nothing.
+         */
         get: operations["NotificationsController_inbox"];
         put?: never;
         post?: never;
@@ -1293,6 +1665,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Mark a notification read
+         * @description Any signed-in user, for a notification in their own inbox (404 NOTIFICATION_NOT_FOUND for any other). Stores when it was read; marking it again changes nothing and answers the first time.
+         */
         post: operations["NotificationsController_read"];
         delete?: never;
         options?: never;
@@ -1307,9 +1683,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get an organization's webhook
+         * @description Administrators for any organization, ward officers for their own ward (404 ORGANIZATION_NOT_FOUND otherwise). The URL and who set it when, never the secret; 404 WEBHOOK_NOT_FOUND when none is set.
+         */
         get: operations["WebhooksController_get"];
+        /**
+         * Set an organization's webhook
+         * @description Administrators for any organization, ward officers for their own ward; any other organization answers 404 ORGANIZATION_NOT_FOUND. Stores (or replaces) the URL notifications are POSTed to and the Standard Webhooks signing secret; without `secret` the service makes one and answers it this once. A URL kanribo must not send to (plain http, credentials, a private, loopback or metadata address outside WEBHOOK_ALLOWED_NETWORKS) is 400 WEBHOOK_URL_REFUSED and is not stored.
+         */
         put: operations["WebhooksController_configure"];
         post?: never;
+        /**
+         * Remove an organization's webhook
+         * @description Administrators for any organization, ward officers for their own ward (404 ORGANIZATION_NOT_FOUND otherwise); 404 WEBHOOK_NOT_FOUND when none is set. Deletes the URL and secret; deliveries still pending then fail with a clear error.
+         */
         delete: operations["WebhooksController_remove"];
         options?: never;
         head?: never;
@@ -1323,6 +1711,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the deliveries to an organization's webhook
+         * @description Administrators for any organization, ward officers for their own ward (404 ORGANIZATION_NOT_FOUND otherwise). The organization's webhook deliveries, newest first, with their attempts, last status and error; `status=failed` shows what never arrived, `limit` caps the list (100 by default). Writes nothing.
+         */
         get: operations["WebhooksController_deliveries"];
         put?: never;
         post?: never;
@@ -1341,6 +1733,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Run the reminder scan of one business day now
+         * @description Administrators only. Runs the daily scan for `asOf` (today in BUSINESS_TIMEZONE by default; from 2000-01-01 to 2999-12-31, else 400 VALIDATION_FAILED) in this process, without the queue, so it works while Redis is down: it raises the reminders due that day as notifications (sent on by webhook and e-mail) and writes the day's digest mails. Notifications already sent are not sent again, so running it twice is harmless.
+         */
         post: operations["AdminJobsController_reminderScan"];
         delete?: never;
         options?: never;
@@ -1452,11 +1848,10 @@ export interface components {
         };
         LoginRequest: {
             /**
-             * @description `cookie`: the session is set as an HttpOnly, SameSite=Strict cookie instead of being answered, with a CSRF token to echo in `X-CSRF-Token` on every state-changing request
-             * @default bearer
+             * @description Absent: `bearer`. `cookie`: the session is set as an HttpOnly, SameSite=Strict cookie instead of being answered, with a CSRF token to echo in `X-CSRF-Token` on every state-changing request
              * @enum {string|null}
              */
-            session: "bearer" | "cookie" | null;
+            session?: "bearer" | "cookie" | null;
             /** @example ward.officer */
             loginId: string;
             /** Format: password */
@@ -1634,11 +2029,10 @@ export interface components {
         };
         VerifyMfaRequest: {
             /**
-             * @description `cookie`: the session is set as an HttpOnly, SameSite=Strict cookie instead of being answered, with a CSRF token to echo in `X-CSRF-Token` on every state-changing request
-             * @default bearer
+             * @description Absent: `bearer`. `cookie`: the session is set as an HttpOnly, SameSite=Strict cookie instead of being answered, with a CSRF token to echo in `X-CSRF-Token` on every state-changing request
              * @enum {string|null}
              */
-            session: "bearer" | "cookie" | null;
+            session?: "bearer" | "cookie" | null;
             /** @example 123456 */
             code?: string;
             /**
@@ -3078,6 +3472,21 @@ export interface components {
             byKind: Record<string, never>;
             durationMs: number;
         };
+        /** @description Every refusal and failure: branch on `code`; `details` says more for some codes. */
+        ErrorResponse: {
+            /** @example 404 */
+            statusCode: number;
+            /**
+             * @example NOT_FOUND
+             * @enum {string}
+             */
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "CONFLICT" | "UNPROCESSABLE" | "TOO_MANY_REQUESTS" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN_ROLE" | "PASSWORD_CHANGE_REQUIRED" | "PASSWORD_REUSED" | "CURRENT_PASSWORD_WRONG" | "ORGANIZATION_NOT_FOUND" | "ORGANIZATION_EXISTS" | "LOGIN_ID_TAKEN" | "ROLE_ORGANIZATION_MISMATCH" | "TOO_MANY_ATTEMPTS" | "MFA_ENROLLMENT_REQUIRED" | "MFA_VERIFICATION_REQUIRED" | "CSRF_TOKEN_INVALID" | "MFA_CODE_INVALID" | "MFA_ALREADY_ENROLLED" | "MFA_ENROLLMENT_NOT_STARTED" | "MFA_NOT_ENROLLED" | "USER_NOT_FOUND" | "SESSION_NOT_FOUND" | "SELF_ACCOUNT_CHANGE" | "ACCESS_LOG_RANGE_INVALID" | "CONTRACT_NOT_FOUND" | "ROSTER_ENTRY_NOT_FOUND" | "INVALID_REFERENCE" | "INVALID_PERIOD" | "ROSTER_USER_NOT_ELIGIBLE" | "ROSTER_ENTRY_EXISTS" | "NOT_CONTRACT_WARD" | "CONTRACT_CLOSED" | "TRAINING_REQUIRED" | "EMERGENCY_PLAN_MISSING" | "MEDIUM_NOT_FOUND" | "HANDOVER_NOT_FOUND" | "UNKNOWN_MEDIUM" | "INVALID_OCCURRED_AT" | "NOT_ROSTERED" | "NOT_CUSTODIAN" | "IN_TRANSIT" | "MEDIUM_CLOSED" | "INVALID_ADDRESSEE" | "SUBCONTRACTING_NOT_APPROVED" | "PURPOSE_MISMATCH" | "SPLIT_CHANNEL_VIOLATION" | "HANDOVER_METHOD_NOT_ALLOWED" | "NOT_ADDRESSEE" | "HANDOVER_ALREADY_RECEIVED" | "NOTICE_EXISTS" | "NOTICE_TARGET_INVALID" | "DUPLICATE_LABEL" | "TAKEOUT_REQUEST_NOT_FOUND" | "TAKEOUT_NOT_APPROVED" | "TAKEOUT_EXPIRED" | "TAKEOUT_EXCEEDED" | "TAKEOUT_NOT_PENDING" | "NOT_APPLICANT" | "SELF_APPROVAL" | "NOT_APPROVER" | "UNKNOWN_DATA_ITEM" | "APPROVER_NOT_WARD_OFFICER" | "PLACE_NOT_FOUND" | "PLACE_NOT_DESIGNATED" | "PLACE_WITHDRAWN" | "COPY_NOT_PERMITTED" | "NOT_RESPONSIBLE" | "CERTIFICATE_NOT_FOUND" | "CERTIFICATE_EXISTS" | "CERTIFICATE_PENDING" | "CERTIFICATE_ALREADY_DECIDED" | "OUTSTANDING_CUSTODY" | "SIGNATURE_INVALID" | "PEM_INVALID" | "X509_EXPIRED" | "X509_EXISTS" | "SIGNATURE_CONTRACT_MISMATCH" | "CERTIFICATE_NUMBER_REUSED" | "CERTIFICATE_NOT_CANONICAL" | "SIGNING_KEY_REFUSED" | "NOT_ORGANIZATION_RESPONSIBLE" | "SIGNING_CERTIFICATE_NOT_FOUND" | "INVALID_AUDIT_DATE" | "CHECKLIST_INVALID" | "UNKNOWN_CHECKLIST_ITEM" | "CHECKLIST_INCOMPLETE" | "FINDING_INCOMPLETE" | "AUDIT_RESULT_MISMATCH" | "AUDIT_NOT_FOUND" | "FINDING_NOT_FOUND" | "FINDING_STATE" | "NOT_FINDING_OWNER" | "NOT_FINDING_AUDITOR" | "NOT_CONTRACTOR" | "STATUS_REPORT_NOT_FOUND" | "STATUS_REPORT_ANSWERED" | "NOTIFICATION_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REFUSED";
+            /** @example contract not found */
+            message: string;
+            details: {
+                [key: string]: unknown;
+            };
+        };
     };
     responses: never;
     parameters: never;
@@ -3096,12 +3505,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The process answers */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProbeResponse"];
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3115,6 +3537,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Ready: the database answers */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3123,6 +3546,19 @@ export interface operations {
                     "application/json": components["schemas"]["ProbeResponse"];
                 };
             };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Not ready: the database does not answer, or the process is stopping */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3142,6 +3578,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The database answers (status ok or degraded) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3150,6 +3587,19 @@ export interface operations {
                     "application/json": components["schemas"]["HealthResponse"];
                 };
             };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description The database does not answer: the report says which component is down */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3182,6 +3632,78 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"] | components["schemas"]["BrowserSessionResponse"] | components["schemas"]["MfaChallengeResponse"];
                 };
             };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description Unauthorized: INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_CREDENTIALS";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Too Many Requests: TOO_MANY_REQUESTS, TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "TOO_MANY_REQUESTS" | "TOO_MANY_ATTEMPTS";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
         };
     };
     AuthController_logout: {
@@ -3203,6 +3725,90 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Bad Request: IDEMPOTENCY_KEY_INVALID, VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_INVALID" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Too Many Requests: TOO_MANY_REQUESTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "TOO_MANY_REQUESTS";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
         };
     };
     AuthController_me: {
@@ -3214,12 +3820,61 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The caller's account */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED";
+                    };
+                };
+            };
+            /** @description Too Many Requests: TOO_MANY_REQUESTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "TOO_MANY_REQUESTS";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3240,12 +3895,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The account with its new mail settings */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Too Many Requests: TOO_MANY_REQUESTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "TOO_MANY_REQUESTS";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3275,6 +4039,114 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, CURRENT_PASSWORD_WRONG, PASSWORD_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "CURRENT_PASSWORD_WRONG" | "PASSWORD_REUSED";
+                    };
+                };
+            };
+            /** @description Too Many Requests: TOO_MANY_REQUESTS, TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "TOO_MANY_REQUESTS" | "TOO_MANY_ATTEMPTS";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
         };
     };
     OrganizationsController_list: {
@@ -3288,12 +4160,61 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The organizations in the caller's scope, by name */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OrganizationResponseList"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3314,12 +4235,109 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The new organization */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OrganizationResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, ORGANIZATION_EXISTS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "ORGANIZATION_EXISTS";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3335,12 +4353,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The organization */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OrganizationResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, ORGANIZATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "ORGANIZATION_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3363,12 +4442,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The organization as changed */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OrganizationResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, ORGANIZATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "ORGANIZATION_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3389,12 +4577,61 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The accounts, by login id */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponseList"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3415,12 +4652,109 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The new account, its password temporary */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, LOGIN_ID_TAKEN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "LOGIN_ID_TAKEN";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, INVALID_REFERENCE, ROLE_ORGANIZATION_MISMATCH */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_REFERENCE" | "ROLE_ORGANIZATION_MISMATCH";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3443,12 +4777,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The account as edited */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, USER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3471,12 +4914,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The account with its approver flag */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, USER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, APPROVER_NOT_WARD_OFFICER */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "APPROVER_NOT_WARD_OFFICER";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3504,6 +5056,90 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
+            /** @description Bad Request: VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, USER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, SELF_ACCOUNT_CHANGE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "SELF_ACCOUNT_CHANGE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
         };
     };
     AccountsController_reactivate: {
@@ -3529,6 +5165,90 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
+            /** @description Bad Request: VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, USER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
         };
     };
     AccountsController_resetPassword: {
@@ -3542,12 +5262,85 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The account and its one-time password, shown this once */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PasswordResetResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, USER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: SELF_ACCOUNT_CHANGE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "SELF_ACCOUNT_CHANGE";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3563,12 +5356,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The user's live sessions */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SessionResponseList"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, USER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3587,12 +5441,97 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description How many sessions were ended */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RevokedSessionsResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, USER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3606,12 +5545,61 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The caller's live sessions */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SessionResponseList"];
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED";
+                    };
+                };
+            };
+            /** @description Too Many Requests: TOO_MANY_REQUESTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "TOO_MANY_REQUESTS";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3637,6 +5625,102 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Bad Request: VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, SESSION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "SESSION_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Too Many Requests: TOO_MANY_REQUESTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "TOO_MANY_REQUESTS";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
         };
     };
     MfaController_status: {
@@ -3648,12 +5732,61 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The caller's second factor */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MfaStatusResponse"];
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED";
+                    };
+                };
+            };
+            /** @description Too Many Requests: TOO_MANY_REQUESTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "TOO_MANY_REQUESTS";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3667,12 +5800,85 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The pending secret, shown this once */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MfaEnrollmentResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED";
+                    };
+                };
+            };
+            /** @description Conflict: MFA_ALREADY_ENROLLED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_ALREADY_ENROLLED";
+                    };
+                };
+            };
+            /** @description Too Many Requests: TOO_MANY_REQUESTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "TOO_MANY_REQUESTS";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3690,12 +5896,109 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The second factor is in place; its recovery codes */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MfaRecoveryCodesResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED, MFA_CODE_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "MFA_CODE_INVALID";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED";
+                    };
+                };
+            };
+            /** @description Conflict: MFA_ALREADY_ENROLLED, MFA_ENROLLMENT_NOT_STARTED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_ALREADY_ENROLLED" | "MFA_ENROLLMENT_NOT_STARTED";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Too Many Requests: TOO_MANY_REQUESTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "TOO_MANY_REQUESTS";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3722,6 +6025,102 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"] | components["schemas"]["BrowserSessionResponse"];
                 };
             };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED, MFA_CODE_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED" | "MFA_CODE_INVALID";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID";
+                    };
+                };
+            };
+            /** @description Conflict: MFA_NOT_ENROLLED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_NOT_ENROLLED";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Too Many Requests: TOO_MANY_REQUESTS, TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "TOO_MANY_REQUESTS" | "TOO_MANY_ATTEMPTS";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
         };
     };
     MfaController_reset: {
@@ -3738,12 +6137,96 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Reset */
+            /** @description Reset; the user has no second factor and no session */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad Request: VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, USER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, MFA_NOT_ENROLLED, SELF_ACCOUNT_CHANGE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "MFA_NOT_ENROLLED" | "SELF_ACCOUNT_CHANGE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
             };
         };
     };
@@ -3768,6 +6251,90 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, USER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "USER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3795,12 +6362,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description One page of entries; `nextAfterSeq` is null on the last */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AccessLogPageResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: ACCESS_LOG_RANGE_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "ACCESS_LOG_RANGE_INVALID";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3814,12 +6442,49 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Whether the chain holds, and where it breaks if not */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AccessLogVerifyResponse"];
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3849,7 +6514,69 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: ACCESS_LOG_RANGE_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "ACCESS_LOG_RANGE_INVALID";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
             };
         };
     };
@@ -3862,12 +6589,49 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The contracts, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ContractResponseList"];
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3888,12 +6652,109 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The contract as registered, active */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ContractResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, INVALID_PERIOD, INVALID_REFERENCE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_PERIOD" | "INVALID_REFERENCE";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3909,12 +6770,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The contract’s terms and status */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ContractResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3930,12 +6852,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Every roster entry, oldest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RosterEntryResponseList"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3958,12 +6941,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The new roster entry */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RosterEntryResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED, ROSTER_ENTRY_EXISTS, TRAINING_REQUIRED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED" | "ROSTER_ENTRY_EXISTS" | "TRAINING_REQUIRED";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, INVALID_PERIOD, ROSTER_USER_NOT_ELIGIBLE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_PERIOD" | "ROSTER_USER_NOT_ELIGIBLE";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -3992,6 +7084,90 @@ export interface operations {
                     "application/json": components["schemas"]["RosterEntryResponse"];
                 };
             };
+            /** @description Bad Request: VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND, ROSTER_ENTRY_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND" | "ROSTER_ENTRY_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
         };
     };
     ContractsController_listTrainings: {
@@ -4005,12 +7181,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Every training, oldest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TrainingResponseList"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4033,12 +7270,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The training as recorded */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TrainingResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_RESPONSIBLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_RESPONSIBLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, ROSTER_USER_NOT_ELIGIBLE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "ROSTER_USER_NOT_ELIGIBLE";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4058,12 +7404,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page of entries, each with its hash and the hash before it */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LedgerPageResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4079,12 +7486,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The verdict: valid with the head hash, or the first invalid entry */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LedgerVerifyResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4105,7 +7573,69 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
             };
         };
     };
@@ -4125,7 +7655,69 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
             };
         };
     };
@@ -4142,12 +7734,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The media, in registration order */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MediumResponseList"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4170,12 +7823,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Registered: the medium’s id and its ledger entry */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MediumAppendedResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_APPLICANT, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_APPLICANT" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND, TAKEOUT_REQUEST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND" | "TAKEOUT_REQUEST_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED, COPY_NOT_PERMITTED, DUPLICATE_LABEL, IN_TRANSIT, MEDIUM_CLOSED, NOTICE_EXISTS, NOT_CUSTODIAN, PLACE_NOT_DESIGNATED, TAKEOUT_EXCEEDED, TAKEOUT_EXPIRED, TAKEOUT_NOT_APPROVED, TRAINING_REQUIRED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED" | "COPY_NOT_PERMITTED" | "DUPLICATE_LABEL" | "IN_TRANSIT" | "MEDIUM_CLOSED" | "NOTICE_EXISTS" | "NOT_CUSTODIAN" | "PLACE_NOT_DESIGNATED" | "TAKEOUT_EXCEEDED" | "TAKEOUT_EXPIRED" | "TAKEOUT_NOT_APPROVED" | "TRAINING_REQUIRED";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, INVALID_OCCURRED_AT, INVALID_REFERENCE, NOTICE_TARGET_INVALID, UNKNOWN_MEDIUM */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_OCCURRED_AT" | "INVALID_REFERENCE" | "NOTICE_TARGET_INVALID" | "UNKNOWN_MEDIUM";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4192,12 +7954,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The medium with its custody */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MediumResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND, MEDIUM_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND" | "MEDIUM_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4221,12 +8044,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Stored: the medium and its ledger entry */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MediumAppendedResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND, MEDIUM_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND" | "MEDIUM_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED, IN_TRANSIT, MEDIUM_CLOSED, NOT_CUSTODIAN, PLACE_NOT_DESIGNATED, TRAINING_REQUIRED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED" | "IN_TRANSIT" | "MEDIUM_CLOSED" | "NOT_CUSTODIAN" | "PLACE_NOT_DESIGNATED" | "TRAINING_REQUIRED";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, INVALID_OCCURRED_AT, INVALID_REFERENCE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_OCCURRED_AT" | "INVALID_REFERENCE";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4242,12 +8174,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Every handover, in dispatch order */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HandoverResponseList"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4270,12 +8263,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Dispatched: the items are in transit to the addressee */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DispatchResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_APPLICANT, NOT_ROSTERED, SUBCONTRACTING_NOT_APPROVED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_APPLICANT" | "NOT_ROSTERED" | "SUBCONTRACTING_NOT_APPROVED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED, EMERGENCY_PLAN_MISSING, IN_TRANSIT, MEDIUM_CLOSED, NOT_CUSTODIAN, TAKEOUT_EXPIRED, TAKEOUT_NOT_APPROVED, TRAINING_REQUIRED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED" | "EMERGENCY_PLAN_MISSING" | "IN_TRANSIT" | "MEDIUM_CLOSED" | "NOT_CUSTODIAN" | "TAKEOUT_EXPIRED" | "TAKEOUT_NOT_APPROVED" | "TRAINING_REQUIRED";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, HANDOVER_METHOD_NOT_ALLOWED, INVALID_ADDRESSEE, INVALID_OCCURRED_AT, PURPOSE_MISMATCH, SPLIT_CHANNEL_VIOLATION, UNKNOWN_MEDIUM */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "HANDOVER_METHOD_NOT_ALLOWED" | "INVALID_ADDRESSEE" | "INVALID_OCCURRED_AT" | "PURPOSE_MISMATCH" | "SPLIT_CHANNEL_VIOLATION" | "UNKNOWN_MEDIUM";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4299,12 +8401,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Received; lists any items marked compromised and the incidents recorded */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ReceiptResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ADDRESSEE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ADDRESSEE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND, HANDOVER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND" | "HANDOVER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED, HANDOVER_ALREADY_RECEIVED, MEDIUM_CLOSED, PLACE_NOT_DESIGNATED, TRAINING_REQUIRED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED" | "HANDOVER_ALREADY_RECEIVED" | "MEDIUM_CLOSED" | "PLACE_NOT_DESIGNATED" | "TRAINING_REQUIRED";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, INVALID_OCCURRED_AT, INVALID_REFERENCE, UNKNOWN_MEDIUM */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_OCCURRED_AT" | "INVALID_REFERENCE" | "UNKNOWN_MEDIUM";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4320,12 +8531,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Every incident, in ledger order */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["IncidentResponseList"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4348,12 +8620,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The incident’s ledger entry */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AppendedResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED, MEDIUM_CLOSED, NOT_CUSTODIAN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED" | "MEDIUM_CLOSED" | "NOT_CUSTODIAN";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, INVALID_OCCURRED_AT, UNKNOWN_MEDIUM */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_OCCURRED_AT" | "UNKNOWN_MEDIUM";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4371,12 +8752,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The requests, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TakeoutRequestResponseList"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_CONTRACT_WARD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_CONTRACT_WARD";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4399,12 +8841,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The request, requested */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TakeoutRequestResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_CONTRACT_WARD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_CONTRACT_WARD";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, UNKNOWN_DATA_ITEM */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "UNKNOWN_DATA_ITEM";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4421,12 +8972,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The request */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TakeoutRequestResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_CONTRACT_WARD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_CONTRACT_WARD";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND, TAKEOUT_REQUEST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND" | "TAKEOUT_REQUEST_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4446,12 +9058,97 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The request, approved */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TakeoutRequestResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_APPROVER, NOT_CONTRACT_WARD, SELF_APPROVAL */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_APPROVER" | "NOT_CONTRACT_WARD" | "SELF_APPROVAL";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND, TAKEOUT_REQUEST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND" | "TAKEOUT_REQUEST_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED, TAKEOUT_NOT_PENDING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED" | "TAKEOUT_NOT_PENDING";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4475,12 +9172,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The request, rejected */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TakeoutRequestResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_APPROVER, NOT_CONTRACT_WARD, SELF_APPROVAL */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_APPROVER" | "NOT_CONTRACT_WARD" | "SELF_APPROVAL";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND, TAKEOUT_REQUEST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND" | "TAKEOUT_REQUEST_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED, TAKEOUT_NOT_PENDING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED" | "TAKEOUT_NOT_PENDING";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4500,12 +9306,97 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The request, withdrawn */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TakeoutRequestResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_APPLICANT, NOT_CONTRACT_WARD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_APPLICANT" | "NOT_CONTRACT_WARD";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND, TAKEOUT_REQUEST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND" | "TAKEOUT_REQUEST_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED, TAKEOUT_NOT_PENDING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED" | "TAKEOUT_NOT_PENDING";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4521,12 +9412,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Every designated place, in the order designated */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DesignatedPlaceResponseList"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4549,12 +9501,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The designated place */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DesignatedPlaceResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4578,12 +9639,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The place, now withdrawn */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DesignatedPlaceResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND, PLACE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND" | "PLACE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED, PLACE_WITHDRAWN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED" | "PLACE_WITHDRAWN";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4599,12 +9769,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Every consent, oldest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PlaceConsentResponseList"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4627,12 +9858,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The consent as recorded */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PlaceConsentResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, INVALID_REFERENCE, UNKNOWN_MEDIUM */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_REFERENCE" | "UNKNOWN_MEDIUM";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4648,12 +9988,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Every copy permission, oldest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CopyPermissionResponseList"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4676,12 +10077,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The permission as recorded */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CopyPermissionResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, UNKNOWN_MEDIUM */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "UNKNOWN_MEDIUM";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4697,12 +10207,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The plan, with what it still lacks */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EmergencyPlanResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4725,12 +10296,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The plan, with the new contacts */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EmergencyPlanResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_CONTRACTOR, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_CONTRACTOR" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4753,12 +10433,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The plan, with the new procedure awaiting confirmation */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EmergencyPlanResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_CONTRACTOR, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_CONTRACTOR" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4781,12 +10570,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The plan, with the side’s confirmation */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EmergencyPlanResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_CONTRACTOR, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_CONTRACTOR" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED, EMERGENCY_PLAN_MISSING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED" | "EMERGENCY_PLAN_MISSING";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4802,12 +10700,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The certificates, oldest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DeletionCertificateResponseList"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4830,12 +10789,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Submitted: the certificate id and its ledger entry */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AppendedResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID, CERTIFICATE_NOT_CANONICAL */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID" | "CERTIFICATE_NOT_CANONICAL";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_RESPONSIBLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_RESPONSIBLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CERTIFICATE_EXISTS, CERTIFICATE_NUMBER_REUSED, CERTIFICATE_PENDING, CONTRACT_CLOSED, IN_TRANSIT, MEDIUM_CLOSED, NOT_CUSTODIAN, TRAINING_REQUIRED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CERTIFICATE_EXISTS" | "CERTIFICATE_NUMBER_REUSED" | "CERTIFICATE_PENDING" | "CONTRACT_CLOSED" | "IN_TRANSIT" | "MEDIUM_CLOSED" | "NOT_CUSTODIAN" | "TRAINING_REQUIRED";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, INVALID_OCCURRED_AT, SIGNATURE_CONTRACT_MISMATCH, SIGNATURE_INVALID, UNKNOWN_MEDIUM */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_OCCURRED_AT" | "SIGNATURE_CONTRACT_MISMATCH" | "SIGNATURE_INVALID" | "UNKNOWN_MEDIUM";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4857,7 +10925,69 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CERTIFICATE_NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CERTIFICATE_NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
             };
         };
     };
@@ -4880,12 +11010,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Confirmed: the certificate id and its ledger entry */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AppendedResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_CONTRACT_WARD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_CONTRACT_WARD";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CERTIFICATE_NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CERTIFICATE_NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CERTIFICATE_ALREADY_DECIDED, CONTRACT_CLOSED, IN_TRANSIT, MEDIUM_CLOSED, NOT_CUSTODIAN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CERTIFICATE_ALREADY_DECIDED" | "CONTRACT_CLOSED" | "IN_TRANSIT" | "MEDIUM_CLOSED" | "NOT_CUSTODIAN";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4909,12 +11148,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Rejected: the certificate id and its ledger entry */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AppendedResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_CONTRACT_WARD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_CONTRACT_WARD";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CERTIFICATE_NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CERTIFICATE_NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CERTIFICATE_ALREADY_DECIDED, CONTRACT_CLOSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CERTIFICATE_ALREADY_DECIDED" | "CONTRACT_CLOSED";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4930,12 +11278,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description What is outstanding, and whether the contract can be closed */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OutstandingResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4954,12 +11363,97 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Closed: the contract id and its ledger entry */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AppendedResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_CONTRACT_WARD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_CONTRACT_WARD";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED, OUTSTANDING_CUSTODY */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED" | "OUTSTANDING_CUSTODY";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4975,12 +11469,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The certificates, oldest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SigningCertificateResponseList"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, ORGANIZATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "ORGANIZATION_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5003,12 +11558,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The registered certificate */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SigningCertificateResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID, SIGNING_KEY_REFUSED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID" | "SIGNING_KEY_REFUSED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, NOT_ORGANIZATION_RESPONSIBLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "NOT_ORGANIZATION_RESPONSIBLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, ORGANIZATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "ORGANIZATION_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, X509_EXISTS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "X509_EXISTS";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, PEM_INVALID, X509_EXPIRED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "PEM_INVALID" | "X509_EXPIRED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5028,12 +11692,97 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The certificate, revoked */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SigningCertificateResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, NOT_ORGANIZATION_RESPONSIBLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "NOT_ORGANIZATION_RESPONSIBLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, ORGANIZATION_NOT_FOUND, SIGNING_CERTIFICATE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "SIGNING_CERTIFICATE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5049,12 +11798,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The checklist in force, with its version */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ChecklistResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5077,12 +11887,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The checklist now in force, with its new version and ledger seq */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ChecklistResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, CHECKLIST_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "CHECKLIST_INVALID";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5098,12 +12017,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The contract's audits, oldest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AuditResponseList"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5126,12 +12106,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The audit's id, its ledger entry, and one finding id per × answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RecordedAuditResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_CONTRACTOR, NOT_ROSTERED, SUBCONTRACTING_NOT_APPROVED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_CONTRACTOR" | "NOT_ROSTERED" | "SUBCONTRACTING_NOT_APPROVED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, AUDIT_RESULT_MISMATCH, CHECKLIST_INCOMPLETE, FINDING_INCOMPLETE, INVALID_AUDIT_DATE, INVALID_REFERENCE, UNKNOWN_CHECKLIST_ITEM */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "AUDIT_RESULT_MISMATCH" | "CHECKLIST_INCOMPLETE" | "FINDING_INCOMPLETE" | "INVALID_AUDIT_DATE" | "INVALID_REFERENCE" | "UNKNOWN_CHECKLIST_ITEM";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5153,7 +12242,69 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, AUDIT_NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "AUDIT_NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
             };
         };
     };
@@ -5169,12 +12320,61 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description One row per contract the caller sees, for the fiscal year */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AuditStatusResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5192,12 +12392,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The findings, oldest due first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["FindingResponseList"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5221,12 +12482,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The finding, now reported_fixed */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["FindingResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_FINDING_OWNER, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_FINDING_OWNER" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND, FINDING_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND" | "FINDING_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, FINDING_STATE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "FINDING_STATE";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5250,12 +12620,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The finding, now verified */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["FindingResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_FINDING_AUDITOR, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_FINDING_AUDITOR" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND, FINDING_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND" | "FINDING_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, FINDING_STATE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "FINDING_STATE";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5279,12 +12758,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The finding, open again */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["FindingResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_FINDING_AUDITOR, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_FINDING_AUDITOR" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND, FINDING_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND" | "FINDING_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, FINDING_STATE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "FINDING_STATE";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5300,12 +12888,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The contract's status reports, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["StatusReportResponseList"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5328,12 +12977,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The report, requested and not yet answered */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["StatusReportResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, CONTRACT_CLOSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "CONTRACT_CLOSED";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5350,12 +13108,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The status report */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["StatusReportResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND, STATUS_REPORT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND" | "STATUS_REPORT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5379,12 +13198,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The report, answered, with the holdings it froze */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["StatusReportResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_RESPONSIBLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_RESPONSIBLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND, STATUS_REPORT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND" | "STATUS_REPORT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, STATUS_REPORT_ANSWERED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "STATUS_REPORT_ANSWERED";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5406,7 +13334,69 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND, STATUS_REPORT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND" | "STATUS_REPORT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
             };
         };
     };
@@ -5419,12 +13409,49 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Each kind of waiting work, with its total */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WorkResponse"];
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5443,12 +13470,61 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page of the caller's inbox, with counts */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["InboxResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5467,12 +13543,97 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The notification and when it was first read */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ReadResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, NOTIFICATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "NOTIFICATION_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5488,12 +13649,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The webhook, without its secret */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, ORGANIZATION_NOT_FOUND, WEBHOOK_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "WEBHOOK_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5513,12 +13735,97 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The webhook; `secret` only when the service made it */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, WEBHOOK_URL_REFUSED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "WEBHOOK_URL_REFUSED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, ORGANIZATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "ORGANIZATION_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5537,11 +13844,96 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The webhook is removed */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad Request: VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, ORGANIZATION_NOT_FOUND, WEBHOOK_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "WEBHOOK_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
             };
         };
     };
@@ -5559,12 +13951,73 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The deliveries, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DeliveryResponseList"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, ORGANIZATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "ORGANIZATION_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -5585,12 +14038,109 @@ export interface operations {
             };
         };
         responses: {
+            /** @description What the scan found due and what it sent */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ReminderScanResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
                 };
             };
         };

@@ -11,9 +11,9 @@ export type SessionCarrier = (typeof SESSION_CARRIERS)[number];
 export class SessionChoice {
   @ApiPropertyOptional({
     enum: SESSION_CARRIERS,
-    default: 'bearer',
+    // No `default` in the schema: generated clients would make the field required.
     description:
-      '`cookie`: the session is set as an HttpOnly, SameSite=Strict cookie instead of being answered, with a CSRF token to echo in `X-CSRF-Token` on every state-changing request',
+      'Absent: `bearer`. `cookie`: the session is set as an HttpOnly, SameSite=Strict cookie instead of being answered, with a CSRF token to echo in `X-CSRF-Token` on every state-changing request',
   })
   @OptionalField()
   @IsIn(SESSION_CARRIERS)
