@@ -122,6 +122,15 @@ describe('docker/Dockerfile', () => {
     expect(images).toEqual(['node:24-bookworm', 'node:24-bookworm-slim']);
   });
 
+  it('compiles better-sqlite3 against Node 24.18.1 headers (nodejs/node#65446)', () => {
+    const build = instructions.slice(0, fromIndexes[1]);
+    const headers = build.findIndex((line) => /^ENV\s+npm_config_nodedir=/.test(line));
+    const install = build.findIndex((line) => /^RUN\s+npm ci\b/.test(line));
+    expect(headers).toBeGreaterThan(-1);
+    expect(headers).toBeLessThan(install);
+    expect(build).toContainEqual('ARG ADDON_HEADERS=24.18.1');
+  });
+
   it('runs the final stage as the node user', () => {
     expect(runtime).toContainEqual(expect.stringMatching(/^USER\s+node\s*$/i));
   });
