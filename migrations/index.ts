@@ -18,6 +18,7 @@ import { AuditChecklist1764720000000 } from './1764720000000-AuditChecklist.js';
 import { DocumentAddressee1764730000000 } from './1764730000000-DocumentAddressee.js';
 import { WorkIndexes1764740000000 } from './1764740000000-WorkIndexes.js';
 import { MailDelivery1764750000000 } from './1764750000000-MailDelivery.js';
+import { MerkleTree1764760000000 } from './1764760000000-MerkleTree.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   DocumentAddressee1764730000000,
   WorkIndexes1764740000000,
   MailDelivery1764750000000,
+  MerkleTree1764760000000,
 ];

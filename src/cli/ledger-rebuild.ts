@@ -6,8 +6,9 @@ import { LedgerService } from '../modules/ledger/ledger.service.js';
 
 /**
  * `npm run ledger:rebuild`: empties every projection (media, handovers,
- * incidents, rosters) and replays every contract's ledger into it, in one
- * transaction. The ledger itself is only read.
+ * incidents, rosters) and replays every contract's ledger into it, and
+ * rebuilds each ledger's Merkle tree from its entries, in one transaction.
+ * The entries and the signed checkpoints are only read.
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     const replayed = await app.get(LedgerService).rebuildProjections();
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     process.stdout.write(
-      `kanribo: rebuilt the projections from ${replayed} ledger entries in ${seconds} s\n`,
+      `kanribo: rebuilt the projections and Merkle trees from ${replayed} ledger entries in ${seconds} s\n`,
     );
   } finally {
     await app.close();

@@ -396,6 +396,24 @@ export class AppConfig {
   @MaxLength(256, { message: 'must be at most 256 characters' })
   METRICS_TOKEN?: string;
 
+  /**
+   * The Ed25519 key that signs the 管理簿's checkpoints, in the signer-key
+   * text form (`PRIVATE+KEY+<name>+<id>+<key>`). Unset: DATA_DIR/checkpoint.key,
+   * created at first start. Several instances on one PostgreSQL database
+   * must share one file.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  CHECKPOINT_KEY_FILE?: string;
+
+  /** Least seconds between two checkpoints signed because a contract's ledger grew. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of seconds between 1 and 86400' })
+  @Min(1, { message: 'must be an integer number of seconds between 1 and 86400' })
+  @Max(86400, { message: 'must be an integer number of seconds between 1 and 86400' })
+  CHECKPOINT_INTERVAL_SECONDS = 60;
+
   /** The roles of MFA_REQUIRED_ROLES. */
   get mfaRequiredRoles(): ReadonlySet<string> {
     return new Set(this.MFA_REQUIRED_ROLES === 'none' ? [] : this.MFA_REQUIRED_ROLES.split(','));
@@ -421,6 +439,7 @@ const OPTIONAL_VARIABLES = [
   'BOOTSTRAP_ADMIN_PASSWORD',
   'TLS_CERT_FILE',
   'TLS_KEY_FILE',
+  'CHECKPOINT_KEY_FILE',
   'METRICS_TOKEN',
   'SMTP_URL',
   'MAIL_FROM',

@@ -15,6 +15,9 @@ import { IncidentEntity } from '../modules/custody/entities/incident.entity.js';
 import { MediumEntity } from '../modules/custody/entities/medium.entity.js';
 import { LedgerEntryEntity } from '../modules/ledger/entities/ledger-entry.entity.js';
 import { LedgerHeadEntity } from '../modules/ledger/entities/ledger-head.entity.js';
+import { LedgerTreeNodeEntity } from '../modules/ledger/entities/ledger-tree-node.entity.js';
+import { LedgerCheckpointEntity } from '../modules/ledger/entities/ledger-checkpoint.entity.js';
+import { InstallationEntity } from '../modules/ledger/entities/installation.entity.js';
 import { AuditEntity } from '../modules/audits/entities/audit.entity.js';
 import { AuditChecklistEntity } from '../modules/audits/entities/audit-checklist.entity.js';
 import { AuditFindingEntity } from '../modules/audits/entities/audit-finding.entity.js';
@@ -46,6 +49,9 @@ export const ENTITIES = [
   EmergencyPlanEntity,
   LedgerEntryEntity,
   LedgerHeadEntity,
+  LedgerTreeNodeEntity,
+  LedgerCheckpointEntity,
+  InstallationEntity,
   MediumEntity,
   HandoverEntity,
   HandoverItemEntity,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, verify } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { TestApp } from './test-app.js';
 
@@ -243,4 +243,53 @@ export async function writesNothing<T>(
   const response = await attempt();
   expect(await counts()).toEqual(before);
   return response;
+}
+
+/**
+ * The Merkle tree hash of RFC 9162 §2.1 over served entries, written from the
+ * RFC's recursive definition (not from the service's code): leaf =
+ * SHA-256(0x00 ‖ the entry's canonical JSON, hash included).
+ */
+export function merkleLeaf(entry: ServedEntry): Buffer {
+  return createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(Buffer.from(canonicalText(entry), 'utf8'))
+    .digest();
+}
+
+export function merkleRoot(leaves: readonly Buffer[]): Buffer {
+  if (leaves.length === 0) return createHash('sha256').digest();
+  if (leaves.length === 1) return leaves[0]!;
+  let k = 1;
+  while (k * 2 < leaves.length) k *= 2;
+  return createHash('sha256')
+    .update(Buffer.from([1]))
+    .update(merkleRoot(leaves.slice(0, k)))
+    .update(merkleRoot(leaves.slice(k)))
+    .digest();
+}
+
+/**
+ * Opens a C2SP signed checkpoint with an Ed25519 public key (PEM), using
+ * only node:crypto: the text's three lines, and whether the signature line
+ * of `keyName` verifies over the text.
+ */
+export function openCheckpoint(
+  note: string,
+  keyName: string,
+  publicKeyPem: string,
+): { origin: string; size: number; root: Buffer; verified: boolean } {
+  const split = note.lastIndexOf('\n\n');
+  const text = note.slice(0, split + 1);
+  const [origin, size, root] = text.split('\n') as [string, string, string];
+  const line = note
+    .slice(split + 2)
+    .split('\n')
+    .find((l) => l.startsWith(`\u2014 ${keyName} `));
+  let verified = false;
+  if (line) {
+    const bytes = Buffer.from(line.slice(`\u2014 ${keyName} `.length), 'base64');
+    verified = verify(null, Buffer.from(text, 'utf8'), publicKeyPem, bytes.subarray(4));
+  }
+  return { origin, size: Number(size), root: Buffer.from(root, 'base64'), verified };
 }

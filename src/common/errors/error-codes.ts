@@ -113,6 +113,11 @@ export const ERROR_STATUS = {
   SIGNING_KEY_REFUSED: 400,
   NOT_ORGANIZATION_RESPONSIBLE: 403,
   SIGNING_CERTIFICATE_NOT_FOUND: 404,
+  // transparency: checkpoints and Merkle proofs of the 管理簿
+  CHECKPOINT_NOT_FOUND: 404,
+  TREE_SIZE_OUT_OF_RANGE: 422,
+  SEQ_OUT_OF_RANGE: 422,
+  CONSISTENCY_RANGE_INVALID: 422,
   // audits
   INVALID_AUDIT_DATE: 422,
   // audit checklist and findings (立入調査チェックリスト・是正措置)

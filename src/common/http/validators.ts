@@ -6,6 +6,7 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
+  IsDefined,
   IsInt,
   IsObject,
   IsOptional,
@@ -184,15 +185,23 @@ export const MAX_SEQ = 2_147_483_647;
  * digits only (a value that is not stays a string, and fails `IsInt`).
  */
 export function QueryInt(min: number, max: number): PropertyDecorator {
+  return applyDecorators(IsOptional(), queryInt(min, max, false));
+}
+
+/** A required integer query parameter in `[min, max]`, in decimal digits. */
+export function RequiredQueryInt(min: number, max: number): PropertyDecorator {
+  return applyDecorators(IsDefined(), queryInt(min, max, true));
+}
+
+function queryInt(min: number, max: number, required: boolean): PropertyDecorator {
   return applyDecorators(
-    IsOptional(),
     Transform(({ value }: { value: unknown }) =>
       typeof value === 'string' && DECIMAL_DIGITS.test(value) ? Number(value) : value,
     ),
     IsInt(),
     Min(min),
     Max(max),
-    ApiProperty({ type: 'integer', required: false, minimum: min, maximum: max }),
+    ApiProperty({ type: 'integer', required, minimum: min, maximum: max }),
   );
 }
 

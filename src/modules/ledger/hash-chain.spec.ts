@@ -218,3 +218,33 @@ describe('ChainVerifier', () => {
     expect(verify(rows)).toMatchObject({ firstInvalidSeq: 2 });
   });
 });
+
+describe('storedEntryJson', () => {
+  it('is the RFC 8785 canonical JSON of the entry as served, hash included', async () => {
+    const { storedEntryJson, canonicalJson, entryHash } = await import('./hash-chain.js');
+    const unhashed = {
+      contractId: 'c-1',
+      seq: 3,
+      type: 'handover_dispatched',
+      occurredAt: '2026-04-01T00:00:00.000Z',
+      recordedAt: '2026-04-01T00:00:01.000Z',
+      actor: {
+        userId: 'u',
+        loginId: 'l',
+        displayName: '区 職員 "引渡"',
+        organizationId: 'o',
+        role: 'ward_officer',
+      },
+      payload: { z: 1, a: ['\u2028', 'é'], n: { y: null, b: true } },
+      prevHash: 'a'.repeat(64),
+    };
+    const entry = { ...unhashed, hash: entryHash(unhashed) };
+    expect(
+      storedEntryJson({
+        ...entry,
+        actor: canonicalJson(entry.actor),
+        payload: canonicalJson(entry.payload),
+      }),
+    ).toBe(canonicalJson(entry));
+  });
+});

@@ -65,6 +65,23 @@ export function storedEntryHash(row: StoredEntry): string {
   );
 }
 
+/**
+ * The RFC 8785 canonical JSON of an entry as served, `hash` included,
+ * assembled from the stored columns: the bytes of its Merkle tree leaf
+ * (the leaf hash is SHA-256(0x00 ‖ these bytes)), and the line an evidence
+ * package holds for it. Keys in JCS order: actor, contractId, hash,
+ * occurredAt, payload, prevHash, recordedAt, seq, type.
+ */
+export function storedEntryJson(row: StoredEntry): string {
+  return (
+    `{"actor":${row.actor},"contractId":${JSON.stringify(row.contractId)}` +
+    `,"hash":${JSON.stringify(row.hash)}` +
+    `,"occurredAt":${JSON.stringify(row.occurredAt)},"payload":${row.payload}` +
+    `,"prevHash":${JSON.stringify(row.prevHash)},"recordedAt":${JSON.stringify(row.recordedAt)}` +
+    `,"seq":${row.seq},"type":${JSON.stringify(row.type)}}`
+  );
+}
+
 /** An entry as stored: actor and payload as canonical JSON text. */
 export interface StoredEntry {
   contractId: string;

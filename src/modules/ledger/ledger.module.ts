@@ -6,17 +6,36 @@ import { LedgerHeadEntity } from './entities/ledger-head.entity.js';
 import { LedgerController } from './ledger.controller.js';
 import { LedgerService } from './ledger.service.js';
 import { ProjectorRegistry } from './projector-registry.js';
+import { InstallationEntity } from './entities/installation.entity.js';
+import { LedgerCheckpointEntity } from './entities/ledger-checkpoint.entity.js';
+import { LedgerTreeNodeEntity } from './entities/ledger-tree-node.entity.js';
+import { CheckpointKey } from './transparency/checkpoint-key.js';
+import {
+  LedgerProofController,
+  TransparencyKeyController,
+} from './transparency/transparency.controller.js';
+import { TransparencyService } from './transparency/transparency.service.js';
 
 /**
- * The hash chain: append, read, verify, export. Global, so that every module
+ * The hash chain: append, read, verify, export; its Merkle tree, signed
+ * checkpoints and proofs. Global, so that every module
  * appends its events through {@link LedgerService} (nothing else writes the
  * ledger) without a circular import.
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([LedgerEntryEntity, LedgerHeadEntity]), ContractsModule],
-  controllers: [LedgerController],
-  providers: [LedgerService, ProjectorRegistry],
-  exports: [LedgerService, ProjectorRegistry],
+  imports: [
+    TypeOrmModule.forFeature([
+      LedgerEntryEntity,
+      LedgerHeadEntity,
+      LedgerTreeNodeEntity,
+      LedgerCheckpointEntity,
+      InstallationEntity,
+    ]),
+    ContractsModule,
+  ],
+  controllers: [LedgerController, LedgerProofController, TransparencyKeyController],
+  providers: [LedgerService, ProjectorRegistry, CheckpointKey, TransparencyService],
+  exports: [LedgerService, ProjectorRegistry, CheckpointKey, TransparencyService],
 })
 export class LedgerModule {}

@@ -2,11 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, MoreThan } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { Clock } from '../../common/time/clock.js';
+import { AppConfig } from '../../config/app-config.js';
 import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { Actor } from '../identity/roles.js';
 import { LedgerEntryEntity } from './entities/ledger-entry.entity.js';
 import { LedgerHeadEntity } from './entities/ledger-head.entity.js';
+import { CheckpointKey } from './transparency/checkpoint-key.js';
+import { CHECKPOINTED_TYPES, storeCheckpoint } from './transparency/checkpoints.js';
+import { appendLeaf } from './transparency/merkle.js';
+import {
+  entryLeafHash,
+  frontierText,
+  insertNodes,
+  parseFrontier,
+  rebuildTree,
+} from './transparency/tree-store.js';
 import {
   canonicalJson,
   ChainVerifier,
@@ -55,19 +66,36 @@ export function toLedgerEntry(row: StoredEntry): LedgerEntry {
   };
 }
 
+/** A chain's head row as an append reads it, under the lock. */
+export interface LockedHead {
+  seq: number;
+  hash: string;
+  /** The Merkle tree's frontier: the complete subtrees along its right edge. */
+  frontier: Buffer[];
+  checkpointSize: number;
+  checkpointAt: string | null;
+}
+
+/** What an append needs to sign checkpoints. */
+export interface CheckpointPolicy {
+  key: CheckpointKey;
+  intervalMs: number;
+}
+
 /**
  * One contract's chain, locked for the transaction that opened it. Appends
- * made through it get consecutive seqs, and each runs the projectors in the
- * same transaction.
+ * made through it get consecutive seqs, and each extends the Merkle tree and
+ * runs the projectors in the same transaction.
  */
 export class LedgerChain {
   constructor(
     private readonly manager: EntityManager,
     readonly contractId: string,
-    private head: { seq: number; hash: string },
+    private head: LockedHead,
     private readonly actor: LedgerActor,
     private readonly recordedAt: string,
     private readonly projectors: ProjectorRegistry,
+    private readonly checkpoints: CheckpointPolicy,
   ) {}
 
   get length(): number {
@@ -95,32 +123,76 @@ export class LedgerChain {
       }),
     ) as UnhashedEntry;
     const entry: LedgerEntry = { ...unhashed, hash: entryHash(unhashed) };
+    const stored: StoredEntry = {
+      ...entry,
+      actor: canonicalJson(entry.actor),
+      payload: canonicalJson(entry.payload),
+    };
     const sql = new Sql(this.manager);
     await sql.run(
       `INSERT INTO ledger_entries
          (contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
-        entry.contractId,
-        entry.seq,
-        entry.type,
-        entry.occurredAt,
-        entry.recordedAt,
-        canonicalJson(entry.actor),
-        canonicalJson(entry.payload),
-        entry.prevHash,
-        entry.hash,
+        stored.contractId,
+        stored.seq,
+        stored.type,
+        stored.occurredAt,
+        stored.recordedAt,
+        stored.actor,
+        stored.payload,
+        stored.prevHash,
+        stored.hash,
       ],
     );
-    await sql.run('UPDATE ledger_heads SET seq = ?, hash = ? WHERE contract_id = ?', [
-      entry.seq,
-      entry.hash,
-      this.contractId,
-    ]);
-    this.head = { seq: entry.seq, hash: entry.hash };
+    const tree = appendLeaf(this.head.frontier, this.head.seq, entryLeafHash(stored));
+    await insertNodes(sql, this.contractId, tree.nodes);
+    let { checkpointSize, checkpointAt } = this.head;
+    if (this.checkpointDue(entry.type)) {
+      await storeCheckpoint(sql, this.checkpoints.key, {
+        contractId: this.contractId,
+        size: entry.seq,
+        frontier: tree.frontier,
+        reason: CHECKPOINTED_TYPES.has(entry.type) ? entry.type : 'interval',
+        at: this.recordedAt,
+      });
+      checkpointSize = entry.seq;
+      checkpointAt = this.recordedAt;
+    }
+    await sql.run(
+      'UPDATE ledger_heads SET seq = ?, hash = ?, tree_frontier = ?, checkpoint_size = ?, checkpoint_at = ? WHERE contract_id = ?',
+      [
+        entry.seq,
+        entry.hash,
+        frontierText(tree.frontier),
+        checkpointSize,
+        checkpointAt,
+        this.contractId,
+      ],
+    );
+    this.head = {
+      seq: entry.seq,
+      hash: entry.hash,
+      frontier: tree.frontier,
+      checkpointSize,
+      checkpointAt,
+    };
     await this.projectors.apply(this.manager, entry);
     await this.projectors.react(this.manager, entry);
     return entry;
+  }
+
+  /**
+   * A checkpoint is signed at every certificate confirmation, close and
+   * audit, and otherwise when the ledger grows and CHECKPOINT_INTERVAL_SECONDS
+   * have passed since the last one.
+   */
+  private checkpointDue(type: string): boolean {
+    if (CHECKPOINTED_TYPES.has(type)) return true;
+    const last = this.head.checkpointAt;
+    return (
+      last === null || Date.parse(this.recordedAt) - Date.parse(last) >= this.checkpoints.intervalMs
+    );
   }
 }
 
@@ -138,6 +210,8 @@ export class LedgerService {
     private readonly clock: Clock,
     private readonly projectors: ProjectorRegistry,
     private readonly tx: TransactionRunner,
+    private readonly checkpointKey: CheckpointKey,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -176,30 +250,40 @@ export class LedgerService {
       ledgerActorOf(actor),
       this.clock.now().toISOString(),
       this.projectors,
+      { key: this.checkpointKey, intervalMs: this.config.CHECKPOINT_INTERVAL_SECONDS * 1000 },
     );
   }
 
-  private async lockHead(
-    manager: EntityManager,
-    contractId: string,
-  ): Promise<{ seq: number; hash: string } | undefined> {
+  /** Reads a chain's head row and locks it for the transaction (PostgreSQL: FOR UPDATE). */
+  async lockHead(manager: EntityManager, contractId: string): Promise<LockedHead | undefined> {
     const sql = new Sql(manager);
-    const head = await sql.one<{ seq: number; hash: string }>(
-      `SELECT seq, hash FROM ledger_heads WHERE contract_id = ?${sql.forUpdate}`,
+    const head = await sql.one<{
+      seq: number | string;
+      hash: string;
+      tree_frontier: string;
+      checkpoint_size: number | string;
+      checkpoint_at: string | null;
+    }>(
+      `SELECT seq, hash, tree_frontier, checkpoint_size, checkpoint_at FROM ledger_heads WHERE contract_id = ?${sql.forUpdate}`,
       [contractId],
     );
-    return head ? { seq: Number(head.seq), hash: head.hash } : undefined;
+    return head
+      ? {
+          seq: Number(head.seq),
+          hash: head.hash,
+          frontier: parseFrontier(head.tree_frontier),
+          checkpointSize: Number(head.checkpoint_size),
+          checkpointAt: head.checkpoint_at,
+        }
+      : undefined;
   }
 
-  private async createHead(
-    manager: EntityManager,
-    contractId: string,
-  ): Promise<{ seq: number; hash: string }> {
+  private async createHead(manager: EntityManager, contractId: string): Promise<LockedHead> {
     await manager
       .createQueryBuilder()
       .insert()
       .into(LedgerHeadEntity)
-      .values({ contractId, seq: 0, hash: GENESIS_HASH })
+      .values({ contractId, seq: 0, hash: GENESIS_HASH, treeFrontier: '', checkpointSize: 0 })
       .orIgnore()
       .execute();
     const head = await this.lockHead(manager, contractId);
@@ -275,8 +359,11 @@ export class LedgerService {
   }
 
   /**
-   * Empties every projection and replays every chain into it, in one
-   * transaction. Returns the number of entries replayed.
+   * Empties every projection and replays every chain into it, and rebuilds
+   * every chain's Merkle tree from its entries, in one transaction. Signed
+   * checkpoints are kept: a rebuilt tree that differs from what they signed
+   * (a rewritten entry) fails their consistency proofs. Returns the number of
+   * entries replayed.
    */
   async rebuildProjections(): Promise<number> {
     return this.tx.run(async (manager) => {
@@ -293,6 +380,7 @@ export class LedgerService {
         'SELECT contract_id FROM ledger_heads ORDER BY contract_id',
       );
       for (const { contract_id: contractId } of contracts) {
+        await rebuildTree(manager, contractId);
         let after = 0;
         for (;;) {
           const rows = await manager

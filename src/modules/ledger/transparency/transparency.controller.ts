@@ -1,0 +1,111 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, Public } from '../../../common/auth/auth.decorators.js';
+import { ApiErrors } from '../../../openapi/api-document.js';
+import { RosterService } from '../../contracts/roster.service.js';
+import type { Actor } from '../../identity/roles.js';
+import {
+  CheckpointQuery,
+  CheckpointResponse,
+  ConsistencyProofQuery,
+  ConsistencyProofResponse,
+  InclusionProofQuery,
+  InclusionProofResponse,
+  VerifierKeyResponse,
+} from '../dto/transparency.dto.js';
+import { TransparencyService } from './transparency.service.js';
+
+const READERS =
+  'The ward’s officers and auditors, and contractor staff named on the roster today (need to know); admins are refused (403 FORBIDDEN_ROLE), contractor staff without a valid roster entry get 403 NOT_ROSTERED.';
+
+/** Signed checkpoints and Merkle proofs of a contract's 管理簿. */
+@ApiTags('ledger')
+@ApiBearerAuth()
+@Controller('contracts/:id/ledger')
+export class LedgerProofController {
+  constructor(
+    private readonly transparency: TransparencyService,
+    private readonly roster: RosterService,
+  ) {}
+
+  @Get('checkpoint')
+  @ApiOperation({
+    summary: 'The signed checkpoint of a contract’s ledger',
+    description: `${READERS} Without \`size\`: the checkpoint of the whole ledger as it is now — the latest stored one when it covers every entry, else one signed and stored now. With \`size\`: the stored checkpoint of exactly that many entries (404 CHECKPOINT_NOT_FOUND when none was signed at that size). Checkpoints are C2SP tlog-checkpoints in a C2SP signed note, verifiable with the key at GET /api/transparency/key; the service never holds two of the same size.`,
+  })
+  @ApiOkResponse({ type: CheckpointResponse, description: 'The signed checkpoint' })
+  @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED', 'CHECKPOINT_NOT_FOUND')
+  async checkpoint(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Query() query: CheckpointQuery,
+  ): Promise<CheckpointResponse> {
+    await this.roster.findReadableNeedToKnow(actor, id);
+    return query.size === undefined
+      ? this.transparency.currentCheckpoint(id)
+      : this.transparency.storedCheckpoint(id, query.size);
+  }
+
+  @Get('proof/inclusion')
+  @ApiOperation({
+    summary: 'Prove that one entry is in the ledger (RFC 9162 inclusion proof)',
+    description: `${READERS} The audit path of entry \`seq\` (leaf index seq − 1) in the tree of \`size\` entries (the whole ledger when absent), with the leaf hash and the root it leads to: check it against a signed checkpoint of that size with RFC 9162 §2.1.3.2. Served from O(log n) stored subtree hashes. 422 SEQ_OUT_OF_RANGE when seq > size, 422 TREE_SIZE_OUT_OF_RANGE when size exceeds the ledger. Nothing is written.`,
+  })
+  @ApiOkResponse({ type: InclusionProofResponse, description: 'The inclusion proof' })
+  @ApiErrors(
+    'CONTRACT_NOT_FOUND',
+    'FORBIDDEN_ROLE',
+    'NOT_ROSTERED',
+    'SEQ_OUT_OF_RANGE',
+    'TREE_SIZE_OUT_OF_RANGE',
+  )
+  async inclusion(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Query() query: InclusionProofQuery,
+  ): Promise<InclusionProofResponse> {
+    await this.roster.findReadableNeedToKnow(actor, id);
+    return this.transparency.inclusionProof(id, query.seq, query.size);
+  }
+
+  @Get('proof/consistency')
+  @ApiOperation({
+    summary: 'Prove that an earlier ledger is a prefix of a later one (RFC 9162 consistency proof)',
+    description: `${READERS} The consistency proof from the tree of \`from\` entries to the tree of \`to\` (the whole ledger when absent), with both roots: check it against two signed checkpoints with RFC 9162 §2.1.4.2 to know that nothing seen at the first was rewritten since. 422 CONSISTENCY_RANGE_INVALID when from > to, 422 TREE_SIZE_OUT_OF_RANGE when to exceeds the ledger. Nothing is written.`,
+  })
+  @ApiOkResponse({ type: ConsistencyProofResponse, description: 'The consistency proof' })
+  @ApiErrors(
+    'CONTRACT_NOT_FOUND',
+    'FORBIDDEN_ROLE',
+    'NOT_ROSTERED',
+    'CONSISTENCY_RANGE_INVALID',
+    'TREE_SIZE_OUT_OF_RANGE',
+  )
+  async consistency(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Query() query: ConsistencyProofQuery,
+  ): Promise<ConsistencyProofResponse> {
+    await this.roster.findReadableNeedToKnow(actor, id);
+    return this.transparency.consistencyProof(id, query.from, query.to);
+  }
+}
+
+/** The installation's checkpoint key, published so that anyone can check a checkpoint. */
+@ApiTags('ledger')
+@Controller('transparency')
+export class TransparencyKeyController {
+  constructor(private readonly transparency: TransparencyService) {}
+
+  @Public()
+  @Get('key')
+  @ApiOperation({
+    summary: 'The public key that signs every checkpoint',
+    description:
+      'Anyone may call it, without a session: it is a public key. The C2SP verifier key (for Go’s sumdb/note and other signed-note tools), the same Ed25519 key as PEM for openssl, its key id, and the origin prefix of this installation’s checkpoints. Nothing is written.',
+  })
+  @ApiOkResponse({ type: VerifierKeyResponse, description: 'The checkpoint key' })
+  key(): VerifierKeyResponse {
+    return this.transparency.verifierKey();
+  }
+}

@@ -1,0 +1,274 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DomainError } from '../../../common/errors/domain-error.js';
+import { Clock } from '../../../common/time/clock.js';
+import { Sql } from '../../../database/sql.js';
+import { TransactionRunner } from '../../../database/transaction-runner.js';
+import { LedgerService } from '../ledger.service.js';
+import { CheckpointKey } from './checkpoint-key.js';
+import { type StoredCheckpoint, storeCheckpoint } from './checkpoints.js';
+import {
+  consistencyRanges,
+  EMPTY_ROOT,
+  foldRange,
+  inclusionRanges,
+  type NodeId,
+  type Range,
+  rangeNodes,
+} from './merkle.js';
+import { readNodes } from './tree-store.js';
+import { publicKeyPem } from './signed-note.js';
+
+export interface InclusionProof {
+  seq: number;
+  leafIndex: number;
+  treeSize: number;
+  leafHash: string;
+  rootHash: string;
+  proof: string[];
+}
+
+export interface ConsistencyProof {
+  from: number;
+  to: number;
+  fromRootHash: string;
+  toRootHash: string;
+  proof: string[];
+}
+
+/**
+ * Checkpoints and Merkle proofs of each contract's 管理簿 (issue 13): read
+ * from the stored tree, never recomputed from the entries, so that a proof
+ * costs O(log n) stored hashes whatever the ledger's length.
+ */
+@Injectable()
+export class TransparencyService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+    private readonly ledger: LedgerService,
+    private readonly key: CheckpointKey,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The checkpoint key, in the forms a verifier needs. */
+  verifierKey(): {
+    name: string;
+    keyId: string;
+    verifierKey: string;
+    publicKeyPem: string;
+    installationId: string;
+    originPrefix: string;
+  } {
+    const signer = this.key.signer;
+    return {
+      name: signer.name,
+      keyId: signer.keyId.toString('hex'),
+      verifierKey: signer.text,
+      publicKeyPem: publicKeyPem(signer),
+      installationId: this.key.installationId,
+      originPrefix: `kanribo/${this.key.installationId}/`,
+    };
+  }
+
+  /**
+   * The checkpoint of the whole ledger as it is now: the latest stored one
+   * when it covers every entry, else one signed now (under the chain's lock,
+   * so that it is the checkpoint of exactly the committed entries).
+   */
+  async currentCheckpoint(contractId: string): Promise<StoredCheckpoint> {
+    const sql = new Sql(this.dataSource.manager);
+    const head = await sql.one<{ seq: number | string; checkpoint_size: number | string }>(
+      'SELECT seq, checkpoint_size FROM ledger_heads WHERE contract_id = ?',
+      [contractId],
+    );
+    if (!head || Number(head.seq) === 0) throw this.noCheckpoint(contractId);
+    if (Number(head.checkpoint_size) === Number(head.seq)) {
+      return this.storedCheckpoint(contractId, Number(head.seq));
+    }
+    return this.tx.run(async (manager) => {
+      const locked = await this.ledger.lockHead(manager, contractId);
+      if (!locked || locked.seq === 0) throw this.noCheckpoint(contractId);
+      const inTx = new Sql(manager);
+      if (locked.checkpointSize === locked.seq) {
+        const stored = await this.findCheckpoint(inTx, contractId, locked.seq);
+        if (stored) return stored;
+      }
+      const at = this.clock.now().toISOString();
+      const stored = await storeCheckpoint(inTx, this.key, {
+        contractId,
+        size: locked.seq,
+        frontier: locked.frontier,
+        reason: 'requested',
+        at,
+      });
+      await inTx.run(
+        'UPDATE ledger_heads SET checkpoint_size = ?, checkpoint_at = ? WHERE contract_id = ?',
+        [locked.seq, at, contractId],
+      );
+      return stored;
+    });
+  }
+
+  /** The stored checkpoint of exactly `size` entries. */
+  async storedCheckpoint(contractId: string, size: number): Promise<StoredCheckpoint> {
+    const stored = await this.findCheckpoint(new Sql(this.dataSource.manager), contractId, size);
+    if (!stored) throw this.noCheckpoint(contractId, size);
+    return stored;
+  }
+
+  /** Every stored checkpoint's size and when it was signed, oldest first. */
+  async checkpointSizes(
+    contractId: string,
+  ): Promise<Array<{ treeSize: number; signedAt: string; reason: string }>> {
+    const rows = await new Sql(this.dataSource.manager).all<{
+      tree_size: number | string;
+      signed_at: string;
+      reason: string;
+    }>(
+      'SELECT tree_size, signed_at, reason FROM ledger_checkpoints WHERE contract_id = ? ORDER BY tree_size',
+      [contractId],
+    );
+    return rows.map((row) => ({
+      treeSize: Number(row.tree_size),
+      signedAt: row.signed_at,
+      reason: row.reason,
+    }));
+  }
+
+  /** RFC 9162 inclusion proof of entry `seq` in the tree of `size` entries (the whole ledger when absent). */
+  async inclusionProof(contractId: string, seq: number, size?: number): Promise<InclusionProof> {
+    const treeSize = await this.treeSize(contractId, size);
+    if (seq > treeSize) {
+      throw new DomainError('SEQ_OUT_OF_RANGE', `Entry ${seq} is not in a tree of ${treeSize}`, {
+        seq,
+        treeSize,
+      });
+    }
+    const index = seq - 1;
+    const ranges = inclusionRanges(index, treeSize);
+    const { ranges: [leaf, root] = [], proof } = await this.hashes(
+      contractId,
+      [
+        [index, index + 1],
+        [0, treeSize],
+      ],
+      ranges,
+    );
+    return {
+      seq,
+      leafIndex: index,
+      treeSize,
+      leafHash: hex(leaf),
+      rootHash: hex(root),
+      proof: proof.map((hash) => hash.toString('hex')),
+    };
+  }
+
+  /** RFC 9162 consistency proof from the tree of `from` entries to the tree of `to` (the whole ledger when absent). */
+  async consistencyProof(contractId: string, from: number, to?: number): Promise<ConsistencyProof> {
+    const treeSize = await this.treeSize(contractId, to);
+    if (from > treeSize) {
+      throw new DomainError(
+        'CONSISTENCY_RANGE_INVALID',
+        `No consistency proof from ${from} entries to ${treeSize}: from must not exceed to`,
+        { from, to: treeSize },
+      );
+    }
+    const ranges = consistencyRanges(from, treeSize);
+    const { ranges: [fromRoot, toRoot] = [], proof } = await this.hashes(
+      contractId,
+      [
+        [0, from],
+        [0, treeSize],
+      ],
+      ranges,
+    );
+    return {
+      from,
+      to: treeSize,
+      fromRootHash: hex(fromRoot),
+      toRootHash: hex(toRoot),
+      proof: proof.map((hash) => hash.toString('hex')),
+    };
+  }
+
+  /** The ledger's length, or `size` when given and not beyond it. */
+  private async treeSize(contractId: string, size?: number): Promise<number> {
+    const length = await this.ledger.length(contractId);
+    if (size === undefined) return length;
+    if (size > length) {
+      throw new DomainError(
+        'TREE_SIZE_OUT_OF_RANGE',
+        `The ledger has ${length} entries; there is no tree of ${size}`,
+        { size, length },
+      );
+    }
+    return size;
+  }
+
+  /**
+   * The tree hashes of some ranges and of a proof's ranges, from the stored
+   * complete subtrees, read in one query.
+   */
+  private async hashes(
+    contractId: string,
+    ranges: readonly Range[],
+    proofRanges: readonly Range[],
+  ): Promise<{ ranges: Buffer[]; proof: Buffer[] }> {
+    const all = [...ranges, ...proofRanges];
+    const decomposed = all.map(([start, end]) => rangeNodes(start, end));
+    const ids: NodeId[] = decomposed.flat();
+    const stored = await readNodes(new Sql(this.dataSource.manager), contractId, ids);
+    let at = 0;
+    const folded = decomposed.map((nodes) => {
+      const hashes = stored.slice(at, at + nodes.length);
+      at += nodes.length;
+      return nodes.length === 0 ? EMPTY_ROOT : foldRange(hashes);
+    });
+    return { ranges: folded.slice(0, ranges.length), proof: folded.slice(ranges.length) };
+  }
+
+  private async findCheckpoint(
+    sql: Sql,
+    contractId: string,
+    size: number,
+  ): Promise<StoredCheckpoint | undefined> {
+    const row = await sql.one<{
+      contract_id: string;
+      tree_size: number | string;
+      root_hash: string;
+      note: string;
+      reason: string;
+      signed_at: string;
+    }>(
+      'SELECT contract_id, tree_size, root_hash, note, reason, signed_at FROM ledger_checkpoints WHERE contract_id = ? AND tree_size = ?',
+      [contractId, size],
+    );
+    return row
+      ? {
+          contractId: row.contract_id,
+          treeSize: Number(row.tree_size),
+          rootHash: row.root_hash,
+          note: row.note,
+          reason: row.reason,
+          signedAt: row.signed_at,
+        }
+      : undefined;
+  }
+
+  private noCheckpoint(contractId: string, size?: number): DomainError {
+    return new DomainError(
+      'CHECKPOINT_NOT_FOUND',
+      size === undefined
+        ? 'The ledger has no entry yet, so no checkpoint'
+        : `No checkpoint of ${size} entries is stored`,
+      size === undefined ? { contractId } : { contractId, size },
+    );
+  }
+}
+
+function hex(hash: Buffer | undefined): string {
+  if (!hash) throw new Error('a tree hash is missing');
+  return hash.toString('hex');
+}

@@ -1,0 +1,385 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { businessDateOf } from '../../src/common/time/business-date.js';
+import { LedgerService } from '../../src/modules/ledger/ledger.service.js';
+import {
+  verifyConsistency,
+  verifyInclusion,
+} from '../../src/modules/ledger/transparency/merkle.js';
+import { aCustodyWorld, type CustodyWorld } from '../factories/custody.factory.js';
+import {
+  merkleLeaf,
+  merkleRoot,
+  openCheckpoint,
+  readLedger,
+  type ServedEntry,
+  sql,
+} from '../support/ledger-kit.js';
+import { TestApp } from '../support/test-app.js';
+
+const hex = (text: string) => Buffer.from(text, 'hex');
+
+/**
+ * Issue 13, parts 1–3: each contract's 管理簿 as a Merkle tree (RFC 9162),
+ * signed C2SP checkpoints, inclusion and consistency proofs — checked here
+ * the way an outside party would: roots recomputed from the served entries
+ * by the RFC's own recursion, signatures checked with node:crypto and the
+ * published PEM key.
+ */
+describe('checkpoints and Merkle proofs of the ledger', () => {
+  let t: TestApp;
+  let c: CustodyWorld;
+  let key: {
+    name: string;
+    keyId: string;
+    verifierKey: string;
+    publicKeyPem: string;
+    installationId: string;
+    originPrefix: string;
+  };
+
+  const entries = () => readLedger(t, c.contractId, c.w.officerA.token);
+  const checkpoint = async (query = '', token = c.w.officerA.token) => {
+    const r = await t.get(`${c.base}/ledger/checkpoint${query}`, token);
+    if (r.status !== 200) throw new Error(`checkpoint: ${r.status} ${r.text}`);
+    return r.body as { treeSize: number; rootHash: string; note: string; reason: string };
+  };
+  const proof = (kind: 'inclusion' | 'consistency', query: string, token = c.w.officerA.token) =>
+    t.get(`${c.base}/ledger/proof/${kind}?${query}`, token);
+  const opened = (note: string) => openCheckpoint(note, key.name, key.publicKeyPem);
+
+  beforeAll(async () => {
+    t = await TestApp.start({ at: '2026-11-25T01:00:00.000Z' });
+    c = await aCustodyWorld(t);
+    for (let i = 0; i < 9; i++) await c.dvd(`DVD-T${i}`);
+    const r = await t.get('/api/transparency/key');
+    expect(r.status).toBe(200);
+    key = r.body;
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('publishes the checkpoint key without a session: a C2SP verifier key and the same key as PEM', async () => {
+    expect(key.name).toBe(`kanribo/${key.installationId}`);
+    expect(key.originPrefix).toBe(`kanribo/${key.installationId}/`);
+    expect(key.verifierKey).toMatch(new RegExp(`^${key.name}\\+${key.keyId}\\+[A-Za-z0-9+/]{44}$`));
+    expect(key.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+    // The key id is SHA-256(name ‖ \n ‖ 0x01 ‖ public key)[:4], and the PEM holds that public key.
+    const { createHash, createPublicKey } = await import('node:crypto');
+    const raw = Buffer.from(key.verifierKey.split('+').slice(2).join('+'), 'base64');
+    expect(raw[0]).toBe(1);
+    const spki = createPublicKey(key.publicKeyPem).export({ format: 'der', type: 'spki' });
+    expect(spki.subarray(-32).equals(raw.subarray(1))).toBe(true);
+    const id = createHash('sha256').update(`${key.name}\n`).update(raw).digest().subarray(0, 4);
+    expect(id.toString('hex')).toBe(key.keyId);
+    // Created at first start in DATA_DIR, readable by its owner only.
+    const file = join(t.database.env.DATA_DIR, 'checkpoint.key');
+    expect((await readFile(file, 'utf8')).startsWith(`PRIVATE+KEY+${key.name}+${key.keyId}+`)).toBe(
+      true,
+    );
+    const { stat } = await import('node:fs/promises');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('serves a checkpoint of the whole ledger whose root anyone can recompute from the served entries', async () => {
+    const served = await entries();
+    const current = await checkpoint();
+    expect(current.treeSize).toBe(served.length);
+    const note = opened(current.note);
+    expect(note).toMatchObject({
+      origin: `${key.originPrefix}${c.contractId}`,
+      size: served.length,
+      verified: true,
+    });
+    const root = merkleRoot(served.map(merkleLeaf));
+    expect(note.root.equals(root)).toBe(true);
+    expect(current.rootHash).toBe(root.toString('hex'));
+    // Asked again with nothing new: the same checkpoint, nothing more stored.
+    const stored = await t.count('ledger_checkpoints');
+    expect((await checkpoint()).note).toBe(current.note);
+    expect(await t.count('ledger_checkpoints')).toBe(stored);
+    // And the stored one of that size is that one.
+    expect((await checkpoint(`?size=${served.length}`)).note).toBe(current.note);
+  });
+
+  it('signs one when the ledger grows after CHECKPOINT_INTERVAL_SECONDS, not at every append', async () => {
+    const before = await t.count('ledger_checkpoints');
+    await c.dvd('DVD-SOON'); // the contract's last checkpoint is younger than 60 s
+    expect(await t.count('ledger_checkpoints')).toBe(before);
+    c.minutes(2);
+    await c.dvd('DVD-LATER');
+    const length = (await entries()).length;
+    const rows = await sql(
+      t,
+      'SELECT tree_size, reason, signed_at FROM ledger_checkpoints WHERE contract_id = ? ORDER BY tree_size DESC',
+      [c.contractId],
+    );
+    expect(rows[0]).toMatchObject({ reason: 'interval', signed_at: t.clock.now().toISOString() });
+    expect(Number(rows[0].tree_size)).toBe(length);
+  });
+
+  it('always signs one at an audit, whatever the interval', async () => {
+    const r = await t.post(
+      `${c.base}/audits`,
+      {
+        performedOn: businessDateOf(t.clock.now(), 'Asia/Tokyo'),
+        result: 'satisfactory',
+        auditors: ['監査 一郎'],
+      },
+      c.w.officerA.token,
+    );
+    expect(r.status).toBe(201);
+    const stored = await checkpoint(`?size=${r.body.seq}`);
+    expect(stored.reason).toBe('audit_recorded');
+    expect(opened(stored.note).verified).toBe(true);
+  });
+
+  it('proves every entry’s inclusion in the signed checkpoint, from the entry alone', async () => {
+    const served = await entries();
+    const current = opened((await checkpoint()).note);
+    for (const entry of served) {
+      const r = await proof('inclusion', `seq=${entry.seq}`);
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({
+        seq: entry.seq,
+        leafIndex: entry.seq - 1,
+        treeSize: served.length,
+      });
+      const leaf = merkleLeaf(entry);
+      expect(r.body.leafHash).toBe(leaf.toString('hex'));
+      expect(
+        verifyInclusion(leaf, entry.seq - 1, served.length, r.body.proof.map(hex), current.root),
+      ).toBe(true);
+    }
+    // In an older tree too: entry 3 in the tree of 5, against that tree's recomputed root.
+    const r = await proof('inclusion', 'seq=3&size=5');
+    const root5 = merkleRoot(served.slice(0, 5).map(merkleLeaf));
+    expect(r.body.rootHash).toBe(root5.toString('hex'));
+    expect(verifyInclusion(merkleLeaf(served[2]!), 2, 5, r.body.proof.map(hex), root5)).toBe(true);
+  });
+
+  it('proves that every earlier signed checkpoint is a prefix of the current one', async () => {
+    const sizes = (
+      await sql(t, 'SELECT tree_size FROM ledger_checkpoints WHERE contract_id = ?', [c.contractId])
+    ).map((row: { tree_size: number | string }) => Number(row.tree_size));
+    expect(sizes.length).toBeGreaterThanOrEqual(3);
+    const current = opened((await checkpoint()).note);
+    for (const size of sizes) {
+      const earlier = opened((await checkpoint(`?size=${size}`)).note);
+      expect(earlier.verified).toBe(true);
+      const r = await proof('consistency', `from=${size}`);
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ from: size, to: current.size });
+      expect(r.body.fromRootHash).toBe(earlier.root.toString('hex'));
+      expect(
+        verifyConsistency(size, current.size, earlier.root, current.root, r.body.proof.map(hex)),
+      ).toBe(true);
+    }
+  });
+
+  describe('refuses what it cannot prove, and writes nothing', () => {
+    it.each([
+      ['inclusion', 'seq=99999', 422, 'SEQ_OUT_OF_RANGE', (n: number) => `seq=${n + 1}&size=${n}`],
+      ['inclusion', '', 422, 'TREE_SIZE_OUT_OF_RANGE', (n: number) => `seq=1&size=${n + 1}`],
+      ['consistency', '', 422, 'CONSISTENCY_RANGE_INVALID', (n: number) => `from=${n}&to=${n - 1}`],
+      ['consistency', '', 422, 'TREE_SIZE_OUT_OF_RANGE', (n: number) => `from=1&to=${n + 1}`],
+      ['inclusion', '', 400, 'VALIDATION_FAILED', () => 'size=3'],
+      ['inclusion', '', 400, 'VALIDATION_FAILED', () => 'seq=0'],
+      ['inclusion', '', 400, 'VALIDATION_FAILED', () => 'seq=1.5'],
+      ['consistency', '', 400, 'VALIDATION_FAILED', () => 'to=3'],
+      ['consistency', '', 400, 'VALIDATION_FAILED', () => 'from=-1'],
+      ['consistency', '', 400, 'VALIDATION_FAILED', () => 'from=2&to=x'],
+    ] as const)('%s ?%s → %i %s', async (kind, _label, status, code, query) => {
+      const length = (await entries()).length;
+      const before = await t.count('ledger_checkpoints');
+      const r = await proof(kind, query(length));
+      expect(r.status).toBe(status);
+      expect(r.body.code).toBe(code);
+      expect(await t.count('ledger_checkpoints')).toBe(before);
+    });
+
+    it('a stored checkpoint of a size never signed → 404 CHECKPOINT_NOT_FOUND', async () => {
+      const signed = new Set(
+        (
+          await sql(t, 'SELECT tree_size FROM ledger_checkpoints WHERE contract_id = ?', [
+            c.contractId,
+          ])
+        ).map((row: { tree_size: number | string }) => Number(row.tree_size)),
+      );
+      const unsigned = [2, 3, 4, 5, 6].find((n) => !signed.has(n))!;
+      const r = await t.get(`${c.base}/ledger/checkpoint?size=${unsigned}`, c.w.officerA.token);
+      expect(r.status).toBe(404);
+      expect(r.body.code).toBe('CHECKPOINT_NOT_FOUND');
+      const zero = await t.get(`${c.base}/ledger/checkpoint?size=0`, c.w.officerA.token);
+      expect(zero.status).toBe(400);
+    });
+  });
+
+  describe('tenant isolation', () => {
+    const paths = () => [
+      `${c.base}/ledger/checkpoint`,
+      `${c.base}/ledger/checkpoint?size=1`,
+      `${c.base}/ledger/proof/inclusion?seq=1`,
+      `${c.base}/ledger/proof/consistency?from=1`,
+    ];
+
+    it('another ward, a contractor not on the contract and an unknown id get 404; an admin 403', async () => {
+      for (const path of paths()) {
+        for (const token of [c.w.officerB.token, c.w.auditorB.token, c.w.staffY.token]) {
+          const r = await t.get(path, token);
+          expect([r.status, r.body.code]).toEqual([404, 'CONTRACT_NOT_FOUND']);
+        }
+        const admin = await t.get(path, c.w.admin.token);
+        expect([admin.status, admin.body.code]).toEqual([403, 'FORBIDDEN_ROLE']);
+        const anonymous = await t.get(path);
+        expect(anonymous.status).toBe(401);
+        const unknown = await t.get(
+          path.replace(c.contractId, '00000000-0000-4000-8000-000000000000'),
+          c.w.officerA.token,
+        );
+        expect([unknown.status, unknown.body.code]).toEqual([404, 'CONTRACT_NOT_FOUND']);
+      }
+    });
+
+    it('the ward’s auditor and rostered contractor staff may read them', async () => {
+      for (const token of [c.w.auditor.token, c.w.staffX.token, c.w.staffZ.token]) {
+        for (const path of paths()) expect((await t.get(path, token)).status).toBe(200);
+      }
+    });
+  });
+
+  describe('tampering is detected by the proofs', () => {
+    it('a changed stored entry no longer proves its inclusion in the signed checkpoint', async () => {
+      const current = opened((await checkpoint()).note);
+      const [row] = await sql(
+        t,
+        "SELECT seq, payload FROM ledger_entries WHERE contract_id = ? AND type = 'medium_registered' ORDER BY seq LIMIT 1",
+        [c.contractId],
+      );
+      const seq = Number(row.seq);
+      const forged = row.payload.replace('住民税課税資料', '固定資産税資料');
+      expect(forged).not.toBe(row.payload);
+      const write = (payload: string) =>
+        sql(t, 'UPDATE ledger_entries SET payload = ? WHERE contract_id = ? AND seq = ?', [
+          payload,
+          c.contractId,
+          seq,
+        ]);
+      await write(forged);
+      try {
+        const entry = (await entries())[seq - 1]!;
+        expect(entry.payload.description).toBe('固定資産税資料');
+        const r = await proof('inclusion', `seq=${seq}&size=${current.size}`);
+        expect(
+          verifyInclusion(
+            merkleLeaf(entry),
+            seq - 1,
+            current.size,
+            r.body.proof.map(hex),
+            current.root,
+          ),
+        ).toBe(false);
+      } finally {
+        await write(row.payload);
+      }
+      const entry = (await entries())[seq - 1]!;
+      const r = await proof('inclusion', `seq=${seq}&size=${current.size}`);
+      expect(
+        verifyInclusion(
+          merkleLeaf(entry),
+          seq - 1,
+          current.size,
+          r.body.proof.map(hex),
+          current.root,
+        ),
+      ).toBe(true);
+    });
+
+    it('a changed stored subtree hash makes the served proofs fail against the signed root', async () => {
+      const current = opened((await checkpoint()).note);
+      const served = await entries();
+      const [node] = await sql(
+        t,
+        'SELECT hash FROM ledger_tree_nodes WHERE contract_id = ? AND level = 1 AND idx = 0',
+        [c.contractId],
+      );
+      await sql(
+        t,
+        'UPDATE ledger_tree_nodes SET hash = ? WHERE contract_id = ? AND level = 1 AND idx = 0',
+        ['ab'.repeat(32), c.contractId],
+      );
+      try {
+        // The subtree of entries 1–2 is on the paths of entries 3 and 4, not on entry 1's.
+        const path = async (seq: number) =>
+          verifyInclusion(
+            merkleLeaf(served[seq - 1]!),
+            seq - 1,
+            current.size,
+            (await proof('inclusion', `seq=${seq}&size=${current.size}`)).body.proof.map(hex),
+            current.root,
+          );
+        expect(await path(3)).toBe(false);
+        expect(await path(4)).toBe(false);
+        expect(await path(1)).toBe(true);
+      } finally {
+        await sql(
+          t,
+          'UPDATE ledger_tree_nodes SET hash = ? WHERE contract_id = ? AND level = 1 AND idx = 0',
+          [node.hash, c.contractId],
+        );
+      }
+    });
+
+    it('a changed checkpoint signature or root does not verify with the published key', async () => {
+      const { note } = await checkpoint();
+      const signature = note.slice(note.lastIndexOf(' ') + 1, -1);
+      // Past the 4-byte key id (the first 6 base64 digits): the signature itself.
+      const flipped = `${signature.slice(0, 20)}${signature[20] === 'A' ? 'B' : 'A'}${signature.slice(21)}`;
+      expect(opened(note.replace(signature, flipped)).verified).toBe(false);
+      const [origin, size] = note.split('\n');
+      const otherRoot = Buffer.alloc(32, 1).toString('base64');
+      const rewritten = note.replace(/^(.*\n.*\n).*\n/, `$1${otherRoot}\n`);
+      expect(rewritten.startsWith(`${origin}\n${size}\n${otherRoot}\n`)).toBe(true);
+      expect(opened(rewritten).verified).toBe(false);
+    });
+  });
+
+  it('concurrent appends extend one tree: its root is the one recomputed from the chain', async () => {
+    await Promise.all(Array.from({ length: 12 }, (_, i) => c.dvd(`DVD-P${i}`)));
+    c.minutes(2);
+    const served = await entries();
+    const current = await checkpoint();
+    expect(current.treeSize).toBe(served.length);
+    expect(current.rootHash).toBe(merkleRoot(served.map(merkleLeaf)).toString('hex'));
+  });
+
+  it('ledger:rebuild rebuilds a lost tree exactly as the appends built it', async () => {
+    const served: ServedEntry[] = await entries();
+    const before = await sql(
+      t,
+      'SELECT level, idx, hash FROM ledger_tree_nodes WHERE contract_id = ? ORDER BY level, idx',
+      [c.contractId],
+    );
+    expect(before.length).toBe(
+      2 * served.length - served.length.toString(2).replaceAll('0', '').length,
+    );
+    await sql(t, 'DELETE FROM ledger_tree_nodes WHERE contract_id = ?', [c.contractId]);
+    await sql(t, "UPDATE ledger_heads SET tree_frontier = '' WHERE contract_id = ?", [
+      c.contractId,
+    ]);
+    await t.app.get(LedgerService).rebuildProjections();
+    const after = await sql(
+      t,
+      'SELECT level, idx, hash FROM ledger_tree_nodes WHERE contract_id = ? ORDER BY level, idx',
+      [c.contractId],
+    );
+    expect(after).toEqual(before);
+    // Appends go on from the rebuilt frontier.
+    await c.dvd('DVD-AFTER-REBUILD');
+    const all = await entries();
+    const r = await proof('consistency', `from=${served.length}`);
+    expect(r.body.toRootHash).toBe(merkleRoot(all.map(merkleLeaf)).toString('hex'));
+  });
+});
