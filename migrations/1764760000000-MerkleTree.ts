@@ -37,9 +37,9 @@ export class MerkleTree1764760000000 implements MigrationInterface {
       `INSERT INTO "installation" ("id", "created_at") VALUES (${postgres ? '$1, $2' : '?, ?'})`,
       [randomUUID(), new Date().toISOString()],
     );
-    const heads: Array<{ contract_id: string }> = await queryRunner.query(
+    const heads = (await queryRunner.query(
       'SELECT contract_id FROM ledger_heads ORDER BY contract_id',
-    );
+    )) as Array<{ contract_id: string }>;
     for (const { contract_id: contractId } of heads) {
       await rebuildTree(queryRunner.manager, contractId);
     }

@@ -382,4 +382,127 @@ describe('checkpoints and Merkle proofs of the ledger', () => {
     const r = await proof('consistency', `from=${served.length}`);
     expect(r.body.toRootHash).toBe(merkleRoot(all.map(merkleLeaf)).toString('hex'));
   });
+
+  describe('audits prove that nothing was rewritten since the previous one', () => {
+    const recordAudit = (world: CustodyWorld) =>
+      t.post(
+        `${world.base}/audits`,
+        {
+          performedOn: businessDateOf(t.clock.now(), 'Asia/Tokyo'),
+          result: 'satisfactory',
+          auditors: ['監査 一郎'],
+        },
+        world.w.officerA.token,
+      );
+    const auditsOf = async (world: CustodyWorld, token = world.w.auditor.token) => {
+      const r = await t.get(`${world.base}/audits`, token);
+      expect(r.status).toBe(200);
+      return r.body.items as Array<{ id: string; seq: number; continuity: any }>;
+    };
+
+    it('each audit after the first shows the consistency proof from the previous audit’s checkpoint: 「前回調査以降、改ざんなし」', async () => {
+      await c.dvd('DVD-BETWEEN-AUDITS');
+      const r = await recordAudit(c);
+      expect(r.status).toBe(201);
+      const audits = await auditsOf(c);
+      expect(audits.length).toBeGreaterThanOrEqual(2);
+      expect(audits[0]!.continuity).toBeNull();
+      const [previous, last] = audits.slice(-2) as [(typeof audits)[0], (typeof audits)[0]];
+      expect(last.continuity).toMatchObject({
+        previousAuditId: previous.id,
+        fromSize: previous.seq,
+        toSize: last.seq,
+        status: 'intact',
+        summary: '前回調査以降、改ざんなし',
+        reason: null,
+      });
+      // Checked here against the two signed checkpoints, not the service's word.
+      const from = opened((await checkpoint(`?size=${previous.seq}`)).note);
+      const to = opened((await checkpoint(`?size=${last.seq}`)).note);
+      expect([from.verified, to.verified]).toEqual([true, true]);
+      expect(last.continuity.fromRootHash).toBe(from.root.toString('hex'));
+      expect(
+        verifyConsistency(
+          previous.seq,
+          last.seq,
+          from.root,
+          to.root,
+          last.continuity.proof.map(hex),
+        ),
+      ).toBe(true);
+      // The audit status shows it with the last audit.
+      const status = await t.get('/api/audits/status', c.w.auditor.token);
+      const item = status.body.items.find((i: any) => i.contractId === c.contractId);
+      expect(item.lastAudit).toMatchObject({ id: last.id, continuity: { status: 'intact' } });
+    });
+
+    it('a ledger rewritten with its chain recomputed passes …/ledger/verify but not the next audit: the ward and its auditors are notified', async () => {
+      const other = await aCustodyWorld(t);
+      await other.dvd('DVD-R-1');
+      const first = await recordAudit(other);
+      expect(first.status).toBe(201);
+      await other.dvd('DVD-R-2');
+      // Someone with database access changes entry 2 and recomputes every hash after it.
+      const { storedEntryHash } = await import('../../src/modules/ledger/hash-chain.js');
+      const rows = await sql(
+        t,
+        'SELECT contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash FROM ledger_entries WHERE contract_id = ? ORDER BY seq',
+        [other.contractId],
+      );
+      let previousHash = rows[0].hash as string;
+      for (const row of rows.slice(1)) {
+        const entry = {
+          contractId: row.contract_id,
+          seq: Number(row.seq),
+          type: row.type,
+          occurredAt: row.occurred_at,
+          recordedAt: row.recorded_at,
+          actor: row.actor,
+          payload:
+            Number(row.seq) === 2
+              ? row.payload.replace(/"displayName":"[^"]*"/, '"displayName":"すり替え"')
+              : row.payload,
+          prevHash: previousHash,
+          hash: '',
+        };
+        expect(Number(row.seq) !== 2 || entry.payload !== row.payload).toBe(true);
+        entry.hash = storedEntryHash(entry);
+        await sql(
+          t,
+          'UPDATE ledger_entries SET payload = ?, prev_hash = ?, hash = ? WHERE contract_id = ? AND seq = ?',
+          [entry.payload, entry.prevHash, entry.hash, other.contractId, entry.seq],
+        );
+        previousHash = entry.hash;
+      }
+      await sql(t, 'UPDATE ledger_heads SET hash = ? WHERE contract_id = ?', [
+        previousHash,
+        other.contractId,
+      ]);
+      // …and rebuilds the Merkle tree from the rewritten entries.
+      await t.app.get(LedgerService).rebuildProjections();
+      const verify = await t.get(`${other.base}/ledger/verify`, other.w.officerA.token);
+      expect(verify.body.valid).toBe(true);
+
+      const second = await recordAudit(other);
+      expect(second.status).toBe(201);
+      const audits = await auditsOf(other);
+      expect(audits.at(-1)!.continuity).toMatchObject({
+        status: 'broken',
+        summary: '前回調査以降の改ざんを検出',
+      });
+      expect(audits.at(-1)!.continuity.reason).toMatch(/does not extend/);
+      for (const token of [other.w.officerA.token, other.w.auditor.token]) {
+        const inbox = await t.get('/api/notifications', token);
+        const notice = inbox.body.items.find(
+          (n: any) => n.kind === 'ledger_tampering' && n.contractId === other.contractId,
+        );
+        expect(notice).toMatchObject({ title: '管理簿の改ざんを検出 / Ledger tampering detected' });
+      }
+      // Not to the contractor, and not to another ward.
+      for (const token of [other.w.staffX.token, other.w.officerB.token]) {
+        const inbox = await t.get('/api/notifications', token);
+        expect(inbox.body.items.some((n: any) => n.kind === 'ledger_tampering')).toBe(false);
+      }
+    });
+  });
 });

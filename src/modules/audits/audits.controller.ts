@@ -13,6 +13,7 @@ import { ListOf } from '../../common/http/list.js';
 import type { Actor } from '../identity/roles.js';
 import { sendPdf } from '../pdf/pdf-reply.js';
 import { AuditChecklistService } from './audit-checklist.service.js';
+import { AuditContinuityReader } from './audit-continuity.js';
 import { AuditsService } from './audits.service.js';
 import {
   AuditResponse,
@@ -72,6 +73,7 @@ export class AuditsController {
   constructor(
     private readonly audits: AuditsService,
     private readonly checklists: AuditChecklistService,
+    private readonly continuity: AuditContinuityReader,
   ) {}
 
   /** The checklist audits of the contract answer: seed 000's (version 0) until the ward sets one. */
@@ -201,7 +203,7 @@ export class AuditsController {
   @ApiOperation({
     summary: "List the contract's audits",
     description:
-      "Ward officers and auditors of the contract's ward, and contractor or subcontractor staff named on its roster today; administrators are refused (403 FORBIDDEN_ROLE). Every audit of the contract, the contractor's audits of its subcontractors included, oldest first, each with its checklist as answered.",
+      "Ward officers and auditors of the contract's ward, and contractor or subcontractor staff named on its roster today; administrators are refused (403 FORBIDDEN_ROLE). Every audit of the contract, the contractor's audits of its subcontractors included, oldest first, each with its checklist as answered and, after the first, its continuity: the RFC 9162 consistency proof from the checkpoint signed at the previous audit to the one signed at this audit, checked against both signed roots (`intact` — 「前回調査以降、改ざんなし」 — or `broken`).",
   })
   @ApiOkResponse({
     type: ListOf(AuditResponse),
@@ -212,7 +214,9 @@ export class AuditsController {
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
   ): Promise<{ items: AuditResponse[] }> {
-    return { items: (await this.audits.list(actor, id)).map((a) => AuditResponse.from(a)) };
+    const audits = await this.audits.list(actor, id);
+    const continuity = await this.continuity.ofAudits(audits);
+    return { items: audits.map((a) => AuditResponse.from(a, continuity.get(a.id) ?? null)) };
   }
 
   /** The audit's report as a PDF (Japanese, A4): the checklist as answered and the findings. */
@@ -244,7 +248,7 @@ export class AuditsController {
   @ApiOperation({
     summary: 'Show the yearly audit status of every contract',
     description:
-      "Ward officers and auditors, for the contracts of their ward. For the fiscal year asked (April to March; the current one by default): whether each contract needs an audit, whether the ward has done one, the due date (the earlier of 31 March and the contract's end) with its business due date, whether it is overdue, the last audit and the findings not yet verified. Only the ward's own audits count, not the contractor's audits of its subcontractors; writes nothing.",
+      "Ward officers and auditors, for the contracts of their ward. For the fiscal year asked (April to March; the current one by default): whether each contract needs an audit, whether the ward has done one, the due date (the earlier of 31 March and the contract's end) with its business due date, whether it is overdue, the last audit with its continuity from the audit before it, and the findings not yet verified. Only the ward's own audits count, not the contractor's audits of its subcontractors; writes nothing.",
   })
   @ApiOkResponse({
     type: AuditStatusResponse,
@@ -255,11 +259,16 @@ export class AuditsController {
     @Query() query: AuditStatusQuery,
   ): Promise<AuditStatusResponse> {
     const { fiscalYear, items } = await this.audits.status(actor, query.fiscalYear);
+    const continuity = await this.continuity.ofAudits(
+      items.flatMap((i) => (i.lastAudit ? [i.lastAudit] : [])),
+    );
     return {
       fiscalYear,
       items: items.map((i) => ({
         ...i,
-        lastAudit: i.lastAudit ? AuditResponse.from(i.lastAudit) : null,
+        lastAudit: i.lastAudit
+          ? AuditResponse.from(i.lastAudit, continuity.get(i.lastAudit.id) ?? null)
+          : null,
       })),
     };
   }

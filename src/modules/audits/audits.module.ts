@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContractsModule } from '../contracts/contracts.module.js';
 import { PdfModule } from '../pdf/pdf.module.js';
+import { AuditContinuityReader } from './audit-continuity.js';
 import { AuditChecklistService } from './audit-checklist.service.js';
 import { AuditFindingsController } from './audit-findings.controller.js';
 import { AuditFindingsService } from './audit-findings.service.js';
@@ -20,7 +21,13 @@ import { AuditEntity } from './entities/audit.entity.js';
     PdfModule,
   ],
   controllers: [AuditsController, AuditFindingsController],
-  providers: [AuditsService, AuditChecklistService, AuditFindingsService, AuditsProjector],
-  exports: [AuditsService],
+  providers: [
+    AuditsService,
+    AuditChecklistService,
+    AuditFindingsService,
+    AuditsProjector,
+    AuditContinuityReader,
+  ],
+  exports: [AuditsService, AuditContinuityReader],
 })
 export class AuditsModule {}

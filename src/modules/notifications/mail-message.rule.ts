@@ -50,6 +50,7 @@ const TAB_OF: Record<NotificationKind, string | null> = {
   training_lapsing: 'roster',
   // Status reports have no tab of their own: the contract's page.
   status_report_unanswered: null,
+  ledger_tampering: 'audits',
 };
 
 /** The web app's path where the user acts on a notification (also shown by the inbox). */

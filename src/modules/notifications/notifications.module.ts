@@ -1,7 +1,9 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
+import { AuditsModule } from '../audits/audits.module.js';
 import { IncidentReactor } from './incident.reactor.js';
+import { LedgerTamperingReactor } from './ledger-tampering.reactor.js';
 import { NotificationWriter } from './notification-writer.js';
 import {
   MailDeliveryProcessor,
@@ -40,6 +42,7 @@ export class NotificationsModule {
       // Global so that health can read the queue's state.
       global: true,
       imports: [
+        AuditsModule,
         BullModule.forRootAsync({
           inject: [AppConfig],
           useFactory: (config: AppConfig) => ({
@@ -70,6 +73,7 @@ export class NotificationsModule {
         NotificationsService,
         WebhooksService,
         IncidentReactor,
+        LedgerTamperingReactor,
         ...(options.runsWorkers
           ? [ReminderJobsProcessor, WebhookDeliveryProcessor, MailDeliveryProcessor]
           : []),

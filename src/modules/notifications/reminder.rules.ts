@@ -710,3 +710,43 @@ export function statusReportReminder(
     }),
   };
 }
+
+/** What an audit's continuity check found broken (issue 13, part 4). */
+export interface LedgerTamperingFacts {
+  contractId: string;
+  wardOrganizationId: string;
+  auditId: string;
+  previousAuditId: string;
+  fromSize: number;
+  toSize: number;
+  reason: string;
+}
+
+/**
+ * An audit whose ledger does not extend the one signed at the previous
+ * audit: the 管理簿 was rewritten in between. An incident, at once, to the
+ * ward's officers and its auditors; once per audit.
+ */
+export function ledgerTamperingNotice(facts: LedgerTamperingFacts): Reminder {
+  return {
+    key: `ledger_tampering:${facts.auditId}`,
+    kind: 'ledger_tampering',
+    contractId: facts.contractId,
+    subjectId: facts.auditId,
+    dueOn: null,
+    leadDays: null,
+    title: '管理簿の改ざんを検出 / Ledger tampering detected',
+    message: `前回調査（${facts.fromSize}件）以降の管理簿が、そのとき署名されたチェックポイントと整合しません。The ledger at this audit (${facts.toSize} entries) does not extend the one signed at the previous audit (${facts.fromSize} entries): ${facts.reason}`,
+    data: {
+      auditId: facts.auditId,
+      previousAuditId: facts.previousAuditId,
+      fromSize: facts.fromSize,
+      toSize: facts.toSize,
+      reason: facts.reason,
+    },
+    audience: audience({
+      wardOfficersOf: [facts.wardOrganizationId],
+      auditorsOf: [facts.wardOrganizationId],
+    }),
+  };
+}

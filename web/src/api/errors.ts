@@ -101,6 +101,10 @@ export const ERROR_MESSAGES: Record<string, string> = {
   NOT_ORGANIZATION_RESPONSIBLE: '組織の取扱責任者だけが行えます。',
   SIGNING_CERTIFICATE_NOT_FOUND: '署名用の証明書が見つかりません。',
   INVALID_AUDIT_DATE: '調査日が正しくありません。',
+  CHECKPOINT_NOT_FOUND: 'その件数のチェックポイントは署名されていません。',
+  TREE_SIZE_OUT_OF_RANGE: '管理簿の件数を超える範囲が指定されました。',
+  SEQ_OUT_OF_RANGE: '指定した連番は、その件数の管理簿に含まれていません。',
+  CONSISTENCY_RANGE_INVALID: '整合性証明の範囲が正しくありません（開始が終了を超えています）。',
   TRAINING_REQUIRED: '個人情報の取扱いに関する教育の記録がないか、有効期限が切れています。',
   EMERGENCY_PLAN_MISSING:
     '緊急連絡先と事故時の対応手順（双方の確認）がそろうまで、最初の引渡しはできません。',

@@ -788,6 +788,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contracts/{id}/ledger/checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed checkpoint of a contract’s ledger
+         * @description The ward’s officers and auditors, and contractor staff named on the roster today (need to know); admins are refused (403 FORBIDDEN_ROLE), contractor staff without a valid roster entry get 403 NOT_ROSTERED. Without `size`: the checkpoint of the whole ledger as it is now — the latest stored one when it covers every entry, else one signed and stored now. With `size`: the stored checkpoint of exactly that many entries (404 CHECKPOINT_NOT_FOUND when none was signed at that size). Checkpoints are C2SP tlog-checkpoints in a C2SP signed note, verifiable with the key at GET /api/transparency/key; the service never holds two of the same size.
+         */
+        get: operations["LedgerProofController_checkpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{id}/ledger/proof/inclusion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prove that one entry is in the ledger (RFC 9162 inclusion proof)
+         * @description The ward’s officers and auditors, and contractor staff named on the roster today (need to know); admins are refused (403 FORBIDDEN_ROLE), contractor staff without a valid roster entry get 403 NOT_ROSTERED. The audit path of entry `seq` (leaf index seq − 1) in the tree of `size` entries (the whole ledger when absent), with the leaf hash and the root it leads to: check it against a signed checkpoint of that size with RFC 9162 §2.1.3.2. Served from O(log n) stored subtree hashes. 422 SEQ_OUT_OF_RANGE when seq > size, 422 TREE_SIZE_OUT_OF_RANGE when size exceeds the ledger. Nothing is written.
+         */
+        get: operations["LedgerProofController_inclusion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{id}/ledger/proof/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prove that an earlier ledger is a prefix of a later one (RFC 9162 consistency proof)
+         * @description The ward’s officers and auditors, and contractor staff named on the roster today (need to know); admins are refused (403 FORBIDDEN_ROLE), contractor staff without a valid roster entry get 403 NOT_ROSTERED. The consistency proof from the tree of `from` entries to the tree of `to` (the whole ledger when absent), with both roots: check it against two signed checkpoints with RFC 9162 §2.1.4.2 to know that nothing seen at the first was rewritten since. 422 CONSISTENCY_RANGE_INVALID when from > to, 422 TREE_SIZE_OUT_OF_RANGE when to exceeds the ledger. Nothing is written.
+         */
+        get: operations["LedgerProofController_consistency"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transparency/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public key that signs every checkpoint
+         * @description Anyone may call it, without a session: it is a public key. The C2SP verifier key (for Go’s sumdb/note and other signed-note tools), the same Ed25519 key as PEM for openssl, its key id, and the origin prefix of this installation’s checkpoints. Nothing is written.
+         */
+        get: operations["TransparencyKeyController_key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contracts/{id}/media": {
         parameters: {
             query?: never;
@@ -1397,7 +1477,7 @@ export interface paths {
         };
         /**
          * List the contract's audits
-         * @description Ward officers and auditors of the contract's ward, and contractor or subcontractor staff named on its roster today; administrators are refused (403 FORBIDDEN_ROLE). Every audit of the contract, the contractor's audits of its subcontractors included, oldest first, each with its checklist as answered.
+         * @description Ward officers and auditors of the contract's ward, and contractor or subcontractor staff named on its roster today; administrators are refused (403 FORBIDDEN_ROLE). Every audit of the contract, the contractor's audits of its subcontractors included, oldest first, each with its checklist as answered and, after the first, its continuity: the RFC 9162 consistency proof from the checkpoint signed at the previous audit to the one signed at this audit, checked against both signed roots (`intact` — 「前回調査以降、改ざんなし」 — or `broken`).
          */
         get: operations["AuditsController_list"];
         put?: never;
@@ -1441,7 +1521,7 @@ export interface paths {
         };
         /**
          * Show the yearly audit status of every contract
-         * @description Ward officers and auditors, for the contracts of their ward. For the fiscal year asked (April to March; the current one by default): whether each contract needs an audit, whether the ward has done one, the due date (the earlier of 31 March and the contract's end) with its business due date, whether it is overdue, the last audit and the findings not yet verified. Only the ward's own audits count, not the contractor's audits of its subcontractors; writes nothing.
+         * @description Ward officers and auditors, for the contracts of their ward. For the fiscal year asked (April to March; the current one by default): whether each contract needs an audit, whether the ward has done one, the due date (the earlier of 31 March and the contract's end) with its business due date, whether it is overdue, the last audit with its continuity from the audit before it, and the findings not yet verified. Only the ward's own audits count, not the contractor's audits of its subcontractors; writes nothing.
          */
         get: operations["AuditsController_status"];
         put?: never;
@@ -2332,6 +2412,54 @@ export interface components {
             firstInvalidSeq?: number;
             reason?: string;
         };
+        CheckpointResponse: {
+            contractId: string;
+            /** @description Entries the checkpoint covers (the tree size) */
+            treeSize: number;
+            /** @description The Merkle tree root, lowercase hex (base64 in the note) */
+            rootHash: string;
+            /** @description The C2SP signed note: origin `kanribo/<installation id>/<contract id>`, tree size, base64 root, an empty line, and the Ed25519 signature line of the key at GET /api/transparency/key */
+            note: string;
+            /** @description Why it was signed: `interval`, `requested`, or the entry type that requires one (`deletion_certificate_confirmed`, `contract_closed`, `audit_recorded`) */
+            reason: string;
+            /** Format: date-time */
+            signedAt: string;
+        };
+        InclusionProofResponse: {
+            seq: number;
+            /** @description seq − 1: the leaf index RFC 9162 counts from 0 */
+            leafIndex: number;
+            treeSize: number;
+            /** @description SHA-256(0x00 ‖ the RFC 8785 canonical JSON of the entry as served, hash included), hex */
+            leafHash: string;
+            /** @description Root of the tree of treeSize entries, hex */
+            rootHash: string;
+            /** @description RFC 9162 §2.1.3 audit path, bottom first, hex */
+            proof: string[];
+        };
+        ConsistencyProofResponse: {
+            from: number;
+            to: number;
+            /** @description Root of the tree of `from` entries, hex */
+            fromRootHash: string;
+            /** @description Root of the tree of `to` entries, hex */
+            toRootHash: string;
+            /** @description RFC 9162 §2.1.4 consistency proof, hex */
+            proof: string[];
+        };
+        VerifierKeyResponse: {
+            /** @description The key’s name: `kanribo/<installation id>` */
+            name: string;
+            /** @description The C2SP key id, 8 hex digits */
+            keyId: string;
+            /** @description The C2SP verifier key, `<name>+<key id>+<base64(0x01 ‖ public key)>`, as Go’s sumdb/note reads it */
+            verifierKey: string;
+            /** @description The Ed25519 public key as PEM (SPKI), for openssl */
+            publicKeyPem: string;
+            installationId: string;
+            /** @description Every checkpoint’s origin is this prefix followed by the contract id */
+            originPrefix: string;
+        };
         DerivedFromRequest: {
             /**
              * @description `collected`: data collected in the work; `media`: a copy of media of the contract
@@ -3093,6 +3221,27 @@ export interface components {
             /** @description One finding per × of the checklist, in its order */
             findingIds: string[];
         };
+        AuditContinuityResponse: {
+            /** @description The audit before this one in the ledger */
+            previousAuditId: string;
+            /** @description Entries the previous audit’s checkpoint covers */
+            fromSize: number;
+            /** @description Entries this audit’s checkpoint covers */
+            toSize: number;
+            /**
+             * @description `intact`: both checkpoints verify with the checkpoint key and the consistency proof between them verifies; `broken`: one of them does not (the ledger before the previous audit was rewritten); `unavailable`: a checkpoint is missing (an audit recorded before checkpoints existed)
+             * @enum {string}
+             */
+            status: "intact" | "broken" | "unavailable";
+            /** @description 「前回調査以降、改ざんなし」 when intact */
+            summary: string;
+            fromRootHash: string | null;
+            toRootHash: string | null;
+            /** @description RFC 9162 consistency proof, hex */
+            proof: string[];
+            /** @description Why it is broken or unavailable */
+            reason: string | null;
+        };
         AuditResponse: {
             id: string;
             contractId: string;
@@ -3111,6 +3260,8 @@ export interface components {
             subcontractorOrganizationId: string | null;
             /** @description The checklist as answered */
             checklist: Record<string, never> | null;
+            /** @description For every audit after the first: the proof that the ledger signed at the previous audit is a prefix of the one signed at this audit (null for the first) */
+            continuity: components["schemas"]["AuditContinuityResponse"] | null;
         };
         AuditResponseList: {
             items: components["schemas"]["AuditResponse"][];
@@ -3356,7 +3507,7 @@ export interface components {
         NotificationResponse: {
             id: string;
             /** @enum {string} */
-            kind: "audit_due" | "audit_overdue" | "handover_not_received" | "password_notice_outstanding" | "medium_outstanding" | "media_not_returned" | "incident" | "takeout_pending" | "training_lapsing" | "audit_finding_open" | "audit_finding_unverified" | "status_report_unanswered";
+            kind: "audit_due" | "audit_overdue" | "handover_not_received" | "password_notice_outstanding" | "medium_outstanding" | "media_not_returned" | "incident" | "takeout_pending" | "training_lapsing" | "audit_finding_open" | "audit_finding_unverified" | "status_report_unanswered" | "ledger_tampering";
             contractId: string;
             /** @description handover, medium or incident */
             subjectId: string | null;
@@ -3422,7 +3573,7 @@ export interface components {
             id: string;
             notificationId: string;
             /** @enum {string} */
-            kind: "audit_due" | "audit_overdue" | "handover_not_received" | "password_notice_outstanding" | "medium_outstanding" | "media_not_returned" | "incident" | "takeout_pending" | "training_lapsing" | "audit_finding_open" | "audit_finding_unverified" | "status_report_unanswered";
+            kind: "audit_due" | "audit_overdue" | "handover_not_received" | "password_notice_outstanding" | "medium_outstanding" | "media_not_returned" | "incident" | "takeout_pending" | "training_lapsing" | "audit_finding_open" | "audit_finding_unverified" | "status_report_unanswered" | "ledger_tampering";
             /** @enum {string} */
             status: "pending" | "delivered" | "failed";
             attempts: number;
@@ -3480,7 +3631,7 @@ export interface components {
              * @example NOT_FOUND
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "CONFLICT" | "UNPROCESSABLE" | "TOO_MANY_REQUESTS" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN_ROLE" | "PASSWORD_CHANGE_REQUIRED" | "PASSWORD_REUSED" | "CURRENT_PASSWORD_WRONG" | "ORGANIZATION_NOT_FOUND" | "ORGANIZATION_EXISTS" | "LOGIN_ID_TAKEN" | "ROLE_ORGANIZATION_MISMATCH" | "TOO_MANY_ATTEMPTS" | "MFA_ENROLLMENT_REQUIRED" | "MFA_VERIFICATION_REQUIRED" | "CSRF_TOKEN_INVALID" | "MFA_CODE_INVALID" | "MFA_ALREADY_ENROLLED" | "MFA_ENROLLMENT_NOT_STARTED" | "MFA_NOT_ENROLLED" | "USER_NOT_FOUND" | "SESSION_NOT_FOUND" | "SELF_ACCOUNT_CHANGE" | "ACCESS_LOG_RANGE_INVALID" | "CONTRACT_NOT_FOUND" | "ROSTER_ENTRY_NOT_FOUND" | "INVALID_REFERENCE" | "INVALID_PERIOD" | "ROSTER_USER_NOT_ELIGIBLE" | "ROSTER_ENTRY_EXISTS" | "NOT_CONTRACT_WARD" | "CONTRACT_CLOSED" | "TRAINING_REQUIRED" | "EMERGENCY_PLAN_MISSING" | "MEDIUM_NOT_FOUND" | "HANDOVER_NOT_FOUND" | "UNKNOWN_MEDIUM" | "INVALID_OCCURRED_AT" | "NOT_ROSTERED" | "NOT_CUSTODIAN" | "IN_TRANSIT" | "MEDIUM_CLOSED" | "INVALID_ADDRESSEE" | "SUBCONTRACTING_NOT_APPROVED" | "PURPOSE_MISMATCH" | "SPLIT_CHANNEL_VIOLATION" | "HANDOVER_METHOD_NOT_ALLOWED" | "NOT_ADDRESSEE" | "HANDOVER_ALREADY_RECEIVED" | "NOTICE_EXISTS" | "NOTICE_TARGET_INVALID" | "DUPLICATE_LABEL" | "TAKEOUT_REQUEST_NOT_FOUND" | "TAKEOUT_NOT_APPROVED" | "TAKEOUT_EXPIRED" | "TAKEOUT_EXCEEDED" | "TAKEOUT_NOT_PENDING" | "NOT_APPLICANT" | "SELF_APPROVAL" | "NOT_APPROVER" | "UNKNOWN_DATA_ITEM" | "APPROVER_NOT_WARD_OFFICER" | "PLACE_NOT_FOUND" | "PLACE_NOT_DESIGNATED" | "PLACE_WITHDRAWN" | "COPY_NOT_PERMITTED" | "NOT_RESPONSIBLE" | "CERTIFICATE_NOT_FOUND" | "CERTIFICATE_EXISTS" | "CERTIFICATE_PENDING" | "CERTIFICATE_ALREADY_DECIDED" | "OUTSTANDING_CUSTODY" | "SIGNATURE_INVALID" | "PEM_INVALID" | "X509_EXPIRED" | "X509_EXISTS" | "SIGNATURE_CONTRACT_MISMATCH" | "CERTIFICATE_NUMBER_REUSED" | "CERTIFICATE_NOT_CANONICAL" | "SIGNING_KEY_REFUSED" | "NOT_ORGANIZATION_RESPONSIBLE" | "SIGNING_CERTIFICATE_NOT_FOUND" | "INVALID_AUDIT_DATE" | "CHECKLIST_INVALID" | "UNKNOWN_CHECKLIST_ITEM" | "CHECKLIST_INCOMPLETE" | "FINDING_INCOMPLETE" | "AUDIT_RESULT_MISMATCH" | "AUDIT_NOT_FOUND" | "FINDING_NOT_FOUND" | "FINDING_STATE" | "NOT_FINDING_OWNER" | "NOT_FINDING_AUDITOR" | "NOT_CONTRACTOR" | "STATUS_REPORT_NOT_FOUND" | "STATUS_REPORT_ANSWERED" | "NOTIFICATION_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REFUSED";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "CONFLICT" | "UNPROCESSABLE" | "TOO_MANY_REQUESTS" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN_ROLE" | "PASSWORD_CHANGE_REQUIRED" | "PASSWORD_REUSED" | "CURRENT_PASSWORD_WRONG" | "ORGANIZATION_NOT_FOUND" | "ORGANIZATION_EXISTS" | "LOGIN_ID_TAKEN" | "ROLE_ORGANIZATION_MISMATCH" | "TOO_MANY_ATTEMPTS" | "MFA_ENROLLMENT_REQUIRED" | "MFA_VERIFICATION_REQUIRED" | "CSRF_TOKEN_INVALID" | "MFA_CODE_INVALID" | "MFA_ALREADY_ENROLLED" | "MFA_ENROLLMENT_NOT_STARTED" | "MFA_NOT_ENROLLED" | "USER_NOT_FOUND" | "SESSION_NOT_FOUND" | "SELF_ACCOUNT_CHANGE" | "ACCESS_LOG_RANGE_INVALID" | "CONTRACT_NOT_FOUND" | "ROSTER_ENTRY_NOT_FOUND" | "INVALID_REFERENCE" | "INVALID_PERIOD" | "ROSTER_USER_NOT_ELIGIBLE" | "ROSTER_ENTRY_EXISTS" | "NOT_CONTRACT_WARD" | "CONTRACT_CLOSED" | "TRAINING_REQUIRED" | "EMERGENCY_PLAN_MISSING" | "MEDIUM_NOT_FOUND" | "HANDOVER_NOT_FOUND" | "UNKNOWN_MEDIUM" | "INVALID_OCCURRED_AT" | "NOT_ROSTERED" | "NOT_CUSTODIAN" | "IN_TRANSIT" | "MEDIUM_CLOSED" | "INVALID_ADDRESSEE" | "SUBCONTRACTING_NOT_APPROVED" | "PURPOSE_MISMATCH" | "SPLIT_CHANNEL_VIOLATION" | "HANDOVER_METHOD_NOT_ALLOWED" | "NOT_ADDRESSEE" | "HANDOVER_ALREADY_RECEIVED" | "NOTICE_EXISTS" | "NOTICE_TARGET_INVALID" | "DUPLICATE_LABEL" | "TAKEOUT_REQUEST_NOT_FOUND" | "TAKEOUT_NOT_APPROVED" | "TAKEOUT_EXPIRED" | "TAKEOUT_EXCEEDED" | "TAKEOUT_NOT_PENDING" | "NOT_APPLICANT" | "SELF_APPROVAL" | "NOT_APPROVER" | "UNKNOWN_DATA_ITEM" | "APPROVER_NOT_WARD_OFFICER" | "PLACE_NOT_FOUND" | "PLACE_NOT_DESIGNATED" | "PLACE_WITHDRAWN" | "COPY_NOT_PERMITTED" | "NOT_RESPONSIBLE" | "CERTIFICATE_NOT_FOUND" | "CERTIFICATE_EXISTS" | "CERTIFICATE_PENDING" | "CERTIFICATE_ALREADY_DECIDED" | "OUTSTANDING_CUSTODY" | "SIGNATURE_INVALID" | "PEM_INVALID" | "X509_EXPIRED" | "X509_EXISTS" | "SIGNATURE_CONTRACT_MISMATCH" | "CERTIFICATE_NUMBER_REUSED" | "CERTIFICATE_NOT_CANONICAL" | "SIGNING_KEY_REFUSED" | "NOT_ORGANIZATION_RESPONSIBLE" | "SIGNING_CERTIFICATE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "TREE_SIZE_OUT_OF_RANGE" | "SEQ_OUT_OF_RANGE" | "CONSISTENCY_RANGE_INVALID" | "INVALID_AUDIT_DATE" | "CHECKLIST_INVALID" | "UNKNOWN_CHECKLIST_ITEM" | "CHECKLIST_INCOMPLETE" | "FINDING_INCOMPLETE" | "AUDIT_RESULT_MISMATCH" | "AUDIT_NOT_FOUND" | "FINDING_NOT_FOUND" | "FINDING_STATE" | "NOT_FINDING_OWNER" | "NOT_FINDING_AUDITOR" | "NOT_CONTRACTOR" | "STATUS_REPORT_NOT_FOUND" | "STATUS_REPORT_ANSWERED" | "NOTIFICATION_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REFUSED";
             /** @example contract not found */
             message: string;
             details: {
@@ -7705,6 +7856,321 @@ export interface operations {
                         /** @enum {unknown} */
                         code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
                     };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+        };
+    };
+    LedgerProofController_checkpoint: {
+        parameters: {
+            query?: {
+                /** @description Tree size of a stored checkpoint; absent: the checkpoint of the whole ledger now */
+                size?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed checkpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND, CHECKPOINT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND" | "CHECKPOINT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+        };
+    };
+    LedgerProofController_inclusion: {
+        parameters: {
+            query: {
+                /** @description The entry (its seq; its leaf index is seq − 1) */
+                seq: number;
+                /** @description Tree size the proof is for; absent: the whole ledger */
+                size?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The inclusion proof */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InclusionProofResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: SEQ_OUT_OF_RANGE, TREE_SIZE_OUT_OF_RANGE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "SEQ_OUT_OF_RANGE" | "TREE_SIZE_OUT_OF_RANGE";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+        };
+    };
+    LedgerProofController_consistency: {
+        parameters: {
+            query: {
+                /** @description The earlier tree size (a checkpoint seen before) */
+                from: number;
+                /** @description The later tree size; absent: the whole ledger */
+                to?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The consistency proof */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsistencyProofResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: CONSISTENCY_RANGE_INVALID, TREE_SIZE_OUT_OF_RANGE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CONSISTENCY_RANGE_INVALID" | "TREE_SIZE_OUT_OF_RANGE";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+        };
+    };
+    TransparencyKeyController_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The checkpoint key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifierKeyResponse"];
                 };
             };
             /** @description Internal Server Error: INTERNAL_ERROR */

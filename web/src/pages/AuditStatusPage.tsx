@@ -1,5 +1,6 @@
 import { Link, useSearchParams } from 'react-router';
 import type { components } from '../api/schema';
+import { ContinuityCell } from '../components/ContinuityCell';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Pager, usePaged } from '../components/Pager';
 import { SelectField } from '../components/SelectField';
@@ -104,9 +105,19 @@ export function AuditStatusPage() {
                         )}
                       </td>
                       <td>
-                        {i.lastAudit
-                          ? `${date(i.lastAudit.performedOn)}・${RESULTS[i.lastAudit.result]}`
-                          : 'なし'}
+                        {i.lastAudit ? (
+                          <>
+                            {`${date(i.lastAudit.performedOn)}・${RESULTS[i.lastAudit.result]}`}
+                            {i.lastAudit.continuity && (
+                              <>
+                                {' '}
+                                <ContinuityCell continuity={i.lastAudit.continuity} />
+                              </>
+                            )}
+                          </>
+                        ) : (
+                          'なし'
+                        )}
                       </td>
                       <td>{i.openFindings > 0 ? `${i.openFindings}件` : 'なし'}</td>
                       <td>

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, unwrap } from '../api/client';
 import type { components } from '../api/schema';
+import { ContinuityCell } from '../components/ContinuityCell';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Pager, usePaged } from '../components/Pager';
 import { TextField } from '../components/TextField';
@@ -82,6 +83,7 @@ export function AuditsTab({ contract }: { contract: Contract }) {
               <th scope="col">結果</th>
               <th scope="col">調査者</th>
               <th scope="col">所見</th>
+              <th scope="col">改ざん検証</th>
               <th scope="col">報告書</th>
             </tr>
           </thead>
@@ -93,6 +95,9 @@ export function AuditsTab({ contract }: { contract: Contract }) {
                 <td>{AUDIT_RESULTS[a.result]}</td>
                 <td>{a.auditors.join('、')}</td>
                 <td>{a.findings ?? '—'}</td>
+                <td>
+                  <ContinuityCell continuity={a.continuity} />
+                </td>
                 <td>
                   <a
                     href={`/api/contracts/${contract.id}/audits/${a.id}/report.pdf`}

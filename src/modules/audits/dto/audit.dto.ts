@@ -234,6 +234,24 @@ export class AuditStatusQuery {
   fiscalYear?: number;
 }
 
+export class AuditContinuityResponse {
+  @ApiProperty({ description: 'The audit before this one in the ledger' }) previousAuditId: string;
+  @ApiProperty({ description: 'Entries the previous audit’s checkpoint covers' }) fromSize: number;
+  @ApiProperty({ description: 'Entries this audit’s checkpoint covers' }) toSize: number;
+  @ApiProperty({
+    enum: ['intact', 'broken', 'unavailable'],
+    description:
+      '`intact`: both checkpoints verify with the checkpoint key and the consistency proof between them verifies; `broken`: one of them does not (the ledger before the previous audit was rewritten); `unavailable`: a checkpoint is missing (an audit recorded before checkpoints existed)',
+  })
+  status: 'intact' | 'broken' | 'unavailable';
+  @ApiProperty({ description: '「前回調査以降、改ざんなし」 when intact' }) summary: string;
+  @ApiProperty({ nullable: true, type: String }) fromRootHash: string | null;
+  @ApiProperty({ nullable: true, type: String }) toRootHash: string | null;
+  @ApiProperty({ type: [String], description: 'RFC 9162 consistency proof, hex' }) proof: string[];
+  @ApiProperty({ nullable: true, type: String, description: 'Why it is broken or unavailable' })
+  reason: string | null;
+}
+
 export class AuditResponse {
   @ApiProperty() id: string;
   @ApiProperty() contractId: string;
@@ -248,8 +266,15 @@ export class AuditResponse {
   @ApiProperty({ nullable: true, type: String }) subcontractorOrganizationId: string | null;
   @ApiProperty({ nullable: true, type: Object, description: 'The checklist as answered' })
   checklist: AnsweredChecklist | null;
+  @ApiProperty({
+    type: AuditContinuityResponse,
+    nullable: true,
+    description:
+      'For every audit after the first: the proof that the ledger signed at the previous audit is a prefix of the one signed at this audit (null for the first)',
+  })
+  continuity: AuditContinuityResponse | null;
 
-  static from(a: AuditEntity): AuditResponse {
+  static from(a: AuditEntity, continuity: AuditContinuityResponse | null): AuditResponse {
     return {
       id: a.id,
       contractId: a.contractId,
@@ -263,6 +288,7 @@ export class AuditResponse {
       seq: a.seq,
       subcontractorOrganizationId: a.subcontractorOrganizationId,
       checklist: a.checklist,
+      continuity,
     };
   }
 }

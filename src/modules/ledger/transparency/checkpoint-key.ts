@@ -66,7 +66,9 @@ async function readOrCreateKey(file: string, name: string): Promise<NoteSigner> 
     return parseSignerKey(await readFile(file, 'utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`the checkpoint key ${file} cannot be used: ${(error as Error).message}`);
+      throw new Error(`the checkpoint key ${file} cannot be used: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
   await mkdir(dirname(file), { recursive: true });

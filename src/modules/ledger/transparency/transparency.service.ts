@@ -7,17 +7,18 @@ import { TransactionRunner } from '../../../database/transaction-runner.js';
 import { LedgerService } from '../ledger.service.js';
 import { CheckpointKey } from './checkpoint-key.js';
 import { type StoredCheckpoint, storeCheckpoint } from './checkpoints.js';
+import { parseCheckpoint } from './checkpoint.js';
 import {
   consistencyRanges,
   EMPTY_ROOT,
   foldRange,
   inclusionRanges,
-  type NodeId,
   type Range,
   rangeNodes,
+  verifyConsistency,
 } from './merkle.js';
-import { readNodes } from './tree-store.js';
-import { publicKeyPem } from './signed-note.js';
+import { MissingTreeNode, readNodes } from './tree-store.js';
+import { NoteError, openNote, publicKeyPem } from './signed-note.js';
 
 export interface InclusionProof {
   seq: number;
@@ -34,6 +35,24 @@ export interface ConsistencyProof {
   fromRootHash: string;
   toRootHash: string;
   proof: string[];
+}
+
+/**
+ * Whether the ledger signed at one checkpoint is a prefix of the ledger
+ * signed at a later one: both checkpoints' signatures checked with the
+ * checkpoint key, and the RFC 9162 consistency proof between them, served
+ * from today's stored tree, checked against their signed roots.
+ */
+export interface Continuity {
+  fromSize: number;
+  toSize: number;
+  /** `intact`: proven; `broken`: a signature or the proof fails; `unavailable`: a checkpoint is missing (the audit predates them). */
+  status: 'intact' | 'broken' | 'unavailable';
+  fromRootHash: string | null;
+  toRootHash: string | null;
+  proof: string[];
+  /** Why it is broken or unavailable; null when intact. */
+  reason: string | null;
 }
 
 /**
@@ -193,6 +212,107 @@ export class TransparencyService {
     };
   }
 
+  /**
+   * The {@link Continuity} from the stored checkpoint of `fromSize` entries
+   * to the stored one of `toSize`. Reads through `manager` when given (a
+   * reactor inside the append's transaction).
+   */
+  async continuity(
+    contractId: string,
+    fromSize: number,
+    toSize: number,
+    manager = this.dataSource.manager,
+  ): Promise<Continuity> {
+    const sql = new Sql(manager);
+    const result = (
+      status: Continuity['status'],
+      reason: string | null,
+      roots: { from?: Buffer; to?: Buffer } = {},
+      proof: Buffer[] = [],
+    ): Continuity => ({
+      fromSize,
+      toSize,
+      status,
+      fromRootHash: roots.from?.toString('hex') ?? null,
+      toRootHash: roots.to?.toString('hex') ?? null,
+      proof: proof.map((hash) => hash.toString('hex')),
+      reason,
+    });
+    const [from, to] = await Promise.all([
+      this.findCheckpoint(sql, contractId, fromSize),
+      this.findCheckpoint(sql, contractId, toSize),
+    ]);
+    if (!from || !to) {
+      return result(
+        'unavailable',
+        `no checkpoint of ${!from ? fromSize : toSize} entries is stored`,
+      );
+    }
+    const roots: { from?: Buffer; to?: Buffer } = {};
+    for (const [side, stored] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
+      const signed = this.signedCheckpoint(contractId, stored);
+      if (typeof signed === 'string') return result('broken', signed, roots);
+      roots[side] = signed;
+    }
+    const ranges = consistencyRanges(fromSize, toSize);
+    let proof: Buffer[];
+    try {
+      proof = await this.rangeHashes(sql, contractId, ranges);
+    } catch (error) {
+      if (error instanceof MissingTreeNode) return result('broken', error.message, roots);
+      throw error;
+    }
+    return verifyConsistency(fromSize, toSize, roots.from!, roots.to!, proof)
+      ? result('intact', null, roots, proof)
+      : result(
+          'broken',
+          `the ledger of ${toSize} entries does not extend the one of ${fromSize} signed before: an entry up to ${fromSize} was changed`,
+          roots,
+          proof,
+        );
+  }
+
+  /** The root a stored checkpoint signs, or why it cannot be believed. */
+  private signedCheckpoint(contractId: string, stored: StoredCheckpoint): Buffer | string {
+    try {
+      const { text, verifiedBy } = openNote(stored.note, [this.key.signer]);
+      const checkpoint = parseCheckpoint(text);
+      if (verifiedBy.length === 0 || !checkpoint) {
+        return `the checkpoint of ${stored.treeSize} entries is not signed by the checkpoint key`;
+      }
+      if (
+        checkpoint.origin !== this.key.origin(contractId) ||
+        checkpoint.size !== stored.treeSize
+      ) {
+        return `the checkpoint of ${stored.treeSize} entries names another ledger`;
+      }
+      return checkpoint.root;
+    } catch (error) {
+      if (error instanceof NoteError) {
+        return `the checkpoint of ${stored.treeSize} entries does not verify: ${error.message}`;
+      }
+      throw error;
+    }
+  }
+
+  private async rangeHashes(
+    sql: Sql,
+    contractId: string,
+    ranges: readonly Range[],
+  ): Promise<Buffer[]> {
+    const decomposed = ranges.map(([start, end]) => rangeNodes(start, end));
+    const stored = await readNodes(sql, contractId, decomposed.flat());
+    let at = 0;
+    return decomposed.map((nodes) => {
+      const hashes = stored.slice(at, at + nodes.length);
+      at += nodes.length;
+      return nodes.length === 0 ? EMPTY_ROOT : foldRange(hashes);
+    });
+  }
+
   /** The ledger's length, or `size` when given and not beyond it. */
   private async treeSize(contractId: string, size?: number): Promise<number> {
     const length = await this.ledger.length(contractId);
@@ -216,16 +336,10 @@ export class TransparencyService {
     ranges: readonly Range[],
     proofRanges: readonly Range[],
   ): Promise<{ ranges: Buffer[]; proof: Buffer[] }> {
-    const all = [...ranges, ...proofRanges];
-    const decomposed = all.map(([start, end]) => rangeNodes(start, end));
-    const ids: NodeId[] = decomposed.flat();
-    const stored = await readNodes(new Sql(this.dataSource.manager), contractId, ids);
-    let at = 0;
-    const folded = decomposed.map((nodes) => {
-      const hashes = stored.slice(at, at + nodes.length);
-      at += nodes.length;
-      return nodes.length === 0 ? EMPTY_ROOT : foldRange(hashes);
-    });
+    const folded = await this.rangeHashes(new Sql(this.dataSource.manager), contractId, [
+      ...ranges,
+      ...proofRanges,
+    ]);
     return { ranges: folded.slice(0, ranges.length), proof: folded.slice(ranges.length) };
   }
 

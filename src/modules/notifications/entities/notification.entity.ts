@@ -14,6 +14,7 @@ export const NOTIFICATION_KINDS = [
   'audit_finding_open',
   'audit_finding_unverified',
   'status_report_unanswered',
+  'ledger_tampering',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -36,6 +36,7 @@ const NOTIFICATION_KINDS: Record<Delivery['kind'], string> = {
   audit_finding_open: '指摘事項の是正待ち',
   audit_finding_unverified: '是正報告の確認待ち',
   status_report_unanswered: '状況報告の未回答',
+  ledger_tampering: '管理簿の改ざん検出',
 };
 
 /** Webhook: where an organization's notifications are also sent, and what was sent. */

@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Sql } from '../../database/sql.js';
+import {
+  type Continuity,
+  TransparencyService,
+} from '../ledger/transparency/transparency.service.js';
+
+/** An audit's proof that the ledger was not rewritten since the previous audit. */
+export interface AuditContinuity extends Continuity {
+  previousAuditId: string;
+  /** 「前回調査以降、改ざんなし」 when intact. */
+  summary: string;
+}
+
+const SUMMARY: Record<Continuity['status'], string> = {
+  intact: '前回調査以降、改ざんなし',
+  broken: '前回調査以降の改ざんを検出',
+  unavailable: '前回調査時のチェックポイントがなく、検証できません',
+};
+
+/**
+ * Each audit signs a checkpoint of the ledger at its entry. For every audit
+ * after the first, the consistency proof from the previous audit's
+ * checkpoint to its own shows that nothing recorded before the previous
+ * audit was rewritten since — checked against the signed roots, so a
+ * rewrite by someone with database access who recomputed the chain (and the
+ * tree) is caught.
+ */
+@Injectable()
+export class AuditContinuityReader {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transparency: TransparencyService,
+  ) {}
+
+  /** The continuity of each audit from the one before it in ledger order; null for the first. */
+  async ofAudits(
+    audits: ReadonlyArray<{ id: string; contractId: string; seq: number }>,
+  ): Promise<Map<string, AuditContinuity | null>> {
+    const result = new Map<string, AuditContinuity | null>();
+    const byContract = new Map<string, Array<{ id: string; seq: number }>>();
+    for (const audit of audits) {
+      const list = byContract.get(audit.contractId) ?? [];
+      list.push(audit);
+      byContract.set(audit.contractId, list);
+    }
+    for (const [contractId, list] of byContract) {
+      const previousOf = await this.previousAudits(
+        contractId,
+        list.map((a) => a.seq),
+      );
+      for (const audit of list) {
+        const previous = previousOf.get(audit.seq);
+        result.set(audit.id, previous ? await this.between(contractId, previous, audit.seq) : null);
+      }
+    }
+    return result;
+  }
+
+  /** The continuity from the audit before `seq` to the audit at `seq`, or null for the first audit. */
+  async ofAudit(
+    contractId: string,
+    seq: number,
+    manager?: EntityManager,
+  ): Promise<AuditContinuity | null> {
+    const previous = (await this.previousAudits(contractId, [seq], manager)).get(seq);
+    return previous ? this.between(contractId, previous, seq, manager) : null;
+  }
+
+  private async between(
+    contractId: string,
+    previous: { id: string; seq: number },
+    seq: number,
+    manager?: EntityManager,
+  ): Promise<AuditContinuity> {
+    const continuity = await this.transparency.continuity(contractId, previous.seq, seq, manager);
+    return { ...continuity, previousAuditId: previous.id, summary: SUMMARY[continuity.status] };
+  }
+
+  /** For each seq, the audit entry just before it in the contract's ledger. */
+  private async previousAudits(
+    contractId: string,
+    seqs: readonly number[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Map<number, { id: string; seq: number }>> {
+    const rows = await new Sql(manager).all<{ id: string; seq: number | string }>(
+      'SELECT id, seq FROM audits WHERE contract_id = ? ORDER BY seq',
+      [contractId],
+    );
+    const all = rows.map((row) => ({ id: row.id, seq: Number(row.seq) }));
+    const previous = new Map<number, { id: string; seq: number }>();
+    for (const seq of seqs) {
+      const before = all.filter((a) => a.seq < seq).at(-1);
+      if (before) previous.set(seq, before);
+    }
+    return previous;
+  }
+}
