@@ -179,6 +179,83 @@ describe('checkpoints and Merkle proofs of the ledger', () => {
     }
   });
 
+  it('hands out one entry with its proof: enough for a third party to check it alone', async () => {
+    const served = await entries();
+    const target = served.find((e) => e.type === 'medium_registered')!;
+    const r = await t.get(`${c.base}/ledger/entries/${target.seq}/proof`, c.w.auditor.token);
+    expect(r.status).toBe(200);
+    expect(r.body.entry).toEqual(target);
+    // What the third party does, with nothing but this answer:
+    const note = openCheckpoint(r.body.checkpoint.note, key.name, r.body.publicKeyPem);
+    expect(note.verified).toBe(true);
+    expect(note.origin).toBe(`${key.originPrefix}${c.contractId}`);
+    expect(r.body.inclusion.treeSize).toBe(note.size);
+    expect(
+      verifyInclusion(
+        merkleLeaf(r.body.entry),
+        target.seq - 1,
+        note.size,
+        r.body.inclusion.proof.map(hex),
+        note.root,
+      ),
+    ).toBe(true);
+    expect(r.body.verifierKey).toBe(key.verifierKey);
+    expect(r.body.howToVerify).toContain('RFC 9162');
+    // Against an older stored checkpoint that covers it, too.
+    const sizes = (
+      await sql(
+        t,
+        'SELECT tree_size FROM ledger_checkpoints WHERE contract_id = ? ORDER BY tree_size',
+        [c.contractId],
+      )
+    ).map((row: { tree_size: number | string }) => Number(row.tree_size));
+    const older = sizes.find((n) => n >= target.seq && n < note.size)!;
+    const atOlder = await t.get(
+      `${c.base}/ledger/entries/${target.seq}/proof?size=${older}`,
+      c.w.officerA.token,
+    );
+    expect(atOlder.body.checkpoint.treeSize).toBe(older);
+    const olderNote = opened(atOlder.body.checkpoint.note);
+    expect(
+      verifyInclusion(
+        merkleLeaf(target),
+        target.seq - 1,
+        older,
+        atOlder.body.inclusion.proof.map(hex),
+        olderNote.root,
+      ),
+    ).toBe(true);
+    // Refused, writing nothing.
+    const before = await t.count('ledger_checkpoints');
+    const refusals: Array<[string, number, string]> = [
+      [`${c.base}/ledger/entries/${served.length + 5}/proof`, 422, 'SEQ_OUT_OF_RANGE'],
+      [
+        `${c.base}/ledger/entries/${target.seq}/proof?size=${target.seq - 1}`,
+        404,
+        'CHECKPOINT_NOT_FOUND',
+      ],
+      [`${c.base}/ledger/entries/0/proof`, 400, 'VALIDATION_FAILED'],
+      [`${c.base}/ledger/entries/abc/proof`, 400, 'VALIDATION_FAILED'],
+      [`${c.base}/ledger/entries/2/proof?size=0`, 400, 'VALIDATION_FAILED'],
+    ];
+    if (sizes[0]! < target.seq) {
+      refusals.push([
+        `${c.base}/ledger/entries/${target.seq}/proof?size=${sizes[0]}`,
+        422,
+        'SEQ_OUT_OF_RANGE',
+      ]);
+    }
+    for (const [path, status, code] of refusals) {
+      const refused = await t.get(path, c.w.officerA.token);
+      expect([path, refused.status, refused.body.code]).toEqual([path, status, code]);
+    }
+    expect(await t.count('ledger_checkpoints')).toBe(before);
+    for (const token of [c.w.officerB.token, c.w.staffY.token]) {
+      const other = await t.get(`${c.base}/ledger/entries/${target.seq}/proof`, token);
+      expect([other.status, other.body.code]).toEqual([404, 'CONTRACT_NOT_FOUND']);
+    }
+  });
+
   describe('refuses what it cannot prove, and writes nothing', () => {
     it.each([
       ['inclusion', 'seq=99999', 422, 'SEQ_OUT_OF_RANGE', (n: number) => `seq=${n + 1}&size=${n}`],

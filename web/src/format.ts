@@ -202,6 +202,7 @@ export const ACCESS_LOG_ACTIONS: Record<string, string> = {
   'ledgerProof.checkpoint': '管理簿のチェックポイントの取得',
   'ledgerProof.inclusion': '管理簿の包含証明の取得',
   'ledgerProof.consistency': '管理簿の整合性証明の取得',
+  'ledgerProof.entryProof': '管理簿の記録1件の証明の取得',
   'transparencyKey.key': 'チェックポイント署名鍵の取得',
   'closeout.submit': '消去証明書の提出',
   'closeout.list': '消去証明書の参照',

@@ -828,6 +828,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contracts/{id}/ledger/entries/{seq}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One entry with the proof that it belongs to the signed ledger
+         * @description The ward’s officers and auditors, and contractor staff named on the roster today (need to know); admins are refused (403 FORBIDDEN_ROLE), contractor staff without a valid roster entry get 403 NOT_ROSTERED. Everything a third party needs to check that one entry (a confirmed deletion certificate, say) belongs to the ledger a signed checkpoint names, without seeing the other entries: the entry as served, a signed checkpoint that covers it (the one of `size` entries, or of the whole ledger now), its RFC 9162 inclusion proof, the verifier key and the steps in Japanese. 422 SEQ_OUT_OF_RANGE when the checkpoint does not cover the entry, 404 CHECKPOINT_NOT_FOUND when no checkpoint of `size` was signed. Writes only the checkpoint of the whole ledger, when none covers it yet.
+         */
+        get: operations["LedgerProofController_entryProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contracts/{id}/ledger/proof/consistency": {
         parameters: {
             query?: never;
@@ -2436,6 +2456,20 @@ export interface components {
             rootHash: string;
             /** @description RFC 9162 §2.1.3 audit path, bottom first, hex */
             proof: string[];
+        };
+        EntryProofResponse: {
+            /** @description The entry, exactly as the ledger serves it */
+            entry: components["schemas"]["LedgerEntryResponse"];
+            /** @description A signed checkpoint that covers the entry */
+            checkpoint: components["schemas"]["CheckpointResponse"];
+            /** @description The entry’s inclusion proof in the checkpoint’s tree */
+            inclusion: components["schemas"]["InclusionProofResponse"];
+            /** @description The C2SP verifier key that signs checkpoints */
+            verifierKey: string;
+            /** @description The same key as PEM (SPKI) */
+            publicKeyPem: string;
+            /** @description How to check it, in Japanese: leaf = SHA-256(0x00 ‖ RFC 8785 JSON of entry), the RFC 9162 audit path to the root, the root against the signed note */
+            howToVerify: string;
         };
         ConsistencyProofResponse: {
             from: number;
@@ -8039,6 +8073,105 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {unknown} */
                         code?: "SEQ_OUT_OF_RANGE" | "TREE_SIZE_OUT_OF_RANGE";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+        };
+    };
+    LedgerProofController_entryProof: {
+        parameters: {
+            query?: {
+                /** @description Tree size of a stored checkpoint to prove against (at least seq); absent: the checkpoint of the whole ledger now */
+                size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The contract */
+                id: string;
+                seq: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry, the checkpoint and the proof */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryProofResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND, CHECKPOINT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND" | "CHECKPOINT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: SEQ_OUT_OF_RANGE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "SEQ_OUT_OF_RANGE";
                     };
                 };
             };

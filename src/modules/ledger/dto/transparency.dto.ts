@@ -1,4 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsString } from 'class-validator';
+import { LedgerEntryResponse } from './ledger.dto.js';
 import { MAX_SEQ, QueryInt, RequiredQueryInt } from '../../../common/http/validators.js';
 
 export class CheckpointQuery {
@@ -85,4 +87,47 @@ export class VerifierKeyResponse {
     description: 'Every checkpoint’s origin is this prefix followed by the contract id',
   })
   originPrefix: string;
+}
+
+export class EntryProofParams {
+  @ApiProperty({ description: 'The contract' })
+  @IsString()
+  id: string;
+
+  @RequiredQueryInt(1, MAX_SEQ)
+  seq: number;
+}
+
+export class EntryProofQuery {
+  @ApiPropertyOptional({
+    description:
+      'Tree size of a stored checkpoint to prove against (at least seq); absent: the checkpoint of the whole ledger now',
+  })
+  @QueryInt(1, MAX_SEQ)
+  size?: number;
+}
+
+export class EntryProofResponse {
+  @ApiProperty({
+    type: LedgerEntryResponse,
+    description: 'The entry, exactly as the ledger serves it',
+  })
+  entry: LedgerEntryResponse;
+  @ApiProperty({
+    type: CheckpointResponse,
+    description: 'A signed checkpoint that covers the entry',
+  })
+  checkpoint: CheckpointResponse;
+  @ApiProperty({
+    type: InclusionProofResponse,
+    description: 'The entry’s inclusion proof in the checkpoint’s tree',
+  })
+  inclusion: InclusionProofResponse;
+  @ApiProperty({ description: 'The C2SP verifier key that signs checkpoints' }) verifierKey: string;
+  @ApiProperty({ description: 'The same key as PEM (SPKI)' }) publicKeyPem: string;
+  @ApiProperty({
+    description:
+      'How to check it, in Japanese: leaf = SHA-256(0x00 ‖ RFC 8785 JSON of entry), the RFC 9162 audit path to the root, the root against the signed note',
+  })
+  howToVerify: string;
 }

@@ -9,6 +9,9 @@ import {
   CheckpointResponse,
   ConsistencyProofQuery,
   ConsistencyProofResponse,
+  EntryProofParams,
+  EntryProofQuery,
+  EntryProofResponse,
   InclusionProofQuery,
   InclusionProofResponse,
   VerifierKeyResponse,
@@ -68,6 +71,38 @@ export class LedgerProofController {
     return this.transparency.inclusionProof(id, query.seq, query.size);
   }
 
+  @Get('entries/:seq/proof')
+  @ApiOperation({
+    summary: 'One entry with the proof that it belongs to the signed ledger',
+    description: `${READERS} Everything a third party needs to check that one entry (a confirmed deletion certificate, say) belongs to the ledger a signed checkpoint names, without seeing the other entries: the entry as served, a signed checkpoint that covers it (the one of \`size\` entries, or of the whole ledger now), its RFC 9162 inclusion proof, the verifier key and the steps in Japanese. 422 SEQ_OUT_OF_RANGE when the checkpoint does not cover the entry, 404 CHECKPOINT_NOT_FOUND when no checkpoint of \`size\` was signed. Writes only the checkpoint of the whole ledger, when none covers it yet.`,
+  })
+  @ApiOkResponse({
+    type: EntryProofResponse,
+    description: 'The entry, the checkpoint and the proof',
+  })
+  @ApiErrors(
+    'CONTRACT_NOT_FOUND',
+    'FORBIDDEN_ROLE',
+    'NOT_ROSTERED',
+    'SEQ_OUT_OF_RANGE',
+    'CHECKPOINT_NOT_FOUND',
+  )
+  async entryProof(
+    @CurrentActor() actor: Actor,
+    @Param() params: EntryProofParams,
+    @Query() query: EntryProofQuery,
+  ): Promise<EntryProofResponse> {
+    await this.roster.findReadableNeedToKnow(actor, params.id);
+    const proof = await this.transparency.entryProof(params.id, params.seq, query.size);
+    const key = this.transparency.verifierKey();
+    return {
+      ...proof,
+      verifierKey: key.verifierKey,
+      publicKeyPem: key.publicKeyPem,
+      howToVerify: HOW_TO_VERIFY,
+    };
+  }
+
   @Get('proof/consistency')
   @ApiOperation({
     summary: 'Prove that an earlier ledger is a prefix of a later one (RFC 9162 consistency proof)',
@@ -90,6 +125,13 @@ export class LedgerProofController {
     return this.transparency.consistencyProof(id, query.from, query.to);
   }
 }
+
+const HOW_TO_VERIFY = [
+  '1. entry を RFC 8785 (JCS) で正規化したJSONのUTF-8バイト列の先頭に 0x00 を付け、SHA-256 を計算する（葉ハッシュ。inclusion.leafHash と一致すること）。',
+  '2. inclusion.proof を RFC 9162 §2.1.3.2 の手順で葉ハッシュから順に結合し、根ハッシュを求める（inclusion.rootHash と一致すること）。',
+  '3. checkpoint.note（C2SP 署名付きノート）の本文3行目（根ハッシュの base64）がその根ハッシュと一致し、本文の2行目（件数）が inclusion.treeSize と一致することを確かめる。',
+  '4. checkpoint.note の署名行を verifierKey（または publicKeyPem）で検証する（Ed25519。openssl pkeyutl -verify -rawin でも可能）。区の証人鍵による連署があれば、区が確認した管理簿そのものに含まれることも確かめられる。',
+].join('\n');
 
 /** The installation's checkpoint key, published so that anyone can check a checkpoint. */
 @ApiTags('ledger')

@@ -4,6 +4,7 @@ import { DomainError } from '../../../common/errors/domain-error.js';
 import { Clock } from '../../../common/time/clock.js';
 import { Sql } from '../../../database/sql.js';
 import { TransactionRunner } from '../../../database/transaction-runner.js';
+import type { LedgerEntry } from '../hash-chain.js';
 import { LedgerService } from '../ledger.service.js';
 import { CheckpointKey } from './checkpoint-key.js';
 import { type StoredCheckpoint, storeCheckpoint } from './checkpoints.js';
@@ -311,6 +312,43 @@ export class TransparencyService {
       at += nodes.length;
       return nodes.length === 0 ? EMPTY_ROOT : foldRange(hashes);
     });
+  }
+
+  /**
+   * Everything a third party needs to check that one entry belongs to the
+   * ledger a signed checkpoint names, without the other entries: the entry,
+   * the checkpoint (the one of `size` entries, or of the whole ledger now)
+   * and the inclusion proof between them.
+   */
+  async entryProof(
+    contractId: string,
+    seq: number,
+    size?: number,
+  ): Promise<{ entry: LedgerEntry; checkpoint: StoredCheckpoint; inclusion: InclusionProof }> {
+    const checkpoint =
+      size === undefined
+        ? await this.currentCheckpoint(contractId).catch((error: unknown) => {
+            throw error instanceof DomainError && error.code === 'CHECKPOINT_NOT_FOUND'
+              ? new DomainError('SEQ_OUT_OF_RANGE', `The ledger has no entry ${seq}`, {
+                  seq,
+                  treeSize: 0,
+                })
+              : error;
+          })
+        : await this.storedCheckpoint(contractId, size);
+    if (seq > checkpoint.treeSize) {
+      throw new DomainError(
+        'SEQ_OUT_OF_RANGE',
+        `Entry ${seq} is not in the checkpoint of ${checkpoint.treeSize} entries`,
+        { seq, treeSize: checkpoint.treeSize },
+      );
+    }
+    const [entry] = await this.ledger.list(contractId, seq - 1, 1);
+    if (!entry || entry.seq !== seq) {
+      throw new DomainError('SEQ_OUT_OF_RANGE', `The ledger has no entry ${seq}`, { seq });
+    }
+    const inclusion = await this.inclusionProof(contractId, seq, checkpoint.treeSize);
+    return { entry, checkpoint, inclusion };
   }
 
   /** The ledger's length, or `size` when given and not beyond it. */
