@@ -19,6 +19,7 @@ import { DocumentAddressee1764730000000 } from './1764730000000-DocumentAddresse
 import { WorkIndexes1764740000000 } from './1764740000000-WorkIndexes.js';
 import { MailDelivery1764750000000 } from './1764750000000-MailDelivery.js';
 import { MerkleTree1764760000000 } from './1764760000000-MerkleTree.js';
+import { WitnessCosignatures1764770000000 } from './1764770000000-WitnessCosignatures.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   WorkIndexes1764740000000,
   MailDelivery1764750000000,
   MerkleTree1764760000000,
+  WitnessCosignatures1764770000000,
 ];

@@ -18,6 +18,8 @@ import { LedgerHeadEntity } from '../modules/ledger/entities/ledger-head.entity.
 import { LedgerTreeNodeEntity } from '../modules/ledger/entities/ledger-tree-node.entity.js';
 import { LedgerCheckpointEntity } from '../modules/ledger/entities/ledger-checkpoint.entity.js';
 import { InstallationEntity } from '../modules/ledger/entities/installation.entity.js';
+import { WitnessKeyEntity } from '../modules/ledger/entities/witness-key.entity.js';
+import { LedgerCosignatureEntity } from '../modules/ledger/entities/ledger-cosignature.entity.js';
 import { AuditEntity } from '../modules/audits/entities/audit.entity.js';
 import { AuditChecklistEntity } from '../modules/audits/entities/audit-checklist.entity.js';
 import { AuditFindingEntity } from '../modules/audits/entities/audit-finding.entity.js';
@@ -52,6 +54,8 @@ export const ENTITIES = [
   LedgerTreeNodeEntity,
   LedgerCheckpointEntity,
   InstallationEntity,
+  WitnessKeyEntity,
+  LedgerCosignatureEntity,
   MediumEntity,
   HandoverEntity,
   HandoverItemEntity,

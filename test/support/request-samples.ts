@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { aContract, aTraining, contractBody } from '../factories/contract.factory.js';
 import { aCustodyWorld, anEmergencyContact } from '../factories/custody.factory.js';
 import { aUser, TEST_PASSWORD } from '../factories/identity.factory.js';
@@ -108,6 +108,34 @@ export async function writeSamples(
   const findingId = (audited.body.findingIds as string[])[0]!;
   const requested = await t.post(`${base}/status-reports`, {}, w.officerA.token);
   if (requested.status !== 201) throw new Error(`status report: ${requested.text}`);
+
+  // A witness key of Ward A, and its cosignature of the contract's checkpoint
+  // (C2SP cosignature/v1, made here with node:crypto); another key to register.
+  const witness = (name: string) => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+    const id = createHash('sha256')
+      .update(`${name}\n`)
+      .update(Buffer.from([4]))
+      .update(raw);
+    const keyId = id.digest().subarray(0, 4);
+    const vkey = `${name}+${keyId.toString('hex')}+${Buffer.concat([Buffer.from([4]), raw]).toString('base64')}`;
+    const cosign = (text: string, time: number) => {
+      const blob = Buffer.alloc(76);
+      keyId.copy(blob, 0);
+      blob.writeBigUInt64BE(BigInt(time), 4);
+      sign(null, Buffer.from(`cosignature/v1\ntime ${time}\n${text}`), privateKey).copy(blob, 12);
+      return `\u2014 ${name} ${blob.toString('base64')}`;
+    };
+    return { name, vkey, cosign };
+  };
+  const wardWitness = witness('witness.ward-a.example.jp/fuzz');
+  const registered = await t.post('/api/witness-keys', { key: wardWitness.vkey }, w.officerA.token);
+  if (registered.status !== 201) throw new Error(`witness key: ${registered.text}`);
+  const checkpoint = await t.get(`${base}/ledger/checkpoint`, w.officerA.token);
+  if (checkpoint.status !== 200) throw new Error(`checkpoint: ${checkpoint.text}`);
+  const checkpointText = (checkpoint.body.note as string).split('\n\n')[0]! + '\n';
+  const anotherWitness = witness('audit.ward-a.example.jp/fuzz');
 
   const samples: SampleTable = {
     'POST /api/auth/login': {
@@ -379,6 +407,20 @@ export async function writeSamples(
       body: {
         url: 'https://127.0.0.1:9/kanribo',
         secret: `whsec_${Buffer.from('a-shared-secret-of-32-characters').toString('base64')}`,
+      },
+    },
+    'POST /api/witness-keys': {
+      token: w.auditor.token,
+      path: '/api/witness-keys',
+      body: { key: anotherWitness.vkey, name: anotherWitness.name },
+    },
+    'POST /api/contracts/{id}/ledger/checkpoint/cosign': {
+      token: w.officerA.token,
+      path: `${base}/ledger/checkpoint/cosign`,
+      body: {
+        witnessKeyId: registered.body.id as string,
+        treeSize: checkpoint.body.treeSize as number,
+        cosignature: wardWitness.cosign(checkpointText, Math.floor(t.clock.now().getTime() / 1000)),
       },
     },
     'POST /api/admin/jobs/reminder-scan': {

@@ -15,10 +15,17 @@ import {
   TransparencyKeyController,
 } from './transparency/transparency.controller.js';
 import { TransparencyService } from './transparency/transparency.service.js';
+import { LedgerCosignatureEntity } from './entities/ledger-cosignature.entity.js';
+import { WitnessKeyEntity } from './entities/witness-key.entity.js';
+import {
+  CheckpointCosignController,
+  WitnessKeysController,
+} from './transparency/witness.controller.js';
+import { WitnessService } from './transparency/witness.service.js';
 
 /**
  * The hash chain: append, read, verify, export; its Merkle tree, signed
- * checkpoints and proofs. Global, so that every module
+ * checkpoints and proofs, and the wards' witness keys and cosignatures. Global, so that every module
  * appends its events through {@link LedgerService} (nothing else writes the
  * ledger) without a circular import.
  */
@@ -31,11 +38,19 @@ import { TransparencyService } from './transparency/transparency.service.js';
       LedgerTreeNodeEntity,
       LedgerCheckpointEntity,
       InstallationEntity,
+      WitnessKeyEntity,
+      LedgerCosignatureEntity,
     ]),
     ContractsModule,
   ],
-  controllers: [LedgerController, LedgerProofController, TransparencyKeyController],
-  providers: [LedgerService, ProjectorRegistry, CheckpointKey, TransparencyService],
+  controllers: [
+    LedgerController,
+    LedgerProofController,
+    TransparencyKeyController,
+    WitnessKeysController,
+    CheckpointCosignController,
+  ],
+  providers: [LedgerService, ProjectorRegistry, CheckpointKey, TransparencyService, WitnessService],
   exports: [LedgerService, ProjectorRegistry, CheckpointKey, TransparencyService],
 })
 export class LedgerModule {}

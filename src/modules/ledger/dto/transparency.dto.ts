@@ -31,6 +31,17 @@ export class ConsistencyProofQuery {
   to?: number;
 }
 
+export class CheckpointCosignatureResponse {
+  @ApiProperty({ description: 'The witness key’s name, as in its signature line' })
+  witnessName: string;
+  @ApiProperty({ description: 'The witness key’s C2SP key id (0x04), 8 hex digits' }) keyId: string;
+  @ApiProperty({ description: 'The cosignature’s timestamp, seconds since 1970' })
+  timestamp: number;
+  @ApiProperty({ format: 'date-time', description: 'The same timestamp as an instant' })
+  cosignedAt: string;
+  @ApiProperty({ description: 'The signature line, as appended to the note' }) line: string;
+}
+
 export class CheckpointResponse {
   @ApiProperty() contractId: string;
   @ApiProperty({ description: 'Entries the checkpoint covers (the tree size)' }) treeSize: number;
@@ -38,9 +49,15 @@ export class CheckpointResponse {
   rootHash: string;
   @ApiProperty({
     description:
-      'The C2SP signed note: origin `kanribo/<installation id>/<contract id>`, tree size, base64 root, an empty line, and the Ed25519 signature line of the key at GET /api/transparency/key',
+      'The C2SP signed note: origin `kanribo/<installation id>/<contract id>`, tree size, base64 root, an empty line, the Ed25519 signature line of the key at GET /api/transparency/key, then one cosignature/v1 line per witness that cosigned it (C2SP tlog-cosignature)',
   })
   note: string;
+  @ApiProperty({
+    type: () => [CheckpointCosignatureResponse],
+    description:
+      'The witnesses’ cosignatures of this checkpoint, in the order recorded (by time, then key id)',
+  })
+  cosignatures: CheckpointCosignatureResponse[];
   @ApiProperty({
     description:
       'Why it was signed: `interval`, `requested`, or the entry type that requires one (`deletion_certificate_confirmed`, `contract_closed`, `audit_recorded`)',

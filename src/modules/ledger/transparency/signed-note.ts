@@ -21,7 +21,8 @@ import {
  */
 
 export const ED25519 = 0x01;
-const EM_DASH = '\u2014';
+/** The dash that starts a signature line (U+2014), not a hyphen. */
+export const EM_DASH = '\u2014';
 const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
 const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex');
 
@@ -57,14 +58,15 @@ export interface NoteSigner extends NoteVerifier {
   secret: string;
 }
 
-function base64Strict(text: string): Buffer | undefined {
+/** Standard base64 with padding, in its one canonical form; undefined otherwise. */
+export function base64Strict(text: string): Buffer | undefined {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return undefined;
   const bytes = Buffer.from(text, 'base64');
   return bytes.toString('base64') === text ? bytes : undefined;
 }
 
 /** The key's fields: split at the first `count - 1` '+' (base64 has its own). */
-function splitKey(text: string, count: number): string[] | undefined {
+export function splitKey(text: string, count: number): string[] | undefined {
   const parts: string[] = [];
   let rest = text;
   for (let i = 1; i < count; i++) {
@@ -77,7 +79,8 @@ function splitKey(text: string, count: number): string[] | undefined {
   return parts;
 }
 
-function publicKeyObject(raw: Buffer): KeyObject {
+/** A raw 32-byte Ed25519 public key as a node:crypto key. */
+export function publicKeyObject(raw: Buffer): KeyObject {
   return createPublicKey({ key: Buffer.concat([SPKI_ED25519, raw]), format: 'der', type: 'spki' });
 }
 
@@ -155,12 +158,13 @@ export function generateSigner(name: string): NoteSigner {
   return signerFromSeed(name, Buffer.from(pkcs8.subarray(pkcs8.length - 32)));
 }
 
-/** The PEM (SPKI) form of a verifier's public key, for openssl. */
-export function publicKeyPem(verifier: NoteVerifier): string {
+/** The PEM (SPKI) form of a verifier's (or a witness's) public key, for openssl. */
+export function publicKeyPem(verifier: { publicKey: Buffer }): string {
   return publicKeyObject(verifier.publicKey).export({ format: 'pem', type: 'spki' }).toString();
 }
 
-function checkText(text: string): void {
+/** Throws {@link NoteError} unless `text` can be a note's text. */
+export function checkText(text: string): void {
   if (!text.endsWith('\n')) throw new NoteError('a note’s text ends with a newline');
   if (text.includes('\n\n') || text.startsWith('\n')) {
     // An empty line would be read as the start of the signatures.

@@ -34,7 +34,7 @@ export class LedgerProofController {
   @Get('checkpoint')
   @ApiOperation({
     summary: 'The signed checkpoint of a contract’s ledger',
-    description: `${READERS} Without \`size\`: the checkpoint of the whole ledger as it is now — the latest stored one when it covers every entry, else one signed and stored now. With \`size\`: the stored checkpoint of exactly that many entries (404 CHECKPOINT_NOT_FOUND when none was signed at that size). Checkpoints are C2SP tlog-checkpoints in a C2SP signed note, verifiable with the key at GET /api/transparency/key; the service never holds two of the same size.`,
+    description: `${READERS} Without \`size\`: the checkpoint of the whole ledger as it is now — the latest stored one when it covers every entry, else one signed and stored now. With \`size\`: the stored checkpoint of exactly that many entries (404 CHECKPOINT_NOT_FOUND when none was signed at that size). Checkpoints are C2SP tlog-checkpoints in a C2SP signed note, verifiable with the key at GET /api/transparency/key; the service never holds two of the same size. The note carries, after the log’s signature, the cosignature/v1 line of each witness key of the ward that cosigned it (POST …/ledger/checkpoint/cosign), also listed in \`cosignatures\`.`,
   })
   @ApiOkResponse({ type: CheckpointResponse, description: 'The signed checkpoint' })
   @ApiErrors('CONTRACT_NOT_FOUND', 'FORBIDDEN_ROLE', 'NOT_ROSTERED', 'CHECKPOINT_NOT_FOUND')

@@ -30,6 +30,21 @@ export interface InclusionProof {
   proof: string[];
 }
 
+/** A witness's cosignature of a checkpoint, as served with it. */
+export interface ServedCosignature {
+  witnessName: string;
+  keyId: string;
+  /** Seconds since 1970. */
+  timestamp: number;
+  cosignedAt: string;
+  line: string;
+}
+
+/** A stored checkpoint as served: its note followed by its cosignature lines. */
+export interface ServedCheckpoint extends StoredCheckpoint {
+  cosignatures: ServedCosignature[];
+}
+
 export interface ConsistencyProof {
   from: number;
   to: number;
@@ -71,6 +86,11 @@ export class TransparencyService {
     private readonly clock: Clock,
   ) {}
 
+  /** The origin line of a contract's checkpoints. */
+  origin(contractId: string): string {
+    return this.key.origin(contractId);
+  }
+
   /** The checkpoint key, in the forms a verifier needs. */
   verifierKey(): {
     name: string;
@@ -94,9 +114,14 @@ export class TransparencyService {
   /**
    * The checkpoint of the whole ledger as it is now: the latest stored one
    * when it covers every entry, else one signed now (under the chain's lock,
-   * so that it is the checkpoint of exactly the committed entries).
+   * so that it is the checkpoint of exactly the committed entries). Served
+   * with its cosignatures.
    */
-  async currentCheckpoint(contractId: string): Promise<StoredCheckpoint> {
+  async currentCheckpoint(contractId: string): Promise<ServedCheckpoint> {
+    return this.served(await this.currentStoredCheckpoint(contractId));
+  }
+
+  private async currentStoredCheckpoint(contractId: string): Promise<StoredCheckpoint> {
     const sql = new Sql(this.dataSource.manager);
     const head = await sql.one<{ seq: number | string; checkpoint_size: number | string }>(
       'SELECT seq, checkpoint_size FROM ledger_heads WHERE contract_id = ?',
@@ -104,7 +129,7 @@ export class TransparencyService {
     );
     if (!head || Number(head.seq) === 0) throw this.noCheckpoint(contractId);
     if (Number(head.checkpoint_size) === Number(head.seq)) {
-      return this.storedCheckpoint(contractId, Number(head.seq));
+      return this.findStoredCheckpoint(contractId, Number(head.seq));
     }
     return this.tx.run(async (manager) => {
       const locked = await this.ledger.lockHead(manager, contractId);
@@ -130,11 +155,53 @@ export class TransparencyService {
     });
   }
 
-  /** The stored checkpoint of exactly `size` entries. */
-  async storedCheckpoint(contractId: string, size: number): Promise<StoredCheckpoint> {
-    const stored = await this.findCheckpoint(new Sql(this.dataSource.manager), contractId, size);
+  /** The stored checkpoint of exactly `size` entries, served with its cosignatures. */
+  async storedCheckpoint(contractId: string, size: number): Promise<ServedCheckpoint> {
+    return this.served(await this.findStoredCheckpoint(contractId, size));
+  }
+
+  /** The stored checkpoint of exactly `size` entries, as the log signed it (404 when none). */
+  async findStoredCheckpoint(
+    contractId: string,
+    size: number,
+    sql = new Sql(this.dataSource.manager),
+  ): Promise<StoredCheckpoint> {
+    const stored = await this.findCheckpoint(sql, contractId, size);
     if (!stored) throw this.noCheckpoint(contractId, size);
     return stored;
+  }
+
+  /**
+   * The checkpoint as served: the log's signed note followed by the
+   * cosignature line of each witness that cosigned it, in the order they
+   * were recorded (C2SP signed notes take any number of signature lines; a
+   * verifier skips those of keys it does not know).
+   */
+  private async served(stored: StoredCheckpoint): Promise<ServedCheckpoint> {
+    const rows = await new Sql(this.dataSource.manager).all<{
+      line: string;
+      cosigned_at: string;
+      name: string;
+      key_id: string;
+    }>(
+      `SELECT c.line, c.cosigned_at, k.name, k.key_id
+         FROM ledger_cosignatures c JOIN witness_keys k ON k.id = c.witness_key_id
+        WHERE c.contract_id = ? AND c.tree_size = ?
+        ORDER BY c.recorded_at, k.key_id, c.witness_key_id`,
+      [stored.contractId, stored.treeSize],
+    );
+    const cosignatures = rows.map((row) => ({
+      witnessName: row.name,
+      keyId: row.key_id,
+      timestamp: Date.parse(row.cosigned_at) / 1000,
+      cosignedAt: row.cosigned_at,
+      line: row.line,
+    }));
+    return {
+      ...stored,
+      note: stored.note + cosignatures.map((c) => c.line).join(''),
+      cosignatures,
+    };
   }
 
   /** Every stored checkpoint's size and when it was signed, oldest first. */
@@ -317,14 +384,24 @@ export class TransparencyService {
   /**
    * Everything a third party needs to check that one entry belongs to the
    * ledger a signed checkpoint names, without the other entries: the entry,
-   * the checkpoint (the one of `size` entries, or of the whole ledger now)
-   * and the inclusion proof between them.
+   * the checkpoint (the one of `size` entries; else the latest one a witness
+   * cosigned that covers the entry, so that the proof leads to a head the
+   * ward itself signed; else the one of the whole ledger now) and the
+   * inclusion proof between them.
    */
   async entryProof(
     contractId: string,
     seq: number,
     size?: number,
-  ): Promise<{ entry: LedgerEntry; checkpoint: StoredCheckpoint; inclusion: InclusionProof }> {
+  ): Promise<{ entry: LedgerEntry; checkpoint: ServedCheckpoint; inclusion: InclusionProof }> {
+    const cosigned =
+      size === undefined
+        ? await new Sql(this.dataSource.manager).one<{ size: number | string | null }>(
+            'SELECT MAX(tree_size) AS size FROM ledger_cosignatures WHERE contract_id = ? AND tree_size >= ?',
+            [contractId, seq],
+          )
+        : undefined;
+    if (cosigned?.size !== null && cosigned?.size !== undefined) size = Number(cosigned.size);
     const checkpoint =
       size === undefined
         ? await this.currentCheckpoint(contractId).catch((error: unknown) => {
