@@ -13,6 +13,7 @@ import { AccessLogModule } from './modules/access-log/access-log.module.js';
 import { AuditsModule } from './modules/audits/audits.module.js';
 import { StatusReportsModule } from './modules/status-reports/status-reports.module.js';
 import { CloseoutModule } from './modules/closeout/closeout.module.js';
+import { EvidenceModule } from './modules/evidence/evidence.module.js';
 import { CustodyModule } from './modules/custody/custody.module.js';
 import { TakeoutModule } from './modules/takeout/takeout.module.js';
 import { PlacesModule } from './modules/places/places.module.js';
@@ -71,6 +72,7 @@ export class AppModule {
         CopiesModule,
         EmergencyModule,
         CloseoutModule,
+        EvidenceModule,
         AuditsModule,
         StatusReportsModule,
         WorkModule,

@@ -21,13 +21,17 @@ const COMMANDS: Record<string, { module: string; summary: string }> = {
     summary: 'empty the projections and replay every ledger into them',
   },
   verify: {
-    module: './verify-evidence.js',
+    module: './verify-chains.js',
     summary: 'recompute every ledger chain and the access log chain; exit 1 if one is broken',
+  },
+  'verify:evidence': {
+    module: './verify-evidence.js',
+    summary:
+      '<file>: check an evidence package offline (no database, no service); exit 1 if a check fails',
   },
   totp: { module: './totp.js', summary: '<secret>: the current second-factor code of a secret' },
 };
-// The name the issue and older notes use for `verify`.
-const ALIASES: Record<string, string> = { 'verify:evidence': 'verify', 'migration:run': 'migrate' };
+const ALIASES: Record<string, string> = { 'migration:run': 'migrate' };
 
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));

@@ -1,70 +1,128 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { DataSource } from 'typeorm';
-import { AppModule } from '../app.module.js';
-import { loadConfigOrExit } from '../config/load-config-or-exit.js';
-import { AccessLogService } from '../modules/access-log/access-log.service.js';
-import { LedgerService } from '../modules/ledger/ledger.service.js';
+#!/usr/bin/env node
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CERTIFICATE_FILES, EVIDENCE_FILES } from '../modules/evidence/evidence-layout.js';
+import {
+  openZip,
+  opensslCommands,
+  verifyEvidence,
+  type ZipReader,
+} from '../modules/evidence/evidence-verifier.js';
 
 /**
- * `kanribo verify`: recomputes every contract's 管理簿 chain and the access
- * log's chain from the stored rows, as `…/ledger/verify` and
- * `/api/access-log/verify` do one at a time, and prints one line each. Exits
- * 1 when any chain is broken, so that a nightly job or an auditor's script can
- * act on it without reading the output. Only reads.
+ * `kanribo-verify <file>` (also `kanribo verify:evidence`, `npm run
+ * verify:evidence -- <file>`): checks an evidence package offline, with no
+ * database, configuration or network — one line per check, OK or the first
+ * failure with its seq — and prints the openssl commands that check the
+ * checkpoint's and the certificates' signatures without kanribo. Exit 0 when
+ * every check passes, 1 when one fails, 2 when the file cannot be read.
+ *
+ *   --key <verifier key>  the checkpoint key to expect (as GET /api/transparency/key publishes it)
+ *   --extract <folder>    write the files the openssl commands read there, and print them for it
  */
-async function main(): Promise<void> {
-  const config = loadConfigOrExit();
-  const app = await NestFactory.createApplicationContext(
-    AppModule.forRoot({ config, runsWorkers: false }),
-    { logger: ['fatal', 'error'] },
-  );
-  let broken = 0;
+const USAGE = 'usage: kanribo-verify <evidence.zip> [--key <verifier key>] [--extract <folder>]\n';
+
+async function main(): Promise<number> {
+  let parsed;
   try {
-    const contracts: Array<{ id: string; title: string }> = await app
-      .get(DataSource)
-      .query(
-        'SELECT h.contract_id AS id, c.title AS title FROM ledger_heads h JOIN contracts c ON c.id = h.contract_id ORDER BY c.title, h.contract_id',
-      );
-    const ledger = app.get(LedgerService);
-    for (const contract of contracts) {
-      const verdict = await ledger.verify(contract.id);
-      if (verdict.valid) {
-        process.stdout.write(
-          `ok      ledger ${contract.id} ${contract.title}: ${verdict.length} entries, head ${verdict.head}\n`,
-        );
-      } else {
-        broken++;
-        process.stdout.write(
-          `BROKEN  ledger ${contract.id} ${contract.title}: entry ${verdict.firstInvalidSeq}: ${verdict.reason}\n`,
-        );
-      }
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        key: { type: 'string' },
+        extract: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`kanribo-verify: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length !== 1) {
+    (values.help ? process.stdout : process.stderr).write(USAGE);
+    return values.help ? 0 : 2;
+  }
+  // npm run changes the folder to the package's; a relative path means the caller's.
+  const base = process.env.INIT_CWD ?? process.cwd();
+  const file = resolve(base, positionals[0]!);
+  let zip: ZipReader;
+  try {
+    zip = await openZip(file);
+  } catch (error) {
+    process.stderr.write(`kanribo-verify: cannot read ${file}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  try {
+    const { checks, manifest, cosignatures } = await verifyEvidence(
+      zip,
+      values.key ? { expectedKey: values.key } : {},
+    );
+    process.stdout.write(`kanribo-verify: ${file}\n`);
+    if (manifest) {
+      process.stdout.write(`契約 / contract: ${manifest.contractTitle} (${manifest.contractId})\n`);
     }
-    const log = await app.get(AccessLogService).verify();
-    if (log.valid) {
-      const kept =
-        log.length === 0
-          ? 'no entries kept'
-          : `entries ${log.firstSeq}–${log.firstSeq + log.length - 1}`;
-      process.stdout.write(`ok      access log: ${kept}, head ${log.head}\n`);
-    } else {
-      broken++;
-      process.stdout.write(`BROKEN  access log: entry ${log.firstInvalidSeq}: ${log.reason}\n`);
+    for (const c of checks) {
+      process.stdout.write(`${c.ok ? 'OK' : 'NG'}  ${c.name}: ${c.detail}\n`);
+    }
+    for (const line of cosignatures) {
+      process.stdout.write(
+        `    witness cosignature (check it with the witness's own key): ${line}\n`,
+      );
+    }
+    const failed = checks.filter((c) => !c.ok);
+    if (manifest) {
+      let folder = '<the folder the package was unzipped to>';
+      if (values.extract) {
+        folder = resolve(base, values.extract);
+        await extract(zip, folder, [
+          EVIDENCE_FILES.publicKeyPem,
+          EVIDENCE_FILES.checkpointBody,
+          EVIDENCE_FILES.checkpointSignature,
+          ...manifest.certificates
+            .filter((c) => c.signed)
+            .flatMap((c) =>
+              [
+                CERTIFICATE_FILES.content,
+                CERTIFICATE_FILES.signature,
+                CERTIFICATE_FILES.signer,
+              ].map((name) => `${c.folder}/${name}`),
+            ),
+        ]);
+      }
+      process.stdout.write('\nWithout kanribo (OpenSSL 3):\n');
+      for (const command of opensslCommands(manifest, folder))
+        process.stdout.write(`  ${command}\n`);
     }
     process.stdout.write(
-      broken === 0
-        ? `kanribo: ${contracts.length} ledger(s) and the access log verify\n`
-        : `kanribo: ${broken} chain(s) do not verify\n`,
+      failed.length === 0
+        ? `\nkanribo-verify: every check passed (${checks.length})\n`
+        : `\nkanribo-verify: ${failed.length} check(s) failed\n`,
     );
+    return failed.length === 0 ? 0 : 1;
   } finally {
-    await app.close();
+    zip.close();
   }
-  if (broken > 0) process.exitCode = 1;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `kanribo: verify failed: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
-  process.exit(1);
-});
+async function extract(zip: ZipReader, folder: string, names: string[]): Promise<void> {
+  for (const name of names) {
+    if (!zip.names.has(name)) continue;
+    const target = join(folder, name);
+    if (!target.startsWith(folder)) continue;
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, await zip.buffer(name));
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `kanribo-verify: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 2;
+  },
+);

@@ -300,7 +300,7 @@ describe('the kanribo command line', () => {
       expect(migrated.stdout).toMatch(/applied Foundation\d+/);
       expect((await kanribo(env, 'seed:demo')).code).toBe(0);
 
-      const good = await kanribo(env, 'verify:evidence'); // the older name of `verify`
+      const good = await kanribo(env, 'verify');
       expect(good.code).toBe(0);
       expect(good.stdout).toMatch(
         /^ok {6}ledger [0-9a-f-]{36} .+\(demo\): \d+ entries, head [0-9a-f]{64}$/m,

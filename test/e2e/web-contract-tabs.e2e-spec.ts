@@ -468,6 +468,10 @@ describe('the contract tabs in a browser', () => {
     const seqs = await table.locator('tbody tr td:first-child').allTextContents();
     expect(seqs).toEqual(api.body.items.map((e: { seq: number }) => String(e.seq)));
     await page.getByRole('link', { name: 'CSV でダウンロード' }).waitFor();
+    const evidence = page.getByRole('link', { name: '証拠パッケージ（zip）' });
+    expect(await evidence.getAttribute('href')).toMatch(
+      /^\/api\/contracts\/[0-9a-f-]{36}\/evidence$/,
+    );
     await page.getByRole('status').filter({ hasText: '検証済み：改ざんなし（59件）' }).waitFor();
     await pager.getByRole('button', { name: '前へ' }).click();
     await page.getByText('全59件のうち 1〜50 番').waitFor();

@@ -797,7 +797,7 @@ export interface paths {
         };
         /**
          * The signed checkpoint of a contract’s ledger
-         * @description The ward’s officers and auditors, and contractor staff named on the roster today (need to know); admins are refused (403 FORBIDDEN_ROLE), contractor staff without a valid roster entry get 403 NOT_ROSTERED. Without `size`: the checkpoint of the whole ledger as it is now — the latest stored one when it covers every entry, else one signed and stored now. With `size`: the stored checkpoint of exactly that many entries (404 CHECKPOINT_NOT_FOUND when none was signed at that size). Checkpoints are C2SP tlog-checkpoints in a C2SP signed note, verifiable with the key at GET /api/transparency/key; the service never holds two of the same size.
+         * @description The ward’s officers and auditors, and contractor staff named on the roster today (need to know); admins are refused (403 FORBIDDEN_ROLE), contractor staff without a valid roster entry get 403 NOT_ROSTERED. Without `size`: the checkpoint of the whole ledger as it is now — the latest stored one when it covers every entry, else one signed and stored now. With `size`: the stored checkpoint of exactly that many entries (404 CHECKPOINT_NOT_FOUND when none was signed at that size). Checkpoints are C2SP tlog-checkpoints in a C2SP signed note, verifiable with the key at GET /api/transparency/key; the service never holds two of the same size. The note carries, after the log’s signature, the cosignature/v1 line of each witness key of the ward that cosigned it (POST …/ledger/checkpoint/cosign), also listed in `cosignatures`.
          */
         get: operations["LedgerProofController_checkpoint"];
         put?: never;
@@ -882,6 +882,74 @@ export interface paths {
         get: operations["TransparencyKeyController_key"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/witness-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List your ward’s witness keys
+         * @description Ward officers and auditors, for their own ward; contractor staff and admins get 403 FORBIDDEN_ROLE (a witness the log’s operator could hold would witness nothing). Every witness key of the caller’s ward, revoked ones included, oldest first; nothing is written.
+         */
+        get: operations["WitnessKeysController_list"];
+        put?: never;
+        /**
+         * Register a witness key of your ward
+         * @description Ward officers and auditors, for their own ward; contractor staff and admins get 403 FORBIDDEN_ROLE (a witness the log’s operator could hold would witness nothing). Registers an Ed25519 public key with which the ward cosigns checkpoints of its contracts (C2SP tlog-cosignature, cosignature/v1): a C2SP verifier key (type 0x04; a plain Ed25519 verifier key of type 0x01 is taken as the same key, with its 0x04 key id), or a PEM public key with `name`. 422 WITNESS_KEY_INVALID for anything else (a private key, a certificate, another algorithm, a key id that does not match, a name that differs from the key’s); 409 WITNESS_KEY_EXISTS when the ward registered that public key before.
+         */
+        post: operations["WitnessKeysController_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/witness-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One witness key of your ward
+         * @description Ward officers and auditors, for their own ward; contractor staff and admins get 403 FORBIDDEN_ROLE (a witness the log’s operator could hold would witness nothing). 404 WITNESS_KEY_NOT_FOUND for a key of another ward, as for one that does not exist; nothing is written.
+         */
+        get: operations["WitnessKeysController_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a witness key of your ward
+         * @description Ward officers and auditors, for their own ward; contractor staff and admins get 403 FORBIDDEN_ROLE (a witness the log’s operator could hold would witness nothing). From now on the key cosigns nothing (409 WITNESS_KEY_REVOKED); the cosignatures it made stay served with their checkpoints, and it stays listed with when and by whom it was revoked. Revoking it again changes nothing and answers the same. 404 WITNESS_KEY_NOT_FOUND for a key of another ward.
+         */
+        delete: operations["WitnessKeysController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{id}/ledger/checkpoint/cosign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cosign a checkpoint of the ledger as the ward’s witness (C2SP tlog-cosignature)
+         * @description Ward officers and auditors of the contract’s ward (another ward’s get 404 CONTRACT_NOT_FOUND; contractor staff and admins 403 FORBIDDEN_ROLE), with a witness key of their ward (404 WITNESS_KEY_NOT_FOUND for another’s or an unknown one, 409 WITNESS_KEY_REVOKED). The witness first verifies the stored checkpoint of `treeSize` entries (GET …/ledger/checkpoint?size=, signed by the key at GET /api/transparency/key) and its consistency with the last checkpoint it cosigned (GET …/ledger/proof/consistency), then signs `cosignature/v1\ntime <unix seconds>\n` followed by the checkpoint’s text and sends the signature line. The service verifies it over exactly that checkpoint’s text with the registered key and stores it: 404 CHECKPOINT_NOT_FOUND when no checkpoint of that size is stored; 400 COSIGNATURE_MALFORMED for a line that is not a cosignature/v1; 422 COSIGNATURE_KEY_MISMATCH when it names another key, COSIGNATURE_TIMESTAMP_INVALID for a time more than 5 minutes ahead, COSIGNATURE_INVALID when it does not verify (another text, another size); 422 COSIGNATURE_ROLLBACK for a size below the last this key cosigned of the contract; 409 COSIGNATURE_EXISTS when the key cosigned that size with another line (the same line again changes nothing). Answers the checkpoint as now served: the log’s note with every cosignature line appended.
+         */
+        post: operations["CheckpointCosignController_cosign"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1459,6 +1527,26 @@ export interface paths {
          * @description The organization’s responsible person or an admin (403 NOT_ORGANIZATION_RESPONSIBLE for others who see it). From now on the certificate verifies no new signature; it stays listed with when and by whom it was revoked. Revoking it again changes nothing and answers the same.
          */
         delete: operations["SigningCertificatesController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the evidence package of a contract (zip, verifiable offline)
+         * @description The ward’s officers and auditors, and contractor staff named on the roster today (need to know); admins are refused (403 FORBIDDEN_ROLE), contractor staff without a valid roster entry get 403 NOT_ROSTERED. One zip, streamed: every ledger entry as served (ledger.jsonl, one RFC 8785 line each), the signed checkpoint of exactly those entries with its verifier key (C2SP and PEM) and the body and signature openssl checks, the deletion certificates with their signed content, CMS signatures and signer certificates, their PDFs, the 管理簿 CSV, a manifest and 検証手順.txt in Japanese. `npx kanribo-verify <file>` checks it with no database or service. Writes only the checkpoint of the whole ledger, when none covers it yet.
+         */
+        get: operations["EvidenceController_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2432,14 +2520,31 @@ export interface components {
             firstInvalidSeq?: number;
             reason?: string;
         };
+        CheckpointCosignatureResponse: {
+            /** @description The witness key’s name, as in its signature line */
+            witnessName: string;
+            /** @description The witness key’s C2SP key id (0x04), 8 hex digits */
+            keyId: string;
+            /** @description The cosignature’s timestamp, seconds since 1970 */
+            timestamp: number;
+            /**
+             * Format: date-time
+             * @description The same timestamp as an instant
+             */
+            cosignedAt: string;
+            /** @description The signature line, as appended to the note */
+            line: string;
+        };
         CheckpointResponse: {
             contractId: string;
             /** @description Entries the checkpoint covers (the tree size) */
             treeSize: number;
             /** @description The Merkle tree root, lowercase hex (base64 in the note) */
             rootHash: string;
-            /** @description The C2SP signed note: origin `kanribo/<installation id>/<contract id>`, tree size, base64 root, an empty line, and the Ed25519 signature line of the key at GET /api/transparency/key */
+            /** @description The C2SP signed note: origin `kanribo/<installation id>/<contract id>`, tree size, base64 root, an empty line, the Ed25519 signature line of the key at GET /api/transparency/key, then one cosignature/v1 line per witness that cosigned it (C2SP tlog-cosignature) */
             note: string;
+            /** @description The witnesses’ cosignatures of this checkpoint, in the order recorded (by time, then key id) */
+            cosignatures: components["schemas"]["CheckpointCosignatureResponse"][];
             /** @description Why it was signed: `interval`, `requested`, or the entry type that requires one (`deletion_certificate_confirmed`, `contract_closed`, `audit_recorded`) */
             reason: string;
             /** Format: date-time */
@@ -2493,6 +2598,57 @@ export interface components {
             installationId: string;
             /** @description Every checkpoint’s origin is this prefix followed by the contract id */
             originPrefix: string;
+        };
+        RegisterWitnessKeyRequest: {
+            /** @description The witness’s Ed25519 public key: a C2SP verifier key `<name>+<key id>+<base64(0x04 ‖ key)>` (type 0x04, cosignature/v1; a plain Ed25519 verifier key of type 0x01 is taken as the same key, with its 0x04 key id), or a PEM (SPKI) Ed25519 public key, then with `name` */
+            key: string;
+            /**
+             * @description The key name its signature lines carry (no white space, no `+`): required with a PEM key; with a verifier key, the name it holds (else 422 WITNESS_KEY_INVALID)
+             * @example witness.city-a.example.jp/kanribo
+             */
+            name?: string | null;
+        };
+        WitnessKeyResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The ward whose key it is
+             */
+            organizationId: string;
+            /** @description The key name of its signature lines */
+            name: string;
+            /** @description The C2SP key id, SHA-256(name ‖ \n ‖ 0x04 ‖ key)[:4], 8 hex */
+            keyId: string;
+            /** @description The C2SP verifier key, `<name>+<key id>+<base64(0x04 ‖ public key)>` */
+            verifierKey: string;
+            /** @description The same Ed25519 public key as PEM (SPKI) */
+            publicKeyPem: string;
+            /** Format: uuid */
+            createdByUserId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** Format: uuid */
+            revokedByUserId: string | null;
+        };
+        WitnessKeyResponseList: {
+            items: components["schemas"]["WitnessKeyResponse"][];
+        };
+        CosignCheckpointRequest: {
+            /**
+             * Format: uuid
+             * @description The registered witness key of the caller’s ward that made the cosignature
+             */
+            witnessKeyId: string;
+            /** @description The size of the stored checkpoint cosigned */
+            treeSize: number;
+            /**
+             * @description The cosignature/v1: its note signature line `— <name> <base64(key id ‖ timestamp ‖ signature)>` (the newline optional), or only the base64 part
+             * @example — witness.city-a.example.jp/kanribo eJDMKgAAAABrCMgA9CJ0PhTtFO/VoIlKbw3sNTfNWY46qeq0+XdH04vDkg2iTfKCVyUPtD1+63hBxnXI0lomjPAJUAq3v9c4TivvCw==
+             */
+            cosignature: string;
         };
         DerivedFromRequest: {
             /**
@@ -3665,7 +3821,7 @@ export interface components {
              * @example NOT_FOUND
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "CONFLICT" | "UNPROCESSABLE" | "TOO_MANY_REQUESTS" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN_ROLE" | "PASSWORD_CHANGE_REQUIRED" | "PASSWORD_REUSED" | "CURRENT_PASSWORD_WRONG" | "ORGANIZATION_NOT_FOUND" | "ORGANIZATION_EXISTS" | "LOGIN_ID_TAKEN" | "ROLE_ORGANIZATION_MISMATCH" | "TOO_MANY_ATTEMPTS" | "MFA_ENROLLMENT_REQUIRED" | "MFA_VERIFICATION_REQUIRED" | "CSRF_TOKEN_INVALID" | "MFA_CODE_INVALID" | "MFA_ALREADY_ENROLLED" | "MFA_ENROLLMENT_NOT_STARTED" | "MFA_NOT_ENROLLED" | "USER_NOT_FOUND" | "SESSION_NOT_FOUND" | "SELF_ACCOUNT_CHANGE" | "ACCESS_LOG_RANGE_INVALID" | "CONTRACT_NOT_FOUND" | "ROSTER_ENTRY_NOT_FOUND" | "INVALID_REFERENCE" | "INVALID_PERIOD" | "ROSTER_USER_NOT_ELIGIBLE" | "ROSTER_ENTRY_EXISTS" | "NOT_CONTRACT_WARD" | "CONTRACT_CLOSED" | "TRAINING_REQUIRED" | "EMERGENCY_PLAN_MISSING" | "MEDIUM_NOT_FOUND" | "HANDOVER_NOT_FOUND" | "UNKNOWN_MEDIUM" | "INVALID_OCCURRED_AT" | "NOT_ROSTERED" | "NOT_CUSTODIAN" | "IN_TRANSIT" | "MEDIUM_CLOSED" | "INVALID_ADDRESSEE" | "SUBCONTRACTING_NOT_APPROVED" | "PURPOSE_MISMATCH" | "SPLIT_CHANNEL_VIOLATION" | "HANDOVER_METHOD_NOT_ALLOWED" | "NOT_ADDRESSEE" | "HANDOVER_ALREADY_RECEIVED" | "NOTICE_EXISTS" | "NOTICE_TARGET_INVALID" | "DUPLICATE_LABEL" | "TAKEOUT_REQUEST_NOT_FOUND" | "TAKEOUT_NOT_APPROVED" | "TAKEOUT_EXPIRED" | "TAKEOUT_EXCEEDED" | "TAKEOUT_NOT_PENDING" | "NOT_APPLICANT" | "SELF_APPROVAL" | "NOT_APPROVER" | "UNKNOWN_DATA_ITEM" | "APPROVER_NOT_WARD_OFFICER" | "PLACE_NOT_FOUND" | "PLACE_NOT_DESIGNATED" | "PLACE_WITHDRAWN" | "COPY_NOT_PERMITTED" | "NOT_RESPONSIBLE" | "CERTIFICATE_NOT_FOUND" | "CERTIFICATE_EXISTS" | "CERTIFICATE_PENDING" | "CERTIFICATE_ALREADY_DECIDED" | "OUTSTANDING_CUSTODY" | "SIGNATURE_INVALID" | "PEM_INVALID" | "X509_EXPIRED" | "X509_EXISTS" | "SIGNATURE_CONTRACT_MISMATCH" | "CERTIFICATE_NUMBER_REUSED" | "CERTIFICATE_NOT_CANONICAL" | "SIGNING_KEY_REFUSED" | "NOT_ORGANIZATION_RESPONSIBLE" | "SIGNING_CERTIFICATE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "TREE_SIZE_OUT_OF_RANGE" | "SEQ_OUT_OF_RANGE" | "CONSISTENCY_RANGE_INVALID" | "INVALID_AUDIT_DATE" | "CHECKLIST_INVALID" | "UNKNOWN_CHECKLIST_ITEM" | "CHECKLIST_INCOMPLETE" | "FINDING_INCOMPLETE" | "AUDIT_RESULT_MISMATCH" | "AUDIT_NOT_FOUND" | "FINDING_NOT_FOUND" | "FINDING_STATE" | "NOT_FINDING_OWNER" | "NOT_FINDING_AUDITOR" | "NOT_CONTRACTOR" | "STATUS_REPORT_NOT_FOUND" | "STATUS_REPORT_ANSWERED" | "NOTIFICATION_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REFUSED";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "CONFLICT" | "UNPROCESSABLE" | "TOO_MANY_REQUESTS" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN_ROLE" | "PASSWORD_CHANGE_REQUIRED" | "PASSWORD_REUSED" | "CURRENT_PASSWORD_WRONG" | "ORGANIZATION_NOT_FOUND" | "ORGANIZATION_EXISTS" | "LOGIN_ID_TAKEN" | "ROLE_ORGANIZATION_MISMATCH" | "TOO_MANY_ATTEMPTS" | "MFA_ENROLLMENT_REQUIRED" | "MFA_VERIFICATION_REQUIRED" | "CSRF_TOKEN_INVALID" | "MFA_CODE_INVALID" | "MFA_ALREADY_ENROLLED" | "MFA_ENROLLMENT_NOT_STARTED" | "MFA_NOT_ENROLLED" | "USER_NOT_FOUND" | "SESSION_NOT_FOUND" | "SELF_ACCOUNT_CHANGE" | "ACCESS_LOG_RANGE_INVALID" | "CONTRACT_NOT_FOUND" | "ROSTER_ENTRY_NOT_FOUND" | "INVALID_REFERENCE" | "INVALID_PERIOD" | "ROSTER_USER_NOT_ELIGIBLE" | "ROSTER_ENTRY_EXISTS" | "NOT_CONTRACT_WARD" | "CONTRACT_CLOSED" | "TRAINING_REQUIRED" | "EMERGENCY_PLAN_MISSING" | "MEDIUM_NOT_FOUND" | "HANDOVER_NOT_FOUND" | "UNKNOWN_MEDIUM" | "INVALID_OCCURRED_AT" | "NOT_ROSTERED" | "NOT_CUSTODIAN" | "IN_TRANSIT" | "MEDIUM_CLOSED" | "INVALID_ADDRESSEE" | "SUBCONTRACTING_NOT_APPROVED" | "PURPOSE_MISMATCH" | "SPLIT_CHANNEL_VIOLATION" | "HANDOVER_METHOD_NOT_ALLOWED" | "NOT_ADDRESSEE" | "HANDOVER_ALREADY_RECEIVED" | "NOTICE_EXISTS" | "NOTICE_TARGET_INVALID" | "DUPLICATE_LABEL" | "TAKEOUT_REQUEST_NOT_FOUND" | "TAKEOUT_NOT_APPROVED" | "TAKEOUT_EXPIRED" | "TAKEOUT_EXCEEDED" | "TAKEOUT_NOT_PENDING" | "NOT_APPLICANT" | "SELF_APPROVAL" | "NOT_APPROVER" | "UNKNOWN_DATA_ITEM" | "APPROVER_NOT_WARD_OFFICER" | "PLACE_NOT_FOUND" | "PLACE_NOT_DESIGNATED" | "PLACE_WITHDRAWN" | "COPY_NOT_PERMITTED" | "NOT_RESPONSIBLE" | "CERTIFICATE_NOT_FOUND" | "CERTIFICATE_EXISTS" | "CERTIFICATE_PENDING" | "CERTIFICATE_ALREADY_DECIDED" | "OUTSTANDING_CUSTODY" | "SIGNATURE_INVALID" | "PEM_INVALID" | "X509_EXPIRED" | "X509_EXISTS" | "SIGNATURE_CONTRACT_MISMATCH" | "CERTIFICATE_NUMBER_REUSED" | "CERTIFICATE_NOT_CANONICAL" | "SIGNING_KEY_REFUSED" | "NOT_ORGANIZATION_RESPONSIBLE" | "SIGNING_CERTIFICATE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "TREE_SIZE_OUT_OF_RANGE" | "SEQ_OUT_OF_RANGE" | "CONSISTENCY_RANGE_INVALID" | "WITNESS_KEY_NOT_FOUND" | "WITNESS_KEY_INVALID" | "WITNESS_KEY_EXISTS" | "WITNESS_KEY_REVOKED" | "COSIGNATURE_MALFORMED" | "COSIGNATURE_KEY_MISMATCH" | "COSIGNATURE_INVALID" | "COSIGNATURE_TIMESTAMP_INVALID" | "COSIGNATURE_ROLLBACK" | "COSIGNATURE_EXISTS" | "INVALID_AUDIT_DATE" | "CHECKLIST_INVALID" | "UNKNOWN_CHECKLIST_ITEM" | "CHECKLIST_INCOMPLETE" | "FINDING_INCOMPLETE" | "AUDIT_RESULT_MISMATCH" | "AUDIT_NOT_FOUND" | "FINDING_NOT_FOUND" | "FINDING_STATE" | "NOT_FINDING_OWNER" | "NOT_FINDING_AUDITOR" | "NOT_CONTRACTOR" | "STATUS_REPORT_NOT_FOUND" | "STATUS_REPORT_ANSWERED" | "NOTIFICATION_NOT_FOUND" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_URL_REFUSED";
             /** @example contract not found */
             message: string;
             details: {
@@ -8320,6 +8476,513 @@ export interface operations {
             };
         };
     };
+    WitnessKeysController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The keys, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WitnessKeyResponseList"];
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+        };
+    };
+    WitnessKeysController_register: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterWitnessKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The registered witness key */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WitnessKeyResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, WITNESS_KEY_EXISTS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "WITNESS_KEY_EXISTS";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, WITNESS_KEY_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "WITNESS_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+        };
+    };
+    WitnessKeysController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The witness key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WitnessKeyResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, WITNESS_KEY_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "WITNESS_KEY_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+        };
+    };
+    WitnessKeysController_revoke: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The witness key, revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WitnessKeyResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_INVALID";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, WITNESS_KEY_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "WITNESS_KEY_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+        };
+    };
+    CheckpointCosignController_cosign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF httpapi draft): the same key with the same request within IDEMPOTENCY_TTL_HOURS replays the first answer (with `Idempotent-Replayed: true`) instead of writing again; with another request 422 IDEMPOTENCY_KEY_REUSED; while the first runs 409 IDEMPOTENCY_KEY_IN_PROGRESS. 1–255 printable ASCII characters, bare or as a quoted string; keys are per user. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CosignCheckpointRequest"];
+            };
+        };
+        responses: {
+            /** @description The checkpoint as now served, with its cosignatures */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, IDEMPOTENCY_KEY_INVALID, COSIGNATURE_MALFORMED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "IDEMPOTENCY_KEY_INVALID" | "COSIGNATURE_MALFORMED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: CSRF_TOKEN_INVALID, MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_CONTRACT_WARD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "CSRF_TOKEN_INVALID" | "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_CONTRACT_WARD";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND, WITNESS_KEY_NOT_FOUND, CHECKPOINT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND" | "WITNESS_KEY_NOT_FOUND" | "CHECKPOINT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Conflict: IDEMPOTENCY_KEY_IN_PROGRESS, IDEMPOTENCY_ANSWER_LOST, WITNESS_KEY_REVOKED, COSIGNATURE_EXISTS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "IDEMPOTENCY_ANSWER_LOST" | "WITNESS_KEY_REVOKED" | "COSIGNATURE_EXISTS";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, COSIGNATURE_KEY_MISMATCH, COSIGNATURE_TIMESTAMP_INVALID, COSIGNATURE_INVALID, COSIGNATURE_ROLLBACK */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "COSIGNATURE_KEY_MISMATCH" | "COSIGNATURE_TIMESTAMP_INVALID" | "COSIGNATURE_INVALID" | "COSIGNATURE_ROLLBACK";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+        };
+    };
     MediaController_list: {
         parameters: {
             query?: {
@@ -12369,6 +13032,88 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {unknown} */
                         code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+        };
+    };
+    EvidenceController_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The evidence package */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description Forbidden: MFA_VERIFICATION_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, FORBIDDEN_ROLE, NOT_ROSTERED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "MFA_VERIFICATION_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLLMENT_REQUIRED" | "FORBIDDEN_ROLE" | "NOT_ROSTERED";
+                    };
+                };
+            };
+            /** @description Not Found: NOT_FOUND, CONTRACT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND" | "CONTRACT_NOT_FOUND";
                     };
                 };
             };

@@ -51,6 +51,13 @@ export function LedgerTab({ contractId }: { contractId: string }) {
         <a href={`/api/contracts/${contractId}/ledger/export.csv`} download>
           CSV でダウンロード
         </a>
+        <a
+          href={`/api/contracts/${contractId}/evidence`}
+          download
+          title="管理簿の全記録、署名付きチェックポイント、消去証明書と署名、検証手順を1つの zip に。kanribo がなくても検証できます"
+        >
+          証拠パッケージ（zip）
+        </a>
       </p>
       <ErrorMessage error={ledger.error ?? verify.error} />
       {ledger.data && (
