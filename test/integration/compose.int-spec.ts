@@ -76,6 +76,14 @@ describe('docker/compose.yaml', () => {
     }
   });
 
+  it('keeps kanribo’s DATA_DIR (the checkpoint key) in a named volume that outlives the container', () => {
+    expect(services.kanribo!.volumes).toContain('kanribo-data:/var/lib/kanribo');
+    expect(Object.keys((compose as { volumes?: object }).volumes ?? {})).toContain('kanribo-data');
+    expect(readFileSync(join(root, 'docker', 'Dockerfile'), 'utf8')).toMatch(
+      /DATA_DIR=\/var\/lib\/kanribo/,
+    );
+  });
+
   it('holds no literal password in any service', () => {
     const offenders: string[] = [];
     for (const name of Object.keys(services)) {
