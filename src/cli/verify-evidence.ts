@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CERTIFICATE_FILES, EVIDENCE_FILES } from '../modules/evidence/evidence-layout.js';
 import {
@@ -16,7 +16,10 @@ import {
  * database, configuration or network — one line per check, OK or the first
  * failure with its seq — and prints the openssl commands that check the
  * checkpoint's and the certificates' signatures without kanribo. Exit 0 when
- * every check passes, 1 when one fails, 2 when the file cannot be read.
+ * every check passes against the pinned key (--key), 1 when one fails, 2 when
+ * the file cannot be read, 3 when every check passes but no key was pinned:
+ * the package is intact, but only a key obtained apart from it (from kanribo,
+ * or noted by the ward) shows who signed it.
  *
  *   --key <verifier key>  the checkpoint key to expect (as GET /api/transparency/key publishes it)
  *   --extract <folder>    write the files the openssl commands read there, and print them for it
@@ -60,14 +63,22 @@ async function main(): Promise<number> {
     );
     process.stdout.write(`kanribo-verify: ${file}\n`);
     if (manifest) {
-      process.stdout.write(`契約 / contract: ${manifest.contractTitle} (${manifest.contractId})\n`);
+      process.stdout.write(
+        `契約 / contract: ${shown(String(manifest.contractTitle))} (${shown(String(manifest.contractId))}) [manifest, not signed]\n`,
+      );
     }
     for (const c of checks) {
-      process.stdout.write(`${c.ok ? 'OK' : 'NG'}  ${c.name}: ${c.detail}\n`);
+      process.stdout.write(`${c.ok ? 'OK' : 'NG'}  ${c.name}: ${shown(c.detail)}\n`);
     }
     for (const line of cosignatures) {
       process.stdout.write(
-        `    witness cosignature (check it with the witness's own key): ${line}\n`,
+        `    witness cosignature (check it with the witness's own key): ${shown(line)}\n`,
+      );
+    }
+    const pinned = Boolean(values.key);
+    if (!pinned) {
+      process.stdout.write(
+        "!!  checkpoint key not pinned: the checks used the package's own key, which proves the package intact, not who signed it. Pass --key with the key kanribo publishes (GET /api/transparency/key) or the one the ward noted.\n",
       );
     }
     const failed = checks.filter((c) => !c.ok);
@@ -95,21 +106,33 @@ async function main(): Promise<number> {
         process.stdout.write(`  ${command}\n`);
     }
     process.stdout.write(
-      failed.length === 0
-        ? `\nkanribo-verify: every check passed (${checks.length})\n`
-        : `\nkanribo-verify: ${failed.length} check(s) failed\n`,
+      failed.length > 0
+        ? `\nkanribo-verify: ${failed.length} check(s) failed\n`
+        : pinned
+          ? `\nkanribo-verify: every check passed (${checks.length})\n`
+          : `\nkanribo-verify: every check passed (${checks.length}), with the package's own key (not pinned)\n`,
     );
-    return failed.length === 0 ? 0 : 1;
+    return failed.length > 0 ? 1 : pinned ? 0 : 3;
   } finally {
     zip.close();
   }
+}
+
+/** Text from the package as one harmless line: control characters (a newline, an escape) shown as \\u…. */
+function shown(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 async function extract(zip: ZipReader, folder: string, names: string[]): Promise<void> {
   for (const name of names) {
     if (!zip.names.has(name)) continue;
     const target = join(folder, name);
-    if (!target.startsWith(folder)) continue;
+    const inside = relative(folder, target);
+    if (inside.startsWith('..') || isAbsolute(inside)) continue;
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, await zip.buffer(name));
   }

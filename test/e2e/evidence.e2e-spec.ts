@@ -231,12 +231,38 @@ describe('the evidence package', () => {
       /^NG {2}certificate DC-[0-9a-f]{8} \(entry \d+\): content.json is not the content the ledger entry records$/m,
     );
 
+    // Another valid key pinned: the package's checkpoint is not by it.
+    const { generateSigner } = await import('../../src/modules/ledger/transparency/signed-note.js');
     const other = await verify(
       join(dir, 'evidence.zip'),
       '--key',
-      'other+12345678+AUj0bB8rIY6/cqDXaDRmXtW1YJ8rWN5stFGyELyGvdw8',
+      generateSigner('kanribo/other').text,
     );
-    expect(other.code).not.toBe(0);
+    expect(other.code).toBe(1);
+    expect(other.stdout).toMatch(
+      /^NG {2}checkpoint signature: the package's key .+ is not the expected kanribo\/other\+/m,
+    );
+
+    // No key pinned: intact, but who signed is unproven — exit 3, and it says so.
+    const unpinned = await verify(join(dir, 'evidence.zip'));
+    expect(unpinned.code).toBe(3);
+    expect(unpinned.stdout).toMatch(/^!! {2}checkpoint key not pinned: /m);
+    expect(unpinned.stdout).not.toMatch(/^NG/m);
+
+    // A package that names a file twice is refused: tools would disagree on which one counts.
+    const twice = join(dir, 'twice.zip');
+    const zip = archiver('zip');
+    const chunks: Buffer[] = [];
+    zip.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const ended = new Promise((resolve) => zip.on('end', resolve));
+    for (const [name, content] of files) zip.append(content, { name });
+    zip.append(Buffer.from('{}'), { name: 'manifest.json' });
+    await zip.finalize();
+    await ended;
+    writeFileSync(twice, Buffer.concat(chunks));
+    const duplicated = await verify(twice);
+    expect(duplicated.code).toBe(2);
+    expect(duplicated.stderr).toMatch(/manifest.json is in the archive twice/);
 
     const missing = await verify(join(dir, 'no-such.zip'));
     expect(missing.code).toBe(2);

@@ -15,6 +15,7 @@ import { storeCheckpoint } from '../../src/modules/ledger/transparency/checkpoin
 import { verifyConsistency } from '../../src/modules/ledger/transparency/merkle.js';
 import { aCustodyWorld, type CustodyWorld } from '../factories/custody.factory.js';
 import { merkleLeaf, merkleRoot, openCheckpoint, readLedger, sql } from '../support/ledger-kit.js';
+import { aWorld } from '../factories/identity.factory.js';
 import { TestApp } from '../support/test-app.js';
 
 const hex = (text: string) => Buffer.from(text, 'hex');
@@ -287,6 +288,9 @@ describe('witness cosignatures of checkpoints', () => {
         [{ key: fresh.vkey(), name: 'another.name' }, 422, 'WITNESS_KEY_INVALID'],
         [{ key: fresh.pem }, 422, 'WITNESS_KEY_INVALID'], // a PEM needs a name
         [{ key: fresh.pem, name: 'has space' }, 422, 'WITNESS_KEY_INVALID'],
+        // Control characters: Go's note reader would refuse every note the key cosigned.
+        [{ key: fresh.pem, name: 'bell\u0007ward' }, 422, 'WITNESS_KEY_INVALID'],
+        [{ key: fresh.pem, name: 'nul\u0000ward' }, 422, 'WITNESS_KEY_INVALID'],
         [
           {
             key: fresh.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
@@ -315,6 +319,26 @@ describe('witness cosignatures of checkpoints', () => {
           code,
         ]);
       }
+      expect(await t.count('witness_keys')).toBe(before);
+    });
+
+    it('a ward keeps at most 50 witness keys, revoked ones included: the 51st is 409 WITNESS_KEY_LIMIT', async () => {
+      const other = await aWorld(t);
+      for (let i = 0; i < 50; i++) {
+        const r = await t.post(
+          '/api/witness-keys',
+          { key: new Witness(`w${i}.limit.example.jp`).vkey() },
+          other.officerA.token,
+        );
+        expect(r.status).toBe(201);
+      }
+      const before = await t.count('witness_keys');
+      const r = await t.post(
+        '/api/witness-keys',
+        { key: new Witness('one-too-many.example.jp').vkey() },
+        other.officerA.token,
+      );
+      expect([r.status, r.body.code]).toEqual([409, 'WITNESS_KEY_LIMIT']);
       expect(await t.count('witness_keys')).toBe(before);
     });
   });

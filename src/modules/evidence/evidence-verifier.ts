@@ -49,6 +49,12 @@ export async function openZip(path: string): Promise<ZipReader> {
   const entries = new Map<string, yauzl.Entry>();
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: yauzl.Entry) => {
+      // Two files of one name: tools would disagree on which one is read.
+      if (entries.has(entry.fileName)) {
+        zip.close();
+        reject(new Error(`${entry.fileName} is in the archive twice`));
+        return;
+      }
       entries.set(entry.fileName, entry);
       zip.readEntry();
     });

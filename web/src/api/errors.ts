@@ -109,6 +109,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
   WITNESS_KEY_INVALID: '証人鍵として使えない鍵です（Ed25519 の公開鍵を指定してください）。',
   WITNESS_KEY_EXISTS: 'この証人鍵はすでに登録されています。',
   WITNESS_KEY_REVOKED: 'この証人鍵は失効しています。',
+  WITNESS_KEY_LIMIT: '登録できる証人鍵の数（失効済みを含め50件）を超えています。',
   COSIGNATURE_MALFORMED: '連署の形式が正しくありません。',
   COSIGNATURE_KEY_MISMATCH: '連署が指定した証人鍵のものではありません。',
   COSIGNATURE_INVALID: '連署がこのチェックポイントの本文に対して検証できません。',

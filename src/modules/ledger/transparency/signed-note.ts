@@ -28,9 +28,13 @@ const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex');
 
 export class NoteError extends Error {}
 
-/** A key name: not empty, no white space, no '+'. */
+/**
+ * A key name: not empty, at most 200 characters, no white space, no '+' and
+ * no control character (Go's note.Open refuses a note that holds one).
+ */
 export function isKeyName(name: string): boolean {
-  return name.length > 0 && !/[\s+]/u.test(name);
+  // eslint-disable-next-line no-control-regex
+  return name.length > 0 && name.length <= 200 && !/[\s+\u0000-\u001f\u007f]/u.test(name);
 }
 
 export function keyId(name: string, type: number, publicKey: Uint8Array): Buffer {
@@ -204,7 +208,7 @@ export function parseNote(note: string): { text: string; signatures: NoteSignatu
     .slice(split + 2)
     .split('\n')
     .slice(0, -1)) {
-    const match = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/u.exec(line);
+    const match = /^\u2014 ([^\s+]+) ([A-Za-z0-9+/=]+)$/u.exec(line);
     const bytes = match ? base64Strict(match[2]!) : undefined;
     if (!match || !bytes || bytes.length < 5) throw new NoteError(`not a signature line: ${line}`);
     signatures.push({

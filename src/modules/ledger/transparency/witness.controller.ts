@@ -58,7 +58,7 @@ export class WitnessKeysController {
     },
   )
   @ApiCreatedResponse({ type: WitnessKeyResponse, description: 'The registered witness key' })
-  @ApiErrors('WITNESS_KEY_EXISTS', 'WITNESS_KEY_INVALID')
+  @ApiErrors('WITNESS_KEY_EXISTS', 'WITNESS_KEY_INVALID', 'WITNESS_KEY_LIMIT')
   async register(
     @CurrentActor() actor: Actor,
     @Body() body: RegisterWitnessKeyRequest,

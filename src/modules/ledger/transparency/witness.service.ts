@@ -39,6 +39,8 @@ export const COSIGNATURE_FUTURE_TOLERANCE_SECONDS = 300;
  * cannot (403 FORBIDDEN_ROLE, at the controller): a witness the log's
  * operator could hold would witness nothing.
  */
+const WITNESS_KEYS_PER_WARD = 50;
+
 @Injectable()
 export class WitnessService {
   constructor(
@@ -64,7 +66,21 @@ export class WitnessService {
       revokedByUserId: null,
     });
     try {
-      await this.tx.run((manager) => manager.insert(WitnessKeyEntity, entity));
+      await this.tx.run(async (manager) => {
+        // Each key that cosigns adds a line to the served note, and Go's note
+        // reader refuses more than 100: a ward keeps at most 50, revoked ones included.
+        const held = await manager.countBy(WitnessKeyEntity, {
+          organizationId: actor.organizationId,
+        });
+        if (held >= WITNESS_KEYS_PER_WARD) {
+          throw new DomainError(
+            'WITNESS_KEY_LIMIT',
+            `A ward registers at most ${WITNESS_KEYS_PER_WARD} witness keys, revoked ones included`,
+            { limit: WITNESS_KEYS_PER_WARD },
+          );
+        }
+        await manager.insert(WitnessKeyEntity, entity);
+      });
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new DomainError('WITNESS_KEY_EXISTS', 'This public key is already registered', {
