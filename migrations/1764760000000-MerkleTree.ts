@@ -31,7 +31,7 @@ export class MerkleTree1764760000000 implements MigrationInterface {
       `CREATE TABLE "ledger_checkpoints" ("contract_id" ${v(36)} NOT NULL, "tree_size" integer NOT NULL, "root_hash" ${v(64)} NOT NULL, "note" text NOT NULL, "reason" ${v(64)} NOT NULL, "signed_at" ${v(24)} NOT NULL, ${pk('ledger_checkpoints', postgres, 'contract_id', 'tree_size')})`,
     );
     await queryRunner.query(
-      `CREATE TABLE "installation" ("id" ${v(36)} NOT NULL, "created_at" ${v(24)} NOT NULL, ${pk('installation', postgres, 'id')})`,
+      `CREATE TABLE "installation" ("id" ${v(36)} NOT NULL, "created_at" ${v(24)} NOT NULL, "checkpoint_key" ${v(300)}, ${pk('installation', postgres, 'id')})`,
     );
     await queryRunner.query(
       `INSERT INTO "installation" ("id", "created_at") VALUES (${postgres ? '$1, $2' : '?, ?'})`,

@@ -13,4 +13,12 @@ export class InstallationEntity {
 
   @Column({ name: 'created_at', type: 'varchar', length: INSTANT_LENGTH })
   createdAt: string;
+
+  /**
+   * The verifier key of the checkpoint key, recorded at the first start: a
+   * process whose key file holds another key refuses to start, instead of
+   * signing with a key no earlier checkpoint verifies with.
+   */
+  @Column({ name: 'checkpoint_key', type: 'varchar', length: 300, nullable: true })
+  checkpointKey: string | null;
 }

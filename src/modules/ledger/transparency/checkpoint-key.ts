@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../config/app-config.js';
+import { Sql } from '../../../database/sql.js';
 import { checkpointOrigin, formatCheckpoint } from './checkpoint.js';
 import { generateSigner, type NoteSigner, parseSignerKey, signNote } from './signed-note.js';
 
@@ -24,11 +25,28 @@ export class CheckpointKey implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const rows: Array<{ id: string }> = await this.dataSource.query('SELECT id FROM installation');
-    const installationId = rows[0]?.id;
+    const sql = new Sql(this.dataSource.manager);
+    const row = await sql.one<{ id: string }>('SELECT id FROM installation');
+    const installationId = row?.id;
     if (!installationId) throw new Error('the installation row is missing: run the migrations');
-    const file = this.config.CHECKPOINT_KEY_FILE ?? join(this.config.DATA_DIR, 'checkpoint.key');
-    const signer = await readOrCreateKey(file, `kanribo/${installationId}`);
+    const given = this.config.CHECKPOINT_KEY_FILE;
+    const file = given ?? join(this.config.DATA_DIR, 'checkpoint.key');
+    // A key named by CHECKPOINT_KEY_FILE is never made up: a wrong path must not start a new log.
+    const signer = await readOrCreateKey(file, `kanribo/${installationId}`, !given);
+    // The first start records the key; every later start must hold the same one.
+    await sql.run(
+      'UPDATE installation SET checkpoint_key = ? WHERE id = ? AND checkpoint_key IS NULL',
+      [signer.text, installationId],
+    );
+    const recorded = await sql.one<{ checkpoint_key: string | null }>(
+      'SELECT checkpoint_key FROM installation WHERE id = ?',
+      [installationId],
+    );
+    if (recorded?.checkpoint_key !== signer.text) {
+      throw new Error(
+        `the checkpoint key in ${file} (${signer.text}) is not the key this installation signs its checkpoints with (${recorded?.checkpoint_key ?? 'none'}): restore that key file, or point CHECKPOINT_KEY_FILE at it; a new key would leave every checkpoint signed before unprovable`,
+      );
+    }
     this.loaded = { signer, installationId };
   }
 
@@ -61,11 +79,11 @@ export class CheckpointKey implements OnModuleInit {
  * together end up with the same key (the second link fails, and that process
  * reads the first one's file), and nobody reads a half-written key.
  */
-async function readOrCreateKey(file: string, name: string): Promise<NoteSigner> {
+async function readOrCreateKey(file: string, name: string, create: boolean): Promise<NoteSigner> {
   try {
     return parseSignerKey(await readFile(file, 'utf8'));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !create) {
       throw new Error(`the checkpoint key ${file} cannot be used: ${(error as Error).message}`, {
         cause: error,
       });
