@@ -477,6 +477,45 @@ describe('checkpoints and Merkle proofs of the ledger', () => {
       return r.body.items as Array<{ id: string; seq: number; continuity: any }>;
     };
 
+    /** Changes entry 2 of a contract's ledger and recomputes every hash after it, as someone with database access could. */
+    async function rewriteEntry2(other: CustodyWorld): Promise<void> {
+      const { storedEntryHash } = await import('../../src/modules/ledger/hash-chain.js');
+      const rows = await sql(
+        t,
+        'SELECT contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash FROM ledger_entries WHERE contract_id = ? ORDER BY seq',
+        [other.contractId],
+      );
+      let previousHash = rows[0].hash as string;
+      for (const row of rows.slice(1)) {
+        const entry = {
+          contractId: row.contract_id,
+          seq: Number(row.seq),
+          type: row.type,
+          occurredAt: row.occurred_at,
+          recordedAt: row.recorded_at,
+          actor: row.actor,
+          payload:
+            Number(row.seq) === 2
+              ? row.payload.replace(/"displayName":"[^"]*"/, '"displayName":"すり替え"')
+              : row.payload,
+          prevHash: previousHash,
+          hash: '',
+        };
+        expect(Number(row.seq) !== 2 || entry.payload !== row.payload).toBe(true);
+        entry.hash = storedEntryHash(entry);
+        await sql(
+          t,
+          'UPDATE ledger_entries SET payload = ?, prev_hash = ?, hash = ? WHERE contract_id = ? AND seq = ?',
+          [entry.payload, entry.prevHash, entry.hash, other.contractId, entry.seq],
+        );
+        previousHash = entry.hash;
+      }
+      await sql(t, 'UPDATE ledger_heads SET hash = ? WHERE contract_id = ?', [
+        previousHash,
+        other.contractId,
+      ]);
+    }
+
     it('each audit after the first shows the consistency proof from the previous audit’s checkpoint: 「前回調査以降、改ざんなし」', async () => {
       await c.dvd('DVD-BETWEEN-AUDITS');
       const r = await recordAudit(c);
@@ -519,42 +558,8 @@ describe('checkpoints and Merkle proofs of the ledger', () => {
       const first = await recordAudit(other);
       expect(first.status).toBe(201);
       await other.dvd('DVD-R-2');
-      // Someone with database access changes entry 2 and recomputes every hash after it.
-      const { storedEntryHash } = await import('../../src/modules/ledger/hash-chain.js');
-      const rows = await sql(
-        t,
-        'SELECT contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash FROM ledger_entries WHERE contract_id = ? ORDER BY seq',
-        [other.contractId],
-      );
-      let previousHash = rows[0].hash as string;
-      for (const row of rows.slice(1)) {
-        const entry = {
-          contractId: row.contract_id,
-          seq: Number(row.seq),
-          type: row.type,
-          occurredAt: row.occurred_at,
-          recordedAt: row.recorded_at,
-          actor: row.actor,
-          payload:
-            Number(row.seq) === 2
-              ? row.payload.replace(/"displayName":"[^"]*"/, '"displayName":"すり替え"')
-              : row.payload,
-          prevHash: previousHash,
-          hash: '',
-        };
-        expect(Number(row.seq) !== 2 || entry.payload !== row.payload).toBe(true);
-        entry.hash = storedEntryHash(entry);
-        await sql(
-          t,
-          'UPDATE ledger_entries SET payload = ?, prev_hash = ?, hash = ? WHERE contract_id = ? AND seq = ?',
-          [entry.payload, entry.prevHash, entry.hash, other.contractId, entry.seq],
-        );
-        previousHash = entry.hash;
-      }
-      await sql(t, 'UPDATE ledger_heads SET hash = ? WHERE contract_id = ?', [
-        previousHash,
-        other.contractId,
-      ]);
+      // Someone with database access changes entry 2 and recomputes every hash after it…
+      await rewriteEntry2(other);
       // …and rebuilds the Merkle tree from the rewritten entries.
       await t.app.get(LedgerService).rebuildProjections();
       const verify = await t.get(`${other.base}/ledger/verify`, other.w.officerA.token);
@@ -580,6 +585,34 @@ describe('checkpoints and Merkle proofs of the ledger', () => {
         const inbox = await t.get('/api/notifications', token);
         expect(inbox.body.items.some((n: any) => n.kind === 'ledger_tampering')).toBe(false);
       }
+    });
+
+    it('entries rewritten with the tree left alone: …/ledger/verify names the entry, and the next audit is broken', async () => {
+      const other = await aCustodyWorld(t);
+      await other.dvd('DVD-S-1');
+      expect((await recordAudit(other)).status).toBe(201);
+      await other.dvd('DVD-S-2');
+      await rewriteEntry2(other);
+      // The chain is whole again, and the stored tree still proves the signed checkpoints…
+      const verify = await t.get(`${other.base}/ledger/verify`, other.w.officerA.token);
+      expect(verify.body).toMatchObject({ valid: false, firstInvalidSeq: 2 });
+      expect(verify.body.reason).toMatch(/does not match its leaf in the Merkle tree/);
+      // …but the audit checks every entry against its leaf.
+      expect((await recordAudit(other)).status).toBe(201);
+      const audits = await auditsOf(other);
+      expect(audits.at(-1)!.continuity).toMatchObject({
+        status: 'broken',
+        summary: '前回調査以降の改ざんを検出',
+      });
+      expect(audits.at(-1)!.continuity.reason).toMatch(
+        /^entry 2: the entry does not match its leaf/,
+      );
+      const inbox = await t.get('/api/notifications', other.w.auditor.token);
+      expect(
+        inbox.body.items.some(
+          (n: any) => n.kind === 'ledger_tampering' && n.contractId === other.contractId,
+        ),
+      ).toBe(true);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Sql } from '../../database/sql.js';
+import { LedgerService, TREE_MISMATCH } from '../ledger/ledger.service.js';
 import {
   type Continuity,
   TransparencyService,
@@ -32,7 +33,33 @@ export class AuditContinuityReader {
   constructor(
     private readonly dataSource: DataSource,
     private readonly transparency: TransparencyService,
+    private readonly ledger: LedgerService,
   ) {}
+
+  /**
+   * The check made when an audit is recorded, in its transaction: the
+   * consistency proof from the previous audit's checkpoint, and then every
+   * entry up to this audit against its leaf in the tree — the proof alone
+   * trusts the stored tree, and entries rewritten with the tree left alone
+   * would pass it. O(n) in the ledger's length, once per audit.
+   */
+  async atRecording(
+    contractId: string,
+    seq: number,
+    manager: EntityManager,
+  ): Promise<AuditContinuity | null> {
+    const continuity = await this.ofAudit(contractId, seq, manager);
+    if (continuity?.status !== 'intact') return continuity;
+    const mismatch = await this.ledger.treeMismatch(manager, contractId, seq);
+    return mismatch === undefined
+      ? continuity
+      : {
+          ...continuity,
+          status: 'broken',
+          summary: SUMMARY.broken,
+          reason: `entry ${mismatch}: ${TREE_MISMATCH}`,
+        };
+  }
 
   /** The continuity of each audit from the one before it in ledger order; null for the first. */
   async ofAudits(
@@ -53,6 +80,14 @@ export class AuditContinuityReader {
       for (const audit of list) {
         const previous = previousOf.get(audit.seq);
         result.set(audit.id, previous ? await this.between(contractId, previous, audit.seq) : null);
+      }
+    }
+    // What the check at recording found (the entries against the tree) is not
+    // recomputed on every read: its notification keeps it.
+    for (const [auditId, reason] of await this.foundAtRecording([...result.keys()])) {
+      const continuity = result.get(auditId);
+      if (continuity?.status === 'intact') {
+        result.set(auditId, { ...continuity, status: 'broken', summary: SUMMARY.broken, reason });
       }
     }
     return result;
@@ -76,6 +111,21 @@ export class AuditContinuityReader {
   ): Promise<AuditContinuity> {
     const continuity = await this.transparency.continuity(contractId, previous.seq, seq, manager);
     return { ...continuity, previousAuditId: previous.id, summary: SUMMARY[continuity.status] };
+  }
+
+  /** The audits whose check at recording found the ledger broken, with the reason. */
+  private async foundAtRecording(auditIds: string[]): Promise<Map<string, string>> {
+    if (auditIds.length === 0) return new Map();
+    const rows = await new Sql(this.dataSource.manager).all<{ subject_id: string; data: string }>(
+      `SELECT subject_id, data FROM notifications WHERE kind = 'ledger_tampering' AND subject_id IN (${Sql.list(auditIds.length)})`,
+      auditIds,
+    );
+    return new Map(
+      rows.map((row) => [
+        row.subject_id,
+        String((JSON.parse(row.data) as { reason?: unknown }).reason ?? ''),
+      ]),
+    );
   }
 
   /** For each seq, the audit entry just before it in the contract's ledger. */

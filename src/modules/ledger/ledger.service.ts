@@ -336,21 +336,81 @@ export class LedgerService {
     }
   }
 
-  /** Recomputes the whole chain from the stored rows and names the first bad entry. */
+  /**
+   * Recomputes the whole chain from the stored rows and names the first bad
+   * entry; and checks each entry against its leaf in the Merkle tree, so that
+   * entries rewritten with their chain recomputed but the tree left alone (the
+   * tree still proves the signed checkpoints) are caught too.
+   */
   async verify(contractId: string): Promise<ChainVerdict> {
     // The head is read before and after the walk: appends may commit meanwhile
     // (another request, another instance), and only what was recorded before
     // the walk must be there, only what is recorded after it may be.
     const before = await this.recordedHead(contractId);
     const verifier = new ChainVerifier(before ? [before.seq] : []);
+    const tree = new TreeLeafCheck();
     // Read by the seq column's order, but check each row's own seq, so a
     // deleted or moved row shows up as a break.
-    for await (const batch of this.batches(contractId)) {
-      for (const row of batch) verifier.push(row);
+    for await (const batch of this.batchesWithLeaves(this.dataSource.manager, contractId)) {
+      for (const row of batch) {
+        verifier.push(row);
+        tree.push(row);
+      }
       if (verifier.done) break;
     }
     const after = await this.recordedHead(contractId);
-    return verifier.result({ before, after });
+    const verdict = verifier.result({ before, after });
+    const mismatch = tree.firstMismatch;
+    if (verdict.valid && mismatch !== undefined) {
+      return {
+        valid: false,
+        length: mismatch - 1,
+        firstInvalidSeq: mismatch,
+        reason: TREE_MISMATCH,
+      };
+    }
+    return verdict;
+  }
+
+  /**
+   * The first entry up to `upTo` that does not match its leaf in the stored
+   * Merkle tree, or undefined when every one does. Reads through `manager`
+   * (an audit checks it in its own transaction).
+   */
+  async treeMismatch(
+    manager: EntityManager,
+    contractId: string,
+    upTo: number,
+  ): Promise<number | undefined> {
+    const tree = new TreeLeafCheck();
+    for await (const batch of this.batchesWithLeaves(manager, contractId)) {
+      for (const row of batch) {
+        if (row.seq > upTo) return tree.firstMismatch;
+        tree.push(row);
+        if (tree.firstMismatch !== undefined) return tree.firstMismatch;
+      }
+    }
+    return tree.firstMismatch;
+  }
+
+  /** {@link batches}, each row with the stored hash of its leaf (level 0 of the tree), or null. */
+  private async *batchesWithLeaves(
+    manager: EntityManager,
+    contractId: string,
+  ): AsyncGenerator<Array<StoredEntry & { leaf: string | null }>> {
+    const sql = new Sql(manager);
+    const text = `SELECT e.contract_id, e.seq, e.type, e.occurred_at, e.recorded_at, e.actor, e.payload, e.prev_hash, e.hash, n.hash AS leaf
+           FROM ledger_entries e
+           LEFT JOIN ledger_tree_nodes n ON n.contract_id = e.contract_id AND n.level = 0 AND n.idx = e.seq - 1
+           WHERE e.contract_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ${BATCH}`;
+    let after = 0;
+    for (;;) {
+      const rows = await sql.all<StoredRow & { leaf: string | null }>(text, [contractId, after]);
+      const batch = rows.map((row) => ({ ...storedFromRow(row), leaf: row.leaf }));
+      yield batch;
+      if (batch.length < BATCH) return;
+      after = batch[batch.length - 1]!.seq;
+    }
   }
 
   private async recordedHead(contractId: string): Promise<RecordedHead | undefined> {
@@ -400,6 +460,22 @@ export class LedgerService {
       }
       return replayed;
     });
+  }
+}
+
+/** Why {@link LedgerService.verify} fails an intact chain whose entries do not match the tree. */
+export const TREE_MISMATCH =
+  'the entry does not match its leaf in the Merkle tree: the entry, or the tree, was changed after it was appended';
+
+/** Compares each entry, in order, with the leaf the tree stored for it; remembers the first that differs. */
+class TreeLeafCheck {
+  firstMismatch: number | undefined;
+
+  push(row: StoredEntry & { leaf: string | null }): void {
+    if (this.firstMismatch !== undefined) return;
+    if (row.leaf === null || entryLeafHash(row).toString('hex') !== row.leaf) {
+      this.firstMismatch = row.seq;
+    }
   }
 }
 

@@ -38,7 +38,7 @@ export class LedgerTamperingReactor implements LedgerReactor, OnModuleInit {
   }
 
   async react(manager: EntityManager, entry: LedgerEntry): Promise<void> {
-    const continuity = await this.continuity.ofAudit(entry.contractId, entry.seq, manager);
+    const continuity = await this.continuity.atRecording(entry.contractId, entry.seq, manager);
     if (continuity?.status !== 'broken') return;
     const contract = await new Sql(manager).one<{ ward_organization_id: string }>(
       'SELECT ward_organization_id FROM contracts WHERE id = ?',
