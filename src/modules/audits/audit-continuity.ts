@@ -121,10 +121,7 @@ export class AuditContinuityReader {
       auditIds,
     );
     return new Map(
-      rows.map((row) => [
-        row.subject_id,
-        String((JSON.parse(row.data) as { reason?: unknown }).reason ?? ''),
-      ]),
+      rows.map((row) => [row.subject_id, reasonOf(JSON.parse(row.data) as { reason?: unknown })]),
     );
   }
 
@@ -146,4 +143,8 @@ export class AuditContinuityReader {
     }
     return previous;
   }
+}
+
+function reasonOf(data: { reason?: unknown }): string {
+  return typeof data.reason === 'string' ? data.reason : 'the check at recording found it broken';
 }
