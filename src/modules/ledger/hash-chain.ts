@@ -183,3 +183,30 @@ export class ChainVerifier {
     return { valid: true, length: this.seq, head: this.previous };
   }
 }
+
+/** A `ledger_entries` row as either driver returns it (PostgreSQL may give seq as text). */
+export interface StoredRow {
+  contract_id: string;
+  seq: number | string;
+  type: string;
+  occurred_at: string;
+  recorded_at: string;
+  actor: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export function storedFromRow(row: StoredRow): StoredEntry {
+  return {
+    contractId: row.contract_id,
+    seq: Number(row.seq),
+    type: row.type,
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+    actor: row.actor,
+    payload: row.payload,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}

@@ -28,6 +28,8 @@ import {
   type LedgerEntry,
   type RecordedHead,
   type StoredEntry,
+  storedFromRow,
+  type StoredRow,
   type UnhashedEntry,
 } from './hash-chain.js';
 import type { LedgerEventType } from './ledger-events.js';
@@ -477,30 +479,4 @@ class TreeLeafCheck {
       this.firstMismatch = row.seq;
     }
   }
-}
-
-interface StoredRow {
-  contract_id: string;
-  seq: number | string;
-  type: string;
-  occurred_at: string;
-  recorded_at: string;
-  actor: string;
-  payload: string;
-  prev_hash: string;
-  hash: string;
-}
-
-function storedFromRow(row: StoredRow): StoredEntry {
-  return {
-    contractId: row.contract_id,
-    seq: Number(row.seq),
-    type: row.type,
-    occurredAt: row.occurred_at,
-    recordedAt: row.recorded_at,
-    actor: row.actor,
-    payload: row.payload,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
 }

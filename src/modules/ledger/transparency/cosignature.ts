@@ -1,11 +1,4 @@
-import {
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  type KeyObject,
-  sign,
-  verify,
-} from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
 import {
   base64Strict,
   checkText,
@@ -13,9 +6,11 @@ import {
   EM_DASH,
   isKeyName,
   keyId,
+  keyPairFromSeed,
   NoteError,
   parseNote,
   publicKeyObject,
+  rawPublicKey,
   splitKey,
 } from './signed-note.js';
 
@@ -41,7 +36,6 @@ const TIMESTAMP_BYTES = 8;
 const SIGNATURE_BYTES = 64;
 /** key id ‖ timestamp ‖ Ed25519 signature. */
 export const COSIGNATURE_BYTES = KEY_ID_BYTES + TIMESTAMP_BYTES + SIGNATURE_BYTES;
-const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 export interface CosignatureVerifier {
   name: string;
@@ -160,19 +154,12 @@ export function cosignatureVerifierFromPublicKey(
   if (key.type !== 'public' || key.asymmetricKeyType !== 'ed25519') {
     throw new NoteError('not an Ed25519 public key');
   }
-  const der = key.export({ format: 'der', type: 'spki' });
-  return verifierOf(name, Buffer.from(der.subarray(der.length - 32)));
+  return verifierOf(name, rawPublicKey(key));
 }
 
 export function cosignatureSignerFromSeed(name: string, seed: Buffer): CosignatureSigner {
-  if (seed.length !== 32) throw new NoteError('an Ed25519 seed is 32 bytes');
-  const privateKey = createPrivateKey({
-    key: Buffer.concat([PKCS8_ED25519, seed]),
-    format: 'der',
-    type: 'pkcs8',
-  });
-  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
-  const verifier = verifierOf(name, Buffer.from(spki.subarray(spki.length - 32)));
+  const { privateKey, publicKey } = keyPairFromSeed(seed);
+  const verifier = verifierOf(name, publicKey);
   return {
     ...verifier,
     cosign: (text, timestamp) =>

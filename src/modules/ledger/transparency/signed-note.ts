@@ -118,22 +118,32 @@ export function parseVerifierKey(text: string): NoteVerifier {
   return verifier;
 }
 
-/** A verifier from an Ed25519 public key object (a PEM a ward uploaded, say). */
-export function verifierFromPublicKey(name: string, key: KeyObject): NoteVerifier {
-  if (key.asymmetricKeyType !== 'ed25519') throw new NoteError('not an Ed25519 key');
+/** The raw 32 bytes of an Ed25519 public key object. */
+export function rawPublicKey(key: KeyObject): Buffer {
   const der = key.export({ format: 'der', type: 'spki' });
-  return verifierOf(name, Buffer.from(der.subarray(der.length - 32)));
+  return Buffer.from(der.subarray(der.length - 32));
 }
 
-export function signerFromSeed(name: string, seed: Buffer): NoteSigner {
+/** An Ed25519 key pair from its 32-byte seed (the form signer keys hold). */
+export function keyPairFromSeed(seed: Buffer): { privateKey: KeyObject; publicKey: Buffer } {
   if (seed.length !== 32) throw new NoteError('an Ed25519 seed is 32 bytes');
   const privateKey = createPrivateKey({
     key: Buffer.concat([PKCS8_ED25519, seed]),
     format: 'der',
     type: 'pkcs8',
   });
-  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
-  const verifier = verifierOf(name, Buffer.from(spki.subarray(spki.length - 32)));
+  return { privateKey, publicKey: rawPublicKey(createPublicKey(privateKey)) };
+}
+
+/** A verifier from an Ed25519 public key object (a PEM a ward uploaded, say). */
+export function verifierFromPublicKey(name: string, key: KeyObject): NoteVerifier {
+  if (key.asymmetricKeyType !== 'ed25519') throw new NoteError('not an Ed25519 key');
+  return verifierOf(name, rawPublicKey(key));
+}
+
+export function signerFromSeed(name: string, seed: Buffer): NoteSigner {
+  const { privateKey, publicKey } = keyPairFromSeed(seed);
+  const verifier = verifierOf(name, publicKey);
   return {
     ...verifier,
     secret: `PRIVATE+KEY+${name}+${verifier.keyId.toString('hex')}+${Buffer.concat([Buffer.from([ED25519]), seed]).toString('base64')}`,

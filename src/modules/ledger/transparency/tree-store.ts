@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Sql } from '../../../database/sql.js';
-import { type StoredEntry, storedEntryJson } from '../hash-chain.js';
+import { type StoredEntry, storedEntryJson, storedFromRow, type StoredRow } from '../hash-chain.js';
 import { appendLeaf, leafHash, type NodeId, type StoredNode } from './merkle.js';
 
 /**
@@ -88,34 +88,14 @@ export async function rebuildTree(manager: EntityManager, contractId: string): P
   let frontier: Buffer[] = [];
   let size = 0;
   for (;;) {
-    const rows = await sql.all<{
-      contract_id: string;
-      seq: number | string;
-      type: string;
-      occurred_at: string;
-      recorded_at: string;
-      actor: string;
-      payload: string;
-      prev_hash: string;
-      hash: string;
-    }>(
+    const rows = await sql.all<StoredRow>(
       `SELECT contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash
          FROM ledger_entries WHERE contract_id = ? AND seq > ? ORDER BY seq LIMIT ${BATCH}`,
       [contractId, size],
     );
     const nodes: StoredNode[] = [];
     for (const row of rows) {
-      const leaf = entryLeafHash({
-        contractId: row.contract_id,
-        seq: Number(row.seq),
-        type: row.type,
-        occurredAt: row.occurred_at,
-        recordedAt: row.recorded_at,
-        actor: row.actor,
-        payload: row.payload,
-        prevHash: row.prev_hash,
-        hash: row.hash,
-      });
+      const leaf = entryLeafHash(storedFromRow(row));
       const appended = appendLeaf(frontier, size, leaf);
       frontier = appended.frontier;
       nodes.push(...appended.nodes);
