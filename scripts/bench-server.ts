@@ -1,7 +1,8 @@
 // What the benches share to start the built server on loopback and to act
 // as a user inside a prepared application context.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import type { LedgerService } from '../src/modules/ledger/ledger.service.js';
 import { OrganizationEntity } from '../src/modules/identity/entities/organization.entity.js';
 import { UserEntity } from '../src/modules/identity/entities/user.entity.js';
 import type { Actor, Role } from '../src/modules/identity/roles.js';
+import type { LoadResult, LoadSpec } from './bench-load.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -81,17 +83,20 @@ export function actorOf(user: UserEntity): Actor {
  * Starts dist/src/main.js on 127.0.0.1:`port` over `dataDir` and waits until
  * it is healthy. Its users log in with a password alone, and the
  * per-address limit on /api/auth is off (all the load comes from one
- * address). BENCH_PROFILE_DIR writes a CPU profile of it there.
+ * address). BENCH_PROFILE_DIR writes a CPU profile of it there. `main`
+ * starts another build instead (another checkout's dist/src/main.js, for a
+ * baseline).
  */
 export async function startServer(
   dataDir: string,
   port: number,
   env: Record<string, string> = {},
+  main: string = join(here, '../src/main.js'),
 ): Promise<ChildProcess> {
   const profile = process.env.BENCH_PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
     : [];
-  const child = spawn(process.execPath, [...profile, join(here, '../src/main.js')], {
+  const child = spawn(process.execPath, [...profile, main], {
     env: {
       PATH: process.env.PATH,
       DATA_DIR: dataDir,
@@ -113,6 +118,57 @@ export async function startServer(
   }
   child.kill();
   throw new Error('the server did not become healthy');
+}
+
+/**
+ * Runs one load in a separate process, so that the client does not share
+ * the server's core budget with it. `clientCpuMs`: the CPU time that process used.
+ */
+export function load(spec: LoadSpec): Promise<LoadResult & { clientCpuMs: number }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(here, 'bench-load.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.once('message', (message) => {
+      resolve({ ...(message as LoadResult), clientCpuMs: cpuMs(child.pid) });
+      child.kill();
+    });
+    child.once('error', reject);
+    child.send(spec);
+  });
+}
+
+/**
+ * CPU time (user + system) a process has used so far, in ms, from /proc
+ * (Linux, 10 ms ticks); NaN where /proc is missing. CPU per request is what
+ * the access log costs, and, unlike requests per second, it holds when other
+ * work shares the machine.
+ */
+export function cpuMs(pid: number | undefined): number {
+  const { user, system } = cpuTimesMs(pid);
+  return user + system;
+}
+
+/** {@link cpuMs} as user and system time. */
+export function cpuTimesMs(pid: number | undefined): { user: number; system: number } {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+  } catch {
+    return { user: Number.NaN, system: Number.NaN };
+  }
+}
+
+/** CPU time the whole machine has spent busy so far (all cores), in ms, from /proc/stat (Linux); NaN elsewhere. */
+export function machineBusyMs(): number {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1);
+    const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
+    return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** What one handover of a filled ledger carries: the n-th dispatch and its receipt. */

@@ -7,16 +7,16 @@
 // to verify the access log, a 100,000-entry ledger and to export it; then
 // one reminder scan over 100,000 contracts and the webhook delivery rate
 // (scripts/bench-reminders.ts), the certificate PDFs and the 管理簿 workbook
-// (scripts/bench-xlsx.ts), and the web app's home screen in Chromium
-// (scripts/bench-web.ts). BENCH_ONLY=web runs the web app alone, BENCH_ONLY=xlsx runs the workbook alone, BENCH_ONLY=reminders the reminder scan and webhooks alone, BENCH_ONLY=pdf the PDFs alone, BENCH_ONLY=access-log the access log's cost alone (with BENCH_AA=1, both servers run with it off: the noise floor). A script, not a test:
+// (scripts/bench-xlsx.ts), the Merkle tree of a 1,000,000-entry ledger
+// (scripts/bench-merkle.ts), and the web app's home screen in Chromium
+// (scripts/bench-web.ts). BENCH_ONLY=web runs the web app alone, BENCH_ONLY=merkle the Merkle tree alone, BENCH_ONLY=xlsx runs the workbook alone, BENCH_ONLY=reminders the reminder scan and webhooks alone, BENCH_ONLY=pdf the PDFs alone, BENCH_ONLY=access-log the access log's cost alone (with BENCH_AA=1, both servers run with it off: the noise floor). A script, not a test:
 // its figures depend on the machine.
 import 'reflect-metadata';
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../src/app.module.js';
 import { loadConfig } from '../src/config/app-config.js';
@@ -26,9 +26,18 @@ import { RosterService } from '../src/modules/contracts/roster.service.js';
 import { CustodyService } from '../src/modules/custody/custody.service.js';
 import type { UserEntity } from '../src/modules/identity/entities/user.entity.js';
 import { LedgerService } from '../src/modules/ledger/ledger.service.js';
-import type { LoadResult, LoadSpec } from './bench-load.js';
+import type { LoadResult } from './bench-load.js';
+import { benchMerkle } from './bench-merkle.js';
 import { benchPdf } from './bench-pdf.js';
-import { actorOf, appendHandovers, benchDirectory, freePort, startServer } from './bench-server.js';
+import {
+  actorOf,
+  appendHandovers,
+  benchDirectory,
+  cpuMs,
+  freePort,
+  load,
+  startServer,
+} from './bench-server.js';
 import { benchReminders } from './bench-reminders.js';
 import { benchWeb } from './bench-web.js';
 import { benchXlsx } from './bench-xlsx.js';
@@ -44,8 +53,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const VERIFY_ENTRIES = Number(process.env.BENCH_VERIFY_ENTRIES ?? 100_000);
 const PASSWORD = 'bench-password-0123';
-
-const here = fileURLToPath(new URL('.', import.meta.url));
 
 interface Fixture {
   contractId: string;
@@ -164,38 +171,6 @@ async function login(base: string, loginId: string): Promise<string> {
   return body.token;
 }
 
-/** Runs one load in a separate process, so that the client does not share the server's core budget with it. */
-function load(spec: LoadSpec): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(join(here, 'bench-load.js'), [], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    child.once('message', (message) => {
-      resolve(message as LoadResult);
-      child.kill();
-    });
-    child.once('error', reject);
-    child.send(spec);
-  });
-}
-
-/** Peak resident memory of a process so far, from /proc (Linux). */
-/**
- * CPU time (user + system) a process has used so far, in ms, from /proc
- * (Linux, 10 ms ticks); NaN where /proc is missing. CPU per request is what
- * the access log costs, and, unlike requests per second, it holds when other
- * work shares the machine.
- */
-function cpuMs(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
-}
-
 type Measured = LoadResult & { cpuUsPerRequest: number };
 
 async function measured(
@@ -221,6 +196,7 @@ function combined(a: Measured, b: Measured): Measured {
   };
 }
 
+/** Peak resident memory of a process so far, from /proc (Linux). */
 function peakRssMb(pid: number | undefined): string {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -237,6 +213,10 @@ const fmt = (r: Measured) =>
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'pdf') {
     if (!(await benchPdf((line) => process.stdout.write(line)))) process.exitCode = 1;
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'merkle') {
+    if (!(await benchMerkle((line) => process.stdout.write(line)))) process.exitCode = 1;
     return;
   }
   if (process.env.BENCH_ONLY === 'xlsx') {
@@ -408,6 +388,7 @@ async function main(): Promise<void> {
     if (!(await benchReminders((line) => process.stdout.write(line)))) process.exitCode = 1;
     if (!(await benchPdf((line) => process.stdout.write(line)))) process.exitCode = 1;
     if (!(await benchXlsx((line) => process.stdout.write(line)))) process.exitCode = 1;
+    if (!(await benchMerkle((line) => process.stdout.write(line)))) process.exitCode = 1;
     if (!(await benchWeb((line) => process.stdout.write(line)))) process.exitCode = 1;
   } finally {
     server?.kill('SIGTERM');

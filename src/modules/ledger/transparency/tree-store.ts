@@ -55,9 +55,12 @@ export async function readNodes(
 ): Promise<Buffer[]> {
   if (ids.length === 0) return [];
   const unique = [...new Map(ids.map((id) => [`${id.level}/${id.index}`, id])).values()];
+  // The contract inside every term: with it outside the OR, SQLite (no
+  // statistics) walks every node of the contract — 1.2 s at a million entries
+  // — instead of one primary-key lookup per node (0.07 ms).
   const rows = await sql.all<{ level: number | string; idx: number | string; hash: string }>(
-    `SELECT level, idx, hash FROM ledger_tree_nodes WHERE contract_id = ? AND (${unique.map(() => '(level = ? AND idx = ?)').join(' OR ')})`,
-    [contractId, ...unique.flatMap((id) => [id.level, id.index])],
+    `SELECT level, idx, hash FROM ledger_tree_nodes WHERE ${unique.map(() => '(contract_id = ? AND level = ? AND idx = ?)').join(' OR ')}`,
+    unique.flatMap((id) => [contractId, id.level, id.index]),
   );
   const found = new Map(rows.map((row) => [`${Number(row.level)}/${Number(row.idx)}`, row.hash]));
   return ids.map((id) => {
