@@ -587,6 +587,69 @@ describe('checkpoints and Merkle proofs of the ledger', () => {
       }
     });
 
+    it('the previous audit’s checkpoint removed from the database: the next audit is broken and notified, not “unavailable”', async () => {
+      const other = await aCustodyWorld(t);
+      await other.dvd('DVD-U-1');
+      const first = await recordAudit(other);
+      expect(first.status).toBe(201);
+      const firstSeq = (await auditsOf(other)).at(-1)!.seq;
+      // Checkpoints were being signed before that audit: the earliest is smaller.
+      const [earliest] = await sql(
+        t,
+        'SELECT MIN(tree_size) AS size FROM ledger_checkpoints WHERE contract_id = ?',
+        [other.contractId],
+      );
+      expect(Number(earliest.size)).toBeLessThan(firstSeq);
+      await sql(t, 'DELETE FROM ledger_checkpoints WHERE contract_id = ? AND tree_size = ?', [
+        other.contractId,
+        firstSeq,
+      ]);
+      await other.dvd('DVD-U-2');
+      expect((await recordAudit(other)).status).toBe(201);
+      const last = (await auditsOf(other)).at(-1)!;
+      expect(last.continuity).toMatchObject({
+        fromSize: firstSeq,
+        status: 'broken',
+        summary: '前回調査以降の改ざんを検出',
+      });
+      expect(last.continuity.reason).toBe(
+        `the checkpoint of ${firstSeq} entries, signed when that audit was recorded, is missing (checkpoints are stored from ${Number(earliest.size)} entries on)`,
+      );
+      const inbox = await t.get('/api/notifications', other.w.officerA.token);
+      expect(
+        inbox.body.items.some(
+          (n: any) => n.kind === 'ledger_tampering' && n.contractId === other.contractId,
+        ),
+      ).toBe(true);
+    });
+
+    it('an audit recorded before checkpoints existed (an upgraded database): the next audit says “unavailable”, and nobody is notified', async () => {
+      const other = await aCustodyWorld(t);
+      await other.dvd('DVD-V-1');
+      expect((await recordAudit(other)).status).toBe(201);
+      const firstSeq = (await auditsOf(other)).at(-1)!.seq;
+      // As the upgrade left it: no checkpoint of the ledger up to that audit.
+      await sql(t, 'DELETE FROM ledger_checkpoints WHERE contract_id = ? AND tree_size <= ?', [
+        other.contractId,
+        firstSeq,
+      ]);
+      await other.dvd('DVD-V-2');
+      expect((await recordAudit(other)).status).toBe(201);
+      const last = (await auditsOf(other)).at(-1)!;
+      expect(last.continuity).toMatchObject({
+        fromSize: firstSeq,
+        status: 'unavailable',
+        summary: '前回調査時のチェックポイントがなく、検証できません',
+        reason: `no checkpoint of ${firstSeq} entries is stored`,
+      });
+      const inbox = await t.get('/api/notifications', other.w.officerA.token);
+      expect(
+        inbox.body.items.some(
+          (n: any) => n.kind === 'ledger_tampering' && n.contractId === other.contractId,
+        ),
+      ).toBe(false);
+    });
+
     it('entries rewritten with the tree left alone: …/ledger/verify names the entry, and the next audit is broken', async () => {
       const other = await aCustodyWorld(t);
       await other.dvd('DVD-S-1');

@@ -241,7 +241,7 @@ export class AuditContinuityResponse {
   @ApiProperty({
     enum: ['intact', 'broken', 'unavailable'],
     description:
-      '`intact`: both checkpoints verify with the checkpoint key and the consistency proof between them verifies; `broken`: one of them does not (the ledger before the previous audit was rewritten); `unavailable`: a checkpoint is missing (an audit recorded before checkpoints existed)',
+      '`intact`: both checkpoints verify with the checkpoint key and the consistency proof between them verifies; `broken`: one of them does not (the ledger before the previous audit was rewritten), or the checkpoint of an audit recorded since checkpoints began is missing (removed from the database); `unavailable`: a checkpoint is missing because its audit was recorded before checkpoints existed',
   })
   status: 'intact' | 'broken' | 'unavailable';
   @ApiProperty({ description: '「前回調査以降、改ざんなし」 when intact' }) summary: string;

@@ -62,7 +62,7 @@ export interface ConsistencyProof {
 export interface Continuity {
   fromSize: number;
   toSize: number;
-  /** `intact`: proven; `broken`: a signature or the proof fails; `unavailable`: a checkpoint is missing (the audit predates them). */
+  /** `intact`: proven; `broken`: a signature or the proof fails, or a checkpoint signed since checkpoints began is missing; `unavailable`: a checkpoint is missing because the audit predates them. */
   status: 'intact' | 'broken' | 'unavailable';
   fromRootHash: string | null;
   toRootHash: string | null;
@@ -311,10 +311,22 @@ export class TransparencyService {
       this.findCheckpoint(sql, contractId, toSize),
     ]);
     if (!from || !to) {
-      return result(
-        'unavailable',
-        `no checkpoint of ${!from ? fromSize : toSize} entries is stored`,
+      const missing = !from ? fromSize : toSize;
+      // Checkpoints are signed of the tree as it is: one of a smaller size
+      // means this ledger had fewer entries than `missing` when checkpoints
+      // began, so the audit at `missing` was recorded since and signed its
+      // own, which someone has removed. Otherwise the audit predates them.
+      const earliest = await sql.one<{ size: number | string | null }>(
+        'SELECT MIN(tree_size) AS size FROM ledger_checkpoints WHERE contract_id = ?',
+        [contractId],
       );
+      const since = earliest?.size == null ? null : Number(earliest.size);
+      return since !== null && since < missing
+        ? result(
+            'broken',
+            `the checkpoint of ${missing} entries, signed when that audit was recorded, is missing (checkpoints are stored from ${since} entries on)`,
+          )
+        : result('unavailable', `no checkpoint of ${missing} entries is stored`);
     }
     const roots: { from?: Buffer; to?: Buffer } = {};
     for (const [side, stored] of [
