@@ -3419,7 +3419,7 @@ export interface components {
             /** @description Entries this audit’s checkpoint covers */
             toSize: number;
             /**
-             * @description `intact`: both checkpoints verify with the checkpoint key and the consistency proof between them verifies; `broken`: one of them does not (the ledger before the previous audit was rewritten); `unavailable`: a checkpoint is missing (an audit recorded before checkpoints existed)
+             * @description `intact`: both checkpoints verify with the checkpoint key and the consistency proof between them verifies; `broken`: one of them does not (the ledger before the previous audit was rewritten), or the checkpoint of an audit recorded since checkpoints began is missing (removed from the database); `unavailable`: a checkpoint is missing because its audit was recorded before checkpoints existed
              * @enum {string}
              */
             status: "intact" | "broken" | "unavailable";
