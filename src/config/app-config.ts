@@ -221,6 +221,16 @@ export class AppConfig {
   @Max(3600000, { message: 'must be an integer number of milliseconds between 10 and 3600000' })
   MAIL_BACKOFF_MS = 60000;
 
+  /**
+   * How long stopping waits for each queue and worker to close gracefully
+   * (running jobs to finish, Redis to answer) before disconnecting it by force.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds between 0 and 600000' })
+  @Min(0, { message: 'must be an integer number of milliseconds between 0 and 600000' })
+  @Max(600000, { message: 'must be an integer number of milliseconds between 0 and 600000' })
+  QUEUE_SHUTDOWN_GRACE_MS = 10000;
+
   /** How often the queue's connection is checked and waiting deliveries are handed to it. */
   @Transform(toInt)
   @IsInt({ message: 'must be an integer number of milliseconds between 50 and 600000' })

@@ -6,6 +6,7 @@ import { Clock } from '../../common/time/clock.js';
 import { bool, Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { type AttemptOutcome, DeliveryAttempts } from './delivery-attempts.js';
+import { QueueShutdown } from './queue-shutdown.js';
 import type { MailKind, MailStatus } from './entities/mail-delivery.entity.js';
 import type { NotificationKind } from './entities/notification.entity.js';
 import { digestMail, immediateMail, type MailItem, type MailMessage } from './mail-message.rule.js';
@@ -63,6 +64,7 @@ export class MailSender implements OnModuleDestroy {
     tx: TransactionRunner,
     clock: Clock,
     private readonly config: AppConfig,
+    private readonly shutdown: QueueShutdown,
   ) {
     this.attempts = new DeliveryAttempts(dataSource, tx, clock, {
       table: 'mail_deliveries',
@@ -130,7 +132,7 @@ export class MailSender implements OnModuleDestroy {
         subject: message.subject,
         text: message.text,
         html: message.html,
-        signal: AbortSignal.timeout(MAIL_TIMEOUT_MS),
+        signal: AbortSignal.any([AbortSignal.timeout(MAIL_TIMEOUT_MS), this.shutdown.signal]),
       })) as { response?: unknown };
       const response = typeof info.response === 'string' ? info.response : '';
       const replyCode = /^(\d{3})/.exec(response)?.[1];

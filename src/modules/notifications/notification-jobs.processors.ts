@@ -7,7 +7,7 @@ import type { AttemptOutcome } from './delivery-attempts.js';
 import type { DeliveryJob } from './delivery-outbox.js';
 import { MailSender } from './mail-sender.js';
 import { MAIL_QUEUE, REMINDER_QUEUE, WEBHOOK_QUEUE } from './queue.constants.js';
-import { QueueState } from './queue-state.js';
+import { QueueShutdown } from './queue-shutdown.js';
 import { ReminderScanner } from './reminder-scanner.js';
 import { WebhookSender } from './webhook-sender.js';
 
@@ -22,18 +22,14 @@ class QuietErrors {
   }
 }
 
-/**
- * A worker that can stop while Redis is down: a graceful close waits for a
- * connection that never comes, so without Redis the worker is closed by
- * force (no job can be running then anyway) before Nest's own hooks run.
- */
+/** A worker that stops within a bound, with or without Redis (QueueShutdown). */
 abstract class StoppableWorker extends WorkerHost implements BeforeApplicationShutdown {
-  constructor(protected readonly queueState: QueueState) {
+  constructor(protected readonly shutdown: QueueShutdown) {
     super();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (!this.queueState.up) await this.worker.close(true);
+    await this.shutdown.closeWorker(this.worker);
   }
 }
 
@@ -50,9 +46,9 @@ export class ReminderJobsProcessor extends StoppableWorker {
 
   constructor(
     private readonly scanner: ReminderScanner,
-    queueState: QueueState,
+    shutdown: QueueShutdown,
   ) {
-    super(queueState);
+    super(shutdown);
   }
 
   async process(job: Job): Promise<{ scanned: string[]; raised: number }> {
@@ -84,9 +80,9 @@ abstract class DeliveryProcessor extends StoppableWorker {
   constructor(
     private readonly clock: Clock,
     private readonly metrics: Metrics,
-    queueState: QueueState,
+    shutdown: QueueShutdown,
   ) {
-    super(queueState);
+    super(shutdown);
   }
 
   /** One attempt of the delivery. */
@@ -127,9 +123,9 @@ export class WebhookDeliveryProcessor extends DeliveryProcessor {
     private readonly sender: WebhookSender,
     clock: Clock,
     metrics: Metrics,
-    queueState: QueueState,
+    shutdown: QueueShutdown,
   ) {
-    super(clock, metrics, queueState);
+    super(clock, metrics, shutdown);
   }
 
   protected attempt(deliveryId: string): Promise<AttemptOutcome> {
@@ -153,9 +149,9 @@ export class MailDeliveryProcessor extends DeliveryProcessor {
     private readonly sender: MailSender,
     clock: Clock,
     metrics: Metrics,
-    queueState: QueueState,
+    shutdown: QueueShutdown,
   ) {
-    super(clock, metrics, queueState);
+    super(clock, metrics, shutdown);
   }
 
   protected attempt(deliveryId: string): Promise<AttemptOutcome> {

@@ -22,6 +22,7 @@ import { NotificationsService } from './notifications.service.js';
 import { QueueMetrics } from './queue-metrics.js';
 import { MAIL_QUEUE, REMINDER_QUEUE, redisOptions, WEBHOOK_QUEUE } from './queue.constants.js';
 import { QueueState } from './queue-state.js';
+import { QueueShutdown } from './queue-shutdown.js';
 import { QueueSupervisor } from './queue-supervisor.js';
 import { ReminderScanner } from './reminder-scanner.js';
 import { WebhookAddressPolicy, WebhookResolver } from './webhook-address.policy.js';
@@ -60,6 +61,7 @@ export class NotificationsModule {
       providers: [
         QueueState,
         QueueSupervisor,
+        QueueShutdown,
         QueueMetrics,
         NotificationWriter,
         ReminderScanner,

@@ -1,5 +1,5 @@
 import { lookup } from 'node:dns/promises';
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { AppConfig, ConfigError } from '../../config/app-config.js';
@@ -58,7 +58,7 @@ export class WebhookResolver {
  * the delivery's error cannot tell whether something listens there.
  */
 @Injectable()
-export class WebhookAddressPolicy implements OnModuleDestroy {
+export class WebhookAddressPolicy implements OnApplicationShutdown {
   readonly settings: WebhookAddressSettings;
   readonly dispatcher: Dispatcher;
 
@@ -82,7 +82,10 @@ export class WebhookAddressPolicy implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  // Not at onModuleDestroy, which comes first: a POST in flight would hold
+  // the stop until it ends. By now QueueShutdown has let it finish within the
+  // grace period or aborted it.
+  async onApplicationShutdown(): Promise<void> {
     await this.dispatcher.close();
   }
 

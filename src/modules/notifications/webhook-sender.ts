@@ -6,6 +6,7 @@ import { Clock } from '../../common/time/clock.js';
 import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { WebhookAddressPolicy, WebhookAddressRefused } from './webhook-address.policy.js';
+import { QueueShutdown } from './queue-shutdown.js';
 import type { WebhookRefusal } from './webhook-address.rule.js';
 import { signWebhook, WEBHOOK_HEADERS } from './webhook-signature.js';
 import { type AttemptOutcome, type AttemptRef, DeliveryAttempts } from './delivery-attempts.js';
@@ -51,6 +52,7 @@ export class WebhookSender {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly addresses: WebhookAddressPolicy,
+    private readonly shutdown: QueueShutdown,
   ) {
     this.attempts = new DeliveryAttempts(dataSource, tx, clock, {
       table: 'webhook_deliveries',
@@ -135,7 +137,10 @@ export class WebhookSender {
         },
         body,
         redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_MS),
+        signal: AbortSignal.any([
+          AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_MS),
+          this.shutdown.signal,
+        ]),
       });
       statusCode = response.status;
       await response.body?.cancel();

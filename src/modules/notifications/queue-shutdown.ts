@@ -1,0 +1,77 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import type { Queue, Worker } from 'bullmq';
+import { AppConfig } from '../../config/app-config.js';
+import { MAIL_QUEUE, REMINDER_QUEUE, WEBHOOK_QUEUE } from './queue.constants.js';
+import { QueueState } from './queue-state.js';
+
+/** Whether `promise` settles within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A process stops within a bound, whatever Redis or a receiver does. A
+ * graceful close of a worker waits for its running jobs (a webhook POST, an
+ * e-mail) and for Redis to answer; of a queue, for Redis to take its QUIT.
+ * Each gets QUEUE_SHUTDOWN_GRACE_MS. Then the sends still running are
+ * aborted (`signal`: each records its attempt as failed, to be retried after
+ * the backoff, by this process's successor) and what has still not closed is
+ * disconnected from Redis by force. Without Redis a worker is closed by force
+ * at once (a graceful close would wait for a connection that never comes).
+ */
+@Injectable()
+export class QueueShutdown implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('Queue');
+  private readonly stopping = new AbortController();
+
+  /** Aborted when the grace period of a stop has passed: sends still running give up. */
+  get signal(): AbortSignal {
+    return this.stopping.signal;
+  }
+
+  constructor(
+    @InjectQueue(REMINDER_QUEUE) private readonly reminders: Queue,
+    @InjectQueue(WEBHOOK_QUEUE) private readonly webhooks: Queue,
+    @InjectQueue(MAIL_QUEUE) private readonly mails: Queue,
+    private readonly state: QueueState,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Closes a worker: by force without Redis, otherwise gracefully within the grace period. */
+  async closeWorker(worker: Worker): Promise<void> {
+    if (!this.state.up) {
+      await worker.close(true);
+      return;
+    }
+    await this.within(`worker ${worker.name}`, worker);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(
+      [this.reminders, this.webhooks, this.mails].map((queue) =>
+        this.within(`queue ${queue.name}`, queue),
+      ),
+    );
+  }
+
+  private async within(what: string, target: Queue | Worker): Promise<void> {
+    const ms = this.config.QUEUE_SHUTDOWN_GRACE_MS;
+    const closing = target.close().catch(() => undefined);
+    if (await settlesWithin(closing, ms)) return;
+    this.logger.warn(`${what} did not close within ${ms} ms: aborting its sends, disconnecting it`);
+    this.stopping.abort(new Error('the service is stopping'));
+    await target.disconnect().catch(() => undefined);
+    if (!(await settlesWithin(closing, ms))) {
+      this.logger.warn(`${what} still had not closed ${ms} ms after its disconnection`);
+    }
+  }
+}
