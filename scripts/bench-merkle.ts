@@ -407,9 +407,7 @@ function fillLedger(
 
 /** Builds the long ledger's tree with rebuildTree, as the migration and ledger:rebuild do. */
 async function buildTree(side: Side, out: (line: string) => void): Promise<void> {
-  const dataSource = new DataSource(
-    buildDataSourceOptions({ DATA_DIR: side.dataDir }, { migrationsRun: false }),
-  );
+  const dataSource = new DataSource(buildDataSourceOptions({ DATA_DIR: side.dataDir }));
   await dataSource.initialize();
   try {
     const started = performance.now();

@@ -7,7 +7,7 @@ import { buildDataSourceOptions } from '../src/database/data-source-options.js';
 
 const config = loadConfig(process.env);
 const ds = new DataSource({
-  ...buildDataSourceOptions(config, { migrationsRun: false }),
+  ...buildDataSourceOptions(config),
   migrations: [],
 });
 await ds.initialize();

@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from './config/app-config.js';
@@ -7,6 +7,7 @@ import { StrictValidationPipe } from './common/http/validation.pipe.js';
 import { Clock, SystemClock } from './common/time/clock.js';
 import { buildDataSourceOptions } from './database/data-source-options.js';
 import { DatabaseModule } from './database/database.module.js';
+import { initializeMigratedDataSource } from './database/migration-lock.js';
 import { IdempotencyModule } from './database/idempotency.module.js';
 import { ContractsModule } from './modules/contracts/contracts.module.js';
 import { AccessLogModule } from './modules/access-log/access-log.module.js';
@@ -57,7 +58,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(options),
-        TypeOrmModule.forRoot(buildDataSourceOptions(options.config)),
+        // Connected, then migrated under the migration lock, before anything
+        // else gets the data source (so several processes may start together).
+        TypeOrmModule.forRootAsync({
+          useFactory: () => buildDataSourceOptions(options.config),
+          dataSourceFactory: (dataSourceOptions) =>
+            initializeMigratedDataSource(dataSourceOptions!, new Logger('Migrations')),
+        }),
         DatabaseModule,
         IdempotencyModule,
         HealthModule,

@@ -18,17 +18,17 @@ export function sqliteFilePath(config: Pick<AppConfig, 'DATA_DIR'>): string {
 
 /**
  * The TypeORM options for the configured database. The schema comes only from
- * the migrations; `migrationsRun` applies any pending one when the data source
- * starts.
+ * the migrations, which TypeORM does not run by itself (`migrationsRun` would
+ * run them unlocked): initializeMigratedDataSource applies any pending one
+ * under the migration lock when the data source starts.
  */
 export function buildDataSourceOptions(
   config: Pick<AppConfig, 'DATABASE_URL' | 'DATA_DIR'>,
-  options: { migrationsRun?: boolean } = {},
 ): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    migrationsRun: options.migrationsRun ?? true,
+    migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
     logging: false,

@@ -1,28 +1,20 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
 import { loadConfigOrExit } from '../config/load-config-or-exit.js';
 import { buildDataSourceOptions } from './data-source-options.js';
+import { initializeMigratedDataSource } from './migration-lock.js';
 
 /**
  * `npm run migration:run`: applies every pending migration to the configured
- * database and says which. The server does the same at start-up; this is for
- * deployments that migrate as a separate step.
+ * database and says which. The server does the same at start-up (the same
+ * function, under the same lock); this is for deployments that migrate as a
+ * separate step.
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const dataSource = new DataSource(buildDataSourceOptions(config, { migrationsRun: false }));
-  await dataSource.initialize();
-  try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    if (applied.length === 0) {
-      process.stdout.write(`kanribo: the ${config.databaseKind} schema is up to date\n`);
-    }
-    for (const migration of applied) {
-      process.stdout.write(`kanribo: applied ${migration.name}\n`);
-    }
-  } finally {
-    await dataSource.destroy();
-  }
+  const dataSource = await initializeMigratedDataSource(buildDataSourceOptions(config), {
+    log: (message) => process.stdout.write(`kanribo: ${message}\n`),
+  });
+  await dataSource.destroy();
 }
 
 main().catch((error: unknown) => {

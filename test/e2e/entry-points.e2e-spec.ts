@@ -308,9 +308,7 @@ describe('the kanribo command line', () => {
       expect(good.stdout).toMatch(/^ok {6}access log: /m);
       expect(good.stdout).toMatch(/^kanribo: 1 ledger\(s\) and the access log verify$/m);
 
-      const dataSource = new DataSource(
-        buildDataSourceOptions(loadConfig(env), { migrationsRun: false }),
-      );
+      const dataSource = new DataSource(buildDataSourceOptions(loadConfig(env)));
       await dataSource.initialize();
       try {
         await dataSource.query(

@@ -11,9 +11,7 @@ describe('migrations', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    dataSource = new DataSource(
-      buildDataSourceOptions(loadConfig(db.env), { migrationsRun: false }),
-    );
+    dataSource = new DataSource(buildDataSourceOptions(loadConfig(db.env)));
     await dataSource.initialize();
   });
   afterAll(async () => {
