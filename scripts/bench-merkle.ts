@@ -125,7 +125,7 @@ function random(seed: number): () => number {
   };
 }
 
-async function api<T>(
+export async function api<T>(
   base: string,
   method: string,
   path: string,
@@ -312,16 +312,18 @@ async function fillSide(
 
 /**
  * Appends valid chained entries to a contract's ledger by SQL, from its head
- * on, until it holds ENTRIES: dispatches and receipts in turn, as the main
- * bench's long ledger, hashed as the service hashes them. Updates the head's
- * seq and hash (not the tree: rebuildTree does that). Returns the new length.
+ * on, until it holds `entries` (ENTRIES): dispatches and receipts in turn, as
+ * the main bench's long ledger, hashed as the service hashes them. Updates the
+ * head's seq and hash (not the tree: rebuildTree does that). Returns the new
+ * length. The evidence bench fills its ledgers with it too.
  */
-function fillLedger(
+export function fillLedger(
   db: Database.Database,
   contractId: string,
   actor: LedgerActor,
   party: Record<string, string>,
   mediumId: string,
+  entries = ENTRIES,
 ): number {
   const head = db
     .prepare('SELECT seq, hash FROM ledger_heads WHERE contract_id = ?')
@@ -400,7 +402,7 @@ function fillLedger(
       contractId,
     );
   });
-  while (seq < ENTRIES) batch(Math.min(FILL_BATCH, ENTRIES - seq));
+  while (seq < entries) batch(Math.min(FILL_BATCH, entries - seq));
   db.pragma('wal_checkpoint(TRUNCATE)');
   return seq;
 }

@@ -8,8 +8,9 @@
 // one reminder scan over 100,000 contracts and the webhook delivery rate
 // (scripts/bench-reminders.ts), the certificate PDFs and the 管理簿 workbook
 // (scripts/bench-xlsx.ts), the Merkle tree of a 1,000,000-entry ledger
-// (scripts/bench-merkle.ts), and the web app's home screen in Chromium
-// (scripts/bench-web.ts). BENCH_ONLY=web runs the web app alone, BENCH_ONLY=merkle the Merkle tree alone, BENCH_ONLY=xlsx runs the workbook alone, BENCH_ONLY=reminders the reminder scan and webhooks alone, BENCH_ONLY=pdf the PDFs alone, BENCH_ONLY=access-log the access log's cost alone (with BENCH_AA=1, both servers run with it off: the noise floor). A script, not a test:
+// (scripts/bench-merkle.ts), the evidence package of a 100,000-entry ledger
+// and its offline verifier (scripts/bench-evidence.ts), and the web app's home screen in Chromium
+// (scripts/bench-web.ts). BENCH_ONLY=web runs the web app alone, BENCH_ONLY=merkle the Merkle tree alone, BENCH_ONLY=evidence the evidence package alone, BENCH_ONLY=xlsx runs the workbook alone, BENCH_ONLY=reminders the reminder scan and webhooks alone, BENCH_ONLY=pdf the PDFs alone, BENCH_ONLY=access-log the access log's cost alone (with BENCH_AA=1, both servers run with it off: the noise floor). A script, not a test:
 // its figures depend on the machine.
 import 'reflect-metadata';
 import type { ChildProcess } from 'node:child_process';
@@ -27,6 +28,7 @@ import { CustodyService } from '../src/modules/custody/custody.service.js';
 import type { UserEntity } from '../src/modules/identity/entities/user.entity.js';
 import { LedgerService } from '../src/modules/ledger/ledger.service.js';
 import type { LoadResult } from './bench-load.js';
+import { benchEvidence } from './bench-evidence.js';
 import { benchMerkle } from './bench-merkle.js';
 import { benchPdf } from './bench-pdf.js';
 import {
@@ -219,6 +221,10 @@ async function main(): Promise<void> {
     if (!(await benchMerkle((line) => process.stdout.write(line)))) process.exitCode = 1;
     return;
   }
+  if (process.env.BENCH_ONLY === 'evidence') {
+    if (!(await benchEvidence((line) => process.stdout.write(line)))) process.exitCode = 1;
+    return;
+  }
   if (process.env.BENCH_ONLY === 'xlsx') {
     if (!(await benchXlsx((line) => process.stdout.write(line)))) process.exitCode = 1;
     return;
@@ -389,6 +395,7 @@ async function main(): Promise<void> {
     if (!(await benchPdf((line) => process.stdout.write(line)))) process.exitCode = 1;
     if (!(await benchXlsx((line) => process.stdout.write(line)))) process.exitCode = 1;
     if (!(await benchMerkle((line) => process.stdout.write(line)))) process.exitCode = 1;
+    if (!(await benchEvidence((line) => process.stdout.write(line)))) process.exitCode = 1;
     if (!(await benchWeb((line) => process.stdout.write(line)))) process.exitCode = 1;
   } finally {
     server?.kill('SIGTERM');
