@@ -30,7 +30,8 @@ import {
  * checkpoint of exactly those entries and its key, the deletion
  * certificates with their signatures and signer certificates, the 管理簿 CSV,
  * the certificate PDFs and the steps in Japanese. Streamed: the ledger is
- * read a batch at a time, so memory stays flat whatever its length.
+ * read a batch at a time and each certificate's PDF rendered when the zip
+ * reaches it, so memory stays flat whatever the ledger's length.
  */
 @Injectable()
 export class EvidenceService {
@@ -51,21 +52,20 @@ export class EvidenceService {
     const checkpoint = await this.transparency.currentCheckpoint(contractId);
     const size = checkpoint.treeSize;
     const key = this.transparency.verifierKey();
+    // The certificates' entries only (a few per contract): their PDFs are
+    // rendered one at a time as the zip reaches them, below.
     const certificates: Array<{
       folder: string;
       payload: CertificateSubmittedPayload;
       seq: number;
-      pdf: Buffer;
     }> = [];
     for await (const stored of this.ledger.stream(contractId, ['deletion_certificate_submitted'])) {
       if (stored.seq > size) break;
       const payload = toLedgerEntry(stored).payload as unknown as CertificateSubmittedPayload;
-      const { pdf } = await this.closeout.pdf(actor, contractId, payload.certificateId);
       certificates.push({
         folder: certificateFolder(stored.seq, payload.certificateNumber),
         payload,
         seq: stored.seq,
-        pdf,
       });
     }
     const createdAt = this.clock.now();
@@ -94,8 +94,38 @@ export class EvidenceService {
       throw new Error(`the checkpoint of ${contractId} is not signed by the checkpoint key`);
 
     const zip = archiver('zip', { zlib: { level: 6 } });
-    const file = (name: string, content: string | Buffer | Readable) =>
+    // Appended entries the zip has written: archiver takes one at a time,
+    // so that the next certificate is rendered only when the zip is done
+    // with the ones before it (and the client has read all but its buffers).
+    let appended = 0;
+    let written = 0;
+    // The client went away (the zip is destroyed): render nothing more.
+    let closed = false;
+    let wake: (() => void) | undefined;
+    zip.on('entry', () => {
+      written++;
+      wake?.();
+    });
+    zip.on('close', () => {
+      closed = true;
+      wake?.();
+    });
+    const drained = () =>
+      new Promise<void>((resolve) => {
+        wake = () => {
+          if (written < appended && !closed) return;
+          wake = undefined;
+          resolve();
+        };
+        wake();
+      });
+    const file = (name: string, content: string | Buffer | Readable) => {
+      appended++;
       zip.append(content, { name, date: createdAt });
+    };
+    // Text read ahead by about one batch of the ledger, not by 16 (objectMode's measure).
+    const streamed = (lines: AsyncIterable<string>) =>
+      Readable.from(lines, { objectMode: false, highWaterMark: 64 * 1024 });
     file(EVIDENCE_FILES.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
     file(EVIDENCE_FILES.instructions, instructions(manifest));
     file(EVIDENCE_FILES.checkpoint, checkpoint.note);
@@ -103,27 +133,37 @@ export class EvidenceService {
     file(EVIDENCE_FILES.checkpointSignature, own.signature);
     file(EVIDENCE_FILES.verifierKey, `${key.verifierKey}\n`);
     file(EVIDENCE_FILES.publicKeyPem, key.publicKeyPem);
-    file(EVIDENCE_FILES.ledger, Readable.from(this.ledgerLines(contractId, size)));
-    file(EVIDENCE_FILES.kanriboCsv, Readable.from(this.csvLines(contractId, size)));
-    for (const certificate of certificates) {
-      const { payload } = certificate;
-      const folder = `${certificate.folder}/`;
-      file(`${folder}${CERTIFICATE_FILES.pdf}`, certificate.pdf);
-      if (!payload.signature) continue;
-      file(
-        `${folder}${CERTIFICATE_FILES.content}`,
-        signedContent(signedDocument(contractId, payload)),
-      );
-      file(`${folder}${CERTIFICATE_FILES.signature}`, payload.signature.pem);
-      if (payload.signature.signerCertificate) {
-        file(`${folder}${CERTIFICATE_FILES.signer}`, payload.signature.signerCertificate);
-      }
-    }
+    file(EVIDENCE_FILES.ledger, streamed(this.ledgerLines(contractId, size)));
+    file(EVIDENCE_FILES.kanriboCsv, streamed(this.csvLines(contractId, size)));
     zip.on('warning', (error) => this.logger.warn(`evidence of ${contractId}: ${error.message}`));
     zip.on('error', (error) =>
       this.logger.error(`the evidence package of ${contractId} failed: ${error.message}`),
     );
-    void zip.finalize().catch(() => undefined);
+    const certificateFiles = async () => {
+      for (const certificate of certificates) {
+        const { payload } = certificate;
+        const folder = `${certificate.folder}/`;
+        await drained();
+        if (closed) return;
+        const { pdf } = await this.closeout.pdf(actor, contractId, payload.certificateId);
+        file(`${folder}${CERTIFICATE_FILES.pdf}`, pdf);
+        if (!payload.signature) continue;
+        file(
+          `${folder}${CERTIFICATE_FILES.content}`,
+          signedContent(signedDocument(contractId, payload)),
+        );
+        file(`${folder}${CERTIFICATE_FILES.signature}`, payload.signature.pem);
+        if (payload.signature.signerCertificate) {
+          file(`${folder}${CERTIFICATE_FILES.signer}`, payload.signature.signerCertificate);
+        }
+      }
+      await zip.finalize();
+    };
+    certificateFiles().catch((error: unknown) => {
+      // The response has begun: it is cut off (the 'error' handler logs why),
+      // not ended, so that the client sees a failed download, not a short zip.
+      zip.destroy(error instanceof Error ? error : new Error(String(error)));
+    });
     return { filename: `kanribo-evidence-${contractId}.zip`, body: zip };
   }
 
