@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CERTIFICATE_FILES, EVIDENCE_FILES } from '../modules/evidence/evidence-layout.js';
 import {
+  EvidenceReadError,
   openZip,
   opensslCommands,
   verifyEvidence,
@@ -57,10 +58,16 @@ async function main(): Promise<number> {
     return 2;
   }
   try {
-    const { checks, manifest, cosignatures } = await verifyEvidence(
-      zip,
-      values.key ? { expectedKey: values.key } : {},
-    );
+    let verdict: Awaited<ReturnType<typeof verifyEvidence>>;
+    try {
+      verdict = await verifyEvidence(zip, values.key ? { expectedKey: values.key } : {});
+    } catch (error) {
+      // A file over its limit, a size that lies, a broken archive: unreadable, not a failed check.
+      if (!(error instanceof EvidenceReadError)) throw error;
+      process.stderr.write(`kanribo-verify: cannot read ${file}: ${error.message}\n`);
+      return 2;
+    }
+    const { checks, manifest, cosignatures } = verdict;
     process.stdout.write(`kanribo-verify: ${file}\n`);
     if (manifest) {
       process.stdout.write(
@@ -86,7 +93,7 @@ async function main(): Promise<number> {
       let folder = '<the folder the package was unzipped to>';
       if (values.extract) {
         folder = resolve(base, values.extract);
-        await extract(zip, folder, [
+        const extracted = await extract(zip, folder, [
           EVIDENCE_FILES.publicKeyPem,
           EVIDENCE_FILES.checkpointBody,
           EVIDENCE_FILES.checkpointSignature,
@@ -99,7 +106,12 @@ async function main(): Promise<number> {
                 CERTIFICATE_FILES.signer,
               ].map((name) => `${c.folder}/${name}`),
             ),
-        ]);
+        ]).catch((error: unknown) => {
+          if (!(error instanceof EvidenceReadError)) throw error;
+          process.stderr.write(`kanribo-verify: cannot extract from ${file}: ${error.message}\n`);
+          return false;
+        });
+        if (!extracted) return 2;
       }
       process.stdout.write('\nWithout kanribo (OpenSSL 3):\n');
       for (const command of opensslCommands(manifest, folder))
@@ -127,7 +139,7 @@ function shown(text: string): string {
   );
 }
 
-async function extract(zip: ZipReader, folder: string, names: string[]): Promise<void> {
+async function extract(zip: ZipReader, folder: string, names: string[]): Promise<true> {
   for (const name of names) {
     if (!zip.names.has(name)) continue;
     const target = join(folder, name);
@@ -136,6 +148,7 @@ async function extract(zip: ZipReader, folder: string, names: string[]): Promise
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, await zip.buffer(name));
   }
+  return true;
 }
 
 main().then(

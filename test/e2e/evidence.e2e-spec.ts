@@ -48,6 +48,24 @@ async function zipOf(files: Map<string, Buffer>): Promise<Buffer> {
 }
 
 /**
+ * `zip` with the uncompressed size its central directory declares for
+ * `name` replaced by `size`: what yauzl (and so kanribo-verify) reads.
+ */
+function declaring(zip: Buffer, name: string, size: number): Buffer {
+  const copy = Buffer.from(zip);
+  for (let at = copy.indexOf(CENTRAL); at >= 0;) {
+    const nameLength = copy.readUInt16LE(at + 28);
+    if (copy.toString('utf8', at + 46, at + 46 + nameLength) === name) {
+      copy.writeUInt32LE(size, at + 24);
+      return copy;
+    }
+    at = copy.indexOf(CENTRAL, at + 46);
+  }
+  throw new Error(`${name} is not in the zip`);
+}
+const CENTRAL = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+
+/**
  * Issue 13, part 6: the evidence package of a contract, checked offline by
  * the built `kanribo-verify` (a child process with no database, config or
  * network) and by openssl alone.
@@ -153,7 +171,13 @@ describe('the evidence package', () => {
     const run = await verify(join(dir, 'evidence.zip'), '--key', key, '--extract', extracted);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    for (const name of ['checkpoint signature', 'hash chain', 'Merkle root', '管理簿 CSV']) {
+    for (const name of [
+      'checkpoint signature',
+      'openssl files',
+      'hash chain',
+      'Merkle root',
+      '管理簿 CSV',
+    ]) {
       expect(run.stdout).toMatch(new RegExp(`^OK  ${name}: `, 'm'));
     }
     expect(run.stdout).toMatch(
@@ -267,6 +291,84 @@ describe('the evidence package', () => {
     const missing = await verify(join(dir, 'no-such.zip'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read/);
+  });
+
+  it('names the openssl files when they are not the checkpoint note’s body and signature', async () => {
+    const forged = async (change: (files: Map<string, Buffer>) => void) => {
+      const copy = new Map(files);
+      change(copy);
+      const file = join(dir, `openssl-${randomUUID()}.zip`);
+      writeFileSync(file, await zipOf(copy));
+      return verify(file);
+    };
+    // Another body (one that openssl would check against another signature): the note is untouched.
+    const body = await forged((f) => {
+      const text = f.get('openssl/checkpoint-body.txt')!.toString('utf8');
+      f.set('openssl/checkpoint-body.txt', Buffer.from(text.replace(/\n\d+\n/, '\n999\n')));
+    });
+    expect(body.code).toBe(1);
+    expect(body.stdout).toMatch(
+      /^NG {2}openssl files: openssl\/checkpoint-body.txt is not the body of checkpoint.txt$/m,
+    );
+    for (const name of ['checkpoint signature', 'hash chain', 'Merkle root', '管理簿 CSV']) {
+      expect(body.stdout).toMatch(new RegExp(`^OK  ${name}: `, 'm'));
+    }
+    // Another signature.
+    const signature = await forged((f) => f.set('openssl/checkpoint.sig', Buffer.alloc(64, 7)));
+    expect(signature.code).toBe(1);
+    expect(signature.stdout).toMatch(
+      /^NG {2}openssl files: openssl\/checkpoint.sig is not the signature by .+ in checkpoint.txt$/m,
+    );
+    expect(signature.stdout).toMatch(/^OK {2}checkpoint signature: /m);
+  });
+
+  it('refuses (exit 2) a file over its size limit or over the size it declares, without reading it whole', async () => {
+    const written = async (name: string, bytes: Buffer) => {
+      const file = join(dir, name);
+      writeFileSync(file, bytes);
+      return verify(file);
+    };
+    const withFile = (name: string, content: Buffer) => zipOf(new Map(files).set(name, content));
+
+    // checkpoint.txt of 64 KiB and a byte (a few hundred bytes in the zip): refused by what it declares.
+    const big = await written(
+      'big-checkpoint.zip',
+      await withFile('checkpoint.txt', Buffer.alloc(64 * 1024 + 1, 'a')),
+    );
+    expect([big.code, big.stdout]).toEqual([2, '']);
+    expect(big.stderr).toMatch(
+      /cannot read .+: checkpoint.txt declares 65537 bytes, more than the 65536 bytes it may hold: not read$/m,
+    );
+
+    // A real 100-byte manifest declared as 4 GiB: refused before a byte is read.
+    const honest = await withFile('manifest.json', files.get('manifest.json')!);
+    const declared = await written('declared.zip', declaring(honest, 'manifest.json', 0xfffffff0));
+    expect(declared.code).toBe(2);
+    expect(declared.stderr).toMatch(/manifest.json declares 4096.0 MiB, more than the 16 MiB/);
+
+    // checkpoint.txt that declares 10 bytes and inflates to more: stopped at the eleventh.
+    const lying = await written(
+      'lying.zip',
+      declaring(
+        await withFile('checkpoint.txt', Buffer.alloc(1024 * 1024, 'a')),
+        'checkpoint.txt',
+        10,
+      ),
+    );
+    expect(lying.code).toBe(2);
+    expect(lying.stderr).toMatch(
+      /checkpoint.txt holds more than the 10 bytes it declares: not read further$/m,
+    );
+
+    // A ledger line of 17 MiB (17 KiB in the zip): refused at the limit of one entry, not held whole.
+    const line = await written(
+      'long-line.zip',
+      await withFile('ledger.jsonl', Buffer.alloc(17 * 1024 * 1024, 'x')),
+    );
+    expect(line.code).toBe(2);
+    expect(line.stderr).toMatch(
+      /a line of ledger.jsonl is longer than the 16 MiB an entry may take$/m,
+    );
   });
 
   it('is refused to whoever may not read the contract, and to nobody else', async () => {

@@ -1,17 +1,18 @@
-import { X509Certificate } from 'node:crypto';
-import { createInterface } from 'node:readline';
+import { createHash, X509Certificate } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { verifyDetachedSignature } from '../closeout/detached-signature.js';
 import type { CertificateSubmittedPayload } from '../closeout/closeout.projector.js';
 import { signedContent, signedDocument } from '../closeout/signed-content.rule.js';
-import { canonicalJson, entryHash, GENESIS_HASH, type LedgerEntry } from '../ledger/hash-chain.js';
+import { canonicalJson, GENESIS_HASH, type LedgerEntry, sha256Hex } from '../ledger/hash-chain.js';
 import { BOM, csvLine, KANRIBO_HEADER, kanriboCsvLine } from '../ledger/kanribo-csv.js';
 import { kanriboRow } from '../ledger/kanribo-row.js';
 import { parseCheckpoint } from '../ledger/transparency/checkpoint.js';
 import { appendLeaf, foldRange, leafHash } from '../ledger/transparency/merkle.js';
 import {
   NoteError,
+  type NoteVerifier,
   openNote,
   parseNote,
   parseVerifierKey,
@@ -32,20 +33,87 @@ export interface EvidenceCheck {
   seq?: number;
 }
 
-/** A zip opened for reading: its file names, and each file as bytes or as a stream. */
+/**
+ * The package cannot be read as a package (a file over its size limit, a
+ * size that lies, a broken archive): kanribo-verify exits 2, as for an
+ * unreadable file, rather than naming a failed check.
+ */
+export class EvidenceReadError extends Error {}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+
+/**
+ * The most a package's files may hold, uncompressed, and the most files it
+ * may hold. The declared sizes of the archive are not trusted: a file is
+ * refused when it declares more than its limit, and its bytes are counted as
+ * they are inflated (yauzl also fails a file whose bytes differ from what it
+ * declares). The ledger and the CSV are read a chunk at a time (the ledger a
+ * line at a time, each line at most `line`), so their limits bound the
+ * time a package can take, not memory; every other file is read whole.
+ */
+export interface EvidenceLimits {
+  files: number;
+  /** ledger.jsonl and 管理簿.csv, streamed. */
+  streamed: number;
+  /** One line of ledger.jsonl: one entry, held while it is checked. */
+  line: number;
+  /** manifest.json (its certificate list). */
+  manifest: number;
+  /** checkpoint.txt, the keys and the openssl files. */
+  checkpoint: number;
+  /** Each file of a certificate folder that is read (content, signature, signer certificate). */
+  certificate: number;
+}
+
+export const EVIDENCE_LIMITS: EvidenceLimits = {
+  files: 100_000,
+  streamed: 16 * GiB,
+  line: 16 * MiB,
+  manifest: 16 * MiB,
+  checkpoint: 64 * KiB,
+  certificate: 4 * MiB,
+};
+
+/** The limit of a file of the package, by what it is. */
+function limitOf(name: string, limits: EvidenceLimits): number {
+  if (name === EVIDENCE_FILES.ledger || name === EVIDENCE_FILES.kanriboCsv) return limits.streamed;
+  if (name === EVIDENCE_FILES.manifest) return limits.manifest;
+  if (name.startsWith('certificates/')) return limits.certificate;
+  return limits.checkpoint;
+}
+
+const amount = (bytes: number) =>
+  bytes >= MiB ? `${(bytes / MiB).toFixed(bytes % MiB ? 1 : 0)} MiB` : `${bytes} bytes`;
+
+/** A zip opened for reading: its file names, and each file as bytes or as chunks, within its limit. */
 export interface ZipReader {
   names: ReadonlySet<string>;
+  limits: EvidenceLimits;
   buffer(name: string): Promise<Buffer>;
-  stream(name: string): Promise<Readable>;
+  chunks(name: string): AsyncIterable<Buffer>;
   close(): void;
 }
 
-export async function openZip(path: string): Promise<ZipReader> {
+export async function openZip(
+  path: string,
+  limits: EvidenceLimits = EVIDENCE_LIMITS,
+): Promise<ZipReader> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: false }, (error, file) =>
-      error || !file ? reject(error ?? new Error('not a zip file')) : resolve(file),
+    yauzl.open(
+      path,
+      { lazyEntries: true, autoClose: false, validateEntrySizes: true },
+      (error, file) =>
+        error || !file ? reject(error ?? new Error('not a zip file')) : resolve(file),
     ),
   );
+  if (zip.entryCount > limits.files) {
+    zip.close();
+    throw new EvidenceReadError(
+      `the archive holds ${zip.entryCount} files, more than the ${limits.files} a package may hold`,
+    );
+  }
   const entries = new Map<string, yauzl.Entry>();
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: yauzl.Entry) => {
@@ -62,24 +130,163 @@ export async function openZip(path: string): Promise<ZipReader> {
     zip.on('error', reject);
     zip.readEntry();
   });
-  const stream = (name: string) =>
-    new Promise<Readable>((resolve, reject) => {
-      const entry = entries.get(name);
-      if (!entry) return reject(new Error(`${name} is missing`));
-      zip.openReadStream(entry, (error, readable) =>
-        error || !readable ? reject(error ?? new Error(name)) : resolve(readable),
+  async function* chunks(name: string): AsyncGenerator<Buffer> {
+    const entry = entries.get(name);
+    if (!entry) throw new EvidenceReadError(`${name} is missing`);
+    const limit = limitOf(name, limits);
+    if (entry.uncompressedSize > limit) {
+      throw new EvidenceReadError(
+        `${name} declares ${amount(entry.uncompressedSize)}, more than the ${amount(limit)} it may hold: not read`,
       );
+    }
+    // Inflated here, not by yauzl: in larger chunks (a fifth of the time of
+    // a long ledger went into 16 KiB ones), and counted against what the
+    // entry declares as they come.
+    const deflated = entry.compressionMethod === 8;
+    const raw = await new Promise<Readable>((resolve, reject) =>
+      zip.openReadStream(entry, deflated ? { decompress: false } : {}, (error, stream) =>
+        error || !stream ? reject(error ?? new Error(name)) : resolve(stream),
+      ),
+    ).catch((error: unknown) => {
+      throw new EvidenceReadError(`${name}: ${(error as Error).message}`);
     });
+    const readable = deflated ? raw.pipe(createInflateRaw({ chunkSize: 256 * KiB })) : raw;
+    if (deflated) raw.on('error', (error) => readable.destroy(error));
+    let read = 0;
+    try {
+      for await (const chunk of readable) {
+        read += (chunk as Buffer).length;
+        if (read > entry.uncompressedSize) {
+          throw new EvidenceReadError(
+            `${name} holds more than the ${amount(entry.uncompressedSize)} it declares: not read further`,
+          );
+        }
+        yield chunk as Buffer;
+      }
+    } catch (error) {
+      if (error instanceof EvidenceReadError) throw error;
+      throw new EvidenceReadError(`${name}: ${(error as Error).message}`);
+    } finally {
+      readable.destroy();
+      raw.destroy();
+    }
+    if (read !== entry.uncompressedSize) {
+      throw new EvidenceReadError(
+        `${name} holds ${amount(read)}, not the ${amount(entry.uncompressedSize)} it declares`,
+      );
+    }
+  }
   return {
     names: new Set(entries.keys()),
-    stream,
+    limits,
+    chunks,
     async buffer(name) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of await stream(name)) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
+      const parts: Buffer[] = [];
+      for await (const chunk of chunks(name)) parts.push(chunk);
+      return Buffer.concat(parts);
     },
     close: () => zip.close(),
   };
+}
+
+/**
+ * The lines of a file, as bytes (the bytes of a Merkle leaf): split at each
+ * \n, a last line without one included; a line longer than `max` is refused.
+ */
+async function* lines(name: string, chunks: AsyncIterable<Buffer>, max: number) {
+  const tooLong = () =>
+    new EvidenceReadError(`a line of ${name} is longer than the ${amount(max)} an entry may take`);
+  let pending: Buffer[] = [];
+  let pendingLength = 0;
+  for await (const chunk of chunks) {
+    let start = 0;
+    let end = chunk.indexOf(10);
+    while (end >= 0) {
+      let line = chunk.subarray(start, end);
+      if (pendingLength > 0) {
+        line = Buffer.concat([...pending, line]);
+        pending = [];
+        pendingLength = 0;
+      }
+      if (line.length > max) throw tooLong();
+      yield line;
+      start = end + 1;
+      end = chunk.indexOf(10, start);
+    }
+    if (start < chunk.length) {
+      pending.push(chunk.subarray(start));
+      pendingLength += chunk.length - start;
+      if (pendingLength > max) throw tooLong();
+    }
+  }
+  if (pendingLength > 0) yield Buffer.concat(pending);
+}
+
+/** Whether every object in a parsed JSON value lists its keys in RFC 8785 order (UTF-16 code units). */
+function keysInOrder(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) return value.every(keysInOrder);
+  const keys = Object.keys(value);
+  for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) return false;
+  return keys.every((key) => keysInOrder((value as Record<string, unknown>)[key]));
+}
+
+/**
+ * `text` without the top-level member `key`, where `text` is
+ * JSON.stringify(`value`) with its keys in order: the same as
+ * JSON.stringify of the value without it, for the price of stringifying
+ * the members before it (the entry's actor and contract), not all of it.
+ */
+function withoutMember(text: string, value: Record<string, unknown>, key: string): string {
+  const keys = Object.keys(value);
+  const at = keys.indexOf(key);
+  if (at < 0) return text;
+  let start = 1;
+  for (let i = 0; i < at; i++) {
+    start += JSON.stringify(keys[i]).length + JSON.stringify(value[keys[i]!]).length + 2;
+  }
+  const member = `${JSON.stringify(key)}:${JSON.stringify(value[key])}`;
+  if (!text.startsWith(member, start)) throw new Error(`${key} is not where it should be`);
+  return at < keys.length - 1
+    ? text.slice(0, start) + text.slice(start + member.length + 1)
+    : text.slice(0, at > 0 ? start - 1 : start) + text.slice(start + member.length);
+}
+
+/**
+ * One line of ledger.jsonl: its entry, and the RFC 8785 form of the entry
+ * without `hash` (what the hash is of); or why it is not an entry in its
+ * RFC 8785 form. The common case costs two native JSON calls: a line that
+ * JSON.stringify gives back unchanged, whose objects list their keys in
+ * RFC 8785 order and with no escaped surrogate, is its RFC 8785 form (the
+ * two agree on strings and numbers); any other line (integer-like keys,
+ * which JavaScript orders first) is compared with canonicalize's output.
+ */
+function parseEntryLine(
+  text: string,
+): { entry: LedgerEntry; hash: string; unhashed: string } | { reason: string } {
+  let entry: LedgerEntry;
+  try {
+    entry = JSON.parse(text) as LedgerEntry;
+  } catch {
+    return { reason: 'the line is not JSON' };
+  }
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+    return { reason: 'the line is not an entry' };
+  }
+  const { hash, ...unhashed } = entry;
+  if (JSON.stringify(entry) === text && keysInOrder(entry) && !/\\u[dD][89a-fA-F]/.test(text)) {
+    return {
+      entry,
+      hash,
+      unhashed: withoutMember(text, entry as unknown as Record<string, unknown>, 'hash'),
+    };
+  }
+  try {
+    if (canonicalJson(entry) === text) return { entry, hash, unhashed: canonicalJson(unhashed) };
+  } catch {
+    // A lone surrogate: no RFC 8785 form.
+  }
+  return { reason: 'the line is not the entry’s RFC 8785 form' };
 }
 
 /**
@@ -114,8 +321,13 @@ export async function verifyEvidence(
     manifest = JSON.parse(
       (await zip.buffer(EVIDENCE_FILES.manifest)).toString('utf8'),
     ) as EvidenceManifest;
-  } catch {
+  } catch (error) {
+    if (error instanceof EvidenceReadError) throw error;
     check('manifest', false, 'manifest.json is not JSON');
+    return { checks, cosignatures: [] };
+  }
+  if (manifest === null || typeof manifest !== 'object' || !Array.isArray(manifest.certificates)) {
+    check('manifest', false, 'manifest.json is not a manifest');
     return { checks, cosignatures: [] };
   }
   if (
@@ -183,6 +395,7 @@ export async function verifyEvidence(
         .map((s) => s.line.trimEnd());
     }
   } catch (error) {
+    if (error instanceof EvidenceReadError) throw error;
     check(
       'checkpoint signature',
       false,
@@ -190,40 +403,47 @@ export async function verifyEvidence(
     );
   }
 
-  // The chain and the tree, a line at a time.
-  const lines = createInterface({
-    input: await zip.stream(EVIDENCE_FILES.ledger),
-    crlfDelay: Infinity,
-  });
+  // The files openssl checks (検証手順.txt): the note's body and the log key's signature, byte for byte.
+  check(
+    'openssl files',
+    ...opensslFiles(
+      note,
+      keyText,
+      await zip.buffer(EVIDENCE_FILES.checkpointBody),
+      await zip.buffer(EVIDENCE_FILES.checkpointSignature),
+    ),
+  );
+
+  // The chain and the tree, a line at a time; the CSV the entries make, hashed as it goes.
   let frontier: Buffer[] = [];
   let count = 0;
   let previous = GENESIS_HASH;
   let chainFailure: { seq: number; reason: string } | undefined;
   const certificates: Array<{ seq: number; payload: CertificateSubmittedPayload }> = [];
-  const csv: string[] = [BOM + csvLine(KANRIBO_HEADER)];
-  for await (const line of lines) {
+  const csv = createHash('sha256').update(BOM + csvLine(KANRIBO_HEADER));
+  let csvRows = 0;
+  const ledger = lines(EVIDENCE_FILES.ledger, zip.chunks(EVIDENCE_FILES.ledger), zip.limits.line);
+  for await (const bytes of ledger) {
     const seq = count + 1;
     if (!chainFailure) {
-      let entry: LedgerEntry | undefined;
-      try {
-        entry = JSON.parse(line) as LedgerEntry;
-      } catch {
-        chainFailure = { seq, reason: 'the line is not JSON' };
-      }
-      if (entry) {
-        const { hash, ...unhashed } = entry;
-        if (canonicalJson(entry) !== line)
-          chainFailure = { seq, reason: 'the line is not the entry’s RFC 8785 form' };
-        else if (entry.seq !== seq)
+      const text = bytes.toString('utf8');
+      const parsed =
+        text.includes('\ufffd') && !Buffer.from(text, 'utf8').equals(bytes)
+          ? { reason: 'the line is not UTF-8' }
+          : parseEntryLine(text);
+      if ('reason' in parsed) chainFailure = { seq, reason: parsed.reason };
+      else {
+        const { entry } = parsed;
+        if (entry.seq !== seq)
           chainFailure = { seq, reason: `entry ${seq} is missing or out of place` };
         else if (entry.contractId !== manifest.contractId)
           chainFailure = { seq, reason: 'the entry is of another contract' };
         else if (entry.prevHash !== previous)
           chainFailure = { seq, reason: 'prevHash does not match the previous entry' };
-        else if (entryHash(unhashed) !== hash)
+        else if (sha256Hex(parsed.unhashed) !== parsed.hash)
           chainFailure = { seq, reason: 'hash does not match the entry' };
         else {
-          previous = hash;
+          previous = parsed.hash;
           if (entry.type === 'deletion_certificate_submitted') {
             certificates.push({
               seq,
@@ -231,11 +451,14 @@ export async function verifyEvidence(
             });
           }
           const row = kanriboRow(entry);
-          if (row) csv.push(kanriboCsvLine(row, manifest.businessTimeZone));
+          if (row) {
+            csv.update(kanriboCsvLine(row, manifest.businessTimeZone));
+            csvRows++;
+          }
         }
       }
     }
-    frontier = appendLeaf(frontier, count, leafHash(line)).frontier;
+    frontier = appendLeaf(frontier, count, leafHash(bytes)).frontier;
     count++;
   }
   check(
@@ -321,19 +544,64 @@ export async function verifyEvidence(
     }
   }
 
-  // The 管理簿 CSV: the rows of the entries, as the service writes them.
-  const packagedCsv = (await zip.buffer(EVIDENCE_FILES.kanriboCsv)).toString('utf8');
-  const ok = !chainFailure && packagedCsv === csv.join('');
+  // The 管理簿 CSV: the rows of the entries, as the service writes them (compared by SHA-256, streamed).
+  const packagedCsv = createHash('sha256');
+  for await (const chunk of zip.chunks(EVIDENCE_FILES.kanriboCsv)) packagedCsv.update(chunk);
+  const ok = !chainFailure && packagedCsv.digest().equals(csv.digest());
   check(
     '管理簿 CSV',
     ok,
     ok
-      ? `${csv.length - 1} rows, the ledger’s dispatches and receipts`
+      ? `${csvRows} rows, the ledger’s dispatches and receipts`
       : chainFailure
         ? 'not compared: the chain is broken'
         : 'differs from the rows of the ledger’s entries',
   );
   return { checks, manifest, cosignatures };
+}
+
+/**
+ * Whether openssl/checkpoint-body.txt and openssl/checkpoint.sig are what
+ * openssl must check: the body of checkpoint.txt and the signature in it by
+ * the package's key (the one checkpoint-key.pem holds), byte for byte. A
+ * package whose openssl files verify with openssl but say something else
+ * than the note would mislead whoever checks it without kanribo.
+ */
+function opensslFiles(
+  note: string,
+  keyText: string,
+  body: Buffer,
+  signature: Buffer,
+): [ok: boolean, detail: string] {
+  let parsed: ReturnType<typeof parseNote>;
+  try {
+    parsed = parseNote(note);
+  } catch {
+    return [false, `not compared: ${EVIDENCE_FILES.checkpoint} is not a signed note`];
+  }
+  if (!body.equals(Buffer.from(parsed.text, 'utf8'))) {
+    return [
+      false,
+      `${EVIDENCE_FILES.checkpointBody} is not the body of ${EVIDENCE_FILES.checkpoint}`,
+    ];
+  }
+  let key: NoteVerifier;
+  try {
+    key = parseVerifierKey(keyText);
+  } catch {
+    return [false, `not compared: ${EVIDENCE_FILES.verifierKey} is not a verifier key`];
+  }
+  const own = parsed.signatures.filter((s) => s.name === key.name && s.keyId.equals(key.keyId));
+  if (!own.some((s) => s.signature.equals(signature))) {
+    return [
+      false,
+      `${EVIDENCE_FILES.checkpointSignature} is not the signature by ${key.name} in ${EVIDENCE_FILES.checkpoint}`,
+    ];
+  }
+  return [
+    true,
+    `${EVIDENCE_FILES.checkpointBody} and ${EVIDENCE_FILES.checkpointSignature} are the body of ${EVIDENCE_FILES.checkpoint} and its signature by ${key.name}, byte for byte`,
+  ];
 }
 
 /** The openssl commands that check the package without kanribo, run in the folder it was unzipped to. */
