@@ -14,7 +14,8 @@
 // shows as the same growth for both sizes. Then the built kanribo-verify on
 // each package, a child process with the published key pinned:
 // BENCH_EVIDENCE_VERIFY_RUNS (3) runs of the big one, its wall time (goal
-// < 3 s, node's start-up included) and peak resident memory (getrusage).
+// < 3 s, node's start-up included), its CPU time (what a loaded machine
+// changes least) and peak resident memory (VmHWM).
 // A script, not a test: its figures depend on the machine.
 import 'reflect-metadata';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -27,7 +28,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { hash as argon2 } from '@node-rs/argon2';
@@ -280,7 +281,14 @@ async function verifyOnce(
   file: string,
   key: string,
   probeFile: string,
-): Promise<{ code: number | null; ms: number; maxRss: number; stdout: string; stderr: string }> {
+): Promise<{
+  code: number | null;
+  ms: number;
+  cpuMs: number;
+  maxRss: number;
+  stdout: string;
+  stderr: string;
+}> {
   rmSync(probeFile, { force: true });
   const started = performance.now();
   const child = spawn(process.execPath, [VERIFIER, file, '--key', key], {
@@ -297,13 +305,14 @@ async function verifyOnce(
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const ms = performance.now() - started;
-  let maxRss = Number.NaN;
+  let report: Partial<MemoryReport> = {};
   try {
-    maxRss = (JSON.parse(readFileSync(probeFile, 'utf8')) as MemoryReport).maxRss ?? Number.NaN;
+    report = JSON.parse(readFileSync(probeFile, 'utf8')) as MemoryReport;
   } catch {
-    // No report: the figure stays unknown.
+    // No report: the figures stay unknown.
   }
-  return { code, ms, maxRss, stdout, stderr };
+  const maxRss = report.maxRss ?? Number.NaN;
+  return { code, ms, cpuMs: report.cpuMs ?? Number.NaN, maxRss, stdout, stderr };
 }
 
 export async function benchEvidence(out: (line: string) => void): Promise<boolean> {
@@ -370,7 +379,7 @@ export async function benchEvidence(out: (line: string) => void): Promise<boolea
       }
       const times = results.map((r) => r.ms).sort((a, b) => a - b);
       out(
-        `evidence: kanribo-verify of ${contract.entries} entries (a child process, key pinned): median ${s(times[Math.floor(times.length / 2)]!)} (runs ${results.map((r) => s(r.ms)).join(', ')}${contract === big ? '; goal < 3 s' : ''}), peak RSS ${results.map((r) => mb(r.maxRss)).join(', ')}, exit ${results.map((r) => r.code).join(', ')}\n`,
+        `evidence: kanribo-verify of ${contract.entries} entries (a child process, key pinned): median ${s(times[Math.floor(times.length / 2)]!)} (runs ${results.map((r) => s(r.ms)).join(', ')}${contract === big ? '; goal < 3 s' : ''}; CPU ${results.map((r) => s(r.cpuMs)).join(', ')}, the machine's load ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores), peak RSS ${results.map((r) => mb(r.maxRss)).join(', ')}, exit ${results.map((r) => r.code).join(', ')}\n`,
       );
     }
     if (failures > 0) out(`evidence: ${failures} checks failed\n`);

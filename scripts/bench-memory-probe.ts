@@ -7,8 +7,8 @@
 // since the last report to the file, collects the garbage (when gc is
 // exposed) and starts again from what is left, which it writes too (the next
 // interval's baseline). On exit it writes the process's peak resident memory
-// (getrusage maxRSS). Inert without BENCH_MEMORY_FILE.
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+// (VmHWM) and CPU time. Inert without BENCH_MEMORY_FILE.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 export interface MemoryReport {
   /** Counts the reports written, so that a reader sees a new one. */
@@ -17,8 +17,22 @@ export interface MemoryReport {
   peak: { rss: number; heapUsed: number; external: number; arrayBuffers: number };
   /** What was left after a garbage collection: the next interval's baseline. */
   after: { rss: number; heapUsed: number; external: number; arrayBuffers: number };
-  /** On exit only: the peak resident memory of the whole run (bytes). */
+  /** On exit only: the peak resident memory of the whole run (bytes; VmHWM). */
   maxRss?: number;
+  /** On exit only: the CPU time of the whole run (user and system, ms). */
+  cpuMs?: number;
+}
+
+/**
+ * VmHWM from /proc (Linux): getrusage's maxRSS is kept across exec, so a
+ * child spawned by a large process would report its parent's size.
+ */
+function peakResident(): number {
+  try {
+    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) * 1024;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 const file = process.env.BENCH_MEMORY_FILE;
@@ -60,7 +74,8 @@ if (file) {
           serial: serial + 1,
           peak,
           after: now(),
-          maxRss: process.resourceUsage().maxRSS * 1024,
+          maxRss: peakResident(),
+          cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
         } satisfies MemoryReport),
       );
     } catch {
