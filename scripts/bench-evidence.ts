@@ -330,9 +330,15 @@ export async function benchEvidence(out: (line: string) => void): Promise<boolea
     server = await startServer(dataDir, port, {
       QUEUE_PREFIX: queuePrefix,
       REMINDER_SCAN_TIME: 'off',
-      NODE_OPTIONS: `--expose-gc --import=${PROBE}`,
+      // BENCH_EVIDENCE_NODE_OPTIONS (say --max-old-space-size=160) runs the
+      // server in a small heap: what the package holds, not what V8 lets pile up.
+      NODE_OPTIONS:
+        `--expose-gc --import=${PROBE} ${process.env.BENCH_EVIDENCE_NODE_OPTIONS ?? ''}`.trim(),
       BENCH_MEMORY_FILE: probeFile,
     });
+    if (process.env.BENCH_EVIDENCE_NODE_OPTIONS) {
+      out(`evidence: the server runs with ${process.env.BENCH_EVIDENCE_NODE_OPTIONS}\n`);
+    }
     const prepared = await prepare(dataDir, `http://127.0.0.1:${port}`, out);
     db = prepared.db;
     const [small, big] = prepared.contracts as [Prepared['contracts'][0], Prepared['contracts'][0]];

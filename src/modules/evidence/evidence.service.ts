@@ -171,9 +171,8 @@ export class EvidenceService {
   private async *ledgerLines(contractId: string, size: number): AsyncGenerator<string> {
     for await (const batch of this.ledger.batches(contractId)) {
       // Yielded in pieces of about 16,000 characters, not a batch's 2 MB:
-      // a string that large lives outside the young generation and stays
-      // until a full collection, which a long ledger outruns (+245 MB of
-      // heap at 100,000 entries, against +72 MB at 10,000).
+      // each stream reads ahead by tens of kB, in strings the young
+      // generation collects.
       let lines = '';
       for (const row of batch) {
         if (row.seq > size) break;
