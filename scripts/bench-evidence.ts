@@ -189,9 +189,7 @@ async function prepare(
       entries - CERTIFICATES,
     );
     const filled = performance.now();
-    const dataSource = new DataSource(
-      buildDataSourceOptions({ DATA_DIR: dataDir }, { migrationsRun: false }),
-    );
+    const dataSource = new DataSource(buildDataSourceOptions({ DATA_DIR: dataDir }));
     await dataSource.initialize();
     try {
       await dataSource.transaction((manager) => rebuildTree(manager, id));
