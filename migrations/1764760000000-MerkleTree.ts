@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { rebuildTree } from '../src/modules/ledger/transparency/tree-store.js';
+import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import { Sql } from '../src/database/sql.js';
+import { storedFromRow, type StoredRow } from '../src/modules/ledger/hash-chain.js';
+import { appendLeaf, type StoredNode } from '../src/modules/ledger/transparency/merkle.js';
+import { entryLeafHash, frontierText } from '../src/modules/ledger/transparency/tree-store.js';
 
 /**
  * A Merkle tree (RFC 9162) over each contract's 管理簿, and signed
@@ -41,7 +44,7 @@ export class MerkleTree1764760000000 implements MigrationInterface {
       'SELECT contract_id FROM ledger_heads ORDER BY contract_id',
     )) as Array<{ contract_id: string }>;
     for (const { contract_id: contractId } of heads) {
-      await rebuildTree(queryRunner.manager, contractId);
+      await buildTreeTable(queryRunner.manager, contractId);
     }
   }
 
@@ -53,6 +56,44 @@ export class MerkleTree1764760000000 implements MigrationInterface {
       await queryRunner.query(`ALTER TABLE "ledger_heads" DROP COLUMN "${column}"`);
     }
   }
+}
+
+/**
+ * Builds a contract's tree into `ledger_tree_nodes` and its head row, as
+ * appends did when this migration was written: the nodes moved into the
+ * entries' own rows later (TreeNodesInEntries1764780000000 moves them).
+ * The benchmark builds a baseline checkout's tree of that time with it too.
+ */
+export async function buildTreeTable(manager: EntityManager, contractId: string): Promise<void> {
+  const sql = new Sql(manager);
+  let frontier: Buffer[] = [];
+  let size = 0;
+  for (;;) {
+    const rows = await sql.all<StoredRow>(
+      `SELECT contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash
+         FROM ledger_entries WHERE contract_id = ? AND seq > ? ORDER BY seq LIMIT 2000`,
+      [contractId, size],
+    );
+    const nodes: StoredNode[] = [];
+    for (const row of rows) {
+      const appended = appendLeaf(frontier, size, entryLeafHash(storedFromRow(row)));
+      frontier = appended.frontier;
+      nodes.push(...appended.nodes);
+      size++;
+    }
+    for (let at = 0; at < nodes.length; at += 250) {
+      const chunk = nodes.slice(at, at + 250);
+      await sql.run(
+        `INSERT INTO ledger_tree_nodes (contract_id, level, idx, hash) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`,
+        chunk.flatMap((node) => [contractId, node.level, node.index, node.hash.toString('hex')]),
+      );
+    }
+    if (rows.length < 2000) break;
+  }
+  await sql.run('UPDATE ledger_heads SET tree_frontier = ? WHERE contract_id = ?', [
+    frontierText(frontier),
+    contractId,
+  ]);
 }
 
 function pk(table: string, postgres: boolean, ...columns: string[]): string {

@@ -20,6 +20,7 @@ import { WorkIndexes1764740000000 } from './1764740000000-WorkIndexes.js';
 import { MailDelivery1764750000000 } from './1764750000000-MailDelivery.js';
 import { MerkleTree1764760000000 } from './1764760000000-MerkleTree.js';
 import { WitnessCosignatures1764770000000 } from './1764770000000-WitnessCosignatures.js';
+import { TreeNodesInEntries1764780000000 } from './1764780000000-TreeNodesInEntries.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   MailDelivery1764750000000,
   MerkleTree1764760000000,
   WitnessCosignatures1764770000000,
+  TreeNodesInEntries1764780000000,
 ];

@@ -15,7 +15,6 @@ import { IncidentEntity } from '../modules/custody/entities/incident.entity.js';
 import { MediumEntity } from '../modules/custody/entities/medium.entity.js';
 import { LedgerEntryEntity } from '../modules/ledger/entities/ledger-entry.entity.js';
 import { LedgerHeadEntity } from '../modules/ledger/entities/ledger-head.entity.js';
-import { LedgerTreeNodeEntity } from '../modules/ledger/entities/ledger-tree-node.entity.js';
 import { LedgerCheckpointEntity } from '../modules/ledger/entities/ledger-checkpoint.entity.js';
 import { InstallationEntity } from '../modules/ledger/entities/installation.entity.js';
 import { WitnessKeyEntity } from '../modules/ledger/entities/witness-key.entity.js';
@@ -51,7 +50,6 @@ export const ENTITIES = [
   EmergencyPlanEntity,
   LedgerEntryEntity,
   LedgerHeadEntity,
-  LedgerTreeNodeEntity,
   LedgerCheckpointEntity,
   InstallationEntity,
   WitnessKeyEntity,

@@ -377,16 +377,17 @@ describe('checkpoints and Merkle proofs of the ledger', () => {
     it('a changed stored subtree hash makes the served proofs fail against the signed root', async () => {
       const current = opened((await checkpoint()).note);
       const served = await entries();
-      const [node] = await sql(
+      // Node 1/0 (the subtree of entries 1–2) is kept by entry 2, after its leaf.
+      const [held] = await sql(
         t,
-        'SELECT hash FROM ledger_tree_nodes WHERE contract_id = ? AND level = 1 AND idx = 0',
+        'SELECT tree_nodes FROM ledger_entries WHERE contract_id = ? AND seq = 2',
         [c.contractId],
       );
-      await sql(
-        t,
-        'UPDATE ledger_tree_nodes SET hash = ? WHERE contract_id = ? AND level = 1 AND idx = 0',
-        ['ab'.repeat(32), c.contractId],
-      );
+      const nodes = held.tree_nodes as string;
+      await sql(t, 'UPDATE ledger_entries SET tree_nodes = ? WHERE contract_id = ? AND seq = 2', [
+        `${nodes.slice(0, 64)}${'ab'.repeat(32)}${nodes.slice(128)}`,
+        c.contractId,
+      ]);
       try {
         // The subtree of entries 1–2 is on the paths of entries 3 and 4, not on entry 1's.
         const path = async (seq: number) =>
@@ -401,11 +402,10 @@ describe('checkpoints and Merkle proofs of the ledger', () => {
         expect(await path(4)).toBe(false);
         expect(await path(1)).toBe(true);
       } finally {
-        await sql(
-          t,
-          'UPDATE ledger_tree_nodes SET hash = ? WHERE contract_id = ? AND level = 1 AND idx = 0',
-          [node.hash, c.contractId],
-        );
+        await sql(t, 'UPDATE ledger_entries SET tree_nodes = ? WHERE contract_id = ? AND seq = 2', [
+          nodes,
+          c.contractId,
+        ]);
       }
     });
 
@@ -434,25 +434,23 @@ describe('checkpoints and Merkle proofs of the ledger', () => {
 
   it('ledger:rebuild rebuilds a lost tree exactly as the appends built it', async () => {
     const served: ServedEntry[] = await entries();
-    const before = await sql(
-      t,
-      'SELECT level, idx, hash FROM ledger_tree_nodes WHERE contract_id = ? ORDER BY level, idx',
-      [c.contractId],
-    );
-    expect(before.length).toBe(
+    const stored = () =>
+      sql(t, 'SELECT seq, tree_nodes FROM ledger_entries WHERE contract_id = ? ORDER BY seq', [
+        c.contractId,
+      ]);
+    const before = await stored();
+    // Every complete subtree, each kept by the entry that completed it.
+    expect(before.map((r: { tree_nodes: string }) => r.tree_nodes).join('').length / 64).toBe(
       2 * served.length - served.length.toString(2).replaceAll('0', '').length,
     );
-    await sql(t, 'DELETE FROM ledger_tree_nodes WHERE contract_id = ?', [c.contractId]);
+    await sql(t, 'UPDATE ledger_entries SET tree_nodes = NULL WHERE contract_id = ?', [
+      c.contractId,
+    ]);
     await sql(t, "UPDATE ledger_heads SET tree_frontier = '' WHERE contract_id = ?", [
       c.contractId,
     ]);
     await t.app.get(LedgerService).rebuildProjections();
-    const after = await sql(
-      t,
-      'SELECT level, idx, hash FROM ledger_tree_nodes WHERE contract_id = ? ORDER BY level, idx',
-      [c.contractId],
-    );
-    expect(after).toEqual(before);
+    expect(await stored()).toEqual(before);
     // Appends go on from the rebuilt frontier.
     await c.dvd('DVD-AFTER-REBUILD');
     const all = await entries();

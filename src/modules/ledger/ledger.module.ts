@@ -8,7 +8,6 @@ import { LedgerService } from './ledger.service.js';
 import { ProjectorRegistry } from './projector-registry.js';
 import { InstallationEntity } from './entities/installation.entity.js';
 import { LedgerCheckpointEntity } from './entities/ledger-checkpoint.entity.js';
-import { LedgerTreeNodeEntity } from './entities/ledger-tree-node.entity.js';
 import { CheckpointKey } from './transparency/checkpoint-key.js';
 import {
   LedgerProofController,
@@ -35,7 +34,6 @@ import { WitnessService } from './transparency/witness.service.js';
     TypeOrmModule.forFeature([
       LedgerEntryEntity,
       LedgerHeadEntity,
-      LedgerTreeNodeEntity,
       LedgerCheckpointEntity,
       InstallationEntity,
       WitnessKeyEntity,

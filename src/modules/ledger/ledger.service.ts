@@ -14,9 +14,9 @@ import { appendLeaf } from './transparency/merkle.js';
 import {
   entryLeafHash,
   frontierText,
-  insertNodes,
   parseFrontier,
   rebuildTree,
+  treeNodesText,
 } from './transparency/tree-store.js';
 import {
   canonicalJson,
@@ -130,11 +130,13 @@ export class LedgerChain {
       actor: canonicalJson(entry.actor),
       payload: canonicalJson(entry.payload),
     };
+    // The tree's nodes this append completes go into the entry's own row.
+    const tree = appendLeaf(this.head.frontier, this.head.seq, entryLeafHash(stored));
     const sql = new Sql(this.manager);
     await sql.run(
       `INSERT INTO ledger_entries
-         (contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         (contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash, tree_nodes)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         stored.contractId,
         stored.seq,
@@ -145,10 +147,9 @@ export class LedgerChain {
         stored.payload,
         stored.prevHash,
         stored.hash,
+        treeNodesText(tree.nodes),
       ],
     );
-    const tree = appendLeaf(this.head.frontier, this.head.seq, entryLeafHash(stored));
-    await insertNodes(sql, this.contractId, tree.nodes);
     let { checkpointSize, checkpointAt } = this.head;
     if (this.checkpointDue(entry.type)) {
       await storeCheckpoint(sql, this.checkpoints.key, {
@@ -395,16 +396,14 @@ export class LedgerService {
     return tree.firstMismatch;
   }
 
-  /** {@link batches}, each row with the stored hash of its leaf (level 0 of the tree), or null. */
+  /** {@link batches}, each row with the stored hash of its leaf (level 0 of the tree, first in its `tree_nodes`), or null. */
   private async *batchesWithLeaves(
     manager: EntityManager,
     contractId: string,
   ): AsyncGenerator<Array<StoredEntry & { leaf: string | null }>> {
     const sql = new Sql(manager);
-    const text = `SELECT e.contract_id, e.seq, e.type, e.occurred_at, e.recorded_at, e.actor, e.payload, e.prev_hash, e.hash, n.hash AS leaf
-           FROM ledger_entries e
-           LEFT JOIN ledger_tree_nodes n ON n.contract_id = e.contract_id AND n.level = 0 AND n.idx = e.seq - 1
-           WHERE e.contract_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ${BATCH}`;
+    const text = `SELECT contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash, substr(tree_nodes, 1, 64) AS leaf
+           FROM ledger_entries WHERE contract_id = ? AND seq > ? ORDER BY seq LIMIT ${BATCH}`;
     let after = 0;
     for (;;) {
       const rows = await sql.all<StoredRow & { leaf: string | null }>(text, [contractId, after]);
