@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { EntityManager } from 'typeorm';
 
 type Param = string | number | boolean | null | undefined;
@@ -27,6 +28,29 @@ export class Sql {
 
   async all<T>(text: string, params: Param[] = []): Promise<T[]> {
     return this.manager.query<T[]>(this.text(text), this.params(params));
+  }
+
+  /**
+   * Rows as arrays of column values, in the order selected: for walks over
+   * many rows (verifying a chain). On SQLite straight from better-sqlite3's
+   * statement in raw mode (the one connection TypeORM uses, so inside the
+   * caller's transaction too), without an object and TypeORM's bookkeeping
+   * per row; on PostgreSQL the driver's rows, as arrays.
+   */
+  async rows(text: string, params: Param[] = []): Promise<unknown[][]> {
+    if (this.postgres) {
+      return (await this.all<Record<string, unknown>>(text, params)).map((row) =>
+        Object.values(row),
+      );
+    }
+    const db = (
+      this.manager.connection.driver as unknown as { databaseConnection: Database.Database }
+    ).databaseConnection;
+    let statements = RAW_STATEMENTS.get(db);
+    if (!statements) RAW_STATEMENTS.set(db, (statements = new Map<string, Database.Statement>()));
+    let statement = statements.get(text);
+    if (!statement) statements.set(text, (statement = db.prepare(text).raw(true)));
+    return statement.all(...this.params(params)) as unknown[][];
   }
 
   async one<T>(text: string, params: Param[] = []): Promise<T | undefined> {
@@ -69,6 +93,9 @@ export class Sql {
     });
   }
 }
+
+/** Raw-mode statements of {@link Sql.rows}, per connection: a handful of texts. */
+const RAW_STATEMENTS = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
 /** A boolean column as either driver returns it. */
 export function bool(value: unknown): boolean {

@@ -57,12 +57,8 @@ export function entryHash(entry: UnhashedEntry): string {
  * occurredAt, payload, prevHash, recordedAt, seq, type.
  */
 export function storedEntryHash(row: StoredEntry): string {
-  return sha256Hex(
-    `{"actor":${row.actor},"contractId":${JSON.stringify(row.contractId)}` +
-      `,"occurredAt":${JSON.stringify(row.occurredAt)},"payload":${row.payload}` +
-      `,"prevHash":${JSON.stringify(row.prevHash)},"recordedAt":${JSON.stringify(row.recordedAt)}` +
-      `,"seq":${row.seq},"type":${JSON.stringify(row.type)}}`,
-  );
+  const { head, tail } = storedEntryParts(row);
+  return sha256Hex(head + tail);
 }
 
 /**
@@ -73,13 +69,27 @@ export function storedEntryHash(row: StoredEntry): string {
  * occurredAt, payload, prevHash, recordedAt, seq, type.
  */
 export function storedEntryJson(row: StoredEntry): string {
-  return (
-    `{"actor":${row.actor},"contractId":${JSON.stringify(row.contractId)}` +
-    `,"hash":${JSON.stringify(row.hash)}` +
-    `,"occurredAt":${JSON.stringify(row.occurredAt)},"payload":${row.payload}` +
-    `,"prevHash":${JSON.stringify(row.prevHash)},"recordedAt":${JSON.stringify(row.recordedAt)}` +
-    `,"seq":${row.seq},"type":${JSON.stringify(row.type)}}`
-  );
+  const { head, tail } = storedEntryParts(row);
+  return withHash(head, row.hash, tail);
+}
+
+/**
+ * An entry's canonical JSON in two parts, around where `"hash"` goes: the
+ * entry as hashed is head + tail, as served head + `,"hash":…` + tail
+ * ({@link withHash}). Verify builds them once for both hashes of an entry.
+ */
+export function storedEntryParts(row: StoredEntry): { head: string; tail: string } {
+  return {
+    head: `{"actor":${row.actor},"contractId":${JSON.stringify(row.contractId)}`,
+    tail:
+      `,"occurredAt":${JSON.stringify(row.occurredAt)},"payload":${row.payload}` +
+      `,"prevHash":${JSON.stringify(row.prevHash)},"recordedAt":${JSON.stringify(row.recordedAt)}` +
+      `,"seq":${row.seq},"type":${JSON.stringify(row.type)}}`,
+  };
+}
+
+export function withHash(head: string, hash: string, tail: string): string {
+  return `${head},"hash":${JSON.stringify(hash)}${tail}`;
 }
 
 /** An entry as stored: actor and payload as canonical JSON text. */
@@ -125,14 +135,15 @@ export class ChainVerifier {
     return this.failure !== undefined;
   }
 
-  push(row: StoredEntry): void {
+  /** `computed` is the entry's hash recomputed from its content, when the caller already has it. */
+  push(row: StoredEntry, computed?: string): void {
     if (this.failure) return;
     const expected = this.seq + 1;
     if (row.seq !== expected) {
       this.failure = { seq: expected, reason: `entry ${expected} is missing or out of place` };
     } else if (row.prevHash !== this.previous) {
       this.failure = { seq: expected, reason: 'prevHash does not match the previous entry' };
-    } else if (storedEntryHash(row) !== row.hash) {
+    } else if ((computed ?? storedEntryHash(row)) !== row.hash) {
       this.failure = { seq: expected, reason: 'hash does not match the entry' };
     } else {
       this.seq = expected;

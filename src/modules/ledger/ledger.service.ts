@@ -13,6 +13,7 @@ import { CHECKPOINTED_TYPES, storeCheckpoint } from './transparency/checkpoints.
 import { appendLeaf } from './transparency/merkle.js';
 import {
   entryLeafHash,
+  entryLeafHex,
   frontierText,
   parseFrontier,
   rebuildTree,
@@ -27,7 +28,9 @@ import {
   type LedgerActor,
   type LedgerEntry,
   type RecordedHead,
+  sha256Hex,
   type StoredEntry,
+  storedEntryParts,
   storedFromRow,
   type StoredRow,
   type UnhashedEntry,
@@ -354,10 +357,12 @@ export class LedgerService {
     const tree = new TreeLeafCheck();
     // Read by the seq column's order, but check each row's own seq, so a
     // deleted or moved row shows up as a break.
-    for await (const batch of this.batchesWithLeaves(this.dataSource.manager, contractId)) {
-      for (const row of batch) {
-        verifier.push(row);
-        tree.push(row);
+    for await (const rows of this.rowsWithLeaves(this.dataSource.manager, contractId)) {
+      for (const row of rows) {
+        const entry = entryOfRow(row);
+        const parts = storedEntryParts(entry);
+        verifier.push(entry, sha256Hex(parts.head + parts.tail));
+        tree.push(entry.seq, parts, entry.hash, row[LEAF]);
       }
       if (verifier.done) break;
     }
@@ -386,31 +391,38 @@ export class LedgerService {
     upTo: number,
   ): Promise<number | undefined> {
     const tree = new TreeLeafCheck();
-    for await (const batch of this.batchesWithLeaves(manager, contractId)) {
-      for (const row of batch) {
-        if (row.seq > upTo) return tree.firstMismatch;
-        tree.push(row);
+    for await (const rows of this.rowsWithLeaves(manager, contractId)) {
+      for (const row of rows) {
+        const entry = entryOfRow(row);
+        if (entry.seq > upTo) return tree.firstMismatch;
+        tree.push(entry.seq, storedEntryParts(entry), entry.hash, row[LEAF]);
         if (tree.firstMismatch !== undefined) return tree.firstMismatch;
       }
     }
     return tree.firstMismatch;
   }
 
-  /** {@link batches}, each row with the stored hash of its leaf (level 0 of the tree, first in its `tree_nodes`), or null. */
-  private async *batchesWithLeaves(
+  /**
+   * A chain in seq order, a page at a time, as arrays of column values
+   * ({@link entryOfRow}; the stored hash of the entry's leaf, level 0 of the
+   * tree and first in its `tree_nodes`, or null, at {@link LEAF}). At a
+   * million entries, objects per row and pages large enough to outlive a
+   * young-generation collection cost verify more than the hashing: the
+   * caller builds what it needs per row, and drops it.
+   */
+  private async *rowsWithLeaves(
     manager: EntityManager,
     contractId: string,
-  ): AsyncGenerator<Array<StoredEntry & { leaf: string | null }>> {
+  ): AsyncGenerator<unknown[][]> {
     const sql = new Sql(manager);
     const text = `SELECT contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash, substr(tree_nodes, 1, 64) AS leaf
-           FROM ledger_entries WHERE contract_id = ? AND seq > ? ORDER BY seq LIMIT ${BATCH}`;
+           FROM ledger_entries WHERE contract_id = ? AND seq > ? ORDER BY seq LIMIT ${VERIFY_PAGE}`;
     let after = 0;
     for (;;) {
-      const rows = await sql.all<StoredRow & { leaf: string | null }>(text, [contractId, after]);
-      const batch = rows.map((row) => ({ ...storedFromRow(row), leaf: row.leaf }));
-      yield batch;
-      if (batch.length < BATCH) return;
-      after = batch[batch.length - 1]!.seq;
+      const rows = await sql.rows(text, [contractId, after]);
+      yield rows;
+      if (rows.length < VERIFY_PAGE) return;
+      after = Number(rows[rows.length - 1]![1]);
     }
   }
 
@@ -464,6 +476,27 @@ export class LedgerService {
   }
 }
 
+/** Rows per page when verifying: small enough to die young (see rowsWithLeaves). */
+const VERIFY_PAGE = 500;
+
+/** Where {@link LedgerService} rowsWithLeaves puts the stored leaf. */
+const LEAF = 9;
+
+/** An entry from a row of rowsWithLeaves. */
+function entryOfRow(row: unknown[]): StoredEntry {
+  return {
+    contractId: row[0] as string,
+    seq: Number(row[1]),
+    type: row[2] as string,
+    occurredAt: row[3] as string,
+    recordedAt: row[4] as string,
+    actor: row[5] as string,
+    payload: row[6] as string,
+    prevHash: row[7] as string,
+    hash: row[8] as string,
+  };
+}
+
 /** Why {@link LedgerService.verify} fails an intact chain whose entries do not match the tree. */
 export const TREE_MISMATCH =
   'the entry does not match its leaf in the Merkle tree: the entry, or the tree, was changed after it was appended';
@@ -472,10 +505,10 @@ export const TREE_MISMATCH =
 class TreeLeafCheck {
   firstMismatch: number | undefined;
 
-  push(row: StoredEntry & { leaf: string | null }): void {
+  push(seq: number, parts: { head: string; tail: string }, hash: string, stored: unknown): void {
     if (this.firstMismatch !== undefined) return;
-    if (row.leaf === null || entryLeafHash(row).toString('hex') !== row.leaf) {
-      this.firstMismatch = row.seq;
+    if (typeof stored !== 'string' || entryLeafHex(parts, hash) !== stored) {
+      this.firstMismatch = seq;
     }
   }
 }

@@ -1,6 +1,13 @@
+import { hash as digest } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Sql } from '../../../database/sql.js';
-import { type StoredEntry, storedEntryJson, storedFromRow, type StoredRow } from '../hash-chain.js';
+import {
+  type StoredEntry,
+  storedEntryJson,
+  storedFromRow,
+  type StoredRow,
+  withHash,
+} from '../hash-chain.js';
 import { appendLeaf, leafHash, type NodeId, type StoredNode } from './merkle.js';
 
 /**
@@ -18,6 +25,11 @@ import { appendLeaf, leafHash, type NodeId, type StoredNode } from './merkle.js'
 /** The leaf hash of a stored entry: SHA-256(0x00 ‖ its canonical JSON, hash included). */
 export function entryLeafHash(row: StoredEntry): Buffer {
   return leafHash(storedEntryJson(row));
+}
+
+/** {@link entryLeafHash} in hex, from the entry's canonical JSON parts (storedEntryParts) and hash. */
+export function entryLeafHex(parts: { head: string; tail: string }, hash: string): string {
+  return digest('sha256', `\0${withHash(parts.head, hash, parts.tail)}`, 'hex');
 }
 
 /** The `tree_nodes` text of an entry: the nodes its append completed, level 0 first. */
