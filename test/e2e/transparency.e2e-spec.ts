@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { businessDateOf } from '../../src/common/time/business-date.js';
-import { LedgerService } from '../../src/modules/ledger/ledger.service.js';
+import { LedgerService, TREE_MISMATCH } from '../../src/modules/ledger/ledger.service.js';
 import {
   verifyConsistency,
   verifyInclusion,
@@ -619,6 +619,65 @@ describe('checkpoints and Merkle proofs of the ledger', () => {
           (n: any) => n.kind === 'ledger_tampering' && n.contractId === other.contractId,
         ),
       ).toBe(true);
+    });
+
+    it('the ledger is checked against its tree before the audit’s transaction, and the entries appended since inside it', async () => {
+      const { AuditContinuityReader } =
+        await import('../../src/modules/audits/audit-continuity.js');
+      const { storedEntryHash } = await import('../../src/modules/ledger/hash-chain.js');
+      const reader = t.app.get(AuditContinuityReader);
+      const other = await aCustodyWorld(t);
+      expect((await recordAudit(other)).status).toBe(201);
+      await other.dvd('DVD-P-1');
+      // The pre-check covers the ledger as it is now…
+      await reader.precheck(other.contractId);
+      // …then another entry is appended, signed, and rewritten with its chain
+      // recomputed and the tree left alone, before the audit's transaction.
+      await other.dvd('DVD-P-2');
+      const [row] = await sql(
+        t,
+        'SELECT contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash FROM ledger_entries WHERE contract_id = ? ORDER BY seq DESC LIMIT 1',
+        [other.contractId],
+      );
+      const last = Number(row.seq);
+      const signed = await t.get(`${other.base}/ledger/checkpoint`, other.w.officerA.token);
+      expect(signed.body.treeSize).toBe(last);
+      const payload = row.payload.replace('DVD-P-2', 'DVD-P-X');
+      expect(payload).not.toBe(row.payload);
+      const hash = storedEntryHash({
+        contractId: row.contract_id,
+        seq: last,
+        type: row.type,
+        occurredAt: row.occurred_at,
+        recordedAt: row.recorded_at,
+        actor: row.actor,
+        payload,
+        prevHash: row.prev_hash,
+        hash: '',
+      });
+      await sql(
+        t,
+        'UPDATE ledger_entries SET payload = ?, hash = ? WHERE contract_id = ? AND seq = ?',
+        [payload, hash, other.contractId, last],
+      );
+      await sql(t, 'UPDATE ledger_heads SET hash = ? WHERE contract_id = ?', [
+        hash,
+        other.contractId,
+      ]);
+      // The check at recording (as the audit's reactor makes it) finds the
+      // entry the pre-check could not have seen.
+      const continuity = await t.dataSource.transaction((manager) =>
+        reader.atRecording(other.contractId, last, manager),
+      );
+      expect(continuity).toMatchObject({
+        status: 'broken',
+        reason: `entry ${last}: ${TREE_MISMATCH}`,
+      });
+      // Used once: the next check reads the whole ledger again.
+      const again = await t.dataSource.transaction((manager) =>
+        reader.atRecording(other.contractId, last, manager),
+      );
+      expect(again).toMatchObject({ status: 'broken', reason: `entry ${last}: ${TREE_MISMATCH}` });
     });
 
     it('an audit recorded before checkpoints existed (an upgraded database): the next audit says “unavailable”, and nobody is notified', async () => {

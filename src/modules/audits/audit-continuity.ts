@@ -20,6 +20,9 @@ const SUMMARY: Record<Continuity['status'], string> = {
   unavailable: '前回調査時のチェックポイントがなく、検証できません',
 };
 
+/** How long a pre-check (AuditContinuityReader.precheck) stands for the audit that made it. */
+const PRECHECK_TTL_MS = 60_000;
+
 /**
  * Each audit signs a checkpoint of the ledger at its entry. For every audit
  * after the first, the consistency proof from the previous audit's
@@ -30,6 +33,12 @@ const SUMMARY: Record<Continuity['status'], string> = {
  */
 @Injectable()
 export class AuditContinuityReader {
+  /** Per contract, the last pre-check: checked up to `upTo`, its first mismatch, when (performance.now()). */
+  private readonly prechecked = new Map<
+    string,
+    { upTo: number; mismatch: number | undefined; at: number }
+  >();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transparency: TransparencyService,
@@ -37,20 +46,40 @@ export class AuditContinuityReader {
   ) {}
 
   /**
+   * Before an audit's transaction, outside the writer's lock: every entry so
+   * far against its leaf in the tree, O(n) in the ledger's length (seconds at
+   * a million entries, during which no other write in the installation could
+   * commit if it were made inside). The transaction then checks only the
+   * entries appended since. Kept for {@link PRECHECK_TTL_MS}: an audit
+   * refused after its pre-check leaves nothing a later one would trust.
+   */
+  async precheck(contractId: string): Promise<void> {
+    const upTo = await this.ledger.length(contractId);
+    const mismatch = await this.ledger.treeMismatch(this.dataSource.manager, contractId, upTo);
+    this.prechecked.set(contractId, { upTo, mismatch, at: performance.now() });
+  }
+
+  /**
    * The check made when an audit is recorded, in its transaction: the
    * consistency proof from the previous audit's checkpoint, and then every
    * entry up to this audit against its leaf in the tree — the proof alone
    * trusts the stored tree, and entries rewritten with the tree left alone
-   * would pass it. O(n) in the ledger's length, once per audit.
+   * would pass it. The entries up to the pre-check's (when there is a fresh
+   * one) were checked before the transaction; the rest are checked here.
    */
   async atRecording(
     contractId: string,
     seq: number,
     manager: EntityManager,
   ): Promise<AuditContinuity | null> {
+    const pre = this.prechecked.get(contractId);
+    this.prechecked.delete(contractId);
     const continuity = await this.ofAudit(contractId, seq, manager);
     if (continuity?.status !== 'intact') return continuity;
-    const mismatch = await this.ledger.treeMismatch(manager, contractId, seq);
+    const fresh = pre && pre.upTo <= seq && performance.now() - pre.at <= PRECHECK_TTL_MS;
+    const mismatch = fresh
+      ? (pre.mismatch ?? (await this.ledger.treeMismatch(manager, contractId, seq, pre.upTo)))
+      : await this.ledger.treeMismatch(manager, contractId, seq);
     return mismatch === undefined
       ? continuity
       : {

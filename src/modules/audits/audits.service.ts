@@ -13,6 +13,7 @@ import type { Actor } from '../identity/roles.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { PdfRenderer } from '../pdf/pdf.renderer.js';
 import { AuditChecklistService } from './audit-checklist.service.js';
+import { AuditContinuityReader } from './audit-continuity.js';
 import type { AuditRecordedPayload, OrganizationRef } from './audits.projector.js';
 import { type AnswerInput, answeredChecklist, answersRefusal } from './checklist.rule.js';
 import type { RecordAuditRequest } from './dto/audit.dto.js';
@@ -46,6 +47,7 @@ export class AuditsService {
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
     private readonly ledger: LedgerService,
+    private readonly continuity: AuditContinuityReader,
     private readonly contracts: ContractsService,
     private readonly roster: RosterService,
     private readonly checklists: AuditChecklistService,
@@ -69,6 +71,7 @@ export class AuditsService {
     const view = await this.roster.findReadableNeedToKnow(actor, contractId);
     const parties = await this.parties(actor, view, request.subcontractorOrganizationId);
     this.refuseInvalid(view, request);
+    await this.continuity.precheck(contractId);
     return this.tx.run(async (manager) => {
       const chain = await this.ledger.open(manager, contractId, actor, { allowClosed: true });
       const answered = request.answers

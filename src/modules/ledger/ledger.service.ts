@@ -381,17 +381,19 @@ export class LedgerService {
   }
 
   /**
-   * The first entry up to `upTo` that does not match its leaf in the stored
-   * Merkle tree, or undefined when every one does. Reads through `manager`
-   * (an audit checks it in its own transaction).
+   * The first entry after `after` and up to `upTo` that does not match its
+   * leaf in the stored Merkle tree, or undefined when every one does. Reads
+   * through `manager` (an audit checks the entries appended since its
+   * pre-check in its own transaction).
    */
   async treeMismatch(
     manager: EntityManager,
     contractId: string,
     upTo: number,
+    after = 0,
   ): Promise<number | undefined> {
     const tree = new TreeLeafCheck();
-    for await (const rows of this.rowsWithLeaves(manager, contractId)) {
+    for await (const rows of this.rowsWithLeaves(manager, contractId, after)) {
       for (const row of rows) {
         const entry = entryOfRow(row);
         if (entry.seq > upTo) return tree.firstMismatch;
@@ -413,11 +415,12 @@ export class LedgerService {
   private async *rowsWithLeaves(
     manager: EntityManager,
     contractId: string,
+    from = 0,
   ): AsyncGenerator<unknown[][]> {
     const sql = new Sql(manager);
     const text = `SELECT contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash, substr(tree_nodes, 1, 64) AS leaf
            FROM ledger_entries WHERE contract_id = ? AND seq > ? ORDER BY seq LIMIT ${VERIFY_PAGE}`;
-    let after = 0;
+    let after = from;
     for (;;) {
       const rows = await sql.rows(text, [contractId, after]);
       yield rows;
