@@ -31,13 +31,12 @@ import {
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { hash as argon2 } from '@node-rs/argon2';
 import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/app-config.js';
 import { buildDataSourceOptions, SQLITE_FILE_NAME } from '../src/database/data-source-options.js';
 import { rebuildTree } from '../src/modules/ledger/transparency/tree-store.js';
-import { api, fillLedger } from './bench-merkle.js';
+import { api, BENCH_PASSWORD, fillLedger, seedBenchParties } from './bench-merkle.js';
 import type { MemoryReport } from './bench-memory-probe.js';
 import { freePort, runWhenMain, startServer } from './bench-server.js';
 import { deleteKeys } from './redis-keys.js';
@@ -46,7 +45,6 @@ const ENTRIES = Number(process.env.BENCH_EVIDENCE_ENTRIES ?? 100_000);
 const SMALL = Math.max(1, Math.round(ENTRIES / 10));
 const CERTIFICATES = Number(process.env.BENCH_EVIDENCE_CERTIFICATES ?? 5);
 const VERIFY_RUNS = Number(process.env.BENCH_EVIDENCE_VERIFY_RUNS ?? 3);
-const PASSWORD = 'bench-password-0123';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const PROBE = pathToFileURL(join(here, 'bench-memory-probe.js')).href;
@@ -95,52 +93,16 @@ async function prepare(
   out: (line: string) => void,
 ): Promise<Prepared> {
   const db = new Database(join(dataDir, SQLITE_FILE_NAME));
-  db.pragma('busy_timeout = 10000');
-  // Only the preparation writes through this connection: a crash loses a bench file.
-  db.pragma('synchronous = NORMAL');
-  const now = new Date().toISOString();
-  const ward = { id: randomUUID(), name: 'ベンチ区' };
-  const contractor = { id: randomUUID(), name: 'ベンチ株式会社' };
-  const insertOrg = db.prepare(
-    'INSERT INTO organizations (id, name, kind, created_at) VALUES (?, ?, ?, ?)',
-  );
-  insertOrg.run(ward.id, ward.name, 'ward', now);
-  insertOrg.run(contractor.id, contractor.name, 'contractor', now);
-  const passwordHash = await argon2(PASSWORD);
-  const insertUser = db.prepare(
-    `INSERT INTO users (id, organization_id, login_id, display_name, role, password_hash,
-       previous_password_hashes, must_change_password, active, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, '[]', 0, 1, ?)`,
-  );
-  const officerId = randomUUID();
-  const responsibleId = randomUUID();
-  insertUser.run(
-    officerId,
-    ward.id,
-    'bench.officer',
-    '山田 太郎',
-    'ward_officer',
-    passwordHash,
-    now,
-  );
-  insertUser.run(
-    responsibleId,
-    contractor.id,
-    'bench.responsible',
-    '佐藤 花子',
-    'contractor_staff',
-    passwordHash,
-    now,
-  );
+  const { ward, contractor, officerId, handlerId: responsibleId } = await seedBenchParties(db);
   const login = async (loginId: string) =>
     (
       await api<{ token: string }>(base, 'POST', '/api/auth/login', undefined, {
         loginId,
-        password: PASSWORD,
+        password: BENCH_PASSWORD,
       })
     ).token;
   const officer = await login('bench.officer');
-  const responsible = await login('bench.responsible');
+  const responsible = await login('bench.handler');
   const contracts: Prepared['contracts'] = [];
   for (const entries of [SMALL, ENTRIES]) {
     const started = performance.now();

@@ -80,7 +80,8 @@ const BASELINE = process.env.BENCH_MERKLE_BASELINE;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const WARM_UP_S = Math.min(5, DURATION_S);
-const PASSWORD = 'bench-password-0123';
+/** The password of the benches' users. */
+export const BENCH_PASSWORD = 'bench-password-0123';
 /** Entries per transaction while filling the long ledger. */
 const FILL_BATCH = 10_000;
 
@@ -117,6 +118,56 @@ const summary = (times: number[]) => {
   const sorted = [...times].sort((a, b) => a - b);
   return `median ${ms(quantile(sorted, 0.5))}, p99 ${ms(quantile(sorted, 0.99))}, max ${ms(sorted[sorted.length - 1] ?? Number.NaN)} (${times.length} requests)`;
 };
+
+/**
+ * A ward, a contractor, a ward officer (`bench.officer`) and a contractor's
+ * handler (`bench.handler`), written by SQL into a bench's fresh database.
+ */
+export async function seedBenchParties(db: Database.Database): Promise<{
+  ward: { id: string; name: string };
+  contractor: { id: string; name: string };
+  officerId: string;
+  handlerId: string;
+}> {
+  db.pragma('busy_timeout = 10000');
+  // Only the preparation writes through this connection: a crash loses a bench file.
+  db.pragma('synchronous = NORMAL');
+  const now = new Date().toISOString();
+  const ward = { id: randomUUID(), name: 'ベンチ区' };
+  const contractor = { id: randomUUID(), name: 'ベンチ株式会社' };
+  const insertOrg = db.prepare(
+    'INSERT INTO organizations (id, name, kind, created_at) VALUES (?, ?, ?, ?)',
+  );
+  insertOrg.run(ward.id, ward.name, 'ward', now);
+  insertOrg.run(contractor.id, contractor.name, 'contractor', now);
+  const passwordHash = await argon2(BENCH_PASSWORD);
+  const insertUser = db.prepare(
+    `INSERT INTO users (id, organization_id, login_id, display_name, role, password_hash,
+       previous_password_hashes, must_change_password, active, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, '[]', 0, 1, ?)`,
+  );
+  const officerId = randomUUID();
+  const handlerId = randomUUID();
+  insertUser.run(
+    officerId,
+    ward.id,
+    'bench.officer',
+    '山田 太郎',
+    'ward_officer',
+    passwordHash,
+    now,
+  );
+  insertUser.run(
+    handlerId,
+    contractor.id,
+    'bench.handler',
+    '佐藤 花子',
+    'contractor_staff',
+    passwordHash,
+    now,
+  );
+  return { ward, contractor, officerId, handlerId };
+}
 
 /** A seeded generator (mulberry32), so that runs draw the same seqs. */
 function random(seed: number): () => number {
@@ -201,47 +252,11 @@ async function fillSide(
   const base = `http://127.0.0.1:${port}`;
   const db = new Database(join(dataDir, SQLITE_FILE_NAME));
   opened.db = db;
-  db.pragma('busy_timeout = 10000');
-  // Only the preparation writes through this connection: a crash loses a bench file.
-  db.pragma('synchronous = NORMAL');
-  const now = new Date().toISOString();
-  const ward = { id: randomUUID(), name: 'ベンチ区' };
-  const contractor = { id: randomUUID(), name: 'ベンチ株式会社' };
-  const insertOrg = db.prepare(
-    'INSERT INTO organizations (id, name, kind, created_at) VALUES (?, ?, ?, ?)',
-  );
-  insertOrg.run(ward.id, ward.name, 'ward', now);
-  insertOrg.run(contractor.id, contractor.name, 'contractor', now);
-  const passwordHash = await argon2(PASSWORD);
-  const insertUser = db.prepare(
-    `INSERT INTO users (id, organization_id, login_id, display_name, role, password_hash,
-       previous_password_hashes, must_change_password, active, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, '[]', 0, 1, ?)`,
-  );
-  const officerId = randomUUID();
-  const handlerId = randomUUID();
-  insertUser.run(
-    officerId,
-    ward.id,
-    'bench.officer',
-    '山田 太郎',
-    'ward_officer',
-    passwordHash,
-    now,
-  );
-  insertUser.run(
-    handlerId,
-    contractor.id,
-    'bench.handler',
-    '佐藤 花子',
-    'contractor_staff',
-    passwordHash,
-    now,
-  );
+  const { ward, contractor, officerId, handlerId } = await seedBenchParties(db);
   const login = async (loginId: string, userId: string): Promise<Party> => {
     const { token } = await api<{ token: string }>(base, 'POST', '/api/auth/login', undefined, {
       loginId,
-      password: PASSWORD,
+      password: BENCH_PASSWORD,
     });
     return { token, userId };
   };
