@@ -426,6 +426,10 @@ export class LedgerService {
       yield rows;
       if (rows.length < VERIFY_PAGE) return;
       after = Number(rows[rows.length - 1]![1]);
+      // better-sqlite3 reads synchronously: without a turn of the event loop
+      // between pages, a million-entry walk (seconds of hashing) would hold
+      // every other request of the process until it ends.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
@@ -480,7 +484,7 @@ export class LedgerService {
 }
 
 /** Rows per page when verifying: small enough to die young (see rowsWithLeaves). */
-const VERIFY_PAGE = 500;
+export const VERIFY_PAGE = 500;
 
 /** Where {@link LedgerService} rowsWithLeaves puts the stored leaf. */
 const LEAF = 9;
