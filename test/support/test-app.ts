@@ -64,6 +64,9 @@ export class TestApp {
       QUEUE_PREFIX: uniquePrefix(),
       REMINDER_SCAN_TIME: 'off',
       QUEUE_CHECK_INTERVAL_MS: '250',
+      // A stop that BullMQ holds is let go within 3 × this (QueueShutdown),
+      // well inside a hook's 60 s.
+      QUEUE_SHUTDOWN_GRACE_MS: '3000',
       MFA_REQUIRED_ROLES: 'none',
       SESSION_IDLE_MINUTES: '43200',
       AUTH_RATE_LIMIT_PER_MINUTE: '0',
