@@ -36,7 +36,13 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/app-config.js';
 import { buildDataSourceOptions, SQLITE_FILE_NAME } from '../src/database/data-source-options.js';
 import { rebuildTree } from '../src/modules/ledger/transparency/tree-store.js';
-import { api, BENCH_PASSWORD, fillLedger, seedBenchParties } from './bench-merkle.js';
+import {
+  api,
+  BENCH_PASSWORD,
+  benchContractTerms,
+  fillLedger,
+  seedBenchParties,
+} from './bench-merkle.js';
 import type { MemoryReport } from './bench-memory-probe.js';
 import { freePort, runWhenMain, startServer } from './bench-server.js';
 import { deleteKeys } from './redis-keys.js';
@@ -108,14 +114,7 @@ async function prepare(
     const started = performance.now();
     const { id } = await api<{ id: string }>(base, 'POST', '/api/contracts', officer, {
       title: `bench evidence ${entries}`,
-      contractorOrganizationId: contractor.id,
-      startsOn: '2026-04-01',
-      endsOn: '2027-03-31',
-      dataItems: ['氏名', '住所'],
-      subjectCount: 1000,
-      // The bench times the package, not take-out approval, training or the emergency plan.
-      handoverPolicy: { requireTakeoutApproval: false },
-      handlingPolicy: { requireTraining: false, requireEmergencyPlan: false },
+      ...benchContractTerms(contractor.id),
     });
     await api(base, 'POST', `/api/contracts/${id}/roster`, officer, {
       userId: responsibleId,

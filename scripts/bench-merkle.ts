@@ -120,6 +120,22 @@ const summary = (times: number[]) => {
 };
 
 /**
+ * A contract's terms for the benches: a year of 2026, and none of take-out
+ * approval, training or the emergency plan, which the benches do not time.
+ */
+export function benchContractTerms(contractorOrganizationId: string) {
+  return {
+    contractorOrganizationId,
+    startsOn: '2026-04-01',
+    endsOn: '2027-03-31',
+    dataItems: ['氏名', '住所'],
+    subjectCount: 1000,
+    handoverPolicy: { requireTakeoutApproval: false },
+    handlingPolicy: { requireTraining: false, requireEmergencyPlan: false },
+  };
+}
+
+/**
  * A ward, a contractor, a ward officer (`bench.officer`) and a contractor's
  * handler (`bench.handler`), written by SQL into a bench's fresh database.
  */
@@ -266,14 +282,7 @@ async function fillSide(
   const contract = async (title: string): Promise<string> => {
     const { id } = await api<{ id: string }>(base, 'POST', '/api/contracts', officer.token, {
       title,
-      contractorOrganizationId: contractor.id,
-      startsOn: '2026-04-01',
-      endsOn: '2027-03-31',
-      dataItems: ['氏名', '住所'],
-      subjectCount: 1000,
-      // The bench times the ledger, not take-out approval, training or the emergency plan.
-      handoverPolicy: { requireTakeoutApproval: false },
-      handlingPolicy: { requireTraining: false, requireEmergencyPlan: false },
+      ...benchContractTerms(contractor.id),
     });
     await api(base, 'POST', `/api/contracts/${id}/roster`, officer.token, {
       userId: handlerId,
