@@ -184,7 +184,15 @@ describe('mail', () => {
         expect(raw).not.toContain(secret);
         expect(parsed.text).not.toContain(secret);
       }
-      const [shown] = (await inbox(c.w.officerA.token)).filter((n) => n.id === item.id);
+      // The SMTP server has the mail before the worker records its 250: wait for the record.
+      const shown = await t.eventually(
+        async () => {
+          const [n] = (await inbox(c.w.officerA.token)).filter((i) => i.id === item.id);
+          return n?.mail?.status === 'pending' ? null : n;
+        },
+        15_000,
+        'the sent mail recorded in the inbox',
+      );
       expect(shown.mail).toEqual({
         status: 'sent',
         mode: 'immediate',

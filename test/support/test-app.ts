@@ -8,6 +8,7 @@ import { FixedClock } from '../../src/common/time/clock.js';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from './redis.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { ResponseRecorder } from './openapi-conformance.js';
+import { CloseTrace } from './close-trace.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -183,9 +184,25 @@ export class TestApp {
     // Every answer this file's tests received must be one the OpenAPI
     // document promises for its operation (status, and the error's code).
     const undocumented = this.recorder?.undocumented();
-    await this.app.close();
-    if (!this.shared) await deleteKeys(this.config.REDIS_URL, this.config.QUEUE_PREFIX);
-    await this.database.drop();
+    // A close that takes long says what it waits on (jest's hook timeout would not).
+    const trace = new CloseTrace(this.app);
+    let phase = 'app.close()';
+    const started = Date.now();
+    const watchdog = setInterval(() => {
+      console.warn(
+        `TestApp.close: ${Date.now() - started} ms in ${phase}\n${phase === 'app.close()' ? trace.report() : ''}`,
+      );
+    }, 20_000);
+    watchdog.unref();
+    try {
+      await this.app.close();
+      phase = 'deleting the Redis keys';
+      if (!this.shared) await deleteKeys(this.config.REDIS_URL, this.config.QUEUE_PREFIX);
+      phase = 'dropping the database';
+      await this.database.drop();
+    } finally {
+      clearInterval(watchdog);
+    }
     if (undocumented && undocumented.length > 0) {
       throw new Error(
         `answers the OpenAPI document does not describe:\n${undocumented.join('\n')}`,
