@@ -3,12 +3,11 @@
  * (Asia/Tokyo unless configured). Plain functions over Intl, no framework.
  */
 
-/** Building a formatter costs far more than using one: one per zone and precision. */
+/** Building a formatter costs far more than using one: one per zone. */
 const timeFormatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(timeZone: string, seconds: boolean): Intl.DateTimeFormat {
-  const key = `${timeZone}|${seconds ? 's' : 'm'}`;
-  let found = timeFormatters.get(key);
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let found = timeFormatters.get(timeZone);
   if (!found) {
     found = new Intl.DateTimeFormat('en-US', {
       timeZone,
@@ -17,10 +16,10 @@ function formatter(timeZone: string, seconds: boolean): Intl.DateTimeFormat {
       day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',
-      ...(seconds ? { second: '2-digit' as const } : {}),
+      second: '2-digit',
       hourCycle: 'h23',
     });
-    timeFormatters.set(key, found);
+    timeFormatters.set(timeZone, found);
   }
   return found;
 }
@@ -34,17 +33,68 @@ interface WallClock {
   second: string;
 }
 
+/** The wall clock of a whole-second instant as Intl reads it, as the UTC milliseconds of those fields. */
+function intlWallMs(ms: number, timeZone: string): number {
+  const parts = formatter(timeZone).formatToParts(new Date(ms));
+  const get = (type: Intl.DateTimeFormatPartTypes): number =>
+    Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+}
+
+/**
+ * Intl is slow (a ledger's CSV and the offline verifier format every entry),
+ * but a zone's offset is constant between its transitions, which are months
+ * (at the least days) apart. So, per zone, the offset at each whole UTC hour
+ * is read once; an hour whose two ends have the same offset has it
+ * throughout, and one whose ends differ (a transition inside it, or at its
+ * end) leaves every instant in it to Intl.
+ */
+const HOUR_MS = 3_600_000;
+const offsets = new Map<string, Map<number, number>>();
+/** Hours kept per zone before the cache starts again (about 1,000 days of distinct instants). */
+const MAX_HOURS = 25_000;
+
+function offsetOf(second: number, timeZone: string): number | null {
+  let zone = offsets.get(timeZone);
+  if (!zone || zone.size >= MAX_HOURS) {
+    zone = new Map();
+    offsets.set(timeZone, zone);
+  }
+  const start = Math.floor(second / HOUR_MS) * HOUR_MS;
+  const at = (hour: number): number => {
+    let offset = zone.get(hour);
+    if (offset === undefined) {
+      offset = intlWallMs(hour, timeZone) - hour;
+      zone.set(hour, offset);
+    }
+    return offset;
+  };
+  const offset = at(start);
+  return at(start + HOUR_MS) === offset ? offset : null;
+}
+
+const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
 function wallClock(iso: string, timeZone: string, seconds: boolean): WallClock {
-  const parts = formatter(timeZone, seconds).formatToParts(new Date(iso));
-  const get = (type: Intl.DateTimeFormatPartTypes): string =>
-    parts.find((p) => p.type === type)?.value ?? '00';
+  const ms = new Date(iso).getTime();
+  const second = Math.floor(ms / 1000) * 1000;
+  // An invalid instant goes to Intl, which throws the RangeError it always did.
+  const offset = Number.isFinite(second) ? offsetOf(second, timeZone) : null;
+  const wall = new Date(offset === null ? intlWallMs(second, timeZone) : second + offset);
   return {
-    year: get('year'),
-    month: get('month'),
-    day: get('day'),
-    hour: get('hour'),
-    minute: get('minute'),
-    second: seconds ? get('second') : '00',
+    year: String(wall.getUTCFullYear()),
+    month: two(wall.getUTCMonth() + 1),
+    day: two(wall.getUTCDate()),
+    hour: two(wall.getUTCHours()),
+    minute: two(wall.getUTCMinutes()),
+    second: seconds ? two(wall.getUTCSeconds()) : '00',
   };
 }
 
