@@ -389,7 +389,11 @@ describe('the identity and admin screens in a browser', () => {
 
     // 署名証明書 of the contractor: a wrong paste, then a real certificate, then revoked.
     await page.getByRole('link', { name: '署名証明書' }).click();
-    await page.getByLabel('組織').selectOption({ label: '株式会社データ入力（委託先）' });
+    // Until the section has replaced the organizations', 「組織の追加」 answers to 組織 too.
+    await page.getByRole('heading', { name: '署名証明書', exact: true }).waitFor();
+    await page
+      .getByLabel('組織', { exact: true })
+      .selectOption({ label: '株式会社データ入力（委託先）' });
     await page.getByLabel('または PEM を貼り付け').fill('not a certificate');
     await page.getByRole('button', { name: '登録する' }).click();
     await page.getByText('PEM形式の証明書').waitFor();
@@ -417,7 +421,10 @@ describe('the identity and admin screens in a browser', () => {
 
     // Webhook of the ward: a refused address, then one that is set, then removed.
     await page.getByRole('link', { name: 'Webhook' }).click();
-    await page.getByLabel('組織').selectOption({ label: '新宿区 区民課（区（所管課））' });
+    await page.getByRole('heading', { name: 'Webhook', exact: true }).waitFor();
+    await page
+      .getByLabel('組織', { exact: true })
+      .selectOption({ label: '新宿区 区民課（区（所管課））' });
     await page.getByText('設定されていません。').waitFor();
     await page.getByLabel('送信先 URL').fill('https://10.1.2.3/hook');
     // A secret not in the Standard Webhooks form is refused next to its field.
