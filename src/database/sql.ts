@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EntityManager } from 'typeorm';
+import { statementsSent } from './lock-watch.js';
 
 type Param = string | number | boolean | null | undefined;
 
@@ -50,6 +51,8 @@ export class Sql {
     if (!statements) RAW_STATEMENTS.set(db, (statements = new Map<string, Database.Statement>()));
     let statement = statements.get(text);
     if (!statement) statements.set(text, (statement = db.prepare(text).raw(true)));
+    // Past TypeORM, so past its query subscriber: counted here.
+    statementsSent();
     return statement.all(...this.params(params)) as unknown[][];
   }
 

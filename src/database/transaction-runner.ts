@@ -1,6 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { currentRequestScope, type RequestScope } from '../common/http/request-scope.js';
+import {
+  currentUnit,
+  lockGranted,
+  type LockHoldListener,
+  STATEMENT_COUNTER,
+  UnitWatch,
+} from './lock-watch.js';
 
 /** A unit of work: everything it writes commits together or not at all. */
 export type Work<T> = (manager: EntityManager) => Promise<T>;
@@ -50,6 +57,13 @@ const MAX_GROUP = 64;
  *
  * Every write must go through here: a write made beside it on SQLite would
  * land inside whatever group is open.
+ *
+ * Lock holds: a unit that takes a lock other writers queue on (a ledger
+ * head) says so with {@link lockGranted}; with a {@link LockHoldListener}
+ * installed (METRICS=on), each unit runs in its own async context
+ * ({@link currentUnit}), its statements are counted from then on, and the
+ * listener hears how long the lock was held once the transaction has ended.
+ * Without one, nothing of this runs.
  */
 @Injectable()
 export class TransactionRunner {
@@ -62,6 +76,7 @@ export class TransactionRunner {
   private readonly addedHooks: CommitHook[] = [];
   /** Per request, the added hooks whose write has committed. */
   private readonly committedHooks = new WeakMap<RequestScope, Set<CommitHook>>();
+  private lockHoldListener: LockHoldListener | null = null;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -81,6 +96,22 @@ export class TransactionRunner {
   removeCommitHook(hook: CommitHook): void {
     const index = this.addedHooks.indexOf(hook);
     if (index >= 0) this.addedHooks.splice(index, 1);
+  }
+
+  /**
+   * Installs the one {@link LockHoldListener}: from now on, every unit that
+   * calls {@link lockGranted} is reported to it when its transaction ends.
+   */
+  onLockHold(listener: LockHoldListener): void {
+    if (!this.lockHoldListener && !this.dataSource.subscribers.includes(STATEMENT_COUNTER)) {
+      this.dataSource.subscribers.push(STATEMENT_COUNTER);
+    }
+    this.lockHoldListener = listener;
+  }
+
+  /** The current unit holds a lock other writers wait for (see {@link lockGranted}). */
+  lockGranted(): void {
+    lockGranted();
   }
 
   get isSqlite(): boolean {
@@ -130,7 +161,24 @@ export class TransactionRunner {
   }
 
   private runUnit<T>(work: Work<T>): Promise<T> {
-    if (!this.isSqlite) return this.dataSource.transaction('READ COMMITTED', work);
+    if (!this.isSqlite) {
+      if (!this.lockHoldListener) return this.dataSource.transaction('READ COMMITTED', work);
+      // The watch spans the transaction's COMMIT or ROLLBACK, which
+      // dataSource.transaction sends before it settles.
+      const unit = new UnitWatch();
+      return currentUnit
+        .run(unit, () => this.dataSource.transaction('READ COMMITTED', work))
+        .then(
+          (value) => {
+            this.reportHold(unit, performance.now(), true);
+            return value;
+          },
+          (error: unknown) => {
+            this.reportHold(unit, performance.now(), false);
+            throw error;
+          },
+        );
+    }
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.draining) {
@@ -155,6 +203,9 @@ export class TransactionRunner {
 
   private async runGroup(runner: QueryRunner, group: Pending[]): Promise<void> {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const watched = this.lockHoldListener !== null;
+    const units: UnitWatch[] = [];
+    const began = performance.now();
     try {
       await runner.query('BEGIN IMMEDIATE');
     } catch (error) {
@@ -167,14 +218,23 @@ export class TransactionRunner {
       for (const [index, unit] of group.entries()) {
         const savepoint = `unit_${index}`;
         await runner.query(`SAVEPOINT ${savepoint}`);
-        try {
-          const value = await unit.work(runner.manager);
-          await runner.query(`RELEASE ${savepoint}`);
-          outcomes.push({ ok: true, value });
-        } catch (error) {
-          await runner.query(`ROLLBACK TO ${savepoint}`);
-          await runner.query(`RELEASE ${savepoint}`);
-          outcomes.push({ ok: false, error });
+        const runSavepoint = async () => {
+          try {
+            const value = await unit.work(runner.manager);
+            await runner.query(`RELEASE ${savepoint}`);
+            outcomes.push({ ok: true, value });
+          } catch (error) {
+            await runner.query(`ROLLBACK TO ${savepoint}`);
+            await runner.query(`RELEASE ${savepoint}`);
+            outcomes.push({ ok: false, error });
+          }
+        };
+        if (watched) {
+          const watch = new UnitWatch();
+          units.push(watch);
+          await currentUnit.run(watch, runSavepoint);
+        } else {
+          await runSavepoint();
         }
       }
       await runner.query('COMMIT');
@@ -182,14 +242,31 @@ export class TransactionRunner {
       this.logger.error('a SQLite commit failed; every unit of its group is refused', error);
       await runner.query('ROLLBACK').catch(() => undefined);
       for (const unit of group) unit.reject(error);
+      const ended = performance.now();
+      for (const unit of units) this.reportHold(unit, ended, false, began);
       return;
     } finally {
       (runner as { isTransactionActive: boolean }).isTransactionActive = false;
     }
+    const ended = performance.now();
+    units.forEach((unit, i) => this.reportHold(unit, ended, outcomes[i]?.ok === true, began));
     outcomes.forEach((outcome, i) => {
       const unit = group[i]!;
       if (outcome.ok) unit.resolve(outcome.value);
       else unit.reject(outcome.error);
+    });
+  }
+
+  /**
+   * Tells the listener about a unit that held the lock: from `since` (the
+   * SQLite group's BEGIN) or else the lock's grant, to `ended`.
+   */
+  private reportHold(unit: UnitWatch, ended: number, committed: boolean, since?: number): void {
+    if (unit.lockedAt === undefined || !this.lockHoldListener) return;
+    this.lockHoldListener({
+      seconds: (ended - (since ?? unit.lockedAt)) / 1000,
+      statements: unit.statements,
+      committed,
     });
   }
 }

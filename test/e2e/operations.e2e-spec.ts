@@ -119,6 +119,44 @@ describe('metrics (METRICS=on, METRICS_TOKEN set)', () => {
     expect(sample(await scrape(), 'kanribo_ledger_entries')).toBe(before + 1);
   });
 
+  it('times each transaction’s hold of its contract’s head lock and counts the statements sent under it', async () => {
+    const dvd = await c.dvd();
+    const holds = (text: string, outcome: string) => ({
+      count: sample(text, 'kanribo_ledger_head_lock_seconds_count', { outcome }) ?? 0,
+      seconds: sample(text, 'kanribo_ledger_head_lock_seconds_sum', { outcome }) ?? 0,
+      statements: sample(text, 'kanribo_ledger_locked_statements_sum', { outcome }) ?? 0,
+      statementCount: sample(text, 'kanribo_ledger_locked_statements_count', { outcome }) ?? 0,
+    });
+    const before = await scrape();
+    const sent = await c.provide([dvd]);
+    expect(sent.status).toBe(201);
+    const got = await c.receive(c.w.staffX.token, sent.body.id);
+    expect(got.status).toBe(201);
+    const after = await scrape();
+    // A dispatch and a receipt: two appends, two holds, each with its
+    // statements (at least the entry's INSERT, the head's UPDATE and the
+    // projections; on PostgreSQL the COMMIT too).
+    const [was, is] = [holds(before, 'commit'), holds(after, 'commit')];
+    expect(is.count - was.count).toBe(2);
+    expect(is.statementCount - was.statementCount).toBe(2);
+    expect(is.seconds - was.seconds).toBeGreaterThan(0);
+    expect(is.statements - was.statements).toBeGreaterThanOrEqual(2 * 3);
+    // A receipt refused under the lock (received already) holds it too, and rolls back.
+    const ledger = await c.ledgerLength();
+    const again = await c.receive(c.w.staffX.token, sent.body.id);
+    expect({ status: again.status, code: again.body.code }).toEqual({
+      status: 409,
+      code: 'HANDOVER_ALREADY_RECEIVED',
+    });
+    expect(await c.ledgerLength()).toBe(ledger);
+    const refused = await scrape();
+    expect(holds(refused, 'commit').count).toBe(is.count);
+    expect(holds(refused, 'rollback').count - holds(after, 'rollback').count).toBe(1);
+    expect(holds(refused, 'rollback').statements).toBeGreaterThan(
+      holds(after, 'rollback').statements,
+    );
+  });
+
   it('reports the queues’ depth per state while Redis answers', async () => {
     await t.eventually(async () => sample(await scrape(), 'kanribo_queue_up') === 1);
     const text = await scrape();

@@ -273,6 +273,8 @@ export class LedgerService {
       `SELECT seq, hash, tree_frontier, checkpoint_size, checkpoint_at FROM ledger_heads WHERE contract_id = ?${sql.forUpdate}`,
       [contractId],
     );
+    // From here until the transaction ends, appends to this contract wait.
+    if (head) this.tx.lockGranted();
     return head
       ? {
           seq: Number(head.seq),

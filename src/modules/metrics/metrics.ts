@@ -21,6 +21,8 @@ export class Metrics {
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly scanDuration: Histogram<never>;
   private readonly deliveries: Counter<'channel' | 'outcome'>;
+  private readonly headLock: Histogram<'outcome'>;
+  private readonly lockedStatements: Histogram<'outcome'>;
 
   constructor(config: AppConfig) {
     this.enabled = config.METRICS === 'on';
@@ -43,6 +45,27 @@ export class Metrics {
       labelNames: ['channel', 'outcome'],
       registers: [this.registry],
     });
+    // How long an append's transaction keeps its contract's chain locked, and
+    // how many statements it sends meanwhile: appends to one contract take
+    // turns, so their rate is at most 1 / the hold. See LockHold for what is
+    // measured on each database.
+    this.headLock = new Histogram({
+      name: 'kanribo_ledger_head_lock_seconds',
+      help: 'Time a transaction holds a contract’s ledger head lock, from its grant to the end of COMMIT or ROLLBACK (SQLite: the group commit’s transaction), by outcome',
+      labelNames: ['outcome'],
+      buckets: [
+        0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075,
+        0.1, 0.25, 0.5, 1, 2.5,
+      ],
+      registers: [this.registry],
+    });
+    this.lockedStatements = new Histogram({
+      name: 'kanribo_ledger_locked_statements',
+      help: 'SQL statements a transaction sends while it holds a contract’s ledger head lock (PostgreSQL: its COMMIT or ROLLBACK included), by outcome',
+      labelNames: ['outcome'],
+      buckets: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 20, 25, 30, 40, 50, 100],
+      registers: [this.registry],
+    });
     if (this.enabled) collectDefaultMetrics({ register: this.registry, prefix: 'kanribo_' });
   }
 
@@ -60,6 +83,14 @@ export class Metrics {
   /** One delivery attempt's outcome. */
   delivery(channel: 'webhook' | 'email', outcome: DeliveryOutcome): void {
     if (this.enabled) this.deliveries.inc({ channel, outcome });
+  }
+
+  /** One transaction's hold of a contract's ledger head lock, once it has ended. */
+  ledgerHeadLock(seconds: number, statements: number, committed: boolean): void {
+    if (!this.enabled) return;
+    const outcome = committed ? 'commit' : 'rollback';
+    this.headLock.observe({ outcome }, seconds);
+    this.lockedStatements.observe({ outcome }, statements);
   }
 
   /**
