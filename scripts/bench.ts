@@ -10,7 +10,7 @@
 // (scripts/bench-xlsx.ts), the Merkle tree of a 1,000,000-entry ledger
 // (scripts/bench-merkle.ts), the evidence package of a 100,000-entry ledger
 // and its offline verifier (scripts/bench-evidence.ts), and the web app's home screen in Chromium
-// (scripts/bench-web.ts). BENCH_ONLY=web runs the web app alone, BENCH_ONLY=merkle the Merkle tree alone, BENCH_ONLY=evidence the evidence package alone, BENCH_ONLY=xlsx runs the workbook alone, BENCH_ONLY=reminders the reminder scan and webhooks alone, BENCH_ONLY=pdf the PDFs alone, BENCH_ONLY=access-log the access log's cost alone (with BENCH_AA=1, both servers run with it off: the noise floor). A script, not a test:
+// (scripts/bench-web.ts). BENCH_ONLY=web runs the web app alone, BENCH_ONLY=merkle the Merkle tree alone, BENCH_ONLY=evidence the evidence package alone, BENCH_ONLY=xlsx runs the workbook alone, BENCH_ONLY=reminders the reminder scan and webhooks alone, BENCH_ONLY=scale SQLite against PostgreSQL with one and two instances (scripts/bench-scale.ts), BENCH_ONLY=pdf the PDFs alone, BENCH_ONLY=access-log the access log's cost alone (with BENCH_AA=1, both servers run with it off: the noise floor). A script, not a test:
 // its figures depend on the machine.
 import 'reflect-metadata';
 import type { ChildProcess } from 'node:child_process';
@@ -41,6 +41,7 @@ import {
   startServer,
 } from './bench-server.js';
 import { benchReminders } from './bench-reminders.js';
+import { benchScale } from './bench-scale.js';
 import { benchWeb } from './bench-web.js';
 import { benchXlsx } from './bench-xlsx.js';
 import { deleteKeys } from './redis-keys.js';
@@ -231,6 +232,10 @@ async function main(): Promise<void> {
   }
   if (process.env.BENCH_ONLY === 'web') {
     if (!(await benchWeb((line) => process.stdout.write(line)))) process.exitCode = 1;
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'scale') {
+    if (!(await benchScale((line) => process.stdout.write(line)))) process.exitCode = 1;
     return;
   }
   if (process.env.BENCH_ONLY === 'reminders') {
