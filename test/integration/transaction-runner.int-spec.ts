@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type RequestScope, runInRequestScope } from '../../src/common/http/request-scope.js';
+import type { LockHold } from '../../src/database/lock-watch.js';
 import { type CommitHook, TransactionRunner } from '../../src/database/transaction-runner.js';
 import { OrganizationEntity } from '../../src/modules/identity/entities/organization.entity.js';
 import { TestApp } from '../support/test-app.js';
@@ -156,6 +157,44 @@ describe('TransactionRunner', () => {
         tx.removeCommitHook(added);
         tx.removeCommitHook(refusing);
       }
+    });
+  });
+
+  describe('lock holds', () => {
+    it('reports a unit that took a lock, with the statements it sent after, and not the reads beside it', async () => {
+      const holds: LockHold[] = [];
+      tx.onLockHold((hold) => holds.push(hold));
+      // Reads of another request, started from outside any unit once the unit holds the lock.
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const beside = gate.then(() =>
+        Promise.all(Array.from({ length: 5 }, (_, i) => t.dataSource.query(`SELECT ${i} AS n`))),
+      );
+      await Promise.all([
+        tx.run(async (m) => {
+          await m.query('SELECT 1 AS n'); // before the lock: not counted
+          tx.lockGranted();
+          open();
+          await Promise.all([m.query('SELECT 2 AS n'), beside]);
+          await m.query('SELECT 3 AS n');
+        }),
+        // A unit that takes no lock is not reported.
+        tx.run((m) => m.query('SELECT 4 AS n')),
+      ]);
+      await expect(
+        tx.run(async (m) => {
+          tx.lockGranted();
+          await m.query('SELECT 5 AS n');
+          throw new Error('refused under the lock');
+        }),
+      ).rejects.toThrow('refused under the lock');
+      // PostgreSQL: the unit's COMMIT or ROLLBACK; SQLite: its savepoint's
+      // RELEASE, or ROLLBACK TO and RELEASE.
+      expect(holds.map(({ statements, committed }) => ({ statements, committed }))).toEqual([
+        { statements: 3, committed: true },
+        { statements: tx.isSqlite ? 3 : 2, committed: false },
+      ]);
+      expect(holds.every((h) => h.seconds > 0)).toBe(true);
     });
   });
 });
