@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import type { EntityManager } from 'typeorm';
 import { statementsSent } from './lock-watch.js';
 
-type Param = string | number | boolean | null | undefined;
+/** An array binds as one PostgreSQL array (`unnest(?::text[])`); SQLite has none. */
+type Param = string | number | boolean | null | undefined | ReadonlyArray<string | number | null>;
 
 /**
  * Plain SQL on the current transaction's connection, for the few hot paths
@@ -88,7 +89,7 @@ export class Sql {
     return text.replace(/\?/g, () => `$${++i}`);
   }
 
-  private params(params: Param[]): Array<string | number | boolean | null> {
+  private params(params: Param[]): Array<Exclude<Param, undefined>> {
     return params.map((p) => {
       if (p === undefined) return null;
       if (typeof p === 'boolean' && !this.postgres) return p ? 1 : 0;

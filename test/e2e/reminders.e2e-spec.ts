@@ -73,6 +73,22 @@ describe('reminders', () => {
       expect(await t.count('notification_recipients')).toBe(recipients);
     });
 
+    it('raises on a rerun of the same day only what is new since, with its inbox rows', async () => {
+      const before = await t.count('notifications');
+      const recipients = await t.count('notification_recipients');
+      const late = await aContract(t, c.w, { title: 'registered after the scan' });
+      const again = await scan('2027-01-30');
+      expect(again.raised).toBe(1);
+      expect(again.byKind).toEqual({ audit_due: 1 });
+      expect(await t.count('notifications')).toBe(before + 1);
+      expect(await t.count('notification_recipients')).toBeGreaterThan(recipients);
+      expect(await kinds(c.w.officerA.token, 'audit_due', late.id)).toMatchObject([
+        { leadDays: 60, asOf: '2027-01-30' },
+      ]);
+      expect(await kinds(c.w.officerA.token, 'audit_due')).toHaveLength(1);
+      expect((await scan('2027-01-30')).raised).toBe(0);
+    });
+
     it('reminds 30 and 7 days before, each once', async () => {
       await scan('2027-02-28');
       expect((await kinds(c.w.officerA.token, 'audit_due')).map((n) => n.leadDays)).toEqual([60]);

@@ -117,9 +117,18 @@ export class ReminderScanner {
     const now = this.clock.now();
     const byKind: ScanResult['byKind'] = {};
     let raised = 0;
-    const directory = await this.writer.directory(this.dataSource.manager);
-    for (let start = 0; start < reminders.length; start += WRITE_BATCH) {
-      const batch = reminders.slice(start, start + WRITE_BATCH);
+    // Most of what is due was raised on an earlier day (or by an earlier run
+    // of this one): only the rest goes to the writer, whose unique keys still
+    // settle a race with another worker's scan.
+    const stored = await this.writer.stored(
+      this.dataSource.manager,
+      reminders.map((r) => r.key),
+    );
+    const fresh = stored.size === 0 ? reminders : reminders.filter((r) => !stored.has(r.key));
+    const directory =
+      fresh.length > 0 ? await this.writer.directory(this.dataSource.manager) : undefined;
+    for (let start = 0; start < fresh.length; start += WRITE_BATCH) {
+      const batch = fresh.slice(start, start + WRITE_BATCH);
       const written = await this.tx.run((manager) =>
         this.writer.write(manager, batch, { asOf, now, directory }),
       );
@@ -194,39 +203,38 @@ export class ReminderScanner {
     const settings = this.settings;
     const reminders: Reminder[] = [];
 
+    // The two biggest reads (a row per contract) as raw rows: no object per row.
     const audited = new Map<string, Set<number>>();
-    for (const row of await sql.all<{ contract_id: string; fiscal_year: number }>(
+    for (const [contractId, fiscalYear] of await sql.rows(
       // The ward's own audits: a contractor's audit of its subcontractor is not the ward's.
       'SELECT DISTINCT contract_id, fiscal_year FROM audits WHERE subcontractor_organization_id IS NULL',
     )) {
-      const years = audited.get(row.contract_id) ?? new Set<number>();
-      years.add(Number(row.fiscal_year));
-      audited.set(row.contract_id, years);
+      const id = contractId as string;
+      let years = audited.get(id);
+      if (!years) audited.set(id, (years = new Set<number>()));
+      years.add(Number(fiscalYear));
     }
     const none = new Set<number>();
-    const contracts = await sql.all<{
-      id: string;
-      title: string;
-      ward_organization_id: string;
-      starts_on: string;
-      ends_on: string;
-      reminder_lead_days: string;
-    }>(
+    // Contracts share a handful of lead-day lists: parse each text once.
+    const leadDays = new Map<string, number[]>();
+    for (const [id, title, ward, startsOn, endsOn, leads] of await sql.rows(
       `SELECT id, title, ward_organization_id, starts_on, ends_on, reminder_lead_days
          FROM contracts WHERE starts_on <= ?`,
       [asOf],
-    );
-    for (const c of contracts) {
+    )) {
+      const text = leads as string;
+      let parsed = leadDays.get(text);
+      if (!parsed) leadDays.set(text, (parsed = JSON.parse(text) as number[]));
       const facts: ContractFacts = {
-        id: c.id,
-        title: c.title,
-        wardOrganizationId: c.ward_organization_id,
-        startsOn: c.starts_on,
-        endsOn: c.ends_on,
-        reminderLeadDays: JSON.parse(c.reminder_lead_days) as number[],
-        auditedYears: audited.get(c.id) ?? none,
+        id: id as string,
+        title: title as string,
+        wardOrganizationId: ward as string,
+        startsOn: startsOn as string,
+        endsOn: endsOn as string,
+        reminderLeadDays: parsed,
+        auditedYears: audited.get(id as string) ?? none,
       };
-      reminders.push(...auditReminders(facts, asOf, settings));
+      for (const reminder of auditReminders(facts, asOf, settings)) reminders.push(reminder);
     }
 
     const cutoff = new Date(at.getTime() - settings.receiptHours * 3_600_000).toISOString();
