@@ -45,16 +45,41 @@ export class Sql {
         Object.values(row),
       );
     }
+    const statement = this.prepared(text, true);
+    // Past TypeORM, so past its query subscriber: counted here.
+    statementsSent();
+    return statement.all(...this.params(params)) as unknown[][];
+  }
+
+  /**
+   * SQLite only: runs one write once per row of parameters through one
+   * prepared better-sqlite3 statement (the connection TypeORM uses, so inside
+   * the caller's transaction), with no parse per statement and no limit of
+   * parameters; says of each row whether it changed anything (an INSERT …
+   * ON CONFLICT DO NOTHING that met its key did not). Many rows of a bulk
+   * insert go faster so than in multi-row VALUES.
+   */
+  runEach(text: string, rows: ReadonlyArray<readonly Param[]>): boolean[] {
+    if (this.postgres) throw new Error('Sql.runEach is for SQLite');
+    const statement = this.prepared(text, false);
+    statementsSent(rows.length);
+    return rows.map((row) => statement.run(...this.params([...row])).changes > 0);
+  }
+
+  /** A cached statement of the SQLite connection, in raw mode for reads. */
+  private prepared(text: string, raw: boolean): Database.Statement {
     const db = (
       this.manager.connection.driver as unknown as { databaseConnection: Database.Database }
     ).databaseConnection;
     let statements = RAW_STATEMENTS.get(db);
     if (!statements) RAW_STATEMENTS.set(db, (statements = new Map<string, Database.Statement>()));
     let statement = statements.get(text);
-    if (!statement) statements.set(text, (statement = db.prepare(text).raw(true)));
-    // Past TypeORM, so past its query subscriber: counted here.
-    statementsSent();
-    return statement.all(...this.params(params)) as unknown[][];
+    if (!statement) {
+      statement = db.prepare(text);
+      if (raw) statement.raw(true);
+      statements.set(text, statement);
+    }
+    return statement;
   }
 
   async one<T>(text: string, params: Param[] = []): Promise<T | undefined> {
@@ -98,7 +123,7 @@ export class Sql {
   }
 }
 
-/** Raw-mode statements of {@link Sql.rows}, per connection: a handful of texts. */
+/** Prepared statements of {@link Sql.rows} and {@link Sql.runEach}, per connection: a handful of texts. */
 const RAW_STATEMENTS = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
 /** A boolean column as either driver returns it. */

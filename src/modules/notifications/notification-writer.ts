@@ -29,8 +29,6 @@ export interface WriteResult {
   mails: number;
 }
 
-/** Bound parameters per SQLite INSERT, under its limit of 32,766. */
-const SQLITE_PARAMS = 30_000;
 /** Rows per PostgreSQL INSERT, whose parameters are one array per column. */
 const POSTGRES_ROWS = 10_000;
 /** Keys per existence query of {@link NotificationWriter.stored}. */
@@ -39,56 +37,49 @@ const LOOKUP_CHUNK = 10_000;
 type Value = string | number | null;
 
 /**
- * Inserts many rows in few statements: on SQLite multi-row VALUES with as
- * many rows as the parameter limit allows; on PostgreSQL one array per
- * column, unnested (a statement of tens of thousands of parameters costs
- * PostgreSQL far more to parse and plan than the rows cost to insert).
- * `bound` are the columns each row gives, with their PostgreSQL type;
- * `fixed` are SQL literals, the same for every row. Returns the rows of
- * `returning`, if named.
+ * Inserts many rows with few statements: on PostgreSQL one array per
+ * column, unnested (a statement of tens of thousands of parameters costs it
+ * far more to parse and plan than the rows cost to insert); on SQLite one
+ * prepared statement run per row, in process. `bound` are the columns each
+ * row gives, with their PostgreSQL types; `fixed` are SQL literals, the same
+ * for every row. With `returnInserted`, returns the rows inserted (those
+ * `conflict` did not skip), told apart on PostgreSQL by their first column,
+ * which must then be unique.
  */
-async function insertMany<T = never>(
+async function insertMany<R extends readonly Value[]>(
   sql: Sql,
   table: string,
   bound: ReadonlyArray<readonly [column: string, postgresType: string]>,
   fixed: ReadonlyArray<readonly [column: string, literal: string]>,
-  rows: ReadonlyArray<readonly Value[]>,
+  rows: readonly R[],
   conflict: string,
-  returning?: string,
-): Promise<T[]> {
-  const out: T[] = [];
+  returnInserted = false,
+): Promise<R[]> {
+  if (rows.length === 0) return [];
   const columns = [...bound, ...fixed].map(([column]) => column).join(', ');
   const literals = fixed.map(([, literal]) => literal);
-  const tail = `${conflict}${returning ? ` RETURNING ${returning}` : ''}`;
-  const insert = async (text: string, params: Parameters<Sql['all']>[1]) => {
-    if (returning) out.push(...(await sql.all<T>(text, params)));
-    else await sql.run(text, params);
-  };
-  if (sql.isPostgres) {
-    const names = bound.map((_, i) => `c${i}`);
-    const text = `INSERT INTO ${table} (${columns})
-      SELECT ${[...names, ...literals].join(', ')}
-        FROM unnest(${bound.map(([, type]) => `?::${type}[]`).join(', ')}) AS r(${names.join(', ')})
-      ${tail}`;
-    for (let start = 0; start < rows.length; start += POSTGRES_ROWS) {
-      const part = rows.slice(start, start + POSTGRES_ROWS);
-      await insert(
-        text,
-        bound.map((_, i) => part.map((row) => row[i] ?? null)),
-      );
-    }
-    return out;
-  }
-  const perStatement = Math.floor(SQLITE_PARAMS / bound.length);
-  const row = `(${[...bound.map(() => '?'), ...literals].join(', ')})`;
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const part = rows.slice(start, start + perStatement);
-    await insert(
-      `INSERT INTO ${table} (${columns}) VALUES ${part.map(() => row).join(', ')} ${tail}`,
-      part.flat(),
+  if (!sql.isPostgres) {
+    const changed = sql.runEach(
+      `INSERT INTO ${table} (${columns})
+       VALUES (${[...bound.map(() => '?'), ...literals].join(', ')}) ${conflict}`,
+      rows,
     );
+    return rows.filter((_, i) => changed[i]);
   }
-  return out;
+  const names = bound.map((_, i) => `c${i}`);
+  const text = `INSERT INTO ${table} (${columns})
+    SELECT ${[...names, ...literals].join(', ')}
+      FROM unnest(${bound.map(([, type]) => `?::${type}[]`).join(', ')}) AS r(${names.join(', ')})
+    ${conflict}${returnInserted ? ` RETURNING ${bound[0]![0]} AS id` : ''}`;
+  const inserted = new Set<unknown>();
+  for (let start = 0; start < rows.length; start += POSTGRES_ROWS) {
+    const part = rows.slice(start, start + POSTGRES_ROWS);
+    const params = bound.map((_, i) => part.map((row) => row[i] ?? null));
+    if (!returnInserted) await sql.run(text, params);
+    else for (const { id } of await sql.all<{ id: unknown }>(text, params)) inserted.add(id);
+  }
+  if (!returnInserted) return [];
+  return inserted.size === rows.length ? [...rows] : rows.filter((row) => inserted.has(row[0]));
 }
 
 function clip(text: string, max: number): string {
@@ -178,7 +169,7 @@ export class NotificationWriter {
     const sql = new Sql(manager);
     const directory = context.directory ?? (await this.directory(manager));
     const createdAt = context.now.toISOString();
-    const inserted = await insertMany<{ id: string; idempotency_key: string }>(
+    const inserted = await insertMany(
       sql,
       'notifications',
       [
@@ -196,29 +187,32 @@ export class NotificationWriter {
         ['created_at', 'varchar'],
       ],
       [],
-      reminders.map((r) => [
-        randomUUID(),
-        r.key,
-        r.kind,
-        r.contractId,
-        r.subjectId,
-        r.dueOn,
-        r.leadDays,
-        context.asOf,
-        clip(r.title, 300),
-        clip(r.message, 2000),
-        JSON.stringify(r.data),
-        createdAt,
-      ]),
+      reminders.map(
+        (r) =>
+          [
+            randomUUID(),
+            r.key,
+            r.kind,
+            r.contractId,
+            r.subjectId,
+            r.dueOn,
+            r.leadDays,
+            context.asOf,
+            clip(r.title, 300),
+            clip(r.message, 2000),
+            JSON.stringify(r.data),
+            createdAt,
+          ] as const,
+      ),
       'ON CONFLICT (idempotency_key) DO NOTHING',
-      'id, idempotency_key',
+      true,
     );
     if (inserted.length === 0) return result;
     const byKey = new Map(reminders.map((r) => [r.key, r]));
     const recipientRows: Array<[string, string, RecipientMail | null, string | null]> = [];
     const deliveryRows: Array<[string, string, string]> = [];
-    for (const row of inserted) {
-      const reminder = byKey.get(row.idempotency_key);
+    for (const [notificationId, key] of inserted) {
+      const reminder = byKey.get(key);
       if (!reminder) continue;
       result.raised.push(reminder);
       const users = new Set<string>();
@@ -235,13 +229,13 @@ export class NotificationWriter {
       for (const org of reminder.audience.wardOfficersOf) organizations.add(org);
       for (const id of users) {
         const mail = directory.mailOf.get(id) ?? null;
-        recipientRows.push([row.id, id, mail, mail === 'immediate' ? randomUUID() : null]);
+        recipientRows.push([notificationId, id, mail, mail === 'immediate' ? randomUUID() : null]);
         const org = directory.organizationOf.get(id);
         if (org) organizations.add(org);
       }
       for (const org of organizations) {
         if (directory.webhookOrganizations.has(org)) {
-          deliveryRows.push([randomUUID(), row.id, org]);
+          deliveryRows.push([randomUUID(), notificationId, org]);
         }
       }
     }
