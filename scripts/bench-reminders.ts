@@ -18,7 +18,7 @@ import { loadConfig } from '../src/config/app-config.js';
 import { FixedClock } from '../src/common/time/clock.js';
 import { Sql } from '../src/database/sql.js';
 import { TransactionRunner } from '../src/database/transaction-runner.js';
-import { WEBHOOK_QUEUE } from '../src/modules/notifications/queue.constants.js';
+import { MAIL_QUEUE, WEBHOOK_QUEUE } from '../src/modules/notifications/queue.constants.js';
 import { QueueState } from '../src/modules/notifications/queue-state.js';
 import { ReminderScanner } from '../src/modules/notifications/reminder-scanner.js';
 import { deleteKeys } from './redis-keys.js';
@@ -89,6 +89,10 @@ export async function benchReminders(out: (line: string) => void): Promise<boole
     // The bench's webhook receiver listens on loopback over plain http.
     WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
     WEBHOOK_ALLOW_HTTP: 'true',
+    // Mail on (to a loopback port; its queue stays paused), so that each scan composes digests.
+    SMTP_URL: 'smtp://127.0.0.1:2',
+    MAIL_FROM: 'bench@example.test',
+    PUBLIC_URL: 'http://127.0.0.1',
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
   });
   // 30 January 2027, 10:00 in Tokyo: 60 days before the 31 March due date.
@@ -140,6 +144,9 @@ export async function benchReminders(out: (line: string) => void): Promise<boole
         false,
         true,
         now,
+        `officer.${i}.${k}@example.test`,
+        // One officer of each ward takes the daily digest: the scan composes 50.
+        k === 0 ? 'digest' : 'off',
       ]),
     );
     await insertRows(
@@ -156,10 +163,25 @@ export async function benchReminders(out: (line: string) => void): Promise<boole
         'must_change_password',
         'active',
         'created_at',
+        'email',
+        'mail_mode',
       ],
       [
         ...officers,
-        [randomUUID(), wards[0]!.id, 'auditor.0', '監査', 'auditor', 'x', '[]', false, true, now],
+        [
+          randomUUID(),
+          wards[0]!.id,
+          'auditor.0',
+          '監査',
+          'auditor',
+          'x',
+          '[]',
+          false,
+          true,
+          now,
+          null,
+          'off',
+        ],
       ] as Array<Array<string | number | null>>,
     );
     // Contracts that started on 1 April 2026 and end between June 2026 and
@@ -250,6 +272,7 @@ export async function benchReminders(out: (line: string) => void): Promise<boole
     // No webhook is sent while the scans run: (c) times the scan, (d) the deliveries.
     const webhookQueue = app.get<Queue>(getQueueToken(WEBHOOK_QUEUE));
     await webhookQueue.pause();
+    await app.get<Queue>(getQueueToken(MAIL_QUEUE)).pause();
     // The longest unit of work a scan runs: how long it holds SQLite's writer lock at most.
     let longest = 0;
     const run = tx.run.bind(tx);
@@ -272,7 +295,7 @@ export async function benchReminders(out: (line: string) => void): Promise<boole
     cpu();
     const first = await scanner.scan('2027-01-30');
     out(
-      `(c) scan of 2027-01-30, first run: ${first.due} due, ${first.raised} notifications stored in ${secs(first.durationMs)} s, ${cpu()} (goal ≤ 1 s; ${load()})\n`,
+      `(c) scan of 2027-01-30, first run: ${first.due} due, ${first.raised} notifications and ${first.digests} digests stored in ${secs(first.durationMs)} s, ${cpu()} (goal ≤ 1 s; ${load()})\n`,
     );
     const second = await scanner.scan('2027-01-30');
     out(
