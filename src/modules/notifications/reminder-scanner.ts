@@ -207,7 +207,8 @@ export class ReminderScanner {
     const audited = new Map<string, Set<number>>();
     for (const [contractId, fiscalYear] of await sql.rows(
       // The ward's own audits: a contractor's audit of its subcontractor is not the ward's.
-      'SELECT DISTINCT contract_id, fiscal_year FROM audits WHERE subcontractor_organization_id IS NULL',
+      // No DISTINCT: the sets drop a second audit of a year without the database sorting them all.
+      'SELECT contract_id, fiscal_year FROM audits WHERE subcontractor_organization_id IS NULL',
     )) {
       const id = contractId as string;
       let years = audited.get(id);
