@@ -36,15 +36,15 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/app-config.js';
 import { buildDataSourceOptions, SQLITE_FILE_NAME } from '../src/database/data-source-options.js';
 import { rebuildTree } from '../src/modules/ledger/transparency/tree-store.js';
+import { api, fillLedger, seedBenchParties } from './bench-merkle.js';
+import type { MemoryReport } from './bench-memory-probe.js';
 import {
-  api,
   BENCH_PASSWORD,
   benchContractTerms,
-  fillLedger,
-  seedBenchParties,
-} from './bench-merkle.js';
-import type { MemoryReport } from './bench-memory-probe.js';
-import { freePort, runWhenMain, startServer } from './bench-server.js';
+  freePort,
+  runWhenMain,
+  startServer,
+} from './bench-server.js';
 import { deleteKeys } from './redis-keys.js';
 
 const ENTRIES = Number(process.env.BENCH_EVIDENCE_ENTRIES ?? 100_000);

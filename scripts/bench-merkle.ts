@@ -68,6 +68,8 @@ import {
   machineBusyMs,
   runWhenMain,
   startServer,
+  BENCH_PASSWORD,
+  benchContractTerms,
 } from './bench-server.js';
 import { deleteKeys } from './redis-keys.js';
 
@@ -80,8 +82,6 @@ const BASELINE = process.env.BENCH_MERKLE_BASELINE;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const WARM_UP_S = Math.min(5, DURATION_S);
-/** The password of the benches' users. */
-export const BENCH_PASSWORD = 'bench-password-0123';
 /** Entries per transaction while filling the long ledger. */
 const FILL_BATCH = 10_000;
 
@@ -118,22 +118,6 @@ const summary = (times: number[]) => {
   const sorted = [...times].sort((a, b) => a - b);
   return `median ${ms(quantile(sorted, 0.5))}, p99 ${ms(quantile(sorted, 0.99))}, max ${ms(sorted[sorted.length - 1] ?? Number.NaN)} (${times.length} requests)`;
 };
-
-/**
- * A contract's terms for the benches: a year of 2026, and none of take-out
- * approval, training or the emergency plan, which the benches do not time.
- */
-export function benchContractTerms(contractorOrganizationId: string) {
-  return {
-    contractorOrganizationId,
-    startsOn: '2026-04-01',
-    endsOn: '2027-03-31',
-    dataItems: ['氏名', '住所'],
-    subjectCount: 1000,
-    handoverPolicy: { requireTakeoutApproval: false },
-    handlingPolicy: { requireTraining: false, requireEmergencyPlan: false },
-  };
-}
 
 /**
  * A ward, a contractor, a ward officer (`bench.officer`) and a contractor's

@@ -36,10 +36,12 @@ import { ContractsService } from '../src/modules/contracts/contracts.service.js'
 import { RosterService } from '../src/modules/contracts/roster.service.js';
 import { CustodyService } from '../src/modules/custody/custody.service.js';
 import type { LoadResult } from './bench-load.js';
-import { benchContractTerms } from './bench-merkle.js';
 import {
   actorOf,
+  BENCH_PASSWORD,
+  benchContractTerms,
   benchDirectory,
+  benchLogin,
   cpuMs,
   freePort,
   load,
@@ -53,7 +55,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONTRACTS = Number(process.env.BENCH_SCALE_CONTRACTS ?? 4);
 const ACCESS_LOG = process.env.BENCH_SCALE_ACCESS_LOG ?? 'on';
-const PASSWORD = 'bench-password-0123';
 const QUEUE_ENV = {
   QUEUE_PREFIX: `kanribo-bench-scale-${randomUUID().slice(0, 8)}`,
   REMINDER_SCAN_TIME: 'off',
@@ -80,7 +81,7 @@ async function prepare(env: Record<string, string>, sets: number): Promise<Fixtu
     logger: ['error'],
   });
   try {
-    const { organization, user } = await benchDirectory(app.get(TransactionRunner), PASSWORD);
+    const { organization, user } = await benchDirectory(app.get(TransactionRunner), BENCH_PASSWORD);
     const ward = await organization('ベンチ区', 'ward');
     const contractor = await organization('ベンチ株式会社', 'contractor');
     const officer = await user(ward, 'bench.officer', 'ward_officer');
@@ -123,16 +124,6 @@ async function prepare(env: Record<string, string>, sets: number): Promise<Fixtu
   } finally {
     await app.close();
   }
-}
-
-async function login(base: string, loginId: string): Promise<string> {
-  const response = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ loginId, password: PASSWORD }),
-  });
-  if (!response.ok) throw new Error(`login ${loginId}: ${response.status}`);
-  return ((await response.json()) as { token: string }).token;
 }
 
 // ------------------------------------------------------------ /proc and metrics
@@ -426,11 +417,11 @@ export async function benchScale(out: (line: string) => void): Promise<boolean> 
       fixture,
       officer: {
         userId: fixture.officerId,
-        token: await login(instances[0]!.base, 'bench.officer'),
+        token: await benchLogin(instances[0]!.base, 'bench.officer'),
       },
       handler: {
         userId: fixture.handlerId,
-        token: await login(instances[0]!.base, 'bench.handler'),
+        token: await benchLogin(instances[0]!.base, 'bench.handler'),
       },
       postgres,
     });

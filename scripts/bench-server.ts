@@ -253,3 +253,37 @@ export function runWhenMain(url: string, bench: (out: (line: string) => void) =>
     },
   );
 }
+
+/** The password of the benches' users. */
+export const BENCH_PASSWORD = 'bench-password-0123';
+
+/**
+ * A contract's terms for the benches: a year of 2026, and none of take-out
+ * approval, training or the emergency plan, which the benches do not time.
+ */
+export function benchContractTerms(contractorOrganizationId: string) {
+  return {
+    contractorOrganizationId,
+    startsOn: '2026-04-01',
+    endsOn: '2027-03-31',
+    dataItems: ['氏名', '住所'],
+    subjectCount: 1000,
+    handoverPolicy: { requireTakeoutApproval: false },
+    handlingPolicy: { requireTraining: false, requireEmergencyPlan: false },
+  };
+}
+
+/** Logs a bench user in over HTTP; its bearer token. */
+export async function benchLogin(
+  base: string,
+  loginId: string,
+  password = BENCH_PASSWORD,
+): Promise<string> {
+  const response = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ loginId, password }),
+  });
+  if (!response.ok) throw new Error(`login ${loginId}: ${response.status}`);
+  return ((await response.json()) as { token: string }).token;
+}

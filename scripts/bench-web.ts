@@ -23,13 +23,20 @@ import { loadConfig } from '../src/config/app-config.js';
 import { TransactionRunner } from '../src/database/transaction-runner.js';
 import { ContractsService } from '../src/modules/contracts/contracts.service.js';
 import { CustodyService } from '../src/modules/custody/custody.service.js';
-import { actorOf, benchDirectory, freePort, runWhenMain, startServer } from './bench-server.js';
+import {
+  actorOf,
+  BENCH_PASSWORD,
+  benchContractTerms,
+  benchDirectory,
+  freePort,
+  runWhenMain,
+  startServer,
+} from './bench-server.js';
 import { deleteKeys } from './redis-keys.js';
 
 const MEDIA = Number(process.env.BENCH_WEB_MEDIA ?? 30);
 const CONTRACTS = Number(process.env.BENCH_WEB_CONTRACTS ?? 3);
 const RUNS = Number(process.env.BENCH_WEB_RUNS ?? 10);
-const PASSWORD = 'bench-password-0123';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const QUEUE_ENV = {
   QUEUE_PREFIX: `kanribo-bench-web-${randomUUID().slice(0, 8)}`,
@@ -43,20 +50,14 @@ async function prepare(dataDir: string): Promise<void> {
     logger: ['error'],
   });
   try {
-    const { organization, user } = await benchDirectory(app.get(TransactionRunner), PASSWORD);
+    const { organization, user } = await benchDirectory(app.get(TransactionRunner), BENCH_PASSWORD);
     const ward = await organization('ベンチ区 戸籍住民課', 'ward');
     const contractor = await organization('ベンチ株式会社', 'contractor');
     const officer = actorOf(await user(ward, 'bench.officer', 'ward_officer'));
     for (let c = 0; c < CONTRACTS; c++) {
       const created = await app.get(ContractsService).create(officer, {
         title: `住民税課税資料のデータ入力業務委託 ${c + 1}`,
-        contractorOrganizationId: contractor.id,
-        startsOn: '2026-04-01',
-        endsOn: '2027-03-31',
-        dataItems: ['氏名', '住所'],
-        subjectCount: 1000,
-        handoverPolicy: { requireTakeoutApproval: false },
-        handlingPolicy: { requireTraining: false, requireEmergencyPlan: false },
+        ...benchContractTerms(contractor.id),
       });
       for (let m = c; m < MEDIA; m += CONTRACTS) {
         await app.get(CustodyService).registerMedium(officer, created.contract.id, {
@@ -87,7 +88,7 @@ async function sessionCookies(base: string) {
   const response = await fetch(`${base}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ loginId: 'bench.officer', password: PASSWORD, session: 'cookie' }),
+    body: JSON.stringify({ loginId: 'bench.officer', password: BENCH_PASSWORD, session: 'cookie' }),
   });
   if (!response.ok) throw new Error(`login: ${response.status}`);
   return response.headers.getSetCookie().map((header) => {

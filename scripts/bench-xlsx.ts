@@ -25,8 +25,11 @@ import { CustodyService } from '../src/modules/custody/custody.service.js';
 import { LedgerService } from '../src/modules/ledger/ledger.service.js';
 import {
   actorOf,
-  benchDirectory,
   appendHandovers,
+  BENCH_PASSWORD,
+  benchContractTerms,
+  benchDirectory,
+  benchLogin,
   freePort,
   runWhenMain,
   startServer,
@@ -35,7 +38,6 @@ import { deleteKeys } from './redis-keys.js';
 
 const ENTRIES = Number(process.env.BENCH_XLSX_ENTRIES ?? 100_000);
 const SMALL = Math.min(10_000, ENTRIES);
-const PASSWORD = 'bench-password-0123';
 const QUEUE_ENV = {
   QUEUE_PREFIX: `kanribo-bench-xlsx-${randomUUID().slice(0, 8)}`,
   REMINDER_SCAN_TIME: 'off',
@@ -51,7 +53,7 @@ async function prepare(dataDir: string): Promise<{ small: string; big: string }>
   });
   try {
     const tx = app.get(TransactionRunner);
-    const { organization, user } = await benchDirectory(tx, PASSWORD);
+    const { organization, user } = await benchDirectory(tx, BENCH_PASSWORD);
     const ward = await organization('ベンチ区 戸籍住民課', 'ward');
     const contractor = await organization('ベンチ株式会社', 'contractor');
     const officer = await user(ward, 'bench.officer', 'ward_officer');
@@ -68,14 +70,8 @@ async function prepare(dataDir: string): Promise<{ small: string; big: string }>
     const fill = async (title: string, entries: number): Promise<string> => {
       const created = await contracts.create(actorOf(officer), {
         title,
-        contractorOrganizationId: contractor.id,
-        startsOn: '2026-04-01',
-        endsOn: '2027-03-31',
-        dataItems: ['氏名', '住所'],
-        subjectCount: 1000,
         // The bench times the export; the take-out rows are written into the entries below.
-        handoverPolicy: { requireTakeoutApproval: false },
-        handlingPolicy: { requireTraining: false, requireEmergencyPlan: false },
+        ...benchContractTerms(contractor.id),
       });
       const contractId = created.contract.id;
       const medium = await custody.registerMedium(actorOf(officer), contractId, {
@@ -239,11 +235,7 @@ export async function benchXlsx(out: (line: string) => void): Promise<boolean> {
     });
     if (nodeOptions) out(`XLSX: the server runs with NODE_OPTIONS=${nodeOptions}\n`);
     const base = `http://127.0.0.1:${port}`;
-    const login = await fetch(`${base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ loginId: 'bench.officer', password: PASSWORD }),
-    }).then((r) => r.json() as Promise<{ token: string }>);
+    const token = await benchLogin(base, 'bench.officer');
     let failures = 0;
     let bigFile = '';
     for (const [label, contractId] of [
@@ -251,7 +243,7 @@ export async function benchXlsx(out: (line: string) => void): Promise<boolean> {
       [`${ENTRIES} entries`, big],
     ] as const) {
       const file = join(dataDir, `${contractId}.xlsx`);
-      const r = await exportOnce(base, login.token, contractId, server.pid, file);
+      const r = await exportOnce(base, token, contractId, server.pid, file);
       if (r.status !== 200) failures++;
       bigFile = file;
       out(
@@ -259,14 +251,7 @@ export async function benchXlsx(out: (line: string) => void): Promise<boolean> {
       );
     }
     // The CSV of the same ledger, for comparison.
-    const csv = await exportOnce(
-      base,
-      login.token,
-      big,
-      server.pid,
-      join(dataDir, 'big.csv'),
-      'csv',
-    );
+    const csv = await exportOnce(base, token, big, server.pid, join(dataDir, 'big.csv'), 'csv');
     if (csv.status !== 200) failures++;
     out(
       `XLSX: for comparison, the CSV of ${ENTRIES} entries: ${(csv.bytes / 1e6).toFixed(1)} MB, done in ${s(csv.totalMs)}; server RSS ${mb(csv.rssBefore)} before, ${mb(csv.rssPeak)} at most during (+${mb(csv.rssPeak - csv.rssBefore)})\n`,

@@ -34,7 +34,10 @@ import { benchPdf } from './bench-pdf.js';
 import {
   actorOf,
   appendHandovers,
+  BENCH_PASSWORD,
+  benchContractTerms,
   benchDirectory,
+  benchLogin,
   cpuMs,
   freePort,
   load,
@@ -55,7 +58,6 @@ const QUEUE_ENV = {
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const VERIFY_ENTRIES = Number(process.env.BENCH_VERIFY_ENTRIES ?? 100_000);
-const PASSWORD = 'bench-password-0123';
 
 interface Fixture {
   contractId: string;
@@ -74,7 +76,7 @@ async function prepare(dataDir: string): Promise<Fixture> {
   });
   try {
     const tx = app.get(TransactionRunner);
-    const { organization, user } = await benchDirectory(tx, PASSWORD);
+    const { organization, user } = await benchDirectory(tx, BENCH_PASSWORD);
     const ward = await organization('ベンチ区', 'ward');
     const contractor = await organization('ベンチ株式会社', 'contractor');
     const officer = await user(ward, 'bench.officer', 'ward_officer');
@@ -83,17 +85,7 @@ async function prepare(dataDir: string): Promise<Fixture> {
     const contracts = app.get(ContractsService);
     const roster = app.get(RosterService);
     const custody = app.get(CustodyService);
-    const terms = {
-      contractorOrganizationId: contractor.id,
-      startsOn: '2026-04-01',
-      endsOn: '2027-03-31',
-      dataItems: ['氏名', '住所'],
-      subjectCount: 1000,
-      // The benches time the ledger and the access log, not take-out approval,
-      // training or the emergency plan.
-      handoverPolicy: { requireTakeoutApproval: false },
-      handlingPolicy: { requireTraining: false, requireEmergencyPlan: false },
-    };
+    const terms = benchContractTerms(contractor.id);
     const contract = await contracts.create(actorOf(officer), { ...terms, title: 'bench' });
     await roster.add(actorOf(officer), contract.contract.id, {
       userId: handler.id,
@@ -162,16 +154,6 @@ async function prepare(dataDir: string): Promise<Fixture> {
   } finally {
     await app.close();
   }
-}
-
-async function login(base: string, loginId: string): Promise<string> {
-  const response = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ loginId, password: PASSWORD }),
-  });
-  const body = (await response.json()) as { token: string };
-  return body.token;
 }
 
 type Measured = LoadResult & { cpuUsPerRequest: number };
@@ -261,8 +243,8 @@ async function main(): Promise<void> {
     serverOff = await startServer(dataDir, portOff, { ACCESS_LOG: 'off', ...QUEUE_ENV });
     const base = `http://127.0.0.1:${port}`;
     const baseOff = `http://127.0.0.1:${portOff}`;
-    const officerToken = await login(base, 'bench.officer');
-    const handlerToken = await login(base, 'bench.handler');
+    const officerToken = await benchLogin(base, 'bench.officer');
+    const handlerToken = await benchLogin(base, 'bench.handler');
 
     process.stdout.write(
       `\nload: ${CONNECTIONS} connections, ${DURATION_S} s each, twice per side (off, on, on, off), SQLite synchronous=FULL\n`,
@@ -343,7 +325,7 @@ async function main(): Promise<void> {
     );
     // BENCH_ONLY=access-log stops here: the cost of the access log alone.
     if (process.env.BENCH_ONLY === 'access-log') return;
-    const auditorToken = await login(base, 'bench.auditor');
+    const auditorToken = await benchLogin(base, 'bench.auditor');
     const logStarted = performance.now();
     const logVerdict = await fetch(`${base}/api/access-log/verify`, {
       headers: { authorization: `Bearer ${auditorToken}` },
