@@ -3,6 +3,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { Clock } from '../../common/time/clock.js';
+import { deadline } from '../../common/time/deadline.js';
 import { bool, Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { type AttemptOutcome, DeliveryAttempts } from './delivery-attempts.js';
@@ -125,15 +126,18 @@ export class MailSender implements OnModuleDestroy {
     if (lost) return lost;
     const claimed = { ...next, ref: { attempt: next.ref.attempt, claimed: true } };
     const message = this.compose(row, items);
+    const timeout = deadline(MAIL_TIMEOUT_MS, this.shutdown.signal);
     try {
-      const info = (await transport.sendMail({
-        from: this.config.MAIL_FROM,
-        to: row.email,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        signal: AbortSignal.any([AbortSignal.timeout(MAIL_TIMEOUT_MS), this.shutdown.signal]),
-      })) as { response?: unknown };
+      const info = (await transport
+        .sendMail({
+          from: this.config.MAIL_FROM,
+          to: row.email,
+          subject: message.subject,
+          text: message.text,
+          html: message.html,
+          signal: timeout.signal,
+        })
+        .finally(() => timeout.clear())) as { response?: unknown };
       const response = typeof info.response === 'string' ? info.response : '';
       const replyCode = /^(\d{3})/.exec(response)?.[1];
       const statusCode = replyCode ? Number(replyCode) : 250;

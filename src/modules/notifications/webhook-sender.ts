@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { fetch } from 'undici';
 import { AppConfig } from '../../config/app-config.js';
 import { Clock } from '../../common/time/clock.js';
+import { deadline } from '../../common/time/deadline.js';
 import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { WebhookAddressPolicy, WebhookAddressRefused } from './webhook-address.policy.js';
@@ -120,6 +121,7 @@ export class WebhookSender {
     const signedAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
     let statusCode: number | null = null;
     let error: string | null = null;
+    const timeout = deadline(this.config.WEBHOOK_TIMEOUT_MS, this.shutdown.signal);
     try {
       // The policy's dispatcher resolves the host and judges the address
       // itself, right before it connects (see WebhookAddressPolicy).
@@ -137,10 +139,7 @@ export class WebhookSender {
         },
         body,
         redirect: 'manual',
-        signal: AbortSignal.any([
-          AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_MS),
-          this.shutdown.signal,
-        ]),
+        signal: timeout.signal,
       });
       statusCode = response.status;
       await response.body?.cancel();
@@ -151,6 +150,8 @@ export class WebhookSender {
       }
       const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
       error = `${e instanceof Error ? e.message : String(e)}${cause}`;
+    } finally {
+      timeout.clear();
     }
     if (error === null) {
       await this.attempts.record(
