@@ -11,6 +11,10 @@ export const SQLITE_FILE_NAME = 'kanribo.sqlite';
 /** Milliseconds a SQLite writer waits for the lock before giving up. */
 export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
+/** The settings every PostgreSQL connection starts with (libpq's `options`). */
+export const PG_SESSION_OPTIONS =
+  '-c default_transaction_isolation=read\\ committed -c synchronous_commit=on';
+
 /** Where the embedded database lives for this configuration. */
 export function sqliteFilePath(config: Pick<AppConfig, 'DATA_DIR'>): string {
   return resolve(join(config.DATA_DIR, SQLITE_FILE_NAME));
@@ -38,7 +42,16 @@ export function buildDataSourceOptions(
       ...common,
       type: 'postgres',
       url: config.DATABASE_URL,
-      extra: { max: 10, application_name: 'kanribo' },
+      extra: {
+        max: 10,
+        application_name: 'kanribo',
+        // Pinned per connection at its start, where a client's settings win over
+        // the database's and the role's: every transaction reads committed data
+        // (a head's FOR UPDATE then sees the row its holder committed) without a
+        // SET TRANSACTION round trip per write, and a COMMIT is acknowledged only
+        // once durable, whatever the server's defaults say.
+        options: PG_SESSION_OPTIONS,
+      },
     };
   }
   mkdirSync(resolve(config.DATA_DIR), { recursive: true });

@@ -162,12 +162,14 @@ export class TransactionRunner {
 
   private runUnit<T>(work: Work<T>): Promise<T> {
     if (!this.isSqlite) {
-      if (!this.lockHoldListener) return this.dataSource.transaction('READ COMMITTED', work);
+      // READ COMMITTED is each connection's default (PG_SESSION_OPTIONS), so
+      // the transaction starts without a SET TRANSACTION round trip.
+      if (!this.lockHoldListener) return this.dataSource.transaction(work);
       // The watch spans the transaction's COMMIT or ROLLBACK, which
       // dataSource.transaction sends before it settles.
       const unit = new UnitWatch();
       return currentUnit
-        .run(unit, () => this.dataSource.transaction('READ COMMITTED', work))
+        .run(unit, () => this.dataSource.transaction(work))
         .then(
           (value) => {
             this.reportHold(unit, performance.now(), true);

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
 import { type RequestScope, runInRequestScope } from '../../src/common/http/request-scope.js';
 import type { LockHold } from '../../src/database/lock-watch.js';
 import { type CommitHook, TransactionRunner } from '../../src/database/transaction-runner.js';
@@ -159,6 +161,55 @@ describe('TransactionRunner', () => {
       }
     });
   });
+
+  (process.env.DATABASE_URL ? it : it.skip)(
+    'runs every PostgreSQL unit read-committed and durably, whatever the database defaults to',
+    async () => {
+      const settings = () =>
+        tx.run((m) =>
+          m.query<Array<{ isolation: string; sync: string }>>(
+            `SELECT current_setting('transaction_isolation') AS isolation,
+                      current_setting('synchronous_commit') AS sync`,
+          ),
+        );
+      expect(await settings()).toEqual([{ isolation: 'read committed', sync: 'on' }]);
+      // Defaults a DBA might set on the database: the connection's own settings win.
+      const name = t.config.DATABASE_URL!.split('/').pop()!.split('?')[0]!;
+      await t.dataSource.query(
+        `ALTER DATABASE "${name}" SET default_transaction_isolation = 'serializable'`,
+      );
+      await t.dataSource.query(`ALTER DATABASE "${name}" SET synchronous_commit = 'off'`);
+      const fresh = new DataSource(buildDataSourceOptions(t.config));
+      try {
+        await fresh.initialize();
+        const [plain] = await fresh.query<Array<{ default_transaction_isolation: string }>>(
+          `SHOW default_transaction_isolation`,
+        );
+        expect(plain!.default_transaction_isolation).toBe('read committed');
+        const inside = (await fresh.transaction((m) =>
+          m.query(
+            `SELECT current_setting('transaction_isolation') AS isolation,
+                    current_setting('synchronous_commit') AS sync`,
+          ),
+        )) as unknown;
+        expect(inside).toEqual([{ isolation: 'read committed', sync: 'on' }]);
+        // And the defaults did take effect for a connection without those options.
+        const other = new DataSource({ type: 'postgres', url: t.config.DATABASE_URL! });
+        await other.initialize();
+        try {
+          expect(await other.query(`SHOW default_transaction_isolation`)).toEqual([
+            { default_transaction_isolation: 'serializable' },
+          ]);
+        } finally {
+          await other.destroy();
+        }
+      } finally {
+        await fresh.destroy();
+        await t.dataSource.query(`ALTER DATABASE "${name}" RESET default_transaction_isolation`);
+        await t.dataSource.query(`ALTER DATABASE "${name}" RESET synchronous_commit`);
+      }
+    },
+  );
 
   describe('lock holds', () => {
     it('reports a unit that took a lock, with the statements it sent after, and not the reads beside it', async () => {
