@@ -21,6 +21,7 @@ import { MailDelivery1764750000000 } from './1764750000000-MailDelivery.js';
 import { MerkleTree1764760000000 } from './1764760000000-MerkleTree.js';
 import { WitnessCosignatures1764770000000 } from './1764770000000-WitnessCosignatures.js';
 import { TreeNodesInEntries1764780000000 } from './1764780000000-TreeNodesInEntries.js';
+import { DigestDueIndex1764790000000 } from './1764790000000-DigestDueIndex.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   MerkleTree1764760000000,
   WitnessCosignatures1764770000000,
   TreeNodesInEntries1764780000000,
+  DigestDueIndex1764790000000,
 ];

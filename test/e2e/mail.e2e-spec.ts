@@ -323,6 +323,47 @@ describe('mail', () => {
       await new Promise((r) => setTimeout(r, 1000));
       expect(sink.to('digest.officer@city.example.jp')).toHaveLength(1);
     });
+
+    it("gives each user a digest of their own, and keeps what came after a user's digest for the next day", async () => {
+      const others = await Promise.all(
+        ['digest.two', 'digest.three'].map(async (name) => {
+          const user = await aUser(t, c.w.wardA, 'ward_officer');
+          const r = await settings(user.token, {
+            email: `${name}@city.example.jp`,
+            mailMode: 'digest',
+          });
+          expect(r.status).toBe(200);
+          return { user, address: `${name}@city.example.jp` };
+        }),
+      );
+      const late = await incident('今日のまとめの後');
+      const scan = await t.post('/api/admin/jobs/reminder-scan', {}, c.w.admin.token);
+      // The first digester has today's digest already: only the two new users get one.
+      expect(scan.body.digests).toBe(2);
+      for (const { address } of others) {
+        const [digest] = await mailed(address, 1);
+        expect(digest!.parsed.text).toContain('今日のまとめの後');
+      }
+      // Every inbox row went into its own user's digest, none into another's.
+      const crossed = await t.dataSource.query<Array<{ n: number | string }>>(
+        `SELECT COUNT(*) AS n FROM notification_recipients r
+           JOIN mail_deliveries m ON m.id = r.mail_delivery_id
+          WHERE m.user_id <> r.user_id`,
+      );
+      expect(Number(crossed[0]!.n)).toBe(0);
+      const [waiting] = (await inbox(digester.token)).filter((n) => n.id === late.id);
+      expect(waiting.mail).toMatchObject({ status: 'waiting', mode: 'digest' });
+
+      t.clock.advance(24 * 60 * 60 * 1000);
+      // A day on, the sessions have expired: a new admin runs the next day's scan.
+      const admin = await aUser(t, c.w.wardA, 'admin');
+      const nextDay = await t.post('/api/admin/jobs/reminder-scan', {}, admin.token);
+      expect(nextDay.body.digests).toBe(1);
+      const [, second] = await mailed('digest.officer@city.example.jp', 2);
+      expect(second!.parsed.text).toContain('今日のまとめの後');
+      expect(second!.parsed.subject).toContain('2026年11月26日');
+      for (const { address } of others) expect(sink.to(address)).toHaveLength(1);
+    });
   });
 
   it('health says mail is configured, and nothing of the SMTP server', async () => {

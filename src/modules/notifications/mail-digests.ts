@@ -3,8 +3,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import type { IsoDate } from '../../common/time/business-date.js';
 import { Clock } from '../../common/time/clock.js';
+import { insertMany } from '../../database/insert-many.js';
 import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
+
+/** Users per UPDATE that hands their waiting notifications to their new digests. */
+const USERS_PER_UPDATE = 10_000;
 
 /**
  * The daily digests, made by the reminder scan of each day: for every user
@@ -28,6 +32,8 @@ export class MailDigests {
     if (!this.config.mailEnabled) return 0;
     const made = await this.tx.run(async (manager) => {
       const sql = new Sql(manager);
+      // Through the partial index of recipients due for a digest: the
+      // notifications already in a digest, read or not mailed are not visited.
       const users = await sql.all<{ user_id: string }>(
         `SELECT DISTINCT r.user_id FROM notification_recipients r JOIN users u ON u.id = r.user_id
           WHERE r.mail = 'digest' AND r.mail_delivery_id IS NULL AND r.read_at IS NULL
@@ -35,26 +41,41 @@ export class MailDigests {
           ORDER BY r.user_id`,
         [true],
       );
+      if (users.length === 0) return 0;
       const createdAt = this.clock.now().toISOString();
-      let count = 0;
-      for (const { user_id: userId } of users) {
-        const inserted = await sql.all<{ id: string }>(
-          `INSERT INTO mail_deliveries (id, user_id, kind, digest_on, status, attempts, created_at)
-           VALUES (?, ?, 'digest', ?, 'pending', 0, ?)
-           ON CONFLICT DO NOTHING
-           RETURNING id`,
-          [randomUUID(), userId, day, createdAt],
-        );
-        const id = inserted[0]?.id;
-        if (!id) continue;
+      // A user who has the day's digest already (a second scan) gets none.
+      const made = await insertMany(
+        sql,
+        'mail_deliveries',
+        [
+          ['id', 'varchar'],
+          ['user_id', 'varchar'],
+          ['digest_on', 'varchar'],
+          ['created_at', 'varchar'],
+        ],
+        [
+          ['kind', "'digest'"],
+          ['status', "'pending'"],
+          ['attempts', '0'],
+        ],
+        users.map(({ user_id: userId }) => [randomUUID(), userId, day, createdAt] as const),
+        'ON CONFLICT DO NOTHING',
+        true,
+      );
+      // Each new digest takes what waited for its user, in one statement.
+      for (let start = 0; start < made.length; start += USERS_PER_UPDATE) {
+        const part = JSON.stringify(made.slice(start, start + USERS_PER_UPDATE).map((m) => m[1]));
         await sql.run(
-          `UPDATE notification_recipients SET mail_delivery_id = ?
-            WHERE user_id = ? AND mail = 'digest' AND mail_delivery_id IS NULL AND read_at IS NULL`,
-          [id, userId],
+          `UPDATE notification_recipients
+              SET mail_delivery_id = (SELECT m.id FROM mail_deliveries m
+                                       WHERE m.user_id = notification_recipients.user_id
+                                         AND m.digest_on = ?)
+            WHERE mail = 'digest' AND mail_delivery_id IS NULL AND read_at IS NULL
+              AND user_id IN (${sql.isPostgres ? 'SELECT json_array_elements_text(?::json)' : 'SELECT value FROM json_each(?)'})`,
+          [day, part],
         );
-        count++;
       }
-      return count;
+      return made.length;
     });
     if (made > 0) this.logger.log(`digests of ${day}: ${made}`);
     return made;

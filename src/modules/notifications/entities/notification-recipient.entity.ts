@@ -5,6 +5,10 @@ import { ID_LENGTH, INSTANT_LENGTH } from '../../../database/column-types.js';
 @Entity({ name: 'notification_recipients' })
 @Index('idx_notification_recipients_user', ['userId', 'createdAt'])
 @Index('idx_notification_recipients_mail_delivery', ['mailDeliveryId'])
+// Partial: only the rows a digest still has to take (see DigestDueIndex1764790000000).
+@Index('idx_notification_recipients_digest_due', ['userId'], {
+  where: `mail = 'digest' AND mail_delivery_id IS NULL AND read_at IS NULL`,
+})
 export class NotificationRecipientEntity {
   @PrimaryColumn({ name: 'notification_id', type: 'varchar', length: ID_LENGTH })
   notificationId: string;
