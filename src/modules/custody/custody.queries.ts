@@ -121,7 +121,16 @@ export class CustodyQueries {
 
   /** A person and their organization, named as they are now (for the entry's record). */
   async party(userId: string): Promise<PartyRef> {
-    const row = await this.sql.one<{
+    const [party] = await this.parties(userId, userId);
+    return party;
+  }
+
+  /**
+   * A handover's sender and addressee, named as they are now, read in one
+   * statement (an append reads them while it holds its contract's head).
+   */
+  async parties(fromUserId: string, toUserId: string): Promise<[PartyRef, PartyRef]> {
+    const rows = await this.sql.all<{
       id: string;
       login_id: string;
       display_name: string;
@@ -129,17 +138,21 @@ export class CustodyQueries {
       organization_name: string;
     }>(
       `SELECT u.id, u.login_id, u.display_name, o.id AS organization_id, o.name AS organization_name
-         FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.id = ?`,
-      [userId],
+         FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.id IN (?, ?)`,
+      [fromUserId, toUserId],
     );
-    if (!row) throw new Error(`user ${userId} not found`);
-    return {
-      userId: row.id,
-      loginId: row.login_id,
-      displayName: row.display_name,
-      organizationId: row.organization_id,
-      organizationName: row.organization_name,
+    const ref = (userId: string): PartyRef => {
+      const row = rows.find((r) => r.id === userId);
+      if (!row) throw new Error(`user ${userId} not found`);
+      return {
+        userId: row.id,
+        loginId: row.login_id,
+        displayName: row.display_name,
+        organizationId: row.organization_id,
+        organizationName: row.organization_name,
+      };
     };
+    return [ref(fromUserId), ref(toUserId)];
   }
 }
 

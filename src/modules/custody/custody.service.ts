@@ -344,6 +344,7 @@ export class CustodyService {
           media,
           occurredAt,
         );
+        const [from, to] = await queries(manager).parties(actor.userId, addressee.id);
         const payload: HandoverDispatchedPayload = {
           handoverId: randomUUID(),
           purpose: request.purpose,
@@ -351,8 +352,8 @@ export class CustodyService {
           bagId: bagId ?? null,
           sealNumber: request.sealNumber ?? null,
           note: request.note ?? null,
-          from: await this.partyRef(manager, actor.userId),
-          to: await this.partyRef(manager, addressee.id),
+          from,
+          to,
           items: await this.itemRefs(manager, contractId, media, approvals),
         };
         const entry = await chain.append({
@@ -457,14 +458,15 @@ export class CustodyService {
             toWard,
           });
         }
+        const [from, to] = await q.parties(handover.fromUserId, handover.toUserId);
         const payload: HandoverReceivedPayload = {
           handoverId,
           purpose: handover.purpose,
           method: handover.method,
           bagId: handover.bagId,
           sealNumber: handover.sealNumber,
-          from: await this.partyRef(manager, handover.fromUserId),
-          to: await this.partyRef(manager, handover.toUserId),
+          from,
+          to,
           items: media.map((m) => itemRef(m)),
           ...(place ? { place } : {}),
           sealIntact: request.sealIntact,
@@ -1271,10 +1273,6 @@ export class CustodyService {
       });
     }
     return out;
-  }
-
-  private partyRef(manager: EntityManager, userId: string): Promise<PartyRef> {
-    return queries(manager).party(userId);
   }
 
   private async appendIncident(
