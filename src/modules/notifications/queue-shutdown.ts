@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { InjectQueue } from '@nestjs/bullmq';
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { Queue, Worker } from 'bullmq';
@@ -31,7 +32,13 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 @Injectable()
 export class QueueShutdown implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Queue');
-  private readonly stopping = new AbortController();
+  private readonly stopping = (() => {
+    const controller = new AbortController();
+    // Every send in flight listens to it (see deadline()): as many as the
+    // workers' concurrency, more than the default warning's ten.
+    setMaxListeners(0, controller.signal);
+    return controller;
+  })();
 
   /** Aborted when the grace period of a stop has passed: sends still running give up. */
   get signal(): AbortSignal {
