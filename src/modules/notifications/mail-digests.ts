@@ -64,15 +64,19 @@ export class MailDigests {
       );
       // Each new digest takes what waited for its user, in one statement.
       for (let start = 0; start < made.length; start += USERS_PER_UPDATE) {
-        const part = JSON.stringify(made.slice(start, start + USERS_PER_UPDATE).map((m) => m[1]));
+        const ids = made.slice(start, start + USERS_PER_UPDATE).map((m) => m[0]);
+        // The new digests' ids as one PostgreSQL array, compared per row (a
+        // JSON set there was joined again for every row); on SQLite a JSON
+        // array, which it reads once into a list.
         await sql.run(
-          `UPDATE notification_recipients
-              SET mail_delivery_id = (SELECT m.id FROM mail_deliveries m
-                                       WHERE m.user_id = notification_recipients.user_id
-                                         AND m.digest_on = ?)
-            WHERE mail = 'digest' AND mail_delivery_id IS NULL AND read_at IS NULL
-              AND user_id IN (${sql.isPostgres ? 'SELECT json_array_elements_text(?::json)' : 'SELECT value FROM json_each(?)'})`,
-          [day, part],
+          `UPDATE notification_recipients SET mail_delivery_id = m.id
+             FROM mail_deliveries m
+            WHERE m.id ${sql.isPostgres ? '= ANY(?::varchar[])' : 'IN (SELECT value FROM json_each(?))'}
+              AND notification_recipients.user_id = m.user_id
+              AND notification_recipients.mail = 'digest'
+              AND notification_recipients.mail_delivery_id IS NULL
+              AND notification_recipients.read_at IS NULL`,
+          [sql.isPostgres ? ids : JSON.stringify(ids)],
         );
       }
       return made.length;
