@@ -9,6 +9,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { Piscina } from 'piscina';
 import { AppConfig } from '../../config/app-config.js';
+import { settlesWithin } from '../../common/time/settles-within.js';
 import { canonicalJson, sha256Hex } from '../ledger/hash-chain.js';
 import { PdfCache, type PdfSource } from './pdf.cache.js';
 import type { PdfDocument, PdfResult, PdfTask } from './pdf.worker.js';
@@ -26,6 +27,24 @@ export type PdfEvent =
       /** For `render`: the worker thread that rendered (never the main thread's id). */
       threadId?: number;
     };
+
+/** How long a stop waits for the PDF worker threads to exit. */
+export const PDF_POOL_STOP_MS = 5_000;
+
+/**
+ * Terminates a pool's worker threads and waits at most `ms` for them to
+ * exit; whether they did. On Node 24 a thread's exit was seen never to come
+ * (its termination hung with the thread's port still open, in CI's Node 24
+ * pass: a test's close waited 60 s and failed): the stop goes on without it,
+ * and the threads no longer hold the process open.
+ */
+export async function stopPool(
+  pool: Pick<Piscina, 'threads' | 'destroy'>,
+  ms: number,
+): Promise<boolean> {
+  for (const thread of pool.threads) thread.unref();
+  return settlesWithin(pool.destroy(), ms);
+}
 
 /**
  * The compiled worker script. A worker thread runs plain JavaScript: it cannot
@@ -140,7 +159,11 @@ export class PdfRenderer implements OnApplicationBootstrap, OnApplicationShutdow
     this.closed = true;
     const pool = this.pool;
     this.pool = undefined;
-    await pool?.destroy();
+    if (pool && !(await stopPool(pool, PDF_POOL_STOP_MS))) {
+      this.logger.warn(
+        `PDF workers did not exit within ${PDF_POOL_STOP_MS} ms of their termination: leaving them to the process's end`,
+      );
+    }
   }
 
   private workers(): Piscina<PdfTask, PdfResult> {
