@@ -22,6 +22,7 @@ import { MerkleTree1764760000000 } from './1764760000000-MerkleTree.js';
 import { WitnessCosignatures1764770000000 } from './1764770000000-WitnessCosignatures.js';
 import { TreeNodesInEntries1764780000000 } from './1764780000000-TreeNodesInEntries.js';
 import { DigestDueIndex1764790000000 } from './1764790000000-DigestDueIndex.js';
+import { AccessLogPending1764800000000 } from './1764800000000-AccessLogPending.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   WitnessCosignatures1764770000000,
   TreeNodesInEntries1764780000000,
   DigestDueIndex1764790000000,
+  AccessLogPending1764800000000,
 ];

@@ -32,6 +32,7 @@ import { ReminderScanEntity } from '../modules/notifications/entities/reminder-s
 import { DeletionCertificateEntity } from '../modules/closeout/entities/deletion-certificate.entity.js';
 import { AccessLogEntryEntity } from '../modules/access-log/entities/access-log-entry.entity.js';
 import { AccessLogHeadEntity } from '../modules/access-log/entities/access-log-head.entity.js';
+import { AccessLogPendingEntity } from '../modules/access-log/entities/access-log-pending.entity.js';
 import { TakeoutRequestEntity } from '../modules/takeout/entities/takeout-request.entity.js';
 import { DesignatedPlaceEntity } from '../modules/places/entities/designated-place.entity.js';
 import { PlaceConsentEntity } from '../modules/places/entities/place-consent.entity.js';
@@ -78,5 +79,6 @@ export const ENTITIES = [
   RecoveryCodeEntity,
   AccessLogEntryEntity,
   AccessLogHeadEntity,
+  AccessLogPendingEntity,
   IdempotencyRecordEntity,
 ];

@@ -201,7 +201,13 @@ export class AccessLogCapture implements OnModuleInit, OnApplicationBootstrap {
     fastify.addHook('onSend', (request, _reply, payload, done) => {
       const scope = (request as CapturedRequest)[SCOPE];
       if (scope?.[CLOSED_EARLY]) this.settleClosedEarly(request, scope);
-      done(null, payload);
+      // PostgreSQL: the write's entry committed waiting for its place in the
+      // chain; the answer goes once it has one (link never rejects).
+      if (scope?.recorded && this.writer.linksAfterCommit) {
+        void this.writer.link().then(() => done(null, payload));
+      } else {
+        done(null, payload);
+      }
     });
     fastify.addHook('onResponse', (request, reply, done) => {
       this.leave(request);
@@ -296,7 +302,7 @@ export class AccessLogCapture implements OnModuleInit, OnApplicationBootstrap {
     const status = scope.expectedStatus ?? (scope.method === 'POST' ? 201 : 200);
     const record = this.recordOf(scope, status, createdId(scope, status, result));
     if (!record) return false;
-    await this.writer.append(manager, [record]);
+    await this.writer.appendForWrite(manager, [record]);
     return true;
   }
 

@@ -2,6 +2,7 @@ import {
   type BeforeApplicationShutdown,
   Injectable,
   Logger,
+  type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Database, Statement } from 'better-sqlite3';
@@ -26,6 +27,42 @@ const INSERT_ROWS = 64;
 
 /** Entries one buffered flush writes in one transaction. */
 const FLUSH_BATCH = 2000;
+
+/** Waiting write entries one link moves into the chain in one transaction. */
+const LINK_BATCH = 2000;
+
+/** After a link failed (the database was away), when the next try is. */
+const LINK_RETRY_MS = 1000;
+
+/** The columns of `access_log_pending` that hold an {@link AccessLogRecord}, in its order. */
+const RECORD_COLUMNS =
+  'recorded_at, user_id, organization_id, role, login_id, action, method, route, contract_id, ' +
+  'resource_id, status_code, client_address, user_agent, request_id';
+const RECORD_COLUMN_COUNT = 14;
+
+const ENQUEUE_TEXT = `INSERT INTO access_log_pending (${RECORD_COLUMNS}) VALUES (${Array.from(
+  { length: RECORD_COLUMN_COUNT },
+  (_, i) => `$${i + 1}`,
+).join(', ')})`;
+
+/** A row of `access_log_pending` as PostgreSQL returns it. */
+interface PendingRow {
+  id: number;
+  recorded_at: string;
+  user_id: string | null;
+  organization_id: string | null;
+  role: string | null;
+  login_id: string | null;
+  action: string;
+  method: string;
+  route: string;
+  contract_id: string | null;
+  resource_id: string | null;
+  status_code: number;
+  client_address: string;
+  user_agent: string | null;
+  request_id: string;
+}
 
 /** Most read entries kept in memory while the database refuses them (then the oldest go, loudly). */
 const MAX_BUFFERED = 100_000;
@@ -59,31 +96,172 @@ interface SqliteStatements {
 }
 
 /**
- * The only writer of the access log. {@link append} extends the one chain
- * of the installation inside the caller's transaction: it locks the head row
- * (PostgreSQL: `SELECT … FOR UPDATE`; SQLite: the TransactionRunner already
- * serializes writers), gives the records the next seqs, inserts them and
- * moves the head. Callers make it the last step of their transaction, so the
- * lock is held only for the commit. The primary key on `seq` makes an append
- * that raced past the lock fail instead of forking the chain.
+ * The only writer of the access log: one hash chain per installation, whose
+ * head row (`access_log_head`) every append locks.
  *
- * Reads are not worth a transaction each: their entries wait in
- * {@link buffer} and are written every ACCESS_LOG_FLUSH_MS (at most a
+ * A write's entry commits with the write ({@link appendForWrite}). On SQLite
+ * it is chained right there: the TransactionRunner serializes writers
+ * anyway, and the three prepared statements cost little. On PostgreSQL,
+ * chaining inside the write would make every write of every contract hold
+ * the one head row until its COMMIT (its fsync included), so the entry is
+ * inserted into `access_log_pending` instead, without a lock, and
+ * {@link link} moves the waiting rows into the chain in one short
+ * transaction per batch right after the commit: the request's response
+ * waits for it (see AccessLogCapture), so an answered write's entry is in
+ * the chain. Links of one process coalesce (writes committing while a link
+ * runs share the next one); links of several processes take turns on the
+ * head row. A row left waiting by a crash is linked at the next start.
+ *
+ * Reads are not worth a transaction each: their entries wait in memory
+ * ({@link buffer}) and are chained every ACCESS_LOG_FLUSH_MS (at most a
  * second) and on shutdown, a batch per transaction.
+ *
+ * Whatever the path, an append locks the head (PostgreSQL: `SELECT … FOR
+ * UPDATE`), gives the records the next seqs, inserts them and moves the
+ * head; the primary key on `seq` makes an append that raced past the lock
+ * fail instead of forking the chain.
  */
 @Injectable()
-export class AccessLogWriter implements BeforeApplicationShutdown, OnApplicationShutdown {
+export class AccessLogWriter
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger('AccessLog');
+  /** Reads' entries waiting for the next flush. */
   private pending: AccessLogRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private sqlite: SqliteStatements | undefined;
+  /** The link running now, and the one that will run after it for those who came too late for it. */
+  private linking: Promise<void> | undefined;
+  private nextLink: Promise<void> | undefined;
+  private linkRetry: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
     private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Whether a write's entry waits in `access_log_pending` until {@link link}
+   * (PostgreSQL) rather than being chained inside the write (SQLite).
+   */
+  get linksAfterCommit(): boolean {
+    return this.dataSource.options.type === 'postgres';
+  }
+
+  /**
+   * A write's entries, inside the write's transaction: chained now on
+   * SQLite; on PostgreSQL inserted to wait for {@link link}, which the
+   * caller runs once the transaction has committed (and which runs anyway
+   * within ACCESS_LOG_FLUSH_MS, should the caller never get there).
+   */
+  async appendForWrite(manager: EntityManager, records: readonly AccessLogRecord[]): Promise<void> {
+    if (!this.linksAfterCommit) {
+      await this.append(manager, records);
+      return;
+    }
+    for (const r of records) {
+      await manager.query(ENQUEUE_TEXT, [
+        r.recordedAt,
+        r.userId,
+        r.organizationId,
+        r.role,
+        r.loginId,
+        r.action,
+        r.method,
+        r.route,
+        r.contractId,
+        r.resourceId,
+        r.statusCode,
+        r.clientAddress,
+        r.userAgent,
+        r.requestId,
+      ]);
+    }
+    this.scheduleFlush();
+  }
+
+  /**
+   * Chains every write entry waiting in `access_log_pending` (PostgreSQL; on
+   * SQLite there are none). Resolves once every row committed before the
+   * call is in the chain, or once a try has failed (logged, and tried again
+   * a second later: the rows are safe where they wait). Never rejects.
+   */
+  link(): Promise<void> {
+    if (!this.linksAfterCommit) return Promise.resolve();
+    if (!this.linking) return this.startLink();
+    // The link running now may have read the waiting rows before the
+    // caller's committed: the caller needs the next one.
+    this.nextLink ??= this.linking.then(() => {
+      this.nextLink = undefined;
+      return this.linking ?? this.startLink();
+    });
+    return this.nextLink;
+  }
+
+  private startLink(): Promise<void> {
+    const run = this.linkAll().finally(() => {
+      if (this.linking === run) this.linking = undefined;
+    });
+    this.linking = run;
+    return run;
+  }
+
+  private async linkAll(): Promise<void> {
+    try {
+      let moved: number;
+      do {
+        moved = await this.tx.runUnrecorded((manager) => this.linkBatch(manager));
+      } while (moved === LINK_BATCH);
+    } catch (error) {
+      this.logger.error(
+        `linking the waiting write entries failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      if (!this.stopped && this.dataSource.isInitialized && !this.linkRetry) {
+        this.linkRetry = setTimeout(() => {
+          this.linkRetry = undefined;
+          void this.link();
+        }, LINK_RETRY_MS);
+        this.linkRetry.unref();
+      }
+    }
+  }
+
+  /**
+   * One batch of waiting rows into the chain, in `id` order: locks the head
+   * first, so that the rows taken (by a statement that starts after the
+   * previous holder's commit) are exactly those no one has linked.
+   */
+  private async linkBatch(manager: EntityManager): Promise<number> {
+    const sql = new Sql(manager);
+    const head = (await this.lockHead(sql)) ?? (await this.createHead(manager, sql));
+    // TypeORM answers a PostgreSQL DELETE … RETURNING with [rows, count].
+    const [rows] = await manager.query<[PendingRow[], number]>(
+      `DELETE FROM access_log_pending WHERE id IN (SELECT id FROM access_log_pending ORDER BY id LIMIT ${LINK_BATCH}) RETURNING id, ${RECORD_COLUMNS}`,
+    );
+    if (rows.length === 0) return 0;
+    rows.sort((a, b) => a.id - b.id);
+    const records = rows.map((row): AccessLogRecord => ({
+      recordedAt: row.recorded_at,
+      userId: row.user_id,
+      organizationId: row.organization_id,
+      role: row.role,
+      loginId: row.login_id,
+      action: row.action,
+      method: row.method,
+      route: row.route,
+      contractId: row.contract_id,
+      resourceId: row.resource_id,
+      statusCode: Number(row.status_code),
+      clientAddress: row.client_address,
+      userAgent: row.user_agent,
+      requestId: row.request_id,
+    }));
+    await this.insertChained(manager, sql, head, records);
+    return rows.length;
+  }
 
   /** Appends records after the chain's head, inside `manager`'s transaction. */
   async append(
@@ -95,6 +273,16 @@ export class AccessLogWriter implements BeforeApplicationShutdown, OnApplication
     if (sqlite) return this.appendOnSqlite(sqlite, records);
     const sql = new Sql(manager);
     const head = (await this.lockHead(sql)) ?? (await this.createHead(manager, sql));
+    return this.insertChained(manager, sql, head, records);
+  }
+
+  /** PostgreSQL: the records chained after `head` (locked by the caller), inserted, and the head moved. */
+  private async insertChained(
+    manager: EntityManager,
+    sql: Sql,
+    head: ChainHead,
+    records: readonly AccessLogRecord[],
+  ): Promise<AccessLogEntry[]> {
     const { entries, head: next } = chainRecords(head, records);
     for (let i = 0; i < entries.length; i += INSERT_ROWS) {
       const rows = Math.min(INSERT_ROWS, entries.length - i);
@@ -200,13 +388,17 @@ export class AccessLogWriter implements BeforeApplicationShutdown, OnApplication
       const dropped = this.pending.splice(0, this.pending.length - MAX_BUFFERED);
       this.logger.error(`${dropped.length} access-log entries dropped: the database refuses them`);
     }
-    if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        void this.flush();
-      }, this.config.ACCESS_LOG_FLUSH_MS);
-      this.timer.unref();
-    }
+    this.scheduleFlush();
+  }
+
+  /** The next flush, within ACCESS_LOG_FLUSH_MS, unless one is already due. */
+  private scheduleFlush(): void {
+    if (this.timer || this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, this.config.ACCESS_LOG_FLUSH_MS);
+    this.timer.unref();
   }
 
   /** Entries waiting in memory. */
@@ -214,14 +406,21 @@ export class AccessLogWriter implements BeforeApplicationShutdown, OnApplication
     return this.pending.length;
   }
 
-  /** Writes every buffered entry now (one flush at a time). */
+  /**
+   * Writes every buffered read entry now (one flush at a time), and on
+   * PostgreSQL links the write entries waiting: once it resolves, every
+   * entry of a request answered before the call is in the chain (unless the
+   * database refused, which is logged).
+   */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
-    if (this.pending.length === 0) return;
-    this.flushing = this.writePending().finally(() => {
-      this.flushing = undefined;
-    });
-    await this.flushing;
+    if (this.pending.length > 0) {
+      this.flushing = this.writePending().finally(() => {
+        this.flushing = undefined;
+      });
+      await this.flushing;
+    }
+    await this.link();
   }
 
   private async writePending(): Promise<void> {
@@ -246,6 +445,11 @@ export class AccessLogWriter implements BeforeApplicationShutdown, OnApplication
     }
   }
 
+  /** PostgreSQL: links what a crash left waiting, without holding up the start. */
+  onApplicationBootstrap(): void {
+    if (this.linksAfterCommit) void this.link();
+  }
+
   /** Before the HTTP server closes: write what is buffered. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.flush();
@@ -257,8 +461,11 @@ export class AccessLogWriter implements BeforeApplicationShutdown, OnApplication
    * see {@link AccessLogCapture.install}.)
    */
   onApplicationShutdown(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearTimeout(this.linkRetry);
+    this.linkRetry = undefined;
     if (this.pending.length > 0) {
       this.logger.error(`${this.pending.length} access-log entries lost at shutdown`);
     }
