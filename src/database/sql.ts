@@ -29,7 +29,46 @@ export class Sql {
   }
 
   async all<T>(text: string, params: Param[] = []): Promise<T[]> {
+    if (this.postgres) {
+      const prepared = await this.preparedOnPostgres<T>(text, params);
+      if (prepared) return prepared;
+    }
     return this.manager.query<T[]>(this.text(text), this.params(params));
+  }
+
+  /**
+   * PostgreSQL: the statement sent under a name of its own, so that each
+   * connection parses and plans it once and then only binds and executes
+   * (node-postgres prepares a named statement on a connection the first time
+   * it is sent there). The hot paths send the same few dozen texts thousands
+   * of times; parsing and planning each anew was a large part of
+   * PostgreSQL's CPU per write. On the transaction's connection, or on any
+   * pooled one for the data source's own manager. Past TypeORM, so its query
+   * subscriber is told here. Undefined (TypeORM sends it) for a query runner
+   * outside a transaction and once {@link MAX_NAMED} texts have names (IN
+   * lists of every length would otherwise name without end).
+   */
+  private async preparedOnPostgres<T>(text: string, params: Param[]): Promise<T[] | undefined> {
+    const runner = this.manager.queryRunner;
+    let client: PgClient | undefined;
+    if (!runner) {
+      // The data source's own manager: any pooled connection will do.
+      client = (this.manager.connection.driver as unknown as { master?: PgClient }).master;
+    } else if (runner.isTransactionActive && !runner.isReleased) {
+      client = (await runner.connect()) as PgClient;
+    }
+    // A query runner outside a transaction holds its connection for a reason
+    // of its own (a session's advisory lock): left to TypeORM.
+    if (!client) return undefined;
+    let named = NAMED_STATEMENTS.get(text);
+    if (named === undefined) {
+      if (NAMED_STATEMENTS.size >= MAX_NAMED) return undefined;
+      named = { name: `kanribo_${NAMED_STATEMENTS.size}`, text: this.text(text) };
+      NAMED_STATEMENTS.set(text, named);
+    }
+    statementsSent();
+    const result = await client.query<T>({ ...named, values: this.params(params) });
+    return result.rows;
   }
 
   /**
@@ -88,6 +127,7 @@ export class Sql {
   }
 
   async run(text: string, params: Param[] = []): Promise<void> {
+    if (this.postgres && (await this.preparedOnPostgres(text, params))) return;
     await this.manager.query(this.text(text), this.params(params));
   }
 
@@ -121,6 +161,15 @@ export class Sql {
       return p;
     });
   }
+}
+
+/** The statements {@link Sql} prepares on PostgreSQL (name, `$n` text), by their `?` text. */
+const NAMED_STATEMENTS = new Map<string, { name: string; text: string }>();
+const MAX_NAMED = 1000;
+
+/** The part of a node-postgres client that {@link Sql} uses. */
+interface PgClient {
+  query<T>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }>;
 }
 
 /** Prepared statements of {@link Sql.rows} and {@link Sql.runEach}, per connection: a handful of texts. */
