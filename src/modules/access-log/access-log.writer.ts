@@ -42,7 +42,7 @@ const RECORD_COLUMN_COUNT = 14;
 
 const ENQUEUE_TEXT = `INSERT INTO access_log_pending (${RECORD_COLUMNS}) VALUES (${Array.from(
   { length: RECORD_COLUMN_COUNT },
-  (_, i) => `$${i + 1}`,
+  () => '?',
 ).join(', ')})`;
 
 /** A row of `access_log_pending` as PostgreSQL returns it. */
@@ -162,8 +162,9 @@ export class AccessLogWriter
       await this.append(manager, records);
       return;
     }
+    const sql = new Sql(manager);
     for (const r of records) {
-      await manager.query(ENQUEUE_TEXT, [
+      await sql.run(ENQUEUE_TEXT, [
         r.recordedAt,
         r.userId,
         r.organizationId,
