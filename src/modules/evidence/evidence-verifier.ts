@@ -5,7 +5,7 @@ import yauzl from 'yauzl';
 import { verifyDetachedSignature } from '../closeout/detached-signature.js';
 import type { CertificateSubmittedPayload } from '../closeout/closeout.projector.js';
 import { signedContent, signedDocument } from '../closeout/signed-content.rule.js';
-import { canonicalJson, GENESIS_HASH, type LedgerEntry, sha256Hex } from '../ledger/hash-chain.js';
+import { GENESIS_HASH } from '../ledger/hash-chain.js';
 import { BOM, csvLine, KANRIBO_HEADER, kanriboCsvLine } from '../ledger/kanribo-csv.js';
 import { kanriboRow } from '../ledger/kanribo-row.js';
 import { parseCheckpoint } from '../ledger/transparency/checkpoint.js';
@@ -24,6 +24,7 @@ import {
   EVIDENCE_FORMAT,
   type EvidenceManifest,
 } from './evidence-layout.js';
+import { parseEntryLine } from './entry-line.js';
 
 /** One check of an evidence package: OK, or the first failure (with the entry it is at). */
 export interface EvidenceCheck {
@@ -222,73 +223,6 @@ async function* lines(name: string, chunks: AsyncIterable<Buffer>, max: number) 
   if (pendingLength > 0) yield Buffer.concat(pending);
 }
 
-/** Whether every object in a parsed JSON value lists its keys in RFC 8785 order (UTF-16 code units). */
-function keysInOrder(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return true;
-  if (Array.isArray(value)) return value.every(keysInOrder);
-  const keys = Object.keys(value);
-  for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) return false;
-  return keys.every((key) => keysInOrder((value as Record<string, unknown>)[key]));
-}
-
-/**
- * `text` without the top-level member `key`, where `text` is
- * JSON.stringify(`value`) with its keys in order: the same as
- * JSON.stringify of the value without it, for the price of stringifying
- * the members before it (the entry's actor and contract), not all of it.
- */
-function withoutMember(text: string, value: Record<string, unknown>, key: string): string {
-  const keys = Object.keys(value);
-  const at = keys.indexOf(key);
-  if (at < 0) return text;
-  let start = 1;
-  for (let i = 0; i < at; i++) {
-    start += JSON.stringify(keys[i]).length + JSON.stringify(value[keys[i]!]).length + 2;
-  }
-  const member = `${JSON.stringify(key)}:${JSON.stringify(value[key])}`;
-  if (!text.startsWith(member, start)) throw new Error(`${key} is not where it should be`);
-  return at < keys.length - 1
-    ? text.slice(0, start) + text.slice(start + member.length + 1)
-    : text.slice(0, at > 0 ? start - 1 : start) + text.slice(start + member.length);
-}
-
-/**
- * One line of ledger.jsonl: its entry, and the RFC 8785 form of the entry
- * without `hash` (what the hash is of); or why it is not an entry in its
- * RFC 8785 form. The common case costs two native JSON calls: a line that
- * JSON.stringify gives back unchanged, whose objects list their keys in
- * RFC 8785 order and with no escaped surrogate, is its RFC 8785 form (the
- * two agree on strings and numbers); any other line (integer-like keys,
- * which JavaScript orders first) is compared with canonicalize's output.
- */
-function parseEntryLine(
-  text: string,
-): { entry: LedgerEntry; hash: string; unhashed: string } | { reason: string } {
-  let entry: LedgerEntry;
-  try {
-    entry = JSON.parse(text) as LedgerEntry;
-  } catch {
-    return { reason: 'the line is not JSON' };
-  }
-  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
-    return { reason: 'the line is not an entry' };
-  }
-  const { hash, ...unhashed } = entry;
-  if (JSON.stringify(entry) === text && keysInOrder(entry) && !/\\u[dD][89a-fA-F]/.test(text)) {
-    return {
-      entry,
-      hash,
-      unhashed: withoutMember(text, entry as unknown as Record<string, unknown>, 'hash'),
-    };
-  }
-  try {
-    if (canonicalJson(entry) === text) return { entry, hash, unhashed: canonicalJson(unhashed) };
-  } catch {
-    // A lone surrogate: no RFC 8785 form.
-  }
-  return { reason: 'the line is not the entry’s RFC 8785 form' };
-}
-
 /**
  * Checks an evidence package with nothing but its own files: the checkpoint's
  * Ed25519 signature, every entry's hash and link, the Merkle root against the
@@ -426,11 +360,7 @@ export async function verifyEvidence(
   for await (const bytes of ledger) {
     const seq = count + 1;
     if (!chainFailure) {
-      const text = bytes.toString('utf8');
-      const parsed =
-        text.includes('\ufffd') && !Buffer.from(text, 'utf8').equals(bytes)
-          ? { reason: 'the line is not UTF-8' }
-          : parseEntryLine(text);
+      const parsed = parseEntryLine(bytes);
       if ('reason' in parsed) chainFailure = { seq, reason: parsed.reason };
       else {
         const { entry } = parsed;
@@ -440,7 +370,7 @@ export async function verifyEvidence(
           chainFailure = { seq, reason: 'the entry is of another contract' };
         else if (entry.prevHash !== previous)
           chainFailure = { seq, reason: 'prevHash does not match the previous entry' };
-        else if (sha256Hex(parsed.unhashed) !== parsed.hash)
+        else if (parsed.recomputed !== parsed.hash)
           chainFailure = { seq, reason: 'hash does not match the entry' };
         else {
           previous = parsed.hash;
