@@ -206,13 +206,20 @@ export async function openZip(
 /**
  * The lines of a file, as bytes (the bytes of a Merkle leaf): split at each
  * \n, a last line without one included; a line longer than `max` is refused.
+ * Given a chunk's lines at a time: an await per line cost more than the
+ * splitting (2 % of a 100,000-entry check).
  */
-async function* lines(name: string, chunks: AsyncIterable<Buffer>, max: number) {
+async function* lines(
+  name: string,
+  chunks: AsyncIterable<Buffer>,
+  max: number,
+): AsyncGenerator<Buffer[]> {
   const tooLong = () =>
     new EvidenceReadError(`a line of ${name} is longer than the ${amount(max)} an entry may take`);
   let pending: Buffer[] = [];
   let pendingLength = 0;
   for await (const chunk of chunks) {
+    const batch: Buffer[] = [];
     let start = 0;
     let end = chunk.indexOf(10);
     while (end >= 0) {
@@ -223,7 +230,7 @@ async function* lines(name: string, chunks: AsyncIterable<Buffer>, max: number) 
         pendingLength = 0;
       }
       if (line.length > max) throw tooLong();
-      yield line;
+      batch.push(line);
       start = end + 1;
       end = chunk.indexOf(10, start);
     }
@@ -232,8 +239,9 @@ async function* lines(name: string, chunks: AsyncIterable<Buffer>, max: number) 
       pendingLength += chunk.length - start;
       if (pendingLength > max) throw tooLong();
     }
+    if (batch.length > 0) yield batch;
   }
-  if (pendingLength > 0) yield Buffer.concat(pending);
+  if (pendingLength > 0) yield [Buffer.concat(pending)];
 }
 
 /**
@@ -370,39 +378,41 @@ export async function verifyEvidence(
   const csv = createHash('sha256').update(BOM + csvLine(KANRIBO_HEADER));
   let csvRows = 0;
   const ledger = lines(EVIDENCE_FILES.ledger, zip.chunks(EVIDENCE_FILES.ledger), zip.limits.line);
-  for await (const bytes of ledger) {
-    const seq = count + 1;
-    if (!chainFailure) {
-      const parsed = parseEntryLine(bytes);
-      if ('reason' in parsed) chainFailure = { seq, reason: parsed.reason };
-      else {
-        const { entry } = parsed;
-        if (entry.seq !== seq)
-          chainFailure = { seq, reason: `entry ${seq} is missing or out of place` };
-        else if (entry.contractId !== manifest.contractId)
-          chainFailure = { seq, reason: 'the entry is of another contract' };
-        else if (entry.prevHash !== previous)
-          chainFailure = { seq, reason: 'prevHash does not match the previous entry' };
-        else if (parsed.recomputed !== parsed.hash)
-          chainFailure = { seq, reason: 'hash does not match the entry' };
+  for await (const batch of ledger) {
+    for (const bytes of batch) {
+      const seq = count + 1;
+      if (!chainFailure) {
+        const parsed = parseEntryLine(bytes);
+        if ('reason' in parsed) chainFailure = { seq, reason: parsed.reason };
         else {
-          previous = parsed.hash;
-          if (entry.type === 'deletion_certificate_submitted') {
-            certificates.push({
-              seq,
-              payload: entry.payload as unknown as CertificateSubmittedPayload,
-            });
-          }
-          const row = kanriboRow(entry);
-          if (row) {
-            csv.update(kanriboCsvLine(row, manifest.businessTimeZone));
-            csvRows++;
+          const { entry } = parsed;
+          if (entry.seq !== seq)
+            chainFailure = { seq, reason: `entry ${seq} is missing or out of place` };
+          else if (entry.contractId !== manifest.contractId)
+            chainFailure = { seq, reason: 'the entry is of another contract' };
+          else if (entry.prevHash !== previous)
+            chainFailure = { seq, reason: 'prevHash does not match the previous entry' };
+          else if (parsed.recomputed !== parsed.hash)
+            chainFailure = { seq, reason: 'hash does not match the entry' };
+          else {
+            previous = parsed.hash;
+            if (entry.type === 'deletion_certificate_submitted') {
+              certificates.push({
+                seq,
+                payload: entry.payload as unknown as CertificateSubmittedPayload,
+              });
+            }
+            const row = kanriboRow(entry);
+            if (row) {
+              csv.update(kanriboCsvLine(row, manifest.businessTimeZone));
+              csvRows++;
+            }
           }
         }
       }
+      frontier = appendLeaf(frontier, count, leafHash(bytes)).frontier;
+      count++;
     }
-    frontier = appendLeaf(frontier, count, leafHash(bytes)).frontier;
-    count++;
   }
   check(
     'hash chain',
