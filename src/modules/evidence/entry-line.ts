@@ -162,34 +162,22 @@ export function scanCanonical(b: Uint8Array): boolean {
     const c = b[i]!;
     if (c === QUOTE) {
       const start = i + 1;
-      let j = start;
-      let plain = true;
-      for (;;) {
-        if (j >= n) return false;
-        const s = b[j]!;
-        if (s === QUOTE) break;
-        if (s === BACKSLASH) {
-          if (!isShortEscape(b[j + 1])) return false;
-          plain = false;
-          j += 2;
-          continue;
-        }
-        if (s >= 0x80) plain = false;
-        j++;
-      }
       const previous = b[i - 1];
       if (isObject[depth] === 1 && (previous === OPEN_OBJECT || previous === COMMA)) {
         // A key: plain, after the one before it, and followed by its colon.
-        if (!plain || b[j + 1] !== COLON) return false;
-        if (keyStart[depth]! >= 0 && !bytesAfter(b, keyStart[depth]!, keyEnd[depth]!, start, j)) {
+        const end = plainKeyEnd(b, start);
+        if (end < 0 || b[end + 1] !== COLON) return false;
+        if (keyStart[depth]! >= 0 && !bytesAfter(b, keyStart[depth]!, keyEnd[depth]!, start, end)) {
           return false;
         }
         keyStart[depth] = start;
-        keyEnd[depth] = j;
-        if (depth === 1 && equalsAt(b, start, j, HASH_KEY)) hashAt = i;
-        i = j + 2;
+        keyEnd[depth] = end;
+        if (depth === 1 && equalsAt(b, start, end, HASH_KEY)) hashAt = i;
+        i = end + 2;
       } else {
-        i = j + 1;
+        const end = stringEnd(b, start);
+        if (end < 0) return false;
+        i = end + 1;
       }
       continue;
     }
@@ -219,6 +207,35 @@ export function scanCanonical(b: Uint8Array): boolean {
     i += literal.length;
   }
   return false;
+}
+
+/**
+ * The closing quote of the string whose characters start at `i`, when its
+ * escapes are ones JSON.stringify writes; -1 otherwise. Separate from keys
+ * so that the bytes of values, most of a line, are tested for two values.
+ */
+function stringEnd(b: Uint8Array, i: number): number {
+  const n = b.length;
+  for (let j = i; j < n; j++) {
+    const c = b[j];
+    if (c === QUOTE) return j;
+    if (c === BACKSLASH) {
+      if (!isShortEscape(b[j + 1])) return -1;
+      j++;
+    }
+  }
+  return -1;
+}
+
+/** The closing quote of the key whose characters start at `i` when they are ASCII with no escape; -1 otherwise. */
+function plainKeyEnd(b: Uint8Array, i: number): number {
+  const n = b.length;
+  for (let j = i; j < n; j++) {
+    const c = b[j]!;
+    if (c === QUOTE) return j;
+    if (c === BACKSLASH || c >= 0x80) return -1;
+  }
+  return -1;
 }
 
 /** \" \\ \b \f \n \r \t: the only escapes JSON.stringify writes besides \u. */
