@@ -16,6 +16,16 @@ export class AccessLogPending1764800000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    // Entries still waiting would be lost with the table, and the code before
+    // this migration would never link them: they are linked at the next start.
+    const [row] = (await queryRunner.query(
+      `SELECT COUNT(*) AS n FROM "access_log_pending"`,
+    )) as Array<{ n: number | string }>;
+    if (Number(row?.n ?? 0) > 0) {
+      throw new Error(
+        `access_log_pending holds ${row!.n} access-log entries not yet chained: start the service once to chain them, then undo this migration`,
+      );
+    }
     await queryRunner.query(`DROP TABLE "access_log_pending"`);
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { EntityManager } from 'typeorm';
 import { statementsSent } from './lock-watch.js';
@@ -62,13 +63,28 @@ export class Sql {
     if (!client) return undefined;
     let named = NAMED_STATEMENTS.get(text);
     if (named === undefined) {
-      if (NAMED_STATEMENTS.size >= MAX_NAMED) return undefined;
-      named = { name: `kanribo_${NAMED_STATEMENTS.size}`, text: this.text(text) };
+      if (NAMED_STATEMENTS.size >= MAX_NAMED || SELECTS_STAR.test(text)) return undefined;
+      named = { name: statementName(text, 0), text: this.text(text), generation: 0 };
       NAMED_STATEMENTS.set(text, named);
     }
     statementsSent();
-    const result = await client.query<T>({ ...named, values: this.params(params) });
-    return result.rows;
+    try {
+      const result = await client.query<T>({
+        name: named.name,
+        text: named.text,
+        values: this.params(params),
+      });
+      return result.rows;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === CACHED_PLAN_CHANGED) {
+        // A migration changed what the statement returns, and the connections
+        // that prepared it refuse to run it again: this transaction fails, the
+        // next prepares the text afresh under a new name.
+        const generation = named.generation + 1;
+        NAMED_STATEMENTS.set(text, { ...named, name: statementName(text, generation), generation });
+      }
+      throw error;
+    }
   }
 
   /**
@@ -164,8 +180,27 @@ export class Sql {
 }
 
 /** The statements {@link Sql} prepares on PostgreSQL (name, `$n` text), by their `?` text. */
-const NAMED_STATEMENTS = new Map<string, { name: string; text: string }>();
+const NAMED_STATEMENTS = new Map<string, { name: string; text: string; generation: number }>();
 const MAX_NAMED = 1000;
+
+/**
+ * `SELECT *` (or `t.*`, `RETURNING *`): not prepared, since a column a
+ * migration adds while the process runs would change its result, which a
+ * prepared statement refuses to do (0A000) on every connection that has it.
+ */
+const SELECTS_STAR = /(?:SELECT|RETURNING|,)\s+(?:\w+\.)?\*/i;
+
+/** PostgreSQL's "cached plan must not change result type". */
+const CACHED_PLAN_CHANGED = '0A000';
+
+/**
+ * A statement's name: from its text, so that two copies of this module on
+ * one pool (a bench's baseline beside the build) name a text alike and never
+ * one name two texts; the generation counts re-preparations after 0A000.
+ */
+function statementName(text: string, generation: number): string {
+  return `kanribo_${createHash('sha256').update(text).digest('hex').slice(0, 24)}_${generation}`;
+}
 
 /** The part of a node-postgres client that {@link Sql} uses. */
 interface PgClient {

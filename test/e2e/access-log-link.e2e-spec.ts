@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AccessLogWriter } from '../../src/modules/access-log/access-log.writer.js';
 import { aCustodyWorld, type CustodyWorld } from '../factories/custody.factory.js';
 import { sql } from '../support/ledger-kit.js';
 import { type ApiResponse, TestApp } from '../support/test-app.js';
@@ -143,6 +144,11 @@ describe('access log: write entries linked after the commit', () => {
     'entries a crash left waiting are chained at the next start, in the order they were written',
     async () => {
       const before = await verify();
+      // This app links on every flush (and verify's read is flushed): let it
+      // flush now and wait past its timer, so that it has nothing more to do
+      // and only the next start can link what follows.
+      await t.app.get(AccessLogWriter).flush();
+      await new Promise((resolve) => setTimeout(resolve, 2 * t.config.ACCESS_LOG_FLUSH_MS));
       const ids = [randomUUID(), randomUUID(), randomUUID()];
       // What a write leaves when the process dies between its commit and the
       // link; one agent needs escaping in the canonical JSON that is hashed.
@@ -167,6 +173,7 @@ describe('access log: write entries linked after the commit', () => {
           ],
         );
       }
+      expect(await waiting()).toBe(3);
       const next = await TestApp.start({ sharing: t });
       try {
         await next.eventually(async () => (await waiting()) === 0, 5000, 'the waiting rows');

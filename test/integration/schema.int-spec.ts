@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app-config.js';
 import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
+import { AccessLogPending1764800000000 } from '../../migrations/1764800000000-AccessLogPending.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -34,6 +35,23 @@ describe('migrations', () => {
     await dataSource.runMigrations({ transaction: 'each' });
     const diff = await dataSource.driver.createSchemaBuilder().log();
     expect(diff.upQueries).toEqual([]);
+  });
+
+  it('keep access-log entries still waiting to be chained: that table is not dropped while it holds any', async () => {
+    const runner = dataSource.createQueryRunner();
+    try {
+      await runner.query(
+        `INSERT INTO access_log_pending (recorded_at, action, method, route, status_code, client_address, request_id)
+         VALUES ('2026-11-25T01:00:00.000Z', 'media.register', 'POST', '/api/contracts/:id/media', 201, '127.0.0.1', 'waiting')`,
+      );
+      await expect(new AccessLogPending1764800000000().down(runner)).rejects.toThrow(
+        /access_log_pending holds 1 access-log entries not yet chained/,
+      );
+      expect(await runner.hasTable('access_log_pending')).toBe(true);
+      await runner.query('DELETE FROM access_log_pending');
+    } finally {
+      await runner.release();
+    }
   });
 
   it('run SQLite with WAL, synchronous=FULL, foreign keys and a busy timeout', async () => {

@@ -73,7 +73,46 @@ describe('Sql', () => {
         (s) => s.statement === 'SELECT id, name FROM organizations WHERE id = $1',
       );
       expect(reads).toHaveLength(1);
-      expect(reads[0]!.name).toMatch(/^kanribo_\d+$/);
+      expect(reads[0]!.name).toMatch(/^kanribo_[0-9a-f]{24}_0$/);
+    },
+  );
+
+  onPostgres('does not prepare SELECT *, whose result a migration may change', async () => {
+    const prepared = await tx.run(async (m) => {
+      await new Sql(m).all('SELECT * FROM organizations WHERE id = ?', [randomUUID()]);
+      await new Sql(m).all('SELECT o.* FROM organizations o WHERE o.id = ?', [randomUUID()]);
+      return m.query<Array<{ statement: string }>>('SELECT statement FROM pg_prepared_statements');
+    });
+    expect(prepared.filter((s) => s.statement.includes('*'))).toEqual([]);
+  });
+
+  onPostgres(
+    'a statement whose result type a migration changed fails once, then is prepared afresh',
+    async () => {
+      await t.dataSource.query(
+        'CREATE TABLE sql_probe (id integer PRIMARY KEY, label varchar(20))',
+      );
+      await t.dataSource.query(`INSERT INTO sql_probe VALUES (1, 'one')`);
+      const read = () =>
+        tx.run((m) =>
+          new Sql(m).one<{ label: string }>('SELECT label FROM sql_probe WHERE id = ?', [1]),
+        );
+      // Prepared on every pooled connection a unit may take.
+      for (let i = 0; i < 20; i++) expect(await read()).toEqual({ label: 'one' });
+      await t.dataSource.query('ALTER TABLE sql_probe ALTER COLUMN label TYPE text');
+      const outcomes: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        outcomes.push(
+          await read().then(
+            (row) => `ok ${row?.label}`,
+            (error: { code?: string }) => `failed ${error.code}`,
+          ),
+        );
+      }
+      // The first use fails (the connection's plan returned varchar); every
+      // later one, on whichever connection, runs under the new name.
+      expect(outcomes[0]).toBe('failed 0A000');
+      expect(outcomes.slice(1)).toEqual(Array<string>(19).fill('ok one'));
     },
   );
 });

@@ -27,6 +27,7 @@ import { TransactionRunner } from '../../database/transaction-runner.js';
 import { AppConfig } from '../../config/app-config.js';
 import { actionName, type AccessLogRecord, storable } from './access-log-chain.rule.js';
 import { AccessLogService } from './access-log.service.js';
+import { settlesWithin } from '../../common/time/settles-within.js';
 import { AccessLogWriter } from './access-log.writer.js';
 
 /** The global prefix createApp sets (`app.setGlobalPrefix('api')`). */
@@ -63,6 +64,13 @@ const CLOSED_EARLY = Symbol('accessLog.closedEarly');
  * costs every promise while on), not a limit on the handler.
  */
 const ABANDONED_AFTER_MS = 60_000;
+
+/**
+ * PostgreSQL: longest a write's answer waits for its entry's place in the
+ * chain (see the onSend hook); a session left idle holding the head would
+ * otherwise hold every answer with it.
+ */
+const LINK_WAIT_MS = 10_000;
 
 /**
  * The status recorded for a response the client stopped reading before its
@@ -202,9 +210,11 @@ export class AccessLogCapture implements OnModuleInit, OnApplicationBootstrap {
       const scope = (request as CapturedRequest)[SCOPE];
       if (scope?.[CLOSED_EARLY]) this.settleClosedEarly(request, scope);
       // PostgreSQL: the write's entry committed waiting for its place in the
-      // chain; the answer goes once it has one (link never rejects).
+      // chain; the answer goes once it has one (link never rejects), or after
+      // LINK_WAIT_MS at most if the head is held that long (the entry is
+      // durable where it waits and is linked on the next try).
       if (scope?.recorded && this.writer.linksAfterCommit) {
-        void this.writer.link().then(() => done(null, payload));
+        void settlesWithin(this.writer.link(), LINK_WAIT_MS).then(() => done(null, payload));
       } else {
         done(null, payload);
       }

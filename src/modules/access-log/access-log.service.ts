@@ -113,8 +113,9 @@ export class AccessLogService implements BeforeApplicationShutdown {
   ): Promise<{ items: AccessLogEntry[]; nextAfterSeq: number | null }> {
     const { where, params } = this.selection(actor, filter);
     const rows = await new Sql(this.dataSource.manager).all<EntryRow>(
-      `SELECT ${COLUMNS} FROM access_log_entries e WHERE e.seq > ? AND ${where} ORDER BY e.seq LIMIT ${limit}`,
-      [afterSeq, ...params],
+      // LIMIT bound, not written in: one statement text (one prepared statement) for every page size.
+      `SELECT ${COLUMNS} FROM access_log_entries e WHERE e.seq > ? AND ${where} ORDER BY e.seq LIMIT ?`,
+      [afterSeq, ...params, limit],
     );
     const items = rows.map(entryOf);
     return {
