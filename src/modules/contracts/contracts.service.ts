@@ -192,7 +192,10 @@ export class ContractsService {
 
   private async load(contractId: string): Promise<ContractView | null> {
     const sql = new Sql(this.contracts.manager);
-    const row = await sql.one<ContractRow>('SELECT * FROM contracts WHERE id = ?', [contractId]);
+    const row = await sql.one<ContractRow>(
+      `SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE id = ?`,
+      [contractId],
+    );
     if (!row) return null;
     const subs = await sql.all<{ organization_id: string }>(
       'SELECT organization_id FROM contract_subcontractors WHERE contract_id = ?',
@@ -261,6 +264,10 @@ export function refuseRead(code: ContractReadRefusal, actor: Actor, contractId: 
       );
   }
 }
+
+/** The columns of {@link ContractRow}, named (not `*`): the text is then a prepared statement on PostgreSQL. */
+const CONTRACT_COLUMNS =
+  'id, title, ward_organization_id, contractor_organization_id, starts_on, ends_on, data_items, subject_count, min_separation_minutes, require_takeout_approval, require_training, training_valid_months, require_emergency_plan, reminder_lead_days, status, created_by_user_id, created_at';
 
 interface ContractRow {
   id: string;

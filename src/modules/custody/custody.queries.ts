@@ -17,7 +17,7 @@ export class CustodyQueries {
   async media(contractId: string, ids: string[]): Promise<MediumEntity[]> {
     if (ids.length === 0) return [];
     const rows = await this.sql.all<MediumRow>(
-      `SELECT * FROM media WHERE contract_id = ? AND id IN (${Sql.list(ids.length)})`,
+      `SELECT ${MEDIUM_COLUMNS} FROM media WHERE contract_id = ? AND id IN (${Sql.list(ids.length)})`,
       [contractId, ...ids],
     );
     return rows.map(mediumFromRow);
@@ -35,7 +35,7 @@ export class CustodyQueries {
   async noticesFor(contractId: string, ids: string[]): Promise<MediumEntity[]> {
     if (ids.length === 0) return [];
     const rows = await this.sql.all<MediumRow>(
-      `SELECT * FROM media WHERE contract_id = ? AND unlocks_medium_id IN (${Sql.list(ids.length)})`,
+      `SELECT ${MEDIUM_COLUMNS} FROM media WHERE contract_id = ? AND unlocks_medium_id IN (${Sql.list(ids.length)})`,
       [contractId, ...ids],
     );
     return rows.map(mediumFromRow);
@@ -76,7 +76,7 @@ export class CustodyQueries {
 
   async handover(contractId: string, id: string): Promise<HandoverEntity | undefined> {
     const row = await this.sql.one<HandoverRow>(
-      'SELECT * FROM handovers WHERE id = ? AND contract_id = ?',
+      `SELECT ${HANDOVER_COLUMNS} FROM handovers WHERE id = ? AND contract_id = ?`,
       [id, contractId],
     );
     return row ? handoverFromRow(row) : undefined;
@@ -156,6 +156,10 @@ export class CustodyQueries {
   }
 }
 
+/** The columns of {@link MediumRow}, named (not `*`): the text is then a prepared statement on PostgreSQL. */
+const MEDIUM_COLUMNS =
+  'id, contract_id, kind, label, description, record_count, encrypted, sha256, unlocks_medium_id, state, compromised, holder_organization_id, holder_user_id, location, in_transit_handover_id, takeout_request_id, origin, place_id, derived_from, copy_permission_id, registered_at, last_event_at, last_seq';
+
 interface MediumRow {
   id: string;
   contract_id: string;
@@ -209,6 +213,10 @@ function mediumFromRow(r: MediumRow): MediumEntity {
     lastSeq: Number(r.last_seq),
   });
 }
+
+/** The columns of {@link HandoverRow}. */
+const HANDOVER_COLUMNS =
+  'id, contract_id, status, purpose, method, bag_id, seal_number, note, from_user_id, from_organization_id, to_user_id, to_organization_id, dispatched_at, dispatch_seq, received_at, receipt_seq, seal_intact, compromised';
 
 interface HandoverRow {
   id: string;
