@@ -1,3 +1,4 @@
+import { type AccessLogRecordRow, recordFromRow } from './access-log-row.js';
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
@@ -29,22 +30,8 @@ const COLUMNS =
 
 type Param = string | number | null;
 
-interface EntryRow {
+interface EntryRow extends AccessLogRecordRow {
   seq: number | string;
-  recorded_at: string;
-  user_id: string | null;
-  organization_id: string | null;
-  role: string | null;
-  login_id: string | null;
-  action: string;
-  method: string;
-  route: string;
-  contract_id: string | null;
-  resource_id: string | null;
-  status_code: number | string;
-  client_address: string;
-  user_agent: string | null;
-  request_id: string;
   prev_hash: string;
   hash: string;
 }
@@ -330,23 +317,5 @@ export class AccessLogService implements BeforeApplicationShutdown {
 }
 
 function entryOf(row: EntryRow): AccessLogEntry {
-  return {
-    seq: Number(row.seq),
-    recordedAt: row.recorded_at,
-    userId: row.user_id,
-    organizationId: row.organization_id,
-    role: row.role,
-    loginId: row.login_id,
-    action: row.action,
-    method: row.method,
-    route: row.route,
-    contractId: row.contract_id,
-    resourceId: row.resource_id,
-    statusCode: Number(row.status_code),
-    clientAddress: row.client_address,
-    userAgent: row.user_agent,
-    requestId: row.request_id,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
+  return { ...recordFromRow(row), seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash };
 }

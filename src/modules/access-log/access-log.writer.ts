@@ -10,6 +10,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { statementsSent } from '../../database/lock-watch.js';
 import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
+import { type AccessLogRecordRow, RECORD_COLUMNS, recordFromRow } from './access-log-row.js';
 import { AppConfig } from '../../config/app-config.js';
 import {
   type AccessLogEntry,
@@ -34,10 +35,6 @@ const LINK_BATCH = 2000;
 /** After a link failed (the database was away), when the next try is. */
 const LINK_RETRY_MS = 1000;
 
-/** The columns of `access_log_pending` that hold an {@link AccessLogRecord}, in its order. */
-const RECORD_COLUMNS =
-  'recorded_at, user_id, organization_id, role, login_id, action, method, route, contract_id, ' +
-  'resource_id, status_code, client_address, user_agent, request_id';
 const RECORD_COLUMN_COUNT = 14;
 
 const ENQUEUE_TEXT = `INSERT INTO access_log_pending (${RECORD_COLUMNS}) VALUES (${Array.from(
@@ -46,22 +43,8 @@ const ENQUEUE_TEXT = `INSERT INTO access_log_pending (${RECORD_COLUMNS}) VALUES 
 ).join(', ')})`;
 
 /** A row of `access_log_pending` as PostgreSQL returns it. */
-interface PendingRow {
+interface PendingRow extends AccessLogRecordRow {
   id: number;
-  recorded_at: string;
-  user_id: string | null;
-  organization_id: string | null;
-  role: string | null;
-  login_id: string | null;
-  action: string;
-  method: string;
-  route: string;
-  contract_id: string | null;
-  resource_id: string | null;
-  status_code: number;
-  client_address: string;
-  user_agent: string | null;
-  request_id: string;
 }
 
 /** Most read entries kept in memory while the database refuses them (then the oldest go, loudly). */
@@ -244,22 +227,7 @@ export class AccessLogWriter
     );
     if (rows.length === 0) return 0;
     rows.sort((a, b) => a.id - b.id);
-    const records = rows.map((row): AccessLogRecord => ({
-      recordedAt: row.recorded_at,
-      userId: row.user_id,
-      organizationId: row.organization_id,
-      role: row.role,
-      loginId: row.login_id,
-      action: row.action,
-      method: row.method,
-      route: row.route,
-      contractId: row.contract_id,
-      resourceId: row.resource_id,
-      statusCode: Number(row.status_code),
-      clientAddress: row.client_address,
-      userAgent: row.user_agent,
-      requestId: row.request_id,
-    }));
+    const records = rows.map(recordFromRow);
     await this.insertChained(manager, sql, head, records);
     return rows.length;
   }

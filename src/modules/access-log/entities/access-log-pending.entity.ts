@@ -1,5 +1,5 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { ID_LENGTH, INSTANT_LENGTH } from '../../../database/column-types.js';
+import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { AccessLogRecordColumns } from './access-log-record.columns.js';
 
 /**
  * PostgreSQL: a write's access-log entry before it has a place in the chain.
@@ -12,53 +12,12 @@ import { ID_LENGTH, INSTANT_LENGTH } from '../../../database/column-types.js';
  * next start. SQLite appends to the chain inside the write itself (its
  * writers are serialized anyway) and leaves this table empty.
  *
- * The columns are an {@link AccessLogRecord}'s: what is hashed when linked.
+ * The columns are an access-log record's ({@link AccessLogRecordColumns}):
+ * what is hashed when linked.
  */
 @Entity({ name: 'access_log_pending' })
-export class AccessLogPendingEntity {
+export class AccessLogPendingEntity extends AccessLogRecordColumns {
   /** Order of arrival (a sequence): the order in which rows are linked. */
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;
-
-  @Column({ name: 'recorded_at', type: 'varchar', length: INSTANT_LENGTH })
-  recordedAt: string;
-
-  @Column({ name: 'user_id', type: 'varchar', length: ID_LENGTH, nullable: true })
-  userId: string | null;
-
-  @Column({ name: 'organization_id', type: 'varchar', length: ID_LENGTH, nullable: true })
-  organizationId: string | null;
-
-  @Column({ type: 'varchar', length: 32, nullable: true })
-  role: string | null;
-
-  @Column({ name: 'login_id', type: 'varchar', length: 200, nullable: true })
-  loginId: string | null;
-
-  @Column({ type: 'varchar', length: 100 })
-  action: string;
-
-  @Column({ type: 'varchar', length: 10 })
-  method: string;
-
-  @Column({ type: 'varchar', length: 300 })
-  route: string;
-
-  @Column({ name: 'contract_id', type: 'varchar', length: ID_LENGTH, nullable: true })
-  contractId: string | null;
-
-  @Column({ name: 'resource_id', type: 'varchar', length: 200, nullable: true })
-  resourceId: string | null;
-
-  @Column({ name: 'status_code', type: 'integer' })
-  statusCode: number;
-
-  @Column({ name: 'client_address', type: 'varchar', length: 64 })
-  clientAddress: string;
-
-  @Column({ name: 'user_agent', type: 'varchar', length: 500, nullable: true })
-  userAgent: string | null;
-
-  @Column({ name: 'request_id', type: 'varchar', length: 64 })
-  requestId: string;
 }
