@@ -23,6 +23,7 @@ import { WitnessCosignatures1764770000000 } from './1764770000000-WitnessCosigna
 import { TreeNodesInEntries1764780000000 } from './1764780000000-TreeNodesInEntries.js';
 import { DigestDueIndex1764790000000 } from './1764790000000-DigestDueIndex.js';
 import { AccessLogPending1764800000000 } from './1764800000000-AccessLogPending.js';
+import { HeadClosed1764810000000 } from './1764810000000-HeadClosed.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   TreeNodesInEntries1764780000000,
   DigestDueIndex1764790000000,
   AccessLogPending1764800000000,
+  HeadClosed1764810000000,
 ];

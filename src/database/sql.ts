@@ -4,7 +4,14 @@ import type { EntityManager } from 'typeorm';
 import { statementsSent } from './lock-watch.js';
 
 /** An array binds as one PostgreSQL array (`unnest(?::text[])`); SQLite has none. */
-type Param = string | number | boolean | null | undefined | ReadonlyArray<string | number | null>;
+export type SqlParam =
+  | string
+  | number
+  | boolean
+  | null
+  | undefined
+  | ReadonlyArray<string | number | null>;
+type Param = SqlParam;
 
 /**
  * Plain SQL on the current transaction's connection, for the few hot paths

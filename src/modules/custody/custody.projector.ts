@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Sql } from '../../database/sql.js';
+import { WriteBatch } from '../../database/write-batch.js';
 import type { LedgerEntry } from '../ledger/hash-chain.js';
 import type {
   HandoverDispatchedPayload,
@@ -84,17 +85,27 @@ export class CustodyProjector implements LedgerProjector, OnModuleInit {
   }
 
   async apply(manager: EntityManager, entry: LedgerEntry): Promise<void> {
+    const writes = new WriteBatch(new Sql(manager));
+    await this.applyInto(writes, manager, entry);
+    await writes.flush();
+  }
+
+  /** Handovers, the hot path, write through the append's batch; the rest flush it first. */
+  async applyInto(writes: WriteBatch, manager: EntityManager, entry: LedgerEntry): Promise<void> {
     switch (entry.type) {
-      case 'medium_registered':
-        return this.registered(manager, entry, entry.payload as unknown as MediumRegisteredPayload);
       case 'handover_dispatched':
         return this.dispatched(
-          manager,
+          writes,
           entry,
           entry.payload as unknown as HandoverDispatchedPayload,
         );
       case 'handover_received':
-        return this.received(manager, entry, entry.payload as unknown as HandoverReceivedPayload);
+        return this.received(writes, entry, entry.payload as unknown as HandoverReceivedPayload);
+    }
+    await writes.flush();
+    switch (entry.type) {
+      case 'medium_registered':
+        return this.registered(manager, entry, entry.payload as unknown as MediumRegisteredPayload);
       case 'medium_stored': {
         const p = entry.payload as unknown as MediumStoredPayload;
         await manager.update(
@@ -153,12 +164,12 @@ export class CustodyProjector implements LedgerProjector, OnModuleInit {
   }
 
   private async dispatched(
-    manager: EntityManager,
+    sql: WriteBatch,
     entry: LedgerEntry,
     p: HandoverDispatchedPayload,
   ): Promise<void> {
-    // Plain SQL: this runs on every dispatch.
-    const sql = new Sql(manager);
+    // Plain SQL, each row written once, nothing read back: this runs on
+    // every dispatch, in the append's batch.
     await sql.run(
       `INSERT INTO handovers (id, contract_id, status, purpose, method, bag_id, seal_number, note,
          from_user_id, from_organization_id, to_user_id, to_organization_id, dispatched_at,
@@ -196,12 +207,12 @@ export class CustodyProjector implements LedgerProjector, OnModuleInit {
   }
 
   private async received(
-    manager: EntityManager,
+    sql: WriteBatch,
     entry: LedgerEntry,
     p: HandoverReceivedPayload,
   ): Promise<void> {
-    // Plain SQL: this runs on every receipt.
-    const sql = new Sql(manager);
+    // Plain SQL, each row written once, nothing read back: this runs on
+    // every receipt, in the append's batch.
     await sql.run(
       `UPDATE handovers SET status = 'received', received_at = ?, receipt_seq = ?, seal_intact = ?,
          compromised = ? WHERE id = ?`,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { WriteBatch } from '../../database/write-batch.js';
 import type { LedgerEntry } from './hash-chain.js';
 import type { LedgerEventType } from './ledger-events.js';
 
@@ -12,6 +13,14 @@ export interface LedgerProjector {
   readonly name: string;
   readonly types: readonly LedgerEventType[];
   apply(manager: EntityManager, entry: LedgerEntry): Promise<void>;
+  /**
+   * Optional, for the hottest events: the same as {@link apply}, but writes
+   * that need nothing back may go into the append's {@link WriteBatch}
+   * (sent with the entry and its head as one statement on PostgreSQL). A
+   * projector that reads, or writes what must be seen before the batch is
+   * sent, flushes it first.
+   */
+  applyInto?(writes: WriteBatch, manager: EntityManager, entry: LedgerEntry): Promise<void>;
   /** Empties the tables this projector owns, before a rebuild. */
   reset(manager: EntityManager): Promise<void>;
 }
@@ -56,9 +65,18 @@ export class ProjectorRegistry {
     return this.projectors;
   }
 
-  async apply(manager: EntityManager, entry: LedgerEntry): Promise<void> {
+  /**
+   * Runs the projectors of an entry. With `writes` (a live append), those
+   * that can add their writes to the append's batch do; before any other,
+   * the batch is sent, so that it sees the entry in place.
+   */
+  async apply(manager: EntityManager, entry: LedgerEntry, writes?: WriteBatch): Promise<void> {
     for (const projector of this.projectors) {
-      if (projector.types.includes(entry.type as LedgerEventType)) {
+      if (!projector.types.includes(entry.type as LedgerEventType)) continue;
+      if (writes && projector.applyInto) {
+        await projector.applyInto(writes, manager, entry);
+      } else {
+        await writes?.flush();
         await projector.apply(manager, entry);
       }
     }

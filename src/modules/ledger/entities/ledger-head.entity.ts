@@ -7,7 +7,8 @@ import { ID_LENGTH, INSTANT_LENGTH } from '../../../database/column-types.js';
  * compares the chain's end with it to catch a cut-off tail. It also holds
  * the Merkle tree's frontier (the hashes of the complete subtrees along its
  * right edge, 64 hex digits each, largest first), which is all an append
- * needs to extend the tree, and when the last checkpoint was signed.
+ * needs to extend the tree, when the last checkpoint was signed, and
+ * whether the contract is closed.
  */
 @Entity({ name: 'ledger_heads' })
 export class LedgerHeadEntity {
@@ -29,4 +30,12 @@ export class LedgerHeadEntity {
 
   @Column({ name: 'checkpoint_at', type: 'varchar', length: INSTANT_LENGTH, nullable: true })
   checkpointAt: string | null;
+
+  /**
+   * The contract is closed: its ledger takes no more custody events. Set by
+   * the `contract_closed` append, and read with the lock, so that an append
+   * racing the close sees it.
+   */
+  @Column({ type: 'boolean', default: false })
+  closed: boolean;
 }

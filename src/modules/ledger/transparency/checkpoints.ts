@@ -1,4 +1,4 @@
-import { Sql } from '../../../database/sql.js';
+import type { SqlWriter } from '../../../database/write-batch.js';
 import type { CheckpointKey } from './checkpoint-key.js';
 import { foldRange } from './merkle.js';
 
@@ -24,7 +24,7 @@ export interface StoredCheckpoint {
  * row's lock. The head's checkpoint columns are the caller's to update.
  */
 export async function storeCheckpoint(
-  sql: Sql,
+  sql: SqlWriter,
   key: CheckpointKey,
   checkpoint: {
     contractId: string;
