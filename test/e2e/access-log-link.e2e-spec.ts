@@ -194,6 +194,31 @@ describe('access log: write entries linked after the commit', () => {
     },
   );
 
+  onPostgres(
+    'a backlog larger than one link batch is chained whole by one flush, in id order',
+    async () => {
+      const backlog = 2100; // a link takes at most 2,000 rows a transaction
+      await sql(
+        t,
+        `INSERT INTO access_log_pending (recorded_at, user_id, organization_id, role, login_id, action, method, route, contract_id, resource_id, status_code, client_address, user_agent, request_id)
+         SELECT ?, NULL, NULL, NULL, NULL, 'auth.login', 'POST', '/api/auth/login', NULL, NULL, 401, '127.0.0.1', NULL, 'backlog-' || lpad(n::text, 5, '0')
+           FROM generate_series(1, ${backlog}) AS n`,
+        [t.clock.now().toISOString()],
+      );
+      await t.app.get(AccessLogWriter).flush();
+      expect(await waiting()).toBe(0);
+      const linked = await sql<Entry>(
+        t,
+        "SELECT seq, request_id FROM access_log_entries WHERE request_id LIKE 'backlog-%' ORDER BY seq",
+      );
+      expect(linked).toHaveLength(backlog);
+      expect(linked.map((e) => e.request_id)).toEqual(linked.map((e) => e.request_id).sort());
+      const first = Number(linked[0]!.seq);
+      expect(linked.map((e) => Number(e.seq))).toEqual(linked.map((_, i) => first + i));
+      expect(await verify()).toMatchObject({ valid: true });
+    },
+  );
+
   it('two instances writing at once: every answered write has exactly one entry, and one chain that verifies', async () => {
     const other = await TestApp.start({ sharing: t });
     try {

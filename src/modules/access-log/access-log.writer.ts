@@ -20,12 +20,6 @@ import {
   GENESIS_HASH,
 } from './access-log-chain.rule.js';
 
-/**
- * Entries one INSERT carries. A fixed size, so that the statement of a full
- * chunk is prepared once and then found in the driver's statement cache.
- */
-const INSERT_ROWS = 64;
-
 /** Entries one buffered flush writes in one transaction. */
 const FLUSH_BATCH = 2000;
 
@@ -42,9 +36,12 @@ const ENQUEUE_TEXT = `INSERT INTO access_log_pending (${RECORD_COLUMNS}) VALUES 
   () => '?',
 ).join(', ')})`;
 
-/** A row of `access_log_pending` as PostgreSQL returns it. */
+/** A row of `access_log_pending` as {@link TAKE_WAITING} returns it. */
 interface PendingRow extends AccessLogRecordRow {
   id: number;
+  head_seq: number | string;
+  head_hash: string;
+  candidates: number | string;
 }
 
 /** Most read entries kept in memory while the database refuses them (then the oldest go, loudly). */
@@ -55,20 +52,37 @@ const COLUMNS =
   'resource_id, status_code, client_address, user_agent, request_id, prev_hash, hash';
 const COLUMN_COUNT = 17;
 
-/** `INSERT … VALUES (?, …), …` of `rows` rows, in the dialect's placeholders; built once per size. */
-const insertTexts = new Map<string, string>();
-function insertText(rows: number, postgres: boolean): string {
-  const key = `${postgres ? 'p' : 's'}${rows}`;
-  let text = insertTexts.get(key);
-  if (!text) {
-    let n = 0;
-    const row = () =>
-      `(${Array.from({ length: COLUMN_COUNT }, () => (postgres ? `$${++n}` : '?')).join(', ')})`;
-    text = `INSERT INTO access_log_entries (${COLUMNS}) VALUES ${Array.from({ length: rows }, row).join(', ')}`;
-    insertTexts.set(key, text);
-  }
-  return text;
-}
+/**
+ * PostgreSQL: the chained entries inserted and the head moved, in one
+ * statement of one text for any number of entries (each column bound as an
+ * array), so one round trip while the head is held and one prepared plan.
+ */
+const INSERT_CHAINED = `WITH moved AS (UPDATE access_log_head SET seq = ?, hash = ? WHERE id = 1)
+  INSERT INTO access_log_entries (${COLUMNS})
+  SELECT * FROM unnest(?::integer[], ${Array.from({ length: 10 }, () => '?::text[]').join(', ')},
+    ?::integer[], ${Array.from({ length: 5 }, () => '?::text[]').join(', ')})`;
+
+/**
+ * PostgreSQL: the head locked and up to a batch of waiting rows taken, in one
+ * statement. The rows are read only once the lock is held (the EXISTS on the
+ * locked head gates the scan), so two linkers never lock each other's rows
+ * and then wait on the head. The statement's snapshot may predate the wait:
+ * rows another linker took meanwhile are skipped (a DELETE passes over a row
+ * deleted since), and rows committed after the snapshot wait for the next
+ * link, which their writers' callers wait for. `candidates`: how many rows
+ * the batch found, to know whether more may wait.
+ */
+const TAKE_WAITING = `WITH head AS (SELECT seq, hash FROM access_log_head WHERE id = 1 FOR UPDATE),
+  candidates AS (SELECT id FROM access_log_pending WHERE EXISTS (SELECT 1 FROM head) ORDER BY id LIMIT ?)
+  DELETE FROM access_log_pending WHERE id IN (SELECT id FROM candidates)
+  RETURNING id, ${RECORD_COLUMNS}, (SELECT seq FROM head) AS head_seq, (SELECT hash FROM head) AS head_hash,
+    (SELECT count(*) FROM candidates) AS candidates`;
+
+/** SQLite: one entry's INSERT, prepared once per connection. */
+const SQLITE_INSERT = `INSERT INTO access_log_entries (${COLUMNS}) VALUES (${Array.from(
+  { length: COLUMN_COUNT },
+  () => '?',
+).join(', ')})`;
 
 interface SqliteStatements {
   db: Database;
@@ -119,6 +133,8 @@ export class AccessLogWriter
   private nextLink: Promise<void> | undefined;
   private linkRetry: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** PostgreSQL: the chain's head row is known to exist (it is never deleted). */
+  private headExists = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -195,10 +211,10 @@ export class AccessLogWriter
 
   private async linkAll(): Promise<void> {
     try {
-      let moved: number;
+      let full: boolean;
       do {
-        moved = await this.tx.runUnrecorded((manager) => this.linkBatch(manager));
-      } while (moved === LINK_BATCH);
+        full = await this.tx.runUnrecorded((manager) => this.linkBatch(manager));
+      } while (full);
     } catch (error) {
       this.logger.error(
         `linking the waiting write entries failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -214,22 +230,25 @@ export class AccessLogWriter
   }
 
   /**
-   * One batch of waiting rows into the chain, in `id` order: locks the head
-   * first, so that the rows taken (by a statement that starts after the
-   * previous holder's commit) are exactly those no one has linked.
+   * One batch of waiting rows into the chain, in `id` order, in two
+   * statements ({@link TAKE_WAITING}, {@link INSERT_CHAINED}). Returns
+   * whether the batch was full (more may wait).
    */
-  private async linkBatch(manager: EntityManager): Promise<number> {
+  private async linkBatch(manager: EntityManager): Promise<boolean> {
     const sql = new Sql(manager);
-    const head = (await this.lockHead(sql)) ?? (await this.createHead(manager, sql));
-    // TypeORM answers a PostgreSQL DELETE … RETURNING with [rows, count].
-    const [rows] = await manager.query<[PendingRow[], number]>(
-      `DELETE FROM access_log_pending WHERE id IN (SELECT id FROM access_log_pending ORDER BY id LIMIT ${LINK_BATCH}) RETURNING id, ${RECORD_COLUMNS}`,
-    );
-    if (rows.length === 0) return 0;
+    let rows = await sql.all<PendingRow>(TAKE_WAITING, [LINK_BATCH]);
+    if (rows.length === 0 && !this.headExists) {
+      // A new database has no head yet, and the take found nothing behind it.
+      await this.createHead(manager, sql);
+      this.headExists = true;
+      rows = await sql.all<PendingRow>(TAKE_WAITING, [LINK_BATCH]);
+    }
+    if (rows.length === 0) return false;
+    this.headExists = true;
+    const head = { seq: Number(rows[0]!.head_seq), hash: rows[0]!.head_hash };
     rows.sort((a, b) => a.id - b.id);
-    const records = rows.map(recordFromRow);
-    await this.insertChained(manager, sql, head, records);
-    return rows.length;
+    await this.insertChained(sql, head, rows.map(recordFromRow));
+    return Number(rows[0]!.candidates) === LINK_BATCH;
   }
 
   /** Appends records after the chain's head, inside `manager`'s transaction. */
@@ -242,46 +261,37 @@ export class AccessLogWriter
     if (sqlite) return this.appendOnSqlite(sqlite, records);
     const sql = new Sql(manager);
     const head = (await this.lockHead(sql)) ?? (await this.createHead(manager, sql));
-    return this.insertChained(manager, sql, head, records);
+    return this.insertChained(sql, head, records);
   }
 
   /** PostgreSQL: the records chained after `head` (locked by the caller), inserted, and the head moved. */
   private async insertChained(
-    manager: EntityManager,
     sql: Sql,
     head: ChainHead,
     records: readonly AccessLogRecord[],
   ): Promise<AccessLogEntry[]> {
     const { entries, head: next } = chainRecords(head, records);
-    for (let i = 0; i < entries.length; i += INSERT_ROWS) {
-      const rows = Math.min(INSERT_ROWS, entries.length - i);
-      const params = new Array<string | number | null>(rows * COLUMN_COUNT);
-      let k = 0;
-      for (let j = i; j < i + rows; j++) {
-        const e = entries[j]!;
-        params[k++] = e.seq;
-        params[k++] = e.recordedAt;
-        params[k++] = e.userId;
-        params[k++] = e.organizationId;
-        params[k++] = e.role;
-        params[k++] = e.loginId;
-        params[k++] = e.action;
-        params[k++] = e.method;
-        params[k++] = e.route;
-        params[k++] = e.contractId;
-        params[k++] = e.resourceId;
-        params[k++] = e.statusCode;
-        params[k++] = e.clientAddress;
-        params[k++] = e.userAgent;
-        params[k++] = e.requestId;
-        params[k++] = e.prevHash;
-        params[k++] = e.hash;
-      }
-      await manager.query(insertText(rows, sql.isPostgres), params);
-    }
-    await sql.run('UPDATE access_log_head SET seq = ?, hash = ? WHERE id = 1', [
+    const column = <T>(value: (e: AccessLogEntry) => T): T[] => entries.map(value);
+    await sql.run(INSERT_CHAINED, [
       next.seq,
       next.hash,
+      column((e) => e.seq),
+      column((e) => e.recordedAt),
+      column((e) => e.userId),
+      column((e) => e.organizationId),
+      column((e) => e.role),
+      column((e) => e.loginId),
+      column((e) => e.action),
+      column((e) => e.method),
+      column((e) => e.route),
+      column((e) => e.contractId),
+      column((e) => e.resourceId),
+      column((e) => e.statusCode),
+      column((e) => e.clientAddress),
+      column((e) => e.userAgent),
+      column((e) => e.requestId),
+      column((e) => e.prevHash),
+      column((e) => e.hash),
     ]);
     return entries;
   }
@@ -343,7 +353,7 @@ export class AccessLogWriter
         createHead: db.prepare(
           'INSERT OR IGNORE INTO access_log_head (id, seq, hash, anchor_seq, anchor_hash) VALUES (1, 0, ?, 0, ?)',
         ),
-        insert: db.prepare(insertText(1, false)),
+        insert: db.prepare(SQLITE_INSERT),
         moveHead: db.prepare('UPDATE access_log_head SET seq = ?, hash = ? WHERE id = 1'),
       };
     }
