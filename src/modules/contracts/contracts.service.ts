@@ -191,19 +191,15 @@ export class ContractsService {
   }
 
   private async load(contractId: string): Promise<ContractView | null> {
-    const sql = new Sql(this.contracts.manager);
-    const row = await sql.one<ContractRow>(
-      `SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE id = ?`,
-      [contractId],
-    );
-    if (!row) return null;
-    const subs = await sql.all<{ organization_id: string }>(
-      'SELECT organization_id FROM contract_subcontractors WHERE contract_id = ?',
-      [contractId],
-    );
+    // One statement, a row per subcontractor: every contract-scoped request
+    // reads this before anything else.
+    const rows = await new Sql(this.contracts.manager).all<
+      ContractRow & { subcontractor_id: string | null }
+    >(LOAD_CONTRACT, [contractId]);
+    if (rows.length === 0) return null;
     return this.view(
-      contractFromRow(row),
-      subs.map((s) => s.organization_id),
+      contractFromRow(rows[0]!),
+      rows.flatMap((r) => (r.subcontractor_id === null ? [] : [r.subcontractor_id])),
     );
   }
 
@@ -268,6 +264,13 @@ export function refuseRead(code: ContractReadRefusal, actor: Actor, contractId: 
 /** The columns of {@link ContractRow}, named (not `*`): the text is then a prepared statement on PostgreSQL. */
 const CONTRACT_COLUMNS =
   'id, title, ward_organization_id, contractor_organization_id, starts_on, ends_on, data_items, subject_count, min_separation_minutes, require_takeout_approval, require_training, training_valid_months, require_emergency_plan, reminder_lead_days, status, created_by_user_id, created_at';
+
+/** A contract with its subcontractors (none: one row with a null id), in their id order. */
+const LOAD_CONTRACT = `SELECT ${CONTRACT_COLUMNS.split(', ')
+  .map((column) => `c.${column}`)
+  .join(', ')}, s.organization_id AS subcontractor_id
+  FROM contracts c LEFT JOIN contract_subcontractors s ON s.contract_id = c.id
+  WHERE c.id = ? ORDER BY s.organization_id`;
 
 interface ContractRow {
   id: string;
