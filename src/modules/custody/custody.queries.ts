@@ -82,12 +82,13 @@ export class CustodyQueries {
     return row ? handoverFromRow(row) : undefined;
   }
 
-  async handoverItemIds(handoverId: string): Promise<string[]> {
-    const rows = await this.sql.all<{ medium_id: string }>(
-      'SELECT medium_id FROM handover_items WHERE handover_id = ? ORDER BY medium_id',
-      [handoverId],
-    );
-    return rows.map((r) => r.medium_id);
+  /**
+   * A handover's items, in their ids' order, in one statement (a receipt
+   * reads them while it holds its contract's head).
+   */
+  async handoverMedia(contractId: string, handoverId: string): Promise<MediumEntity[]> {
+    const rows = await this.sql.all<MediumRow>(HANDOVER_MEDIA, [handoverId, contractId]);
+    return rows.map(mediumFromRow);
   }
 
   async user(
@@ -159,6 +160,12 @@ export class CustodyQueries {
 /** The columns of {@link MediumRow}, named (not `*`): the text is then a prepared statement on PostgreSQL. */
 const MEDIUM_COLUMNS =
   'id, contract_id, kind, label, description, record_count, encrypted, sha256, unlocks_medium_id, state, compromised, holder_organization_id, holder_user_id, location, in_transit_handover_id, takeout_request_id, origin, place_id, derived_from, copy_permission_id, registered_at, last_event_at, last_seq';
+
+const HANDOVER_MEDIA = `SELECT ${MEDIUM_COLUMNS.split(', ')
+  .map((column) => `m.${column}`)
+  .join(', ')}
+  FROM handover_items i JOIN media m ON m.id = i.medium_id
+  WHERE i.handover_id = ? AND m.contract_id = ? ORDER BY i.medium_id`;
 
 interface MediumRow {
   id: string;

@@ -293,18 +293,18 @@ export class CustodyService {
     request: DispatchRequest,
   ): Promise<HandoverAppended> {
     const bagId = request.bagId === undefined ? undefined : normalizeBagId(request.bagId);
-    return this.command(
+    return this.command<HandoverAppended, DispatchPeople>(
       actor,
       contractId,
       request.occurredAt,
-      async ({ view, manager, chain, occurredAt }) => {
+      async ({ view, manager, chain, occurredAt, before: people }) => {
         const media = await this.loadItems(manager, contractId, request.items);
         await this.requireActing(manager, view, actor, occurredAt);
         this.requireCustody(media, actor.organizationId);
         this.requireNotBefore(media, occurredAt);
         await requireEmergencyPlan(manager, view.contract);
 
-        const addressee = await this.addressee(manager, view, actor, request.toUserId);
+        const addressee = this.addressee(view, actor, request.toUserId, people.addressee);
         const expected = this.purposeFor(view, actor, addressee);
         if (request.purpose !== expected) {
           throw new DomainError(
@@ -344,7 +344,8 @@ export class CustodyService {
           media,
           occurredAt,
         );
-        const [from, to] = await queries(manager).parties(actor.userId, addressee.id);
+        const [from, to] =
+          people.parties ?? (await queries(manager).parties(actor.userId, addressee.id));
         const payload: HandoverDispatchedPayload = {
           handoverId: randomUUID(),
           purpose: request.purpose,
@@ -367,6 +368,13 @@ export class CustodyService {
           hash: entry.hash,
           ...named(payload),
         };
+      },
+      // Users are no ledger's: the addressee and both parties' names, before the lock.
+      async (manager) => {
+        const q = queries(manager);
+        const addressee = await q.user(request.toUserId);
+        const parties = addressee?.active ? await q.parties(actor.userId, addressee.id) : undefined;
+        return { addressee, parties };
       },
     );
   }
@@ -418,9 +426,8 @@ export class CustodyService {
         }
         await this.requireActing(manager, view, actor, occurredAt);
 
-        const itemIds = await q.handoverItemIds(handoverId);
-        const media = await q.media(contractId, itemIds);
-        media.sort((a, b) => itemIds.indexOf(a.id) - itemIds.indexOf(b.id));
+        const media = await q.handoverMedia(contractId, handoverId);
+        const itemIds = media.map((m) => m.id);
         // An item reported lost on the way cannot be signed for; nor can a
         // receipt be dated before anything else that happened to an item.
         const closed = media.find((m) => CLOSED_STATES.has(m.state));
@@ -704,7 +711,7 @@ export class CustodyService {
    * strangers), then one transaction with its chain locked, and the event's
    * time: as given, or the moment the lock was taken.
    */
-  private async command<T>(
+  private async command<T, B = undefined>(
     actor: Actor,
     contractId: string,
     occurredAt: string | undefined,
@@ -713,7 +720,9 @@ export class CustodyService {
       manager: EntityManager;
       chain: LedgerChain;
       occurredAt: Date;
+      before: B;
     }) => Promise<T>,
+    before?: (manager: EntityManager, view: ContractView) => Promise<B>,
   ): Promise<T> {
     const view = await this.contracts.findReadable(actor, contractId);
     const given = this.occurredAt(occurredAt);
@@ -721,8 +730,12 @@ export class CustodyService {
     // this transaction through the caller, not the async context.
     return inActorScope(actor, () =>
       this.tx.run(async (manager) => {
+        // What no append to this contract changes is read before its chain
+        // is locked: every statement under the lock is time the contract's
+        // other appends wait.
+        const read = (before ? await before(manager, view) : undefined) as B;
         const chain = await this.ledger.open(manager, contractId, actor);
-        return work({ view, manager, chain, occurredAt: given ?? chain.openedAt });
+        return work({ view, manager, chain, occurredAt: given ?? chain.openedAt, before: read });
       }),
     );
   }
@@ -1035,13 +1048,12 @@ export class CustodyService {
   }
 
   /** The addressee must be a party of the contract and another person than the sender. */
-  private async addressee(
-    manager: EntityManager,
+  private addressee(
     view: ContractView,
     actor: Actor,
     toUserId: string,
-  ): Promise<{ id: string; organizationId: string; role: string }> {
-    const user = await queries(manager).user(toUserId);
+    user: Awaited<ReturnType<CustodyQueries['user']>>,
+  ): { id: string; organizationId: string; role: string } {
     // Named by id only: a login id is guessable, and the answer must not tell
     // whether it belongs to staff of an organization outside the contract.
     if (
@@ -1316,6 +1328,13 @@ function invalidField(field: string, message: string): DomainError {
   return new DomainError('VALIDATION_FAILED', `Invalid request: ${field}`, {
     fields: [{ field, messages: [message] }],
   });
+}
+
+/** A dispatch's addressee (as named: by id or login id) and both parties, read before the lock. */
+interface DispatchPeople {
+  addressee: Awaited<ReturnType<CustodyQueries['user']>>;
+  /** Absent when the addressee is unknown or inactive (the dispatch is refused). */
+  parties: [PartyRef, PartyRef] | undefined;
 }
 
 function queries(manager: EntityManager): CustodyQueries {
