@@ -141,6 +141,12 @@ describe('metrics (METRICS=on, METRICS_TOKEN set)', () => {
     expect(is.statementCount - was.statementCount).toBe(2);
     expect(is.seconds - was.seconds).toBeGreaterThan(0);
     expect(is.statements - was.statements).toBeGreaterThanOrEqual(2 * 3);
+    if (process.env.DATABASE_URL) {
+      // PostgreSQL, where each is a round trip others wait on: the users
+      // read before the lock, the writes in one statement, the COMMIT; 25
+      // when every read and write went on its own (issue 15).
+      expect(is.statements - was.statements).toBeLessThanOrEqual(14);
+    }
     // A receipt refused under the lock (received already) holds it too, and rolls back.
     const ledger = await c.ledgerLength();
     const again = await c.receive(c.w.staffX.token, sent.body.id);
