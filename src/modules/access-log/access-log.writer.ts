@@ -29,7 +29,8 @@ const LINK_BATCH = 2000;
 /** After a link failed (the database was away), when the next try is. */
 const LINK_RETRY_MS = 1000;
 
-const RECORD_COLUMN_COUNT = 14;
+/** Counted from the list, so that a column added there cannot leave a placeholder short. */
+const RECORD_COLUMN_COUNT = RECORD_COLUMNS.split(', ').length;
 
 const ENQUEUE_TEXT = `INSERT INTO access_log_pending (${RECORD_COLUMNS}) VALUES (${Array.from(
   { length: RECORD_COLUMN_COUNT },
@@ -50,7 +51,7 @@ const MAX_BUFFERED = 100_000;
 const COLUMNS =
   'seq, recorded_at, user_id, organization_id, role, login_id, action, method, route, contract_id, ' +
   'resource_id, status_code, client_address, user_agent, request_id, prev_hash, hash';
-const COLUMN_COUNT = 17;
+const COLUMN_COUNT = COLUMNS.split(', ').length;
 
 /**
  * PostgreSQL: the chained entries inserted and the head moved, in one
