@@ -5,12 +5,7 @@ import { statementsSent } from './lock-watch.js';
 
 /** An array binds as one PostgreSQL array (`unnest(?::text[])`); SQLite has none. */
 export type SqlParam =
-  | string
-  | number
-  | boolean
-  | null
-  | undefined
-  | ReadonlyArray<string | number | null>;
+  string | number | boolean | null | undefined | ReadonlyArray<string | number | null>;
 type Param = SqlParam;
 
 /**
