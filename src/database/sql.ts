@@ -161,6 +161,14 @@ export class Sql {
     }
   }
 
+  /** `a.x, a.y` for the column list `x, y`: a table's columns named through its alias in a join. */
+  static qualified(alias: string, columns: string): string {
+    return columns
+      .split(', ')
+      .map((column) => `${alias}.${column}`)
+      .join(', ');
+  }
+
   /** `?, ?, ?` for an IN list of n values. */
   static list(n: number): string {
     return Array.from({ length: n }, () => '?').join(', ');

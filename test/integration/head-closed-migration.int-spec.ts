@@ -1,3 +1,4 @@
+import { bool } from '../../src/database/sql.js';
 import { aCustodyWorld } from '../factories/custody.factory.js';
 import { sql } from '../support/ledger-kit.js';
 import { TestApp } from '../support/test-app.js';
@@ -32,7 +33,7 @@ describe('the HeadClosed migration on a database with a closed contract', () => 
             'SELECT contract_id, closed FROM ledger_heads WHERE contract_id IN (?, ?)',
             [open.contractId, closed.contractId],
           )
-        ).map((r) => [r.contract_id, r.closed === true || Number(r.closed) === 1]),
+        ).map((r) => [r.contract_id, bool(r.closed)]),
       );
     expect(await flags()).toEqual({ [open.contractId]: false, [closed.contractId]: true });
 

@@ -266,9 +266,7 @@ const CONTRACT_COLUMNS =
   'id, title, ward_organization_id, contractor_organization_id, starts_on, ends_on, data_items, subject_count, min_separation_minutes, require_takeout_approval, require_training, training_valid_months, require_emergency_plan, reminder_lead_days, status, created_by_user_id, created_at';
 
 /** A contract with its subcontractors (none: one row with a null id), in their id order. */
-const LOAD_CONTRACT = `SELECT ${CONTRACT_COLUMNS.split(', ')
-  .map((column) => `c.${column}`)
-  .join(', ')}, s.organization_id AS subcontractor_id
+const LOAD_CONTRACT = `SELECT ${Sql.qualified('c', CONTRACT_COLUMNS)}, s.organization_id AS subcontractor_id
   FROM contracts c LEFT JOIN contract_subcontractors s ON s.contract_id = c.id
   WHERE c.id = ? ORDER BY s.organization_id`;
 

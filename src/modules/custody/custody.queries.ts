@@ -161,9 +161,7 @@ export class CustodyQueries {
 const MEDIUM_COLUMNS =
   'id, contract_id, kind, label, description, record_count, encrypted, sha256, unlocks_medium_id, state, compromised, holder_organization_id, holder_user_id, location, in_transit_handover_id, takeout_request_id, origin, place_id, derived_from, copy_permission_id, registered_at, last_event_at, last_seq';
 
-const HANDOVER_MEDIA = `SELECT ${MEDIUM_COLUMNS.split(', ')
-  .map((column) => `m.${column}`)
-  .join(', ')}
+const HANDOVER_MEDIA = `SELECT ${Sql.qualified('m', MEDIUM_COLUMNS)}
   FROM handover_items i JOIN media m ON m.id = i.medium_id
   WHERE i.handover_id = ? AND m.contract_id = ? ORDER BY i.medium_id`;
 
