@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
   Injectable,
   Logger,
@@ -9,7 +7,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { Piscina } from 'piscina';
 import { AppConfig } from '../../config/app-config.js';
-import { settlesWithin } from '../../common/time/settles-within.js';
+import { compiledWorker, stopPool } from '../../common/workers/worker-pool.js';
 import { canonicalJson, sha256Hex } from '../ledger/hash-chain.js';
 import { PdfCache, type PdfSource } from './pdf.cache.js';
 import type { PdfDocument, PdfResult, PdfTask } from './pdf.worker.js';
@@ -30,46 +28,6 @@ export type PdfEvent =
 
 /** How long a stop waits for the PDF worker threads to exit. */
 export const PDF_POOL_STOP_MS = 5_000;
-
-/**
- * Terminates a pool's worker threads and waits at most `ms` for them to
- * exit; whether they did. On Node 24 a thread's exit was seen never to come
- * (its termination hung with the thread's port still open, in CI's Node 24
- * pass: a test's close waited 60 s and failed): the stop goes on without it,
- * and the threads no longer hold the process open.
- */
-export async function stopPool(
-  pool: Pick<Piscina, 'threads' | 'destroy'>,
-  ms: number,
-): Promise<boolean> {
-  for (const thread of pool.threads) thread.unref();
-  return settlesWithin(pool.destroy(), ms);
-}
-
-/**
- * The compiled worker script. A worker thread runs plain JavaScript: it cannot
- * load a .ts file. When this module itself is TypeScript (jest runs the app
- * from its sources through ts-jest), the worker is the built copy under dist/,
- * which `npm test` builds first (`npm run build && jest`); after editing the
- * renderer or the worker, rebuild before running a single test file. The built
- * app finds the worker beside this module.
- */
-function workerScript(): string {
-  const self = fileURLToPath(import.meta.url);
-  if (!self.endsWith('.ts')) {
-    return fileURLToPath(new URL('./pdf.worker-entry.cjs', import.meta.url));
-  }
-  // src/modules/pdf/ → the project root → dist/src/modules/pdf/.
-  const built = fileURLToPath(
-    new URL('../../../dist/src/modules/pdf/pdf.worker-entry.cjs', import.meta.url),
-  );
-  if (!existsSync(built)) {
-    throw new Error(
-      `The PDF worker runs compiled JavaScript and ${built} does not exist: run \`npm run build\` first (\`npm test\` does).`,
-    );
-  }
-  return built;
-}
 
 /**
  * Renders PDFs (deletion certificates, audit reports, status reports) off
@@ -169,7 +127,7 @@ export class PdfRenderer implements OnApplicationBootstrap, OnApplicationShutdow
   private workers(): Piscina<PdfTask, PdfResult> {
     if (this.closed) throw new Error('The PDF workers have been shut down');
     this.pool ??= new Piscina<PdfTask, PdfResult>({
-      filename: workerScript(),
+      filename: compiledWorker(import.meta.url, 'pdf.worker-entry.cjs'),
       name: 'default',
       minThreads: this.config.PDF_WORKERS,
       maxThreads: this.config.PDF_WORKERS,

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { stopPool } from './pdf.renderer.js';
+import { compiledWorker, stopPool } from './worker-pool.js';
 
 describe('stopPool', () => {
   let dir: string;
@@ -36,5 +37,37 @@ describe('stopPool', () => {
     expect(stopped).toBe(false);
     expect(Date.now() - started).toBeGreaterThanOrEqual(75);
     expect(unrefs).toBe(1);
+  });
+});
+
+describe('compiledWorker', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'kanribo-worker-'));
+    mkdirSync(join(root, 'dist', 'src', 'modules', 'x'), { recursive: true });
+    writeFileSync(join(root, 'dist', 'src', 'modules', 'x', 'x.worker-entry.cjs'), '');
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const url = (...path: string[]) => pathToFileURL(join(root, ...path)).href;
+
+  it('finds the built worker beside a built module', () => {
+    expect(
+      compiledWorker(url('dist', 'src', 'modules', 'x', 'x.service.js'), 'x.worker-entry.cjs'),
+    ).toBe(join(root, 'dist', 'src', 'modules', 'x', 'x.worker-entry.cjs'));
+  });
+
+  it('finds the built copy under dist/ for a module run from its TypeScript source', () => {
+    expect(compiledWorker(url('src', 'modules', 'x', 'x.service.ts'), 'x.worker-entry.cjs')).toBe(
+      join(root, 'dist', 'src', 'modules', 'x', 'x.worker-entry.cjs'),
+    );
+  });
+
+  it('says to build first when the built copy is missing', () => {
+    expect(() =>
+      compiledWorker(url('src', 'modules', 'y', 'y.service.ts'), 'y.worker-entry.cjs'),
+    ).toThrow(
+      /dist\/src\/modules\/y\/y\.worker-entry\.cjs does not exist: run `npm run build` first/,
+    );
   });
 });
