@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import {
   AppConfig,
   ConfigError,
@@ -77,6 +78,7 @@ const ALL_VARIABLES = [
   'WEBHOOK_ALLOW_HTTP',
   'IDEMPOTENCY_TTL_HOURS',
   'PDF_WORKERS',
+  'VERIFY_WORKERS',
   'PDF_CACHE_MB',
 ];
 
@@ -103,6 +105,7 @@ describe('loadConfig', () => {
       expect(config.REMINDER_OVERDUE_REPEAT_DAYS).toBe(7);
       expect(config.REMINDER_DAY_COUNT).toBe('calendar');
       expect(config.WEBHOOK_ATTEMPTS).toBe(8);
+      expect(config.VERIFY_WORKERS).toBe(Math.min(4, availableParallelism()));
       expect(config.BOOTSTRAP_ADMIN_LOGIN).toBeUndefined();
       expect(config.BOOTSTRAP_ADMIN_PASSWORD).toBeUndefined();
       expect(config.databaseKind).toBe('sqlite');
@@ -260,6 +263,8 @@ describe('loadConfig', () => {
       ['WEBHOOK_BACKOFF_MS', 'soon'],
       ['REMINDER_DAY_COUNT', 'weekdays'],
       ['REMINDER_DAY_COUNT', 'Business'],
+      ['VERIFY_WORKERS', '0'],
+      ['VERIFY_WORKERS', '17'],
     ])('rejects %s=%j, naming the variable', (name, value) => {
       const error = configErrorOf({ [name]: value });
       expect(error.problems).toHaveLength(1);
@@ -270,6 +275,10 @@ describe('loadConfig', () => {
       const config = loadConfig({ REMINDER_SCAN_TIME: 'off', QUEUE_WORKERS: 'off' });
       expect(config.REMINDER_SCAN_TIME).toBe('off');
       expect(config.QUEUE_WORKERS).toBe('off');
+    });
+
+    it('takes VERIFY_WORKERS as a number of threads', () => {
+      expect(loadConfig({ VERIFY_WORKERS: '3' }).VERIFY_WORKERS).toBe(3);
     });
 
     it('accepts reminders counted in business days', () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { plainToInstance, Transform } from 'class-transformer';
 import { isPlaceholderPassword, PLACEHOLDER_PROBLEM } from '../modules/identity/password.rule.js';
 import { LOG_FORMATS, type LogFormat } from '../common/logging/logger.js';
@@ -359,6 +360,16 @@ export class AppConfig {
   @Min(1, { message: 'must be an integer between 1 and 16' })
   @Max(16, { message: 'must be an integer between 1 and 16' })
   PDF_WORKERS = 2;
+
+  /**
+   * Worker threads that walk a long ledger for `…/ledger/verify` (its ranges
+   * at once, off the event loop); by default one a core, at most 4.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 16' })
+  @Min(1, { message: 'must be an integer between 1 and 16' })
+  @Max(16, { message: 'must be an integer between 1 and 16' })
+  VERIFY_WORKERS = Math.min(4, availableParallelism());
 
   /** Megabytes of rendered certificate PDFs kept in memory (0: none). */
   @Transform(toInt)

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { businessDateOf } from '../../src/common/time/business-date.js';
-import { LedgerService, TREE_MISMATCH } from '../../src/modules/ledger/ledger.service.js';
+import { TREE_MISMATCH } from '../../src/modules/ledger/chain-range.js';
+import { LedgerService } from '../../src/modules/ledger/ledger.service.js';
 import {
   verifyConsistency,
   verifyInclusion,

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Sql } from '../../database/sql.js';
-import { LedgerService, TREE_MISMATCH } from '../ledger/ledger.service.js';
+import { TREE_MISMATCH } from '../ledger/chain-range.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 import {
   type Continuity,
   TransparencyService,

@@ -123,16 +123,37 @@ export interface RecordedHead {
 }
 
 export class ChainVerifier {
-  private seq = 0;
+  private seq: number;
+  private previous: string;
   /** Hashes remembered at the seqs the caller will compare with recorded heads. */
   private readonly hashes = new Map<number, string>();
+  private failure: ChainFailure | undefined;
 
-  constructor(private readonly remember: readonly number[] = []) {}
-  private previous = GENESIS_HASH;
-  private failure: { seq: number; reason: string } | undefined;
+  /**
+   * `start`: where the walk takes up a chain whose entries up to `start.seq`
+   * another walk checks (a range of a parallel verify): the next entry must
+   * be start.seq + 1 and link to `start.hash`. By default the chain's start.
+   */
+  constructor(
+    private readonly remember: readonly number[] = [],
+    start: RecordedHead = { seq: 0, hash: GENESIS_HASH },
+  ) {
+    this.seq = start.seq;
+    this.previous = start.hash;
+  }
 
   get done(): boolean {
     return this.failure !== undefined;
+  }
+
+  /** The walk so far: the last entry found good, the remembered hashes, the first failure. */
+  get state(): ChainWalk {
+    return {
+      seq: this.seq,
+      hash: this.previous,
+      hashes: [...this.hashes],
+      ...(this.failure ? { failure: this.failure } : {}),
+    };
   }
 
   /** `computed` is the entry's hash recomputed from its content, when the caller already has it. */
@@ -140,9 +161,9 @@ export class ChainVerifier {
     if (this.failure) return;
     const expected = this.seq + 1;
     if (row.seq !== expected) {
-      this.failure = { seq: expected, reason: `entry ${expected} is missing or out of place` };
+      this.failure = { seq: expected, reason: missingEntry(expected) };
     } else if (row.prevHash !== this.previous) {
-      this.failure = { seq: expected, reason: 'prevHash does not match the previous entry' };
+      this.failure = { seq: expected, reason: PREV_HASH_MISMATCH };
     } else if ((computed ?? storedEntryHash(row)) !== row.hash) {
       this.failure = { seq: expected, reason: 'hash does not match the entry' };
     } else {
@@ -159,40 +180,71 @@ export class ChainVerifier {
    * hash there, and not go past the second.
    */
   result(heads: { before?: RecordedHead; after?: RecordedHead } = {}): ChainVerdict {
-    const { before, after } = heads;
-    if (this.failure) {
-      return {
-        valid: false,
-        length: this.seq,
-        firstInvalidSeq: this.failure.seq,
-        reason: this.failure.reason,
-      };
-    }
-    const invalid = (seq: number, reason: string): ChainVerdict => ({
-      valid: false,
-      length: seq - 1,
-      firstInvalidSeq: seq,
-      reason,
-    });
-    if (before && before.seq > this.seq) {
-      return invalid(
-        this.seq + 1,
-        `the chain ends at ${this.seq} but its head records ${before.seq}`,
-      );
-    }
-    // A changed and re-hashed entry at the end links correctly to its
-    // predecessor; only the head recorded at append time tells it apart.
-    if (before && before.seq > 0 && this.hashes.get(before.seq) !== before.hash) {
-      return invalid(before.seq, 'the entry does not match the head recorded when it was appended');
-    }
-    if (after && this.seq > after.seq) {
-      return invalid(after.seq + 1, `entries go on past the recorded head (${after.seq})`);
-    }
-    if (after && after.seq === this.seq && after.hash !== this.previous) {
-      return invalid(this.seq, 'the entry does not match the head recorded when it was appended');
-    }
-    return { valid: true, length: this.seq, head: this.previous };
+    return chainVerdict(this.state, heads);
   }
+}
+
+/** Why a walk fails at an entry that is not where the chain has it. */
+export function missingEntry(seq: number): string {
+  return `entry ${seq} is missing or out of place`;
+}
+
+export const PREV_HASH_MISMATCH = 'prevHash does not match the previous entry';
+
+export interface ChainFailure {
+  seq: number;
+  reason: string;
+}
+
+/** Where a walk of a chain got to: see {@link ChainVerifier.state}. */
+export interface ChainWalk {
+  /** The last entry found good, and its hash. */
+  seq: number;
+  hash: string;
+  /** The hashes at the remembered seqs the walk passed. */
+  hashes: ReadonlyArray<readonly [seq: number, hash: string]>;
+  failure?: ChainFailure;
+}
+
+/** The verdict on a whole walk, against the heads recorded before and after it (see {@link ChainVerifier.result}). */
+export function chainVerdict(
+  walk: ChainWalk,
+  heads: { before?: RecordedHead; after?: RecordedHead } = {},
+): ChainVerdict {
+  const { before, after } = heads;
+  if (walk.failure) {
+    return {
+      valid: false,
+      length: walk.failure.seq - 1,
+      firstInvalidSeq: walk.failure.seq,
+      reason: walk.failure.reason,
+    };
+  }
+  const invalid = (seq: number, reason: string): ChainVerdict => ({
+    valid: false,
+    length: seq - 1,
+    firstInvalidSeq: seq,
+    reason,
+  });
+  if (before && before.seq > walk.seq) {
+    return invalid(
+      walk.seq + 1,
+      `the chain ends at ${walk.seq} but its head records ${before.seq}`,
+    );
+  }
+  // A changed and re-hashed entry at the end links correctly to its
+  // predecessor; only the head recorded at append time tells it apart.
+  const hashes = new Map(walk.hashes);
+  if (before && before.seq > 0 && hashes.get(before.seq) !== before.hash) {
+    return invalid(before.seq, 'the entry does not match the head recorded when it was appended');
+  }
+  if (after && walk.seq > after.seq) {
+    return invalid(after.seq + 1, `entries go on past the recorded head (${after.seq})`);
+  }
+  if (after && after.seq === walk.seq && after.hash !== walk.hash) {
+    return invalid(walk.seq, 'the entry does not match the head recorded when it was appended');
+  }
+  return { valid: true, length: walk.seq, head: walk.hash };
 }
 
 /** A `ledger_entries` row as either driver returns it (PostgreSQL may give seq as text). */

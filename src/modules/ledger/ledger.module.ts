@@ -4,6 +4,7 @@ import { ContractsModule } from '../contracts/contracts.module.js';
 import { LedgerEntryEntity } from './entities/ledger-entry.entity.js';
 import { LedgerHeadEntity } from './entities/ledger-head.entity.js';
 import { LedgerController } from './ledger.controller.js';
+import { ChainVerifyPool } from './chain-verify-pool.js';
 import { LedgerService } from './ledger.service.js';
 import { ProjectorRegistry } from './projector-registry.js';
 import { InstallationEntity } from './entities/installation.entity.js';
@@ -48,7 +49,14 @@ import { WitnessService } from './transparency/witness.service.js';
     WitnessKeysController,
     CheckpointCosignController,
   ],
-  providers: [LedgerService, ProjectorRegistry, CheckpointKey, TransparencyService, WitnessService],
-  exports: [LedgerService, ProjectorRegistry, CheckpointKey, TransparencyService],
+  providers: [
+    LedgerService,
+    ChainVerifyPool,
+    ProjectorRegistry,
+    CheckpointKey,
+    TransparencyService,
+    WitnessService,
+  ],
+  exports: [LedgerService, ChainVerifyPool, ProjectorRegistry, CheckpointKey, TransparencyService],
 })
 export class LedgerModule {}

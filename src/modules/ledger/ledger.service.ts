@@ -14,22 +14,30 @@ import { CHECKPOINTED_TYPES, storeCheckpoint } from './transparency/checkpoints.
 import { appendLeaf } from './transparency/merkle.js';
 import {
   entryLeafHash,
-  entryLeafHex,
   frontierText,
   parseFrontier,
   rebuildTree,
   treeNodesText,
 } from './transparency/tree-store.js';
 import {
+  type ChainRange,
+  entryOfRow,
+  joinRanges,
+  LEAF,
+  RangeCheck,
+  type RangeWalk,
+  TreeLeafCheck,
+  WALK_COLUMNS,
+} from './chain-range.js';
+import { ChainVerifyPool } from './chain-verify-pool.js';
+import {
   canonicalJson,
-  ChainVerifier,
   type ChainVerdict,
   entryHash,
   GENESIS_HASH,
   type LedgerActor,
   type LedgerEntry,
   type RecordedHead,
-  sha256Hex,
   type StoredEntry,
   storedEntryParts,
   storedFromRow,
@@ -228,6 +236,7 @@ export class LedgerService {
     private readonly tx: TransactionRunner,
     private readonly checkpointKey: CheckpointKey,
     private readonly config: AppConfig,
+    private readonly verifyPool: ChainVerifyPool,
   ) {}
 
   /**
@@ -358,38 +367,42 @@ export class LedgerService {
    * Recomputes the whole chain from the stored rows and names the first bad
    * entry; and checks each entry against its leaf in the Merkle tree, so that
    * entries rewritten with their chain recomputed but the tree left alone (the
-   * tree still proves the signed checkpoints) are caught too.
+   * tree still proves the signed checkpoints) are caught too. A long chain is
+   * walked in ranges on worker threads (ChainVerifyPool), a short one here.
    */
   async verify(contractId: string): Promise<ChainVerdict> {
     // The head is read before and after the walk: appends may commit meanwhile
     // (another request, another instance), and only what was recorded before
     // the walk must be there, only what is recorded after it may be.
     const before = await this.recordedHead(contractId);
-    const verifier = new ChainVerifier(before ? [before.seq] : []);
-    const tree = new TreeLeafCheck();
-    // Read by the seq column's order, but check each row's own seq, so a
-    // deleted or moved row shows up as a break.
-    for await (const rows of this.rowsWithLeaves(this.dataSource.manager, contractId)) {
-      for (const row of rows) {
-        const entry = entryOfRow(row);
-        const parts = storedEntryParts(entry);
-        verifier.push(entry, sha256Hex(parts.head + parts.tail));
-        tree.push(entry.seq, parts, entry.hash, row[LEAF]);
-      }
-      if (verifier.done) break;
-    }
+    const { ranges, inWorkers } = this.verifyPool.plan(
+      before?.seq ?? 0,
+      before ? [before.seq] : [],
+    );
+    const walks = inWorkers
+      ? await this.verifyPool.walk(contractId, ranges)
+      : [await this.walkHere(contractId, ranges[0]!)];
     const after = await this.recordedHead(contractId);
-    const verdict = verifier.result({ before, after });
-    const mismatch = tree.firstMismatch;
-    if (verdict.valid && mismatch !== undefined) {
-      return {
-        valid: false,
-        length: mismatch - 1,
-        firstInvalidSeq: mismatch,
-        reason: TREE_MISMATCH,
-      };
+    return joinRanges(walks, { before, after });
+  }
+
+  /**
+   * Walks a range of the chain on this thread, a page at a time. Read by the
+   * seq column's order, but each row's own seq is checked, so a deleted or
+   * moved row shows up as a break.
+   */
+  private async walkHere(contractId: string, range: ChainRange): Promise<RangeWalk> {
+    const check = new RangeCheck(range);
+    for await (const rows of this.rowsWithLeaves(
+      this.dataSource.manager,
+      contractId,
+      check.from - 1,
+    )) {
+      for (const row of rows) {
+        if (!check.push(row)) return check.result();
+      }
     }
-    return verdict;
+    return check.result();
   }
 
   /**
@@ -430,7 +443,7 @@ export class LedgerService {
     from = 0,
   ): AsyncGenerator<unknown[][]> {
     const sql = new Sql(manager);
-    const text = `SELECT contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash, substr(tree_nodes, 1, 64) AS leaf
+    const text = `SELECT ${WALK_COLUMNS}
            FROM ledger_entries WHERE contract_id = ? AND seq > ? ORDER BY seq LIMIT ${VERIFY_PAGE}`;
     let after = from;
     for (;;) {
@@ -497,37 +510,3 @@ export class LedgerService {
 
 /** Rows per page when verifying: small enough to die young (see rowsWithLeaves). */
 export const VERIFY_PAGE = 500;
-
-/** Where {@link LedgerService} rowsWithLeaves puts the stored leaf. */
-const LEAF = 9;
-
-/** An entry from a row of rowsWithLeaves. */
-function entryOfRow(row: unknown[]): StoredEntry {
-  return {
-    contractId: row[0] as string,
-    seq: Number(row[1]),
-    type: row[2] as string,
-    occurredAt: row[3] as string,
-    recordedAt: row[4] as string,
-    actor: row[5] as string,
-    payload: row[6] as string,
-    prevHash: row[7] as string,
-    hash: row[8] as string,
-  };
-}
-
-/** Why {@link LedgerService.verify} fails an intact chain whose entries do not match the tree. */
-export const TREE_MISMATCH =
-  'the entry does not match its leaf in the Merkle tree: the entry, or the tree, was changed after it was appended';
-
-/** Compares each entry, in order, with the leaf the tree stored for it; remembers the first that differs. */
-class TreeLeafCheck {
-  firstMismatch: number | undefined;
-
-  push(seq: number, parts: { head: string; tail: string }, hash: string, stored: unknown): void {
-    if (this.firstMismatch !== undefined) return;
-    if (typeof stored !== 'string' || entryLeafHex(parts, hash) !== stored) {
-      this.firstMismatch = seq;
-    }
-  }
-}

@@ -1,0 +1,192 @@
+import {
+  ChainVerifier,
+  chainVerdict,
+  type ChainVerdict,
+  type ChainWalk,
+  GENESIS_HASH,
+  missingEntry,
+  type RecordedHead,
+  sha256Hex,
+  type StoredEntry,
+  storedEntryParts,
+} from './hash-chain.js';
+import { entryLeafHex } from './transparency/tree-store.js';
+
+/**
+ * Verifying a chain in ranges of seqs, each walked on its own (a worker
+ * thread each, see ChainVerifyPool) and then joined into the verdict one walk
+ * of the whole chain would give: the same first bad entry, the same reason.
+ * Every check of an entry is local to it and its predecessor (its seq, its
+ * link to the previous hash, its own hash, its leaf in the Merkle tree), so a
+ * range needs only the stored hash of the entry before it: its anchor, which
+ * the range before checks as its last entry.
+ */
+
+/** The columns a walk reads per entry, in the order of a row ({@link entryOfRow}, {@link LEAF}). */
+export const WALK_COLUMNS =
+  'contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash, substr(tree_nodes, 1, 64) AS leaf';
+
+/** Where a row of {@link WALK_COLUMNS} has the stored hash of the entry's leaf (level 0 of its `tree_nodes`), or null. */
+export const LEAF = 9;
+
+/** An entry from a row of {@link WALK_COLUMNS}. */
+export function entryOfRow(row: readonly unknown[]): StoredEntry {
+  return {
+    contractId: row[0] as string,
+    seq: Number(row[1]),
+    type: row[2] as string,
+    occurredAt: row[3] as string,
+    recordedAt: row[4] as string,
+    actor: row[5] as string,
+    payload: row[6] as string,
+    prevHash: row[7] as string,
+    hash: row[8] as string,
+  };
+}
+
+/** Why a verify fails an intact chain whose entries do not match the tree. */
+export const TREE_MISMATCH =
+  'the entry does not match its leaf in the Merkle tree: the entry, or the tree, was changed after it was appended';
+
+/** Why a parallel verify fails a chain whose entry changed between two of its reads. */
+export const CHANGED_WHILE_VERIFIED = 'the entry changed while the chain was being verified';
+
+/** Compares each entry, in order, with the leaf the tree stored for it; remembers the first that differs. */
+export class TreeLeafCheck {
+  firstMismatch: number | undefined;
+
+  push(seq: number, parts: { head: string; tail: string }, hash: string, stored: unknown): void {
+    if (this.firstMismatch !== undefined) return;
+    if (typeof stored !== 'string' || entryLeafHex(parts, hash) !== stored) {
+      this.firstMismatch = seq;
+    }
+  }
+}
+
+/** A range of a chain to walk: entries `first` … `last` (to the chain's end when null). */
+export interface ChainRange {
+  first: number;
+  last: number | null;
+  /** Seqs whose hashes the verdict compares with recorded heads. */
+  remember: readonly number[];
+}
+
+/** What a walk of one {@link ChainRange} found. */
+export interface RangeWalk extends ChainWalk {
+  first: number;
+  last: number | null;
+  /** The stored hash of entry first − 1 the walk took up from (the genesis hash for the first range); undefined when that entry was not there. */
+  anchor: string | undefined;
+  /** The first entry whose leaf in the Merkle tree does not match it. */
+  treeMismatch?: number;
+  /** Rows the walk read, its anchor included. */
+  rows: number;
+}
+
+/**
+ * Walks one range: feed it, in seq order, the rows of {@link WALK_COLUMNS}
+ * from entry `first − 1` (its anchor; none for the first range) up to `last`.
+ * {@link push} says whether more rows are wanted.
+ */
+export class RangeCheck {
+  private verifier: ChainVerifier;
+  /** The anchor's hash once read (the genesis hash for the first range). */
+  private anchor: string | undefined;
+  private readonly tree = new TreeLeafCheck();
+  private rows = 0;
+
+  constructor(private readonly range: ChainRange) {
+    this.anchor = range.first === 1 ? GENESIS_HASH : undefined;
+    this.verifier = new ChainVerifier(range.remember, {
+      seq: range.first - 1,
+      hash: this.anchor ?? '',
+    });
+  }
+
+  /** The seq of the first row the walk reads: the anchor, or entry 1. */
+  get from(): number {
+    return Math.max(1, this.range.first - 1);
+  }
+
+  push(row: readonly unknown[]): boolean {
+    this.rows++;
+    const entry = entryOfRow(row);
+    if (this.anchor === undefined) {
+      // Not the anchor: it is missing, and the range before, which ends at
+      // it, names the first bad entry.
+      if (entry.seq !== this.range.first - 1) return false;
+      this.anchor = entry.hash;
+      this.verifier = new ChainVerifier(this.range.remember, { seq: entry.seq, hash: entry.hash });
+      return true;
+    }
+    if (this.range.last !== null && entry.seq > this.range.last) return false;
+    const parts = storedEntryParts(entry);
+    this.verifier.push(entry, sha256Hex(parts.head + parts.tail));
+    this.tree.push(entry.seq, parts, entry.hash, row[LEAF]);
+    return !this.verifier.done;
+  }
+
+  result(): RangeWalk {
+    return {
+      ...this.verifier.state,
+      first: this.range.first,
+      last: this.range.last,
+      anchor: this.anchor,
+      rows: this.rows,
+      ...(this.tree.firstMismatch === undefined ? {} : { treeMismatch: this.tree.firstMismatch }),
+    };
+  }
+}
+
+/**
+ * The verdict on a chain from the walks of its ranges, in order and
+ * contiguous (each range's `first` is the one before's `last` + 1; only the
+ * last may be open): what one walk of the whole chain would have said, then
+ * checked against the heads recorded before and after the walks.
+ */
+export function joinRanges(
+  walks: readonly RangeWalk[],
+  heads: { before?: RecordedHead; after?: RecordedHead } = {},
+): ChainVerdict {
+  let end: ChainWalk = { seq: 0, hash: GENESIS_HASH, hashes: [] };
+  const hashes: Array<readonly [number, string]> = [];
+  let treeMismatch: number | undefined;
+  for (const [i, walk] of walks.entries()) {
+    if (i > 0) {
+      const previous = walks[i - 1]!;
+      if (previous.seq !== previous.last) {
+        // The range before ended early. Entries after it: the next one is
+        // missing; none: the chain ends there, for the heads to judge.
+        if (walks.slice(i).some((later) => later.rows > 0)) {
+          return chainVerdict({
+            ...previous,
+            failure: { seq: previous.seq + 1, reason: missingEntry(previous.seq + 1) },
+          });
+        }
+        break;
+      }
+      // Its last entry is this one's anchor, read twice: the same unless it
+      // changed (or went) in between.
+      if (walk.anchor !== previous.hash) {
+        return chainVerdict({
+          ...previous,
+          failure: { seq: previous.seq, reason: CHANGED_WHILE_VERIFIED },
+        });
+      }
+    }
+    if (walk.failure) return chainVerdict(walk);
+    hashes.push(...walk.hashes);
+    treeMismatch ??= walk.treeMismatch;
+    end = walk;
+  }
+  const verdict = chainVerdict({ seq: end.seq, hash: end.hash, hashes }, heads);
+  if (verdict.valid && treeMismatch !== undefined) {
+    return {
+      valid: false,
+      length: treeMismatch - 1,
+      firstInvalidSeq: treeMismatch,
+      reason: TREE_MISMATCH,
+    };
+  }
+  return verdict;
+}

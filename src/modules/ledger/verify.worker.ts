@@ -1,0 +1,110 @@
+import { threadId } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { type ChainRange, RangeCheck, type RangeWalk, WALK_COLUMNS } from './chain-range.js';
+
+/**
+ * The entry point of a verify worker thread (run by piscina, see
+ * ChainVerifyPool): walks one range of a contract's chain on a connection
+ * of its own, so that the hashing of a long ledger runs beside the process's
+ * requests and, range by range, on every core. Entries are never changed
+ * once appended, so ranges read at slightly different moments make one
+ * consistent chain; the pool compares the heads recorded before and after.
+ */
+
+/** Where the chain is: the SQLite file (read-only here) or the PostgreSQL the service uses. */
+export type ChainSource =
+  { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; options?: string };
+
+export interface VerifyRangeTask {
+  source: ChainSource;
+  contractId: string;
+  range: ChainRange;
+}
+
+export interface VerifyRangeResult {
+  walk: RangeWalk;
+  /** The worker thread that walked it (never the main thread's 0). */
+  threadId: number;
+}
+
+/** Rows per query on SQLite: small pages die young (see LedgerService's rowsWithLeaves). */
+const SQLITE_PAGE = 500;
+
+/** Rows per query on PostgreSQL: a page of a keyset walk (a cursor would hold a transaction open). */
+const PG_PAGE = 2000;
+
+export default async function verifyRange(task: VerifyRangeTask): Promise<VerifyRangeResult> {
+  const check = new RangeCheck(task.range);
+  if (task.source.kind === 'sqlite') {
+    walkSqlite(task.source.file, task.contractId, check, task.range.last);
+  } else {
+    await walkPostgres(task.source, task.contractId, check, task.range.last);
+  }
+  return { walk: check.result(), threadId };
+}
+
+function walkSqlite(
+  file: string,
+  contractId: string,
+  check: RangeCheck,
+  last: number | null,
+): void {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const bound = last === null ? '' : ' AND seq <= ?';
+    // Pages through .all(): one call into SQLite a page instead of one a row
+    // (iterate()), a sixth less time a row.
+    const statement = db
+      .prepare(
+        `SELECT ${WALK_COLUMNS} FROM ledger_entries WHERE contract_id = ? AND seq >= ?${bound} ORDER BY seq LIMIT ${SQLITE_PAGE}`,
+      )
+      .raw(true);
+    let from = check.from;
+    for (;;) {
+      const rows = statement.all(
+        ...(last === null ? [contractId, from] : [contractId, from, last]),
+      ) as unknown[][];
+      for (const row of rows) {
+        if (!check.push(row)) return;
+      }
+      if (rows.length < SQLITE_PAGE) return;
+      from = Number(rows[rows.length - 1]![1]) + 1;
+    }
+  } finally {
+    db.close();
+  }
+}
+
+async function walkPostgres(
+  source: Extract<ChainSource, { kind: 'postgres' }>,
+  contractId: string,
+  check: RangeCheck,
+  last: number | null,
+): Promise<void> {
+  const client = new pg.Client({
+    connectionString: source.url,
+    application_name: 'kanribo-verify',
+    ...(source.options ? { options: source.options } : {}),
+  });
+  await client.connect();
+  try {
+    const bound = last === null ? '' : ' AND seq <= $3';
+    const text = `SELECT ${WALK_COLUMNS} FROM ledger_entries WHERE contract_id = $1 AND seq >= $2${bound} ORDER BY seq LIMIT ${PG_PAGE}`;
+    let from = check.from;
+    for (;;) {
+      const result = await client.query<unknown[]>({
+        text,
+        values: last === null ? [contractId, from] : [contractId, from, last],
+        rowMode: 'array',
+      });
+      for (const row of result.rows) {
+        if (!check.push(row)) return;
+      }
+      if (result.rows.length < PG_PAGE) return;
+      from = Number(result.rows[result.rows.length - 1]![1]) + 1;
+    }
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,203 @@
+import { TREE_MISMATCH } from '../../src/modules/ledger/chain-range.js';
+import { ChainVerifyPool } from '../../src/modules/ledger/chain-verify-pool.js';
+import type { ChainVerdict } from '../../src/modules/ledger/hash-chain.js';
+import { LedgerService } from '../../src/modules/ledger/ledger.service.js';
+import { aCustodyWorld, type CustodyWorld } from '../factories/custody.factory.js';
+import { sql } from '../support/ledger-kit.js';
+import { TestApp } from '../support/test-app.js';
+
+/**
+ * A long chain is verified in ranges on worker threads, each on a connection
+ * of its own (ChainVerifyPool), and the ranges' walks joined. Here the pool
+ * takes a 40-entry chain in four ranges of ten, and every verdict, intact or
+ * tampered at a range's edge, must be the one the main thread's single walk
+ * gives.
+ */
+describe('…/ledger/verify on worker threads', () => {
+  let t: TestApp;
+  let c: CustodyWorld;
+  let pool: ChainVerifyPool;
+  let ledger: LedgerService;
+  let length: number;
+
+  beforeAll(async () => {
+    // Two threads, whatever the machine: four ranges, two each.
+    t = await TestApp.start({ env: { VERIFY_WORKERS: '2' } });
+    c = await aCustodyWorld(t);
+    ledger = t.app.get(LedgerService);
+    pool = t.app.get(ChainVerifyPool);
+    for (let n = await ledger.length(c.contractId); n < 40; n = await ledger.length(c.contractId)) {
+      await Promise.all(Array.from({ length: Math.min(10, 40 - n) }, () => c.dvd()));
+    }
+    length = await ledger.length(c.contractId);
+    pool.parallelFrom = 10;
+    pool.rangeFloor = Math.floor(length / 4);
+  }, 120_000);
+  afterAll(() => t.close());
+
+  /** The verdict of the workers (and how many ranges they walked), and of one walk on the main thread. */
+  async function bothWays(): Promise<{
+    workers: ChainVerdict;
+    ranges: number;
+    here: ChainVerdict;
+  }> {
+    const walked = pool.rangesWalked;
+    const workers = await ledger.verify(c.contractId);
+    const ranges = pool.rangesWalked - walked;
+    const parallelFrom = pool.parallelFrom;
+    pool.parallelFrom = Number.POSITIVE_INFINITY;
+    try {
+      const here = await ledger.verify(c.contractId);
+      expect(pool.rangesWalked - walked).toBe(ranges);
+      return { workers, ranges, here };
+    } finally {
+      pool.parallelFrom = parallelFrom;
+    }
+  }
+
+  /** Runs `check` with entries `first`…`last` as `change` leaves them, then puts them back as they were. */
+  async function tampered(
+    first: number,
+    last: number,
+    change: () => Promise<unknown>,
+    check: () => Promise<void>,
+  ): Promise<void> {
+    const saved = await sql(
+      t,
+      'SELECT * FROM ledger_entries WHERE contract_id = ? AND seq BETWEEN ? AND ? ORDER BY seq',
+      [c.contractId, first, last],
+    );
+    expect(saved).toHaveLength(last - first + 1);
+    await change();
+    try {
+      await check();
+    } finally {
+      await sql(t, 'DELETE FROM ledger_entries WHERE contract_id = ? AND seq BETWEEN ? AND ?', [
+        c.contractId,
+        first,
+        last,
+      ]);
+      for (const row of saved) {
+        const columns = Object.keys(row);
+        await sql(
+          t,
+          `INSERT INTO ledger_entries (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+          columns.map((column) => row[column]),
+        );
+      }
+      expect((await ledger.verify(c.contractId)).valid).toBe(true);
+    }
+  }
+
+  it('walks an intact chain in four ranges off the main thread: the same verdict as one walk, over HTTP too', async () => {
+    expect(length).toBeGreaterThanOrEqual(40);
+    const { workers, ranges, here } = await bothWays();
+    expect(ranges).toBe(4);
+    expect(workers).toEqual({ valid: true, length, head: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(workers).toEqual(here);
+    const walked = pool.rangesWalked;
+    const served = await t.get(`${c.base}/ledger/verify`, c.w.officerA.token);
+    expect(served.status).toBe(200);
+    expect(served.body).toEqual(workers);
+    expect(pool.rangesWalked - walked).toBe(4);
+  });
+
+  const range = () => Math.floor(length / 4);
+
+  it('a changed payload at the first entry of a range: that entry, as one walk names it', async () => {
+    const seq = 2 * range() + 1;
+    await tampered(
+      seq,
+      seq,
+      () =>
+        sql(t, `UPDATE ledger_entries SET payload = ? WHERE contract_id = ? AND seq = ?`, [
+          '{"changed":true}',
+          c.contractId,
+          seq,
+        ]),
+      async () => {
+        const { workers, ranges, here } = await bothWays();
+        expect(ranges).toBe(4);
+        expect(workers).toEqual({
+          valid: false,
+          length: seq - 1,
+          firstInvalidSeq: seq,
+          reason: 'hash does not match the entry',
+        });
+        expect(workers).toEqual(here);
+      },
+    );
+  });
+
+  it('a deleted entry that is the last of one range and the anchor of the next', async () => {
+    const seq = 2 * range();
+    await tampered(
+      seq,
+      seq,
+      () =>
+        sql(t, 'DELETE FROM ledger_entries WHERE contract_id = ? AND seq = ?', [c.contractId, seq]),
+      async () => {
+        const { workers, here } = await bothWays();
+        expect(workers).toEqual({
+          valid: false,
+          length: seq - 1,
+          firstInvalidSeq: seq,
+          reason: `entry ${seq} is missing or out of place`,
+        });
+        expect(workers).toEqual(here);
+      },
+    );
+  });
+
+  it('a leaf of the Merkle tree changed in a middle range: the tree mismatch at that entry', async () => {
+    const seq = range() + 3;
+    await tampered(
+      seq,
+      seq,
+      () =>
+        sql(t, 'UPDATE ledger_entries SET tree_nodes = ? WHERE contract_id = ? AND seq = ?', [
+          '0'.repeat(64),
+          c.contractId,
+          seq,
+        ]),
+      async () => {
+        const { workers, here } = await bothWays();
+        expect(workers).toEqual({
+          valid: false,
+          length: seq - 1,
+          firstInvalidSeq: seq,
+          reason: TREE_MISMATCH,
+        });
+        expect(workers).toEqual(here);
+      },
+    );
+  });
+
+  it('the last ranges cut off: the chain ends short of its recorded head', async () => {
+    const end = 3 * range();
+    await tampered(
+      end + 1,
+      length,
+      () =>
+        sql(t, 'DELETE FROM ledger_entries WHERE contract_id = ? AND seq > ?', [c.contractId, end]),
+      async () => {
+        const { workers, here } = await bothWays();
+        expect(workers).toEqual({
+          valid: false,
+          length: end,
+          firstInvalidSeq: end + 1,
+          reason: `the chain ends at ${end} but its head records ${length}`,
+        });
+        expect(workers).toEqual(here);
+      },
+    );
+  });
+
+  it('a short chain stays on the main thread', async () => {
+    const other = await aCustodyWorld(t);
+    await other.dvd();
+    const walked = pool.rangesWalked;
+    expect((await ledger.verify(other.contractId)).valid).toBe(true);
+    expect(pool.rangesWalked).toBe(walked);
+  });
+});
