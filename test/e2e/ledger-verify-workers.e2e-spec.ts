@@ -1,3 +1,4 @@
+import { threadId } from 'node:worker_threads';
 import { TREE_MISMATCH } from '../../src/modules/ledger/chain-range.js';
 import { ChainVerifyPool } from '../../src/modules/ledger/chain-verify-pool.js';
 import type { ChainVerdict } from '../../src/modules/ledger/hash-chain.js';
@@ -32,6 +33,7 @@ describe('…/ledger/verify on worker threads', () => {
     length = await ledger.length(c.contractId);
     pool.parallelFrom = 10;
     pool.rangeFloor = Math.floor(length / 4);
+    expect(pool.plan(length, []).ranges).toHaveLength(4);
   }, 120_000);
   afterAll(() => t.close());
 
@@ -100,12 +102,15 @@ describe('…/ledger/verify on worker threads', () => {
     expect(served.status).toBe(200);
     expect(served.body).toEqual(workers);
     expect(pool.rangesWalked - walked).toBe(4);
+    expect(pool.walkerThreads.size).toBeGreaterThan(0);
+    expect(pool.walkerThreads.has(threadId)).toBe(false);
   });
 
-  const range = () => Math.floor(length / 4);
+  /** Where the pool cuts the chain: the first entry of each range. */
+  const firsts = () => pool.plan(length, []).ranges.map((r) => r.first);
 
   it('a changed payload at the first entry of a range: that entry, as one walk names it', async () => {
-    const seq = 2 * range() + 1;
+    const seq = firsts()[2]!;
     await tampered(
       seq,
       seq,
@@ -116,8 +121,7 @@ describe('…/ledger/verify on worker threads', () => {
           seq,
         ]),
       async () => {
-        const { workers, ranges, here } = await bothWays();
-        expect(ranges).toBe(4);
+        const { workers, here } = await bothWays();
         expect(workers).toEqual({
           valid: false,
           length: seq - 1,
@@ -129,8 +133,34 @@ describe('…/ledger/verify on worker threads', () => {
     );
   });
 
+  it('a changed entry in the first range: its verdict, with the ranges after it called off', async () => {
+    const seq = 2;
+    await tampered(
+      seq,
+      seq,
+      () =>
+        sql(t, `UPDATE ledger_entries SET prev_hash = ? WHERE contract_id = ? AND seq = ?`, [
+          'f'.repeat(64),
+          c.contractId,
+          seq,
+        ]),
+      async () => {
+        const { workers, here } = await bothWays();
+        expect(workers).toEqual({
+          valid: false,
+          length: 1,
+          firstInvalidSeq: 2,
+          reason: 'prevHash does not match the previous entry',
+        });
+        expect(workers).toEqual(here);
+        // The pool still walks whole chains afterwards (a called-off range
+        // may have cost its thread).
+      },
+    );
+  });
+
   it('a deleted entry that is the last of one range and the anchor of the next', async () => {
-    const seq = 2 * range();
+    const seq = firsts()[2]! - 1;
     await tampered(
       seq,
       seq,
@@ -150,7 +180,7 @@ describe('…/ledger/verify on worker threads', () => {
   });
 
   it('a leaf of the Merkle tree changed in a middle range: the tree mismatch at that entry', async () => {
-    const seq = range() + 3;
+    const seq = firsts()[1]! + 2;
     await tampered(
       seq,
       seq,
@@ -174,7 +204,7 @@ describe('…/ledger/verify on worker threads', () => {
   });
 
   it('the last ranges cut off: the chain ends short of its recorded head', async () => {
-    const end = 3 * range();
+    const end = firsts()[3]! - 1;
     await tampered(
       end + 1,
       length,

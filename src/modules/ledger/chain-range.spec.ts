@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import {
   CHANGED_WHILE_VERIFIED,
   type ChainRange,
@@ -16,6 +20,7 @@ import {
   storedEntryHash,
 } from './hash-chain.js';
 import { entryLeafHash } from './transparency/tree-store.js';
+import verifyRange from './verify.worker.js';
 
 /** A row as the walks read it: the entry's columns, then its stored leaf. */
 type Row = unknown[];
@@ -101,22 +106,51 @@ function oneWalk(rows: readonly Row[], heads: { before?: RecordedHead; after?: R
   return verdict;
 }
 
-/** Walks each range over the rows its query would return (by the seq column, in its order), then joins them. */
-function byRanges(
+let dir: string;
+let file: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kanribo-ranges-'));
+  file = join(dir, 'ledger.sqlite');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The rows as the only ledger of a SQLite file, in the columns of the real table (a seq as the row has it: 3.5 stays 3.5). */
+function store(rows: readonly Row[]): void {
+  const db = new Database(file);
+  try {
+    db.exec(`DROP TABLE IF EXISTS ledger_entries;
+      CREATE TABLE ledger_entries (contract_id varchar NOT NULL, seq integer NOT NULL,
+        type varchar NOT NULL, occurred_at varchar NOT NULL, recorded_at varchar NOT NULL,
+        actor text NOT NULL, payload text NOT NULL, prev_hash varchar NOT NULL,
+        hash varchar NOT NULL, tree_nodes text, PRIMARY KEY (contract_id, seq))`);
+    const insert = db.prepare('INSERT INTO ledger_entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    db.transaction(() => {
+      for (const row of rows) insert.run(...(row as Array<string | number | null>));
+    })();
+  } finally {
+    db.close();
+  }
+}
+
+/** Each range walked by the worker's own code over the SQLite file, `pageSize` rows a query, then joined. */
+async function byRanges(
   rows: readonly Row[],
   ranges: readonly ChainRange[],
   heads: { before?: RecordedHead; after?: RecordedHead },
-): ChainVerdict {
-  const sorted = bySeq(rows);
-  const walks: RangeWalk[] = ranges.map((range) => {
-    const check = new RangeCheck(range);
-    for (const row of sorted) {
-      const seq = row[1] as number;
-      if (seq < check.from || (range.last !== null && seq > range.last)) continue;
-      if (!check.push(row)) break;
-    }
-    return check.result();
-  });
+  pageSize: number,
+): Promise<ChainVerdict> {
+  store(rows);
+  const walks: RangeWalk[] = [];
+  for (const range of ranges) {
+    const { walk, threadId } = await verifyRange({
+      source: { kind: 'sqlite', file },
+      contractId: 'c1',
+      range,
+      pageSize,
+    });
+    expect(threadId).toBe(0);
+    walks.push(walk);
+  }
   return joinRanges(walks, heads);
 }
 
@@ -156,8 +190,24 @@ const TAMPERINGS: Record<string, (rows: Row[], at: number) => void> = {
   'a leaf lost': (rows, at) => {
     rows[at]![9] = null;
   },
-  'an entry moved to another seq': (rows, at) => {
+  'an entry moved past the end': (rows, at) => {
     rows[at]![1] = rows.length + 3;
+  },
+  'two entries swapped': (rows, at) => {
+    const other = (at * 7 + 3) % rows.length;
+    const seq = rows[at]![1];
+    rows[at]![1] = rows[other]![1];
+    rows[other]![1] = seq;
+  },
+  'an entry forged between two seqs': (rows, at) => {
+    rows.push([...rows[at]!.slice(0, 1), (rows[at]![1] as number) + 0.5, ...rows[at]!.slice(2)]);
+  },
+  'an entry forged before the first': (rows, at) => {
+    rows.push([...rows[at]!.slice(0, 1), 0.5, ...rows[at]!.slice(2)]);
+  },
+  'entries forged beyond the head, chained': (rows) => {
+    const last = entryOf(rows[rows.length - 1]!);
+    rows.push(...chain(2, last.seq + 1, last.hash));
   },
   'an entry rewritten and the chain recomputed after it, the tree left alone': (rows, at) => {
     let prevHash = entryOf(rows[at]!).prevHash;
@@ -172,23 +222,25 @@ const TAMPERINGS: Record<string, (rows: Row[], at: number) => void> = {
 };
 
 describe('a chain verified in ranges', () => {
-  it('names the first bad entry and the reason one walk of the whole chain would, wherever the ranges are cut', () => {
+  it('names the first bad entry and the reason one walk of the whole chain would, wherever the ranges and pages are cut', async () => {
     const next = random(20261205);
-    let compared = 0;
     for (const [name, tamper] of Object.entries(TAMPERINGS)) {
-      for (let trial = 0; trial < 60; trial++) {
+      for (let trial = 0; trial < 40; trial++) {
         const length = 2 + Math.floor(next() * 40);
         const rows = chain(length);
-        const head = entryOf(rows[length - 1]!);
         const at = Math.floor(next() * length);
-        tamper(rows, at);
+        // The heads recorded before and after the walk: none, the chain's
+        // last entry both times, or an earlier one before it (entries
+        // appended while the walk ran).
+        const headAt = (seq: number) => ({ seq, hash: entryOf(rows[seq - 1]!).hash });
+        const draw = next();
         const heads =
-          next() < 0.7
-            ? {
-                before: { seq: head.seq, hash: head.hash },
-                after: { seq: head.seq, hash: head.hash },
-              }
-            : {};
+          draw < 0.2
+            ? {}
+            : draw < 0.7
+              ? { before: headAt(length), after: headAt(length) }
+              : { before: headAt(1 + Math.floor(next() * length)), after: headAt(length) };
+        tamper(rows, at);
         const cuts = [
           ...new Set(
             Array.from(
@@ -196,36 +248,28 @@ describe('a chain verified in ranges', () => {
               () => 2 + Math.floor(next() * (length - 1)),
             ),
           ),
-        ]
-          .filter((seq) => seq <= length)
-          .sort((a, b) => a - b);
+        ].sort((a, b) => a - b);
+        const pageSize = 1 + Math.floor(next() * 7);
         const remember = heads.before ? [heads.before.seq] : [];
-        const expected = oneWalk(rows, heads);
-        expect({
+        const verdict = await byRanges(rows, rangesCutAt(cuts, remember), heads, pageSize);
+        expect({ name, length, at, cuts, pageSize, verdict }).toEqual({
           name,
           length,
           at,
           cuts,
-          verdict: byRanges(rows, rangesCutAt(cuts, remember), heads),
-        }).toEqual({
-          name,
-          length,
-          at,
-          cuts,
-          verdict: expected,
+          pageSize,
+          verdict: oneWalk(rows, heads),
         });
-        compared++;
       }
     }
-    expect(compared).toBe(Object.keys(TAMPERINGS).length * 60);
   });
 
-  it('finds an intact chain intact in any cut, with its length and head', () => {
+  it('finds an intact chain intact in any cut, with its length and head', async () => {
     const rows = chain(30);
     const head = entryOf(rows[29]!);
     const heads = { before: { seq: 30, hash: head.hash }, after: { seq: 30, hash: head.hash } };
     for (const cuts of [[], [2], [16], [30], [5, 10, 15, 20, 25]]) {
-      expect(byRanges(rows, rangesCutAt(cuts, [30]), heads)).toEqual({
+      expect(await byRanges(rows, rangesCutAt(cuts, [30]), heads, 4)).toEqual({
         valid: true,
         length: 30,
         head: head.hash,
@@ -250,16 +294,16 @@ describe('a chain verified in ranges', () => {
     });
   });
 
-  it('an empty chain is intact, of length 0', () => {
-    expect(byRanges([], [{ first: 1, last: null, remember: [] }], {})).toEqual({
+  it('an empty chain is intact, of length 0', async () => {
+    expect(await byRanges([], [{ first: 1, last: null, remember: [] }], {}, 500)).toEqual({
       valid: true,
       length: 0,
       head: GENESIS_HASH,
     });
   });
 
-  it('a range starts at its anchor, the entry before its first', () => {
-    expect(new RangeCheck({ first: 1, last: 10, remember: [] }).from).toBe(1);
-    expect(new RangeCheck({ first: 11, last: 20, remember: [] }).from).toBe(10);
+  it('a range reads from its anchor, the entry before its first, on', () => {
+    expect(new RangeCheck({ first: 1, last: 10, remember: [] }).after).toBe(0);
+    expect(new RangeCheck({ first: 11, last: 20, remember: [] }).after).toBe(9);
   });
 });

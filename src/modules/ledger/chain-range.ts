@@ -85,7 +85,8 @@ export interface RangeWalk extends ChainWalk {
 
 /**
  * Walks one range: feed it, in seq order, the rows of {@link WALK_COLUMNS}
- * from entry `first − 1` (its anchor; none for the first range) up to `last`.
+ * with a seq above {@link after} (from its anchor, entry `first − 1`; none
+ * for the first range) and up to `last`.
  * {@link push} says whether more rows are wanted.
  */
 export class RangeCheck {
@@ -103,9 +104,13 @@ export class RangeCheck {
     });
   }
 
-  /** The seq of the first row the walk reads: the anchor, or entry 1. */
-  get from(): number {
-    return Math.max(1, this.range.first - 1);
+  /**
+   * The walk reads the rows with a seq above this, in seq order: from its
+   * anchor on (from entry 1 for the first range). Past, not from: a row
+   * forged with a seq between two integers is read too.
+   */
+  get after(): number {
+    return this.range.first === 1 ? 0 : this.range.first - 2;
   }
 
   push(row: readonly unknown[]): boolean {

@@ -27,6 +27,7 @@ export class ChainVerifyPool implements OnApplicationShutdown {
   private pool: Piscina<VerifyRangeTask, VerifyRangeResult> | undefined;
   private closed = false;
   private walked = 0;
+  private readonly threads = new Set<number>();
 
   /**
    * Chains shorter than this are walked on the main thread, a page at a
@@ -48,6 +49,11 @@ export class ChainVerifyPool implements OnApplicationShutdown {
     return this.walked;
   }
 
+  /** The worker threads that walked them (never the main thread's 0). */
+  get walkerThreads(): ReadonlySet<number> {
+    return this.threads;
+  }
+
   /**
    * How to cut a chain of `length` entries (its head when the walk starts):
    * one range on the main thread, or ranges for the workers, two a worker so
@@ -55,7 +61,7 @@ export class ChainVerifyPool implements OnApplicationShutdown {
    * range is open, since entries may be appended meanwhile.
    */
   plan(length: number, remember: readonly number[]): { ranges: ChainRange[]; inWorkers: boolean } {
-    if (!this.source() || length < this.parallelFrom) {
+    if (!this.source() || length < Math.max(1, this.parallelFrom)) {
       return { ranges: [{ first: 1, last: null, remember }], inWorkers: false };
     }
     const count = Math.max(
@@ -71,16 +77,37 @@ export class ChainVerifyPool implements OnApplicationShutdown {
     return { ranges, inWorkers: true };
   }
 
-  /** Walks the ranges of one contract's chain on the worker threads, at once; in order. */
+  /**
+   * Walks the ranges of one contract's chain on the worker threads, at once,
+   * and gives their walks in order: every one up to the first that failed
+   * (the verdict is decided there, and the ranges after it are called off).
+   * A worker's error (a database that does not answer) calls off the rest
+   * and rejects.
+   */
   async walk(contractId: string, ranges: readonly ChainRange[]): Promise<RangeWalk[]> {
     const source = this.source();
     if (!source) throw new Error('this database cannot be read by worker threads');
     const pool = this.workerPool();
-    const results = await Promise.all(
-      ranges.map((range) => pool.run({ source, contractId, range })),
+    const stops = ranges.map(() => new AbortController());
+    const walks = await Promise.all(
+      ranges.map((range, i) =>
+        pool.run({ source, contractId, range }, { signal: stops[i]!.signal }).then(
+          (result) => {
+            this.walked++;
+            this.threads.add(result.threadId);
+            if (result.walk.failure) for (const later of stops.slice(i + 1)) later.abort();
+            return result.walk;
+          },
+          (error: unknown) => {
+            if (stops[i]!.signal.aborted) return undefined;
+            for (const stop of stops) stop.abort();
+            throw error;
+          },
+        ),
+      ),
     );
-    this.walked += results.length;
-    return results.map((result) => result.walk);
+    const called = walks.indexOf(undefined);
+    return (called === -1 ? walks : walks.slice(0, called)) as RangeWalk[];
   }
 
   async onApplicationShutdown(): Promise<void> {

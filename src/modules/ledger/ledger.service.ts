@@ -396,7 +396,7 @@ export class LedgerService {
     for await (const rows of this.rowsWithLeaves(
       this.dataSource.manager,
       contractId,
-      check.from - 1,
+      check.after,
     )) {
       for (const row of rows) {
         if (!check.push(row)) return check.result();

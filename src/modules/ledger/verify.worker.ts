@@ -20,6 +20,8 @@ export interface VerifyRangeTask {
   source: ChainSource;
   contractId: string;
   range: ChainRange;
+  /** Rows per query, when not the default (tests make it small, so that walks cross page edges). */
+  pageSize?: number;
 }
 
 export interface VerifyRangeResult {
@@ -31,15 +33,20 @@ export interface VerifyRangeResult {
 /** Rows per query on SQLite: small pages die young (see LedgerService's rowsWithLeaves). */
 const SQLITE_PAGE = 500;
 
+const PG_CONNECT_TIMEOUT_MS = 10_000;
+
+/** Settings of a walk's PostgreSQL session, after the service's own: it writes nothing, and no page takes a minute. */
+const PG_WALK_OPTIONS = '-c default_transaction_read_only=on -c statement_timeout=60000';
+
 /** Rows per query on PostgreSQL: a page of a keyset walk (a cursor would hold a transaction open). */
 const PG_PAGE = 2000;
 
 export default async function verifyRange(task: VerifyRangeTask): Promise<VerifyRangeResult> {
   const check = new RangeCheck(task.range);
   if (task.source.kind === 'sqlite') {
-    walkSqlite(task.source.file, task.contractId, check, task.range.last);
+    walkSqlite(task.source.file, task.contractId, check, task.range.last, task.pageSize);
   } else {
-    await walkPostgres(task.source, task.contractId, check, task.range.last);
+    await walkPostgres(task.source, task.contractId, check, task.range.last, task.pageSize);
   }
   return { walk: check.result(), threadId };
 }
@@ -49,6 +56,7 @@ function walkSqlite(
   contractId: string,
   check: RangeCheck,
   last: number | null,
+  page = SQLITE_PAGE,
 ): void {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
@@ -57,19 +65,22 @@ function walkSqlite(
     // (iterate()), a sixth less time a row.
     const statement = db
       .prepare(
-        `SELECT ${WALK_COLUMNS} FROM ledger_entries WHERE contract_id = ? AND seq >= ?${bound} ORDER BY seq LIMIT ${SQLITE_PAGE}`,
+        `SELECT ${WALK_COLUMNS} FROM ledger_entries WHERE contract_id = ? AND seq > ?${bound} ORDER BY seq LIMIT ${page}`,
       )
       .raw(true);
-    let from = check.from;
+    // Keyset pages past the last seq read, never from "that seq + 1": a row
+    // forged with a seq between two (SQLite keeps 500.5 in an integer
+    // column) is read, as one walk reads it, and breaks the chain.
+    let after = check.after;
     for (;;) {
       const rows = statement.all(
-        ...(last === null ? [contractId, from] : [contractId, from, last]),
+        ...(last === null ? [contractId, after] : [contractId, after, last]),
       ) as unknown[][];
       for (const row of rows) {
         if (!check.push(row)) return;
       }
-      if (rows.length < SQLITE_PAGE) return;
-      from = Number(rows[rows.length - 1]![1]) + 1;
+      if (rows.length < page) return;
+      after = Number(rows[rows.length - 1]![1]);
     }
   } finally {
     db.close();
@@ -81,28 +92,35 @@ async function walkPostgres(
   contractId: string,
   check: RangeCheck,
   last: number | null,
+  page = PG_PAGE,
 ): Promise<void> {
+  // Read-only, and bounded: a database that stops answering fails the verify
+  // instead of holding a worker thread for ever.
   const client = new pg.Client({
     connectionString: source.url,
     application_name: 'kanribo-verify',
-    ...(source.options ? { options: source.options } : {}),
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    options: [source.options, PG_WALK_OPTIONS].filter(Boolean).join(' '),
   });
+  // A connection lost between queries is an 'error' event: without a
+  // listener it would take the thread down; the next query fails instead.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const bound = last === null ? '' : ' AND seq <= $3';
-    const text = `SELECT ${WALK_COLUMNS} FROM ledger_entries WHERE contract_id = $1 AND seq >= $2${bound} ORDER BY seq LIMIT ${PG_PAGE}`;
-    let from = check.from;
+    const text = `SELECT ${WALK_COLUMNS} FROM ledger_entries WHERE contract_id = $1 AND seq > $2${bound} ORDER BY seq LIMIT ${page}`;
+    let after = check.after;
     for (;;) {
       const result = await client.query<unknown[]>({
         text,
-        values: last === null ? [contractId, from] : [contractId, from, last],
+        values: last === null ? [contractId, after] : [contractId, after, last],
         rowMode: 'array',
       });
       for (const row of result.rows) {
         if (!check.push(row)) return;
       }
-      if (result.rows.length < PG_PAGE) return;
-      from = Number(result.rows[result.rows.length - 1]![1]) + 1;
+      if (result.rows.length < page) return;
+      after = Number(result.rows[result.rows.length - 1]![1]);
     }
   } finally {
     await client.end();
