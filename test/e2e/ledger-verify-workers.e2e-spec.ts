@@ -57,6 +57,13 @@ describe('…/ledger/verify on worker threads', () => {
     }
   }
 
+  /** Checks that the workers and one walk both give `expected`. */
+  async function sameVerdict(expected: ChainVerdict): Promise<void> {
+    const { workers, here } = await bothWays();
+    expect(workers).toEqual(expected);
+    expect(workers).toEqual(here);
+  }
+
   /** Runs `check` with entries `first`…`last` as `change` leaves them, then puts them back as they were. */
   async function tampered(
     first: number,
@@ -120,16 +127,13 @@ describe('…/ledger/verify on worker threads', () => {
           c.contractId,
           seq,
         ]),
-      async () => {
-        const { workers, here } = await bothWays();
-        expect(workers).toEqual({
+      () =>
+        sameVerdict({
           valid: false,
           length: seq - 1,
           firstInvalidSeq: seq,
           reason: 'hash does not match the entry',
-        });
-        expect(workers).toEqual(here);
-      },
+        }),
     );
   });
 
@@ -144,18 +148,13 @@ describe('…/ledger/verify on worker threads', () => {
           c.contractId,
           seq,
         ]),
-      async () => {
-        const { workers, here } = await bothWays();
-        expect(workers).toEqual({
+      () =>
+        sameVerdict({
           valid: false,
           length: 1,
           firstInvalidSeq: 2,
           reason: 'prevHash does not match the previous entry',
-        });
-        expect(workers).toEqual(here);
-        // The pool still walks whole chains afterwards (a called-off range
-        // may have cost its thread).
-      },
+        }),
     );
   });
 
@@ -166,16 +165,13 @@ describe('…/ledger/verify on worker threads', () => {
       seq,
       () =>
         sql(t, 'DELETE FROM ledger_entries WHERE contract_id = ? AND seq = ?', [c.contractId, seq]),
-      async () => {
-        const { workers, here } = await bothWays();
-        expect(workers).toEqual({
+      () =>
+        sameVerdict({
           valid: false,
           length: seq - 1,
           firstInvalidSeq: seq,
           reason: `entry ${seq} is missing or out of place`,
-        });
-        expect(workers).toEqual(here);
-      },
+        }),
     );
   });
 
@@ -190,16 +186,13 @@ describe('…/ledger/verify on worker threads', () => {
           c.contractId,
           seq,
         ]),
-      async () => {
-        const { workers, here } = await bothWays();
-        expect(workers).toEqual({
+      () =>
+        sameVerdict({
           valid: false,
           length: seq - 1,
           firstInvalidSeq: seq,
           reason: TREE_MISMATCH,
-        });
-        expect(workers).toEqual(here);
-      },
+        }),
     );
   });
 
@@ -210,16 +203,13 @@ describe('…/ledger/verify on worker threads', () => {
       length,
       () =>
         sql(t, 'DELETE FROM ledger_entries WHERE contract_id = ? AND seq > ?', [c.contractId, end]),
-      async () => {
-        const { workers, here } = await bothWays();
-        expect(workers).toEqual({
+      () =>
+        sameVerdict({
           valid: false,
           length: end,
           firstInvalidSeq: end + 1,
           reason: `the chain ends at ${end} but its head records ${length}`,
-        });
-        expect(workers).toEqual(here);
-      },
+        }),
     );
   });
 

@@ -20,6 +20,23 @@ export async function stopPool(
 }
 
 /**
+ * {@link stopPool} for a service's shutdown: nothing when it never started a
+ * pool, a warning when the threads did not exit in time (`what` names them).
+ */
+export async function stopPoolOrWarn(
+  pool: Pick<Piscina, 'threads' | 'destroy'> | undefined,
+  ms: number,
+  logger: { warn(message: string): void },
+  what: string,
+): Promise<void> {
+  if (pool && !(await stopPool(pool, ms))) {
+    logger.warn(
+      `${what} did not exit within ${ms} ms of their termination: leaving them to the process's end`,
+    );
+  }
+}
+
+/**
  * The compiled worker script `entry` beside the module at `moduleUrl` (its
  * `import.meta.url`). A worker thread runs plain JavaScript: it cannot load a
  * .ts file. When the module itself is TypeScript (jest runs the app from its

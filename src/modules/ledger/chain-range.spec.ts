@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import {
   CHANGED_WHILE_VERIFIED,
   type ChainRange,
+  entryOfRow,
   joinRanges,
   RangeCheck,
   type RangeWalk,
@@ -33,17 +34,7 @@ const actor = canonicalJson({
   role: 'ward_officer',
 });
 
-const entryOf = (row: Row): StoredEntry => ({
-  contractId: row[0] as string,
-  seq: row[1] as number,
-  type: row[2] as string,
-  occurredAt: row[3] as string,
-  recordedAt: row[4] as string,
-  actor: row[5] as string,
-  payload: row[6] as string,
-  prevHash: row[7] as string,
-  hash: row[8] as string,
-});
+const entryOf = (row: Row): StoredEntry => entryOfRow(row);
 
 const rowOf = (e: StoredEntry, leaf = entryLeafHash(e).toString('hex')): Row => [
   e.contractId,

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Piscina } from 'piscina';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
-import { compiledWorker, stopPool } from '../../common/workers/worker-pool.js';
+import { compiledWorker, stopPoolOrWarn } from '../../common/workers/worker-pool.js';
 import type { ChainRange, RangeWalk } from './chain-range.js';
 import type { ChainSource, VerifyRangeResult, VerifyRangeTask } from './verify.worker.js';
 
@@ -114,11 +114,7 @@ export class ChainVerifyPool implements OnApplicationShutdown {
     this.closed = true;
     const pool = this.pool;
     this.pool = undefined;
-    if (pool && !(await stopPool(pool, VERIFY_POOL_STOP_MS))) {
-      this.logger.warn(
-        `verify workers did not exit within ${VERIFY_POOL_STOP_MS} ms of their termination: leaving them to the process's end`,
-      );
-    }
+    await stopPoolOrWarn(pool, VERIFY_POOL_STOP_MS, this.logger, 'verify workers');
   }
 
   /** Where a worker finds the chain; undefined for a database only this connection can see. */

@@ -7,7 +7,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { Piscina } from 'piscina';
 import { AppConfig } from '../../config/app-config.js';
-import { compiledWorker, stopPool } from '../../common/workers/worker-pool.js';
+import { compiledWorker, stopPoolOrWarn } from '../../common/workers/worker-pool.js';
 import { canonicalJson, sha256Hex } from '../ledger/hash-chain.js';
 import { PdfCache, type PdfSource } from './pdf.cache.js';
 import type { PdfDocument, PdfResult, PdfTask } from './pdf.worker.js';
@@ -117,11 +117,7 @@ export class PdfRenderer implements OnApplicationBootstrap, OnApplicationShutdow
     this.closed = true;
     const pool = this.pool;
     this.pool = undefined;
-    if (pool && !(await stopPool(pool, PDF_POOL_STOP_MS))) {
-      this.logger.warn(
-        `PDF workers did not exit within ${PDF_POOL_STOP_MS} ms of their termination: leaving them to the process's end`,
-      );
-    }
+    await stopPoolOrWarn(pool, PDF_POOL_STOP_MS, this.logger, 'PDF workers');
   }
 
   private workers(): Piscina<PdfTask, PdfResult> {
