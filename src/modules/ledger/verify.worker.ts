@@ -43,57 +43,55 @@ const PG_PAGE = 2000;
 
 export default async function verifyRange(task: VerifyRangeTask): Promise<VerifyRangeResult> {
   const check = new RangeCheck(task.range);
-  if (task.source.kind === 'sqlite') {
-    walkSqlite(task.source.file, task.contractId, check, task.range.last, task.pageSize);
-  } else {
-    await walkPostgres(task.source, task.contractId, check, task.range.last, task.pageSize);
-  }
-  return { walk: check.result(), threadId };
-}
-
-function walkSqlite(
-  file: string,
-  contractId: string,
-  check: RangeCheck,
-  last: number | null,
-  page = SQLITE_PAGE,
-): void {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const { last } = task.range;
+  const page = task.pageSize ?? (task.source.kind === 'sqlite' ? SQLITE_PAGE : PG_PAGE);
+  const bound = last === null ? '' : ' AND seq <= ?';
+  const text = `SELECT ${WALK_COLUMNS} FROM ledger_entries WHERE contract_id = ? AND seq > ?${bound} ORDER BY seq LIMIT ${page}`;
+  const params = (after: number) =>
+    last === null ? [task.contractId, after] : [task.contractId, after, last];
+  const reader =
+    task.source.kind === 'sqlite'
+      ? sqliteReader(task.source.file, text)
+      : await postgresReader(task.source, text);
   try {
-    const bound = last === null ? '' : ' AND seq <= ?';
-    // Pages through .all(): one call into SQLite a page instead of one a row
-    // (iterate()), a sixth less time a row.
-    const statement = db
-      .prepare(
-        `SELECT ${WALK_COLUMNS} FROM ledger_entries WHERE contract_id = ? AND seq > ?${bound} ORDER BY seq LIMIT ${page}`,
-      )
-      .raw(true);
     // Keyset pages past the last seq read, never from "that seq + 1": a row
     // forged with a seq between two (SQLite keeps 500.5 in an integer
     // column) is read, as one walk reads it, and breaks the chain.
     let after = check.after;
     for (;;) {
-      const rows = statement.all(
-        ...(last === null ? [contractId, after] : [contractId, after, last]),
-      ) as unknown[][];
+      const rows = await reader.page(params(after));
       for (const row of rows) {
-        if (!check.push(row)) return;
+        if (!check.push(row)) return { walk: check.result(), threadId };
       }
-      if (rows.length < page) return;
+      if (rows.length < page) return { walk: check.result(), threadId };
       after = Number(rows[rows.length - 1]![1]);
     }
   } finally {
-    db.close();
+    await reader.close();
   }
 }
 
-async function walkPostgres(
+/** One page of a walk's query, by its parameters; and the connection's end. */
+interface PageReader {
+  page(params: readonly unknown[]): unknown[][] | Promise<unknown[][]>;
+  close(): void | Promise<void>;
+}
+
+function sqliteReader(file: string, text: string): PageReader {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  // Pages through .all(): one call into SQLite a page instead of one a row
+  // (iterate()), a sixth less time a row.
+  const statement = db.prepare(text).raw(true);
+  return {
+    page: (params) => statement.all(...params) as unknown[][],
+    close: () => void db.close(),
+  };
+}
+
+async function postgresReader(
   source: Extract<ChainSource, { kind: 'postgres' }>,
-  contractId: string,
-  check: RangeCheck,
-  last: number | null,
-  page = PG_PAGE,
-): Promise<void> {
+  text: string,
+): Promise<PageReader> {
   // Read-only, and bounded: a database that stops answering fails the verify
   // instead of holding a worker thread for ever.
   const client = new pg.Client({
@@ -106,23 +104,12 @@ async function walkPostgres(
   // listener it would take the thread down; the next query fails instead.
   client.on('error', () => undefined);
   await client.connect();
-  try {
-    const bound = last === null ? '' : ' AND seq <= $3';
-    const text = `SELECT ${WALK_COLUMNS} FROM ledger_entries WHERE contract_id = $1 AND seq > $2${bound} ORDER BY seq LIMIT ${page}`;
-    let after = check.after;
-    for (;;) {
-      const result = await client.query<unknown[]>({
-        text,
-        values: last === null ? [contractId, after] : [contractId, after, last],
-        rowMode: 'array',
-      });
-      for (const row of result.rows) {
-        if (!check.push(row)) return;
-      }
-      if (result.rows.length < page) return;
-      after = Number(result.rows[result.rows.length - 1]![1]);
-    }
-  } finally {
-    await client.end();
-  }
+  let n = 0;
+  const numbered = text.replace(/\?/g, () => `$${++n}`);
+  return {
+    page: async (params) =>
+      (await client.query<unknown[]>({ text: numbered, values: [...params], rowMode: 'array' }))
+        .rows,
+    close: () => client.end(),
+  };
 }
