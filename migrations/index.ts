@@ -24,6 +24,7 @@ import { TreeNodesInEntries1764780000000 } from './1764780000000-TreeNodesInEntr
 import { DigestDueIndex1764790000000 } from './1764790000000-DigestDueIndex.js';
 import { AccessLogPending1764800000000 } from './1764800000000-AccessLogPending.js';
 import { HeadClosed1764810000000 } from './1764810000000-HeadClosed.js';
+import { WideAccessLogCounters1764820000000 } from './1764820000000-WideAccessLogCounters.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   DigestDueIndex1764790000000,
   AccessLogPending1764800000000,
   HeadClosed1764810000000,
+  WideAccessLogCounters1764820000000,
 ];

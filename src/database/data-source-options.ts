@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import type { AppConfig } from '../config/app-config.js';
-import { ENTITIES } from './entities.js';
+import { entitiesFor } from './entities.js';
 
 export const SQLITE_FILE_NAME = 'kanribo.sqlite';
 
@@ -30,7 +30,7 @@ export function buildDataSourceOptions(
   config: Pick<AppConfig, 'DATABASE_URL' | 'DATA_DIR'>,
 ): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
+    entities: entitiesFor(config.DATABASE_URL ? 'postgres' : 'sqlite'),
     migrations: MIGRATIONS,
     migrationsRun: false,
     migrationsTransactionMode: 'each' as const,

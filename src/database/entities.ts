@@ -30,17 +30,26 @@ import { WebhookDeliveryEntity } from '../modules/notifications/entities/webhook
 import { MailDeliveryEntity } from '../modules/notifications/entities/mail-delivery.entity.js';
 import { ReminderScanEntity } from '../modules/notifications/entities/reminder-scan.entity.js';
 import { DeletionCertificateEntity } from '../modules/closeout/entities/deletion-certificate.entity.js';
-import { AccessLogEntryEntity } from '../modules/access-log/entities/access-log-entry.entity.js';
-import { AccessLogHeadEntity } from '../modules/access-log/entities/access-log-head.entity.js';
-import { AccessLogPendingEntity } from '../modules/access-log/entities/access-log-pending.entity.js';
+import {
+  AccessLogEntryEntity,
+  AccessLogEntryPgEntity,
+} from '../modules/access-log/entities/access-log-entry.entity.js';
+import {
+  AccessLogHeadEntity,
+  AccessLogHeadPgEntity,
+} from '../modules/access-log/entities/access-log-head.entity.js';
+import {
+  AccessLogPendingEntity,
+  AccessLogPendingPgEntity,
+} from '../modules/access-log/entities/access-log-pending.entity.js';
 import { TakeoutRequestEntity } from '../modules/takeout/entities/takeout-request.entity.js';
 import { DesignatedPlaceEntity } from '../modules/places/entities/designated-place.entity.js';
 import { PlaceConsentEntity } from '../modules/places/entities/place-consent.entity.js';
 import { CopyPermissionEntity } from '../modules/copies/entities/copy-permission.entity.js';
 import { IdempotencyRecordEntity } from './idempotency-record.entity.js';
 
-/** Every entity, listed once: the data source and the schema test read this. */
-export const ENTITIES = [
+/** Every entity the two databases share, listed once. */
+const SHARED = [
   OrganizationEntity,
   UserEntity,
   AuthTokenEntity,
@@ -77,8 +86,16 @@ export const ENTITIES = [
   ReminderScanEntity,
   LoginThrottleEntity,
   RecoveryCodeEntity,
-  AccessLogEntryEntity,
-  AccessLogHeadEntity,
-  AccessLogPendingEntity,
   IdempotencyRecordEntity,
 ];
+
+/**
+ * Every entity of one database: the data source (and so the schema test)
+ * reads this. The access log's counters are `integer` on SQLite (64-bit,
+ * and the rowid) and `bigint` on PostgreSQL (see chainCounter).
+ */
+export function entitiesFor(database: 'sqlite' | 'postgres') {
+  return database === 'postgres'
+    ? [...SHARED, AccessLogEntryPgEntity, AccessLogHeadPgEntity, AccessLogPendingPgEntity]
+    : [...SHARED, AccessLogEntryEntity, AccessLogHeadEntity, AccessLogPendingEntity];
+}

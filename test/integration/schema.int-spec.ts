@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app-config.js';
 import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
 import { AccessLogPending1764800000000 } from '../../migrations/1764800000000-AccessLogPending.js';
+import { WideAccessLogCounters1764820000000 } from '../../migrations/1764820000000-WideAccessLogCounters.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -50,6 +51,32 @@ describe('migrations', () => {
       expect(await runner.hasTable('access_log_pending')).toBe(true);
       await runner.query('DELETE FROM access_log_pending');
     } finally {
+      await runner.release();
+    }
+  });
+
+  it('keep the access log’s 64-bit counters once a counter is past 2^31: that migration cannot be undone then', async () => {
+    if (db.kind !== 'postgres') return;
+    const runner = dataSource.createQueryRunner();
+    const typeOf = async () =>
+      (
+        (await runner.query(
+          `SELECT data_type FROM information_schema.columns WHERE table_name = 'access_log_entries' AND column_name = 'seq'`,
+        )) as Array<{ data_type: string }>
+      )[0]!.data_type;
+    try {
+      expect(await typeOf()).toBe('bigint');
+      await runner.query(
+        `SELECT setval(pg_get_serial_sequence('access_log_pending', 'id'), 2147483648)`,
+      );
+      await expect(new WideAccessLogCounters1764820000000().down(runner)).rejects.toThrow(
+        /the access log has reached seq 2147483648, past what an integer holds/,
+      );
+      expect(await typeOf()).toBe('bigint');
+    } finally {
+      await runner.query(
+        `SELECT setval(pg_get_serial_sequence('access_log_pending', 'id'), 1, false)`,
+      );
       await runner.release();
     }
   });

@@ -181,6 +181,13 @@ const DECIMAL_DIGITS = /^\d{1,16}$/;
 export const MAX_SEQ = 2_147_483_647;
 
 /**
+ * The largest seq of the access log a query may name: its counters are
+ * 64-bit (bigint on PostgreSQL), and JavaScript counts them exactly up to
+ * 2^53 - 1.
+ */
+export const MAX_LOG_SEQ = Number.MAX_SAFE_INTEGER;
+
+/**
  * An optional integer query parameter in `[min, max]`, written in decimal
  * digits only (a value that is not stays a string, and fails `IsInt`).
  */

@@ -39,7 +39,8 @@ const ENQUEUE_TEXT = `INSERT INTO access_log_pending (${RECORD_COLUMNS}) VALUES 
 
 /** A row of `access_log_pending` as {@link TAKE_WAITING} returns it. */
 interface PendingRow extends AccessLogRecordRow {
-  id: number;
+  /** int8: text from the driver. */
+  id: number | string;
   head_seq: number | string;
   head_hash: string;
   candidates: number | string;
@@ -60,7 +61,7 @@ const COLUMN_COUNT = COLUMNS.split(', ').length;
  */
 const INSERT_CHAINED = `WITH moved AS (UPDATE access_log_head SET seq = ?, hash = ? WHERE id = 1)
   INSERT INTO access_log_entries (${COLUMNS})
-  SELECT * FROM unnest(?::integer[], ${Array.from({ length: 10 }, () => '?::text[]').join(', ')},
+  SELECT * FROM unnest(?::bigint[], ${Array.from({ length: 10 }, () => '?::text[]').join(', ')},
     ?::integer[], ${Array.from({ length: 5 }, () => '?::text[]').join(', ')})`;
 
 /**
@@ -247,7 +248,7 @@ export class AccessLogWriter
     if (rows.length === 0) return false;
     this.headExists = true;
     const head = { seq: Number(rows[0]!.head_seq), hash: rows[0]!.head_hash };
-    rows.sort((a, b) => a.id - b.id);
+    rows.sort((a, b) => Number(a.id) - Number(b.id));
     await this.insertChained(sql, head, rows.map(recordFromRow));
     return Number(rows[0]!.candidates) === LINK_BATCH;
   }

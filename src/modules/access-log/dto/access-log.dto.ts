@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsUUID, Matches, MaxLength } from 'class-validator';
-import { IsInstant, MAX_SEQ, QueryInt } from '../../../common/http/validators.js';
+import { IsInstant, MAX_LOG_SEQ, QueryInt } from '../../../common/http/validators.js';
 import type { AccessLogEntry } from '../access-log-chain.rule.js';
 
 /** Which entries: every filter narrows (AND); without any, every entry the auditor may see. */
@@ -49,7 +49,7 @@ export class AccessLogFilterQuery {
 
 export class AccessLogPageQuery extends AccessLogFilterQuery {
   @ApiPropertyOptional({ default: 0, description: 'Entries after this seq' })
-  @QueryInt(0, MAX_SEQ)
+  @QueryInt(0, MAX_LOG_SEQ)
   afterSeq?: number;
 
   @ApiPropertyOptional({ default: 100 })

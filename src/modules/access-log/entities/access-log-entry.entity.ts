@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { type ChainCounterType, chainCounter } from './chain-counter.js';
 import { AccessLogRecordColumns } from './access-log-record.columns.js';
 
 /**
@@ -7,17 +8,25 @@ import { AccessLogRecordColumns } from './access-log-record.columns.js';
  * hash chain per installation; append-only: nothing updates a row, and only
  * pruning deletes, a prefix of whole days at a time. `seq` is the primary
  * key, so two appends that raced for the same place cannot both commit.
+ * Every request of every user adds one, so `seq` is 64-bit on both
+ * databases ({@link chainCounter}).
  */
-@Entity({ name: 'access_log_entries' })
-@Index('idx_access_log_entries_recorded_at', ['recordedAt'])
-@Index('idx_access_log_entries_contract', ['contractId', 'seq'])
-export class AccessLogEntryEntity extends AccessLogRecordColumns {
-  @PrimaryColumn({ type: 'integer' })
-  seq: number;
+function accessLogEntryEntity(seqType: ChainCounterType) {
+  @Entity({ name: 'access_log_entries' })
+  @Index('idx_access_log_entries_recorded_at', ['recordedAt'])
+  @Index('idx_access_log_entries_contract', ['contractId', 'seq'])
+  class AccessLogEntry extends AccessLogRecordColumns {
+    @PrimaryColumn(chainCounter(seqType))
+    seq: number;
 
-  @Column({ name: 'prev_hash', type: 'varchar', length: 64 })
-  prevHash: string;
+    @Column({ name: 'prev_hash', type: 'varchar', length: 64 })
+    prevHash: string;
 
-  @Column({ type: 'varchar', length: 64 })
-  hash: string;
+    @Column({ type: 'varchar', length: 64 })
+    hash: string;
+  }
+  return AccessLogEntry;
 }
+
+export const AccessLogEntryEntity = accessLogEntryEntity('integer');
+export const AccessLogEntryPgEntity = accessLogEntryEntity('bigint');

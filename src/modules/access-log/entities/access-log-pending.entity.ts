@@ -1,4 +1,5 @@
 import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { type ChainCounterType, chainCounter } from './chain-counter.js';
 import { AccessLogRecordColumns } from './access-log-record.columns.js';
 
 /**
@@ -13,11 +14,18 @@ import { AccessLogRecordColumns } from './access-log-record.columns.js';
  * writers are serialized anyway) and leaves this table empty.
  *
  * The columns are an access-log record's ({@link AccessLogRecordColumns}):
- * what is hashed when linked.
+ * what is hashed when linked. Every write adds one, so `id` is 64-bit
+ * ({@link chainCounter}).
  */
-@Entity({ name: 'access_log_pending' })
-export class AccessLogPendingEntity extends AccessLogRecordColumns {
-  /** Order of arrival (a sequence): the order in which rows are linked. */
-  @PrimaryGeneratedColumn({ type: 'integer' })
-  id: number;
+function accessLogPendingEntity(idType: ChainCounterType) {
+  @Entity({ name: 'access_log_pending' })
+  class AccessLogPending extends AccessLogRecordColumns {
+    /** Order of arrival (a sequence): the order in which rows are linked. */
+    @PrimaryGeneratedColumn(chainCounter(idType))
+    id: number;
+  }
+  return AccessLogPending;
 }
+
+export const AccessLogPendingEntity = accessLogPendingEntity('integer');
+export const AccessLogPendingPgEntity = accessLogPendingEntity('bigint');

@@ -1,0 +1,59 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** The largest value of PostgreSQL's `integer`. */
+const INT4_MAX = 2_147_483_647;
+
+/**
+ * PostgreSQL: the access log's counters become `bigint`. Every request of
+ * the installation takes the next `seq` (and every write a pending `id`), so
+ * at 50 requests a second an `integer` runs out after about 16 months, and
+ * from then on every write would be refused with it. SQLite's integers are
+ * 64-bit already: nothing to do there.
+ *
+ * The type change rewrites `access_log_entries` under an exclusive lock:
+ * on an installation with a long log, it takes a while at the first start
+ * of this version, during which the other instances' writes wait.
+ */
+export class WideAccessLogCounters1764820000000 implements MigrationInterface {
+  name = 'WideAccessLogCounters1764820000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    if (queryRunner.connection.options.type !== 'postgres') return;
+    await queryRunner.query(`ALTER TABLE "access_log_entries" ALTER COLUMN "seq" TYPE bigint`);
+    await queryRunner.query(
+      `ALTER TABLE "access_log_head" ALTER COLUMN "seq" TYPE bigint, ALTER COLUMN "anchor_seq" TYPE bigint`,
+    );
+    await queryRunner.query(`ALTER TABLE "access_log_pending" ALTER COLUMN "id" TYPE bigint`);
+    // The column's sequence has a type of its own, and with it a maximum.
+    await queryRunner.query(`ALTER SEQUENCE ${await pendingSequence(queryRunner)} AS bigint`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    if (queryRunner.connection.options.type !== 'postgres') return;
+    const [row] = (await queryRunner.query(
+      `SELECT GREATEST((SELECT MAX("seq") FROM "access_log_entries"),
+                       (SELECT MAX("seq") FROM "access_log_head"),
+                       (SELECT MAX("id") FROM "access_log_pending"),
+                       (SELECT last_value FROM ${await pendingSequence(queryRunner)})) AS top`,
+    )) as Array<{ top: string | null }>;
+    if (Number(row?.top ?? 0) > INT4_MAX) {
+      throw new Error(
+        `the access log has reached seq ${row!.top}, past what an integer holds: this migration cannot be undone`,
+      );
+    }
+    await queryRunner.query(`ALTER SEQUENCE ${await pendingSequence(queryRunner)} AS integer`);
+    await queryRunner.query(`ALTER TABLE "access_log_pending" ALTER COLUMN "id" TYPE integer`);
+    await queryRunner.query(
+      `ALTER TABLE "access_log_head" ALTER COLUMN "seq" TYPE integer, ALTER COLUMN "anchor_seq" TYPE integer`,
+    );
+    await queryRunner.query(`ALTER TABLE "access_log_entries" ALTER COLUMN "seq" TYPE integer`);
+  }
+}
+
+/** The sequence behind access_log_pending.id, as a quoted name. */
+async function pendingSequence(queryRunner: QueryRunner): Promise<string> {
+  const [row] = (await queryRunner.query(
+    `SELECT pg_get_serial_sequence('"access_log_pending"', 'id') AS name`,
+  )) as Array<{ name: string }>;
+  return row!.name;
+}
