@@ -19,6 +19,7 @@ export class WideAccessLogCounters1764820000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     if (queryRunner.connection.options.type !== 'postgres') return;
+    await lockInLinkOrder(queryRunner);
     await queryRunner.query(`ALTER TABLE "access_log_entries" ALTER COLUMN "seq" TYPE bigint`);
     await queryRunner.query(
       `ALTER TABLE "access_log_head" ALTER COLUMN "seq" TYPE bigint, ALTER COLUMN "anchor_seq" TYPE bigint`,
@@ -41,6 +42,7 @@ export class WideAccessLogCounters1764820000000 implements MigrationInterface {
         `the access log has reached seq ${row!.top}, past what an integer holds: this migration cannot be undone`,
       );
     }
+    await lockInLinkOrder(queryRunner);
     await queryRunner.query(`ALTER SEQUENCE ${await pendingSequence(queryRunner)} AS integer`);
     await queryRunner.query(`ALTER TABLE "access_log_pending" ALTER COLUMN "id" TYPE integer`);
     await queryRunner.query(
@@ -48,6 +50,21 @@ export class WideAccessLogCounters1764820000000 implements MigrationInterface {
     );
     await queryRunner.query(`ALTER TABLE "access_log_entries" ALTER COLUMN "seq" TYPE integer`);
   }
+}
+
+/**
+ * The three tables locked at once, in the order an instance still running
+ * takes them when it chains entries (the head, then the waiting rows, then
+ * the entries). Altered one by one, the first ALTER would hold the entries
+ * while such a link held the head and waited for them, and the next ALTER
+ * waited for the head: a deadlock, which PostgreSQL might have broken by
+ * failing the migration. So the migration waits for any link in progress
+ * to end, and later links wait for the migration.
+ */
+async function lockInLinkOrder(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(
+    `LOCK TABLE "access_log_head", "access_log_pending", "access_log_entries" IN ACCESS EXCLUSIVE MODE`,
+  );
 }
 
 /** The sequence behind access_log_pending.id, as a quoted name. */
