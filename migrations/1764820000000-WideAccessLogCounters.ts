@@ -39,7 +39,7 @@ export class WideAccessLogCounters1764820000000 implements MigrationInterface {
     )) as Array<{ top: string | null }>;
     if (Number(row?.top ?? 0) > INT4_MAX) {
       throw new Error(
-        `the access log has reached seq ${row!.top}, past what an integer holds: this migration cannot be undone`,
+        `a counter of the access log has reached ${row!.top}, past what an integer holds: this migration cannot be undone`,
       );
     }
     await lockInLinkOrder(queryRunner);

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
 import { loadConfigOrExit } from '../config/load-config-or-exit.js';
 import { AccessLogService } from '../modules/access-log/access-log.service.js';
+import { keptEntries } from '../modules/access-log/access-log-chain.rule.js';
 import { LedgerService } from '../modules/ledger/ledger.service.js';
 
 /**
@@ -42,11 +43,7 @@ async function main(): Promise<void> {
     }
     const log = await app.get(AccessLogService).verify();
     if (log.valid) {
-      const kept =
-        log.length === 0
-          ? 'no entries kept'
-          : `entries ${log.firstSeq}–${log.firstSeq + log.length - 1}`;
-      process.stdout.write(`ok      access log: ${kept}, head ${log.head}\n`);
+      process.stdout.write(`ok      access log: ${keptEntries(log)}, head ${log.head}\n`);
     } else {
       broken++;
       process.stdout.write(`BROKEN  access log: entry ${log.firstInvalidSeq}: ${log.reason}\n`);

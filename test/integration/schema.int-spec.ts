@@ -73,7 +73,7 @@ describe('migrations', () => {
         `SELECT setval(pg_get_serial_sequence('access_log_pending', 'id'), 2147483648)`,
       );
       await expect(new WideAccessLogCounters1764820000000().down(runner)).rejects.toThrow(
-        /the access log has reached seq 2147483648, past what an integer holds/,
+        /a counter of the access log has reached 2147483648, past what an integer holds/,
       );
       expect(await typeOf()).toBe('bigint');
     } finally {

@@ -8,6 +8,7 @@ import {
   canonicalEntryJson,
   chainRecords,
   GENESIS_HASH,
+  keptEntries,
   lastPrunableSeq,
   retentionCutoff,
   storable,
@@ -118,6 +119,17 @@ describe('access log hash chain', () => {
     const last = withoutHash({ ...entries[2]!, action: 'auth.me' });
     entries[2] = { ...last, hash: accessLogEntryHash(last) };
     expect(verify(entries, head)).toMatchObject({ valid: false, firstInvalidSeq: 3 });
+  });
+
+  it('says which entries an intact chain keeps, after pruning too', () => {
+    const { entries } = chain(6);
+    const whole = verify(entries);
+    const pruned = verify(entries.slice(3), undefined, { seq: 3, hash: entries[2]!.hash });
+    if (!whole.valid || !pruned.valid) throw new Error('an intact chain did not verify');
+    expect(keptEntries(whole)).toBe('entries 1–6');
+    expect(keptEntries(pruned)).toBe('entries 4–6');
+    expect(keptEntries({ length: 6, firstSeq: 7 })).toBe('no entries kept');
+    expect(keptEntries({ length: 0, firstSeq: 1 })).toBe('no entries kept');
   });
 
   it('verifies from a pruning anchor, and refuses a chain that does not start at it', () => {

@@ -108,6 +108,16 @@ export type AccessLogVerdict =
   | { valid: false; firstInvalidSeq: number; reason: string };
 
 /**
+ * The entries an intact chain keeps, in words: `length` is the seq of its
+ * last entry (pruned ones counted), `firstSeq` the first entry kept.
+ */
+export function keptEntries(verdict: { length: number; firstSeq: number }): string {
+  return verdict.length < verdict.firstSeq
+    ? 'no entries kept'
+    : `entries ${verdict.firstSeq}–${verdict.length}`;
+}
+
+/**
  * Walks the kept entries in seq order from the anchor (the last pruned entry,
  * or the genesis) and stops at the first entry that is not where it should
  * be: a seq out of order (a row deleted or moved), a `prevHash` that is not
