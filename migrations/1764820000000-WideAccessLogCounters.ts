@@ -31,11 +31,12 @@ export class WideAccessLogCounters1764820000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     if (queryRunner.connection.options.type !== 'postgres') return;
+    const sequence = await pendingSequence(queryRunner);
     const [row] = (await queryRunner.query(
       `SELECT GREATEST((SELECT MAX("seq") FROM "access_log_entries"),
                        (SELECT MAX("seq") FROM "access_log_head"),
                        (SELECT MAX("id") FROM "access_log_pending"),
-                       (SELECT last_value FROM ${await pendingSequence(queryRunner)})) AS top`,
+                       (SELECT last_value FROM ${sequence})) AS top`,
     )) as Array<{ top: string | null }>;
     if (Number(row?.top ?? 0) > INT4_MAX) {
       throw new Error(
@@ -43,7 +44,7 @@ export class WideAccessLogCounters1764820000000 implements MigrationInterface {
       );
     }
     await lockInLinkOrder(queryRunner);
-    await queryRunner.query(`ALTER SEQUENCE ${await pendingSequence(queryRunner)} AS integer`);
+    await queryRunner.query(`ALTER SEQUENCE ${sequence} AS integer`);
     await queryRunner.query(`ALTER TABLE "access_log_pending" ALTER COLUMN "id" TYPE integer`);
     await queryRunner.query(
       `ALTER TABLE "access_log_head" ALTER COLUMN "seq" TYPE integer, ALTER COLUMN "anchor_seq" TYPE integer`,

@@ -58,31 +58,36 @@ describe('migrations', () => {
     }
   });
 
-  it('keep the access log’s 64-bit counters once a counter is past 2^31: that migration cannot be undone then', async () => {
-    if (db.kind !== 'postgres') return;
-    const runner = dataSource.createQueryRunner();
-    const typeOf = async () =>
-      (
-        (await runner.query(
-          `SELECT data_type FROM information_schema.columns WHERE table_name = 'access_log_entries' AND column_name = 'seq'`,
-        )) as Array<{ data_type: string }>
-      )[0]!.data_type;
-    try {
-      expect(await typeOf()).toBe('bigint');
-      await runner.query(
-        `SELECT setval(pg_get_serial_sequence('access_log_pending', 'id'), 2147483648)`,
-      );
-      await expect(new WideAccessLogCounters1764820000000().down(runner)).rejects.toThrow(
-        /a counter of the access log has reached 2147483648, past what an integer holds/,
-      );
-      expect(await typeOf()).toBe('bigint');
-    } finally {
-      await runner.query(
-        `SELECT setval(pg_get_serial_sequence('access_log_pending', 'id'), 1, false)`,
-      );
-      await runner.release();
-    }
-  });
+  /** PostgreSQL: the type of access_log_entries.seq as the catalogue says. */
+  const seqType = async () =>
+    (
+      await dataSource.query<Array<{ data_type: string }>>(
+        `SELECT data_type FROM information_schema.columns
+          WHERE table_name = 'access_log_entries' AND column_name = 'seq'`,
+      )
+    )[0]!.data_type;
+
+  onPostgres(
+    'keep the access log’s 64-bit counters once a counter is past 2^31: that migration cannot be undone then',
+    async () => {
+      const runner = dataSource.createQueryRunner();
+      try {
+        expect(await seqType()).toBe('bigint');
+        await runner.query(
+          `SELECT setval(pg_get_serial_sequence('access_log_pending', 'id'), 2147483648)`,
+        );
+        await expect(new WideAccessLogCounters1764820000000().down(runner)).rejects.toThrow(
+          /a counter of the access log has reached 2147483648, past what an integer holds/,
+        );
+        expect(await seqType()).toBe('bigint');
+      } finally {
+        await runner.query(
+          `SELECT setval(pg_get_serial_sequence('access_log_pending', 'id'), 1, false)`,
+        );
+        await runner.release();
+      }
+    },
+  );
 
   // PostgreSQL: the counters migration runs while an instance of the
   // previous version may still be chaining entries (its link locks the head,
@@ -95,13 +100,6 @@ describe('migrations', () => {
     async () => {
       await dataSource.runMigrations({ transaction: 'each' });
       await dataSource.undoLastMigration({ transaction: 'each' });
-      const seqType = async () =>
-        (
-          await dataSource.query<Array<{ data_type: string }>>(
-            `SELECT data_type FROM information_schema.columns
-            WHERE table_name = 'access_log_entries' AND column_name = 'seq'`,
-          )
-        )[0]!.data_type;
       expect(await seqType()).toBe('integer');
       await dataSource.query(
         `INSERT INTO access_log_head (id, seq, hash, anchor_seq, anchor_hash) VALUES (1, 0, $1, 0, $1)`,
