@@ -8,9 +8,23 @@ import {
   STATEMENT_COUNTER,
   UnitWatch,
 } from './lock-watch.js';
+import { dropHeld, flushHeld } from './write-batch.js';
 
 /** A unit of work: everything it writes commits together or not at all. */
 export type Work<T> = (manager: EntityManager) => Promise<T>;
+
+/** `work`, then whatever it held back; nothing of that outlives a failure. */
+function withHeldWrites<T>(work: Work<T>): Work<T> {
+  return async (manager) => {
+    try {
+      const value = await work(manager);
+      await flushHeld(manager);
+      return value;
+    } finally {
+      dropHeld(manager);
+    }
+  };
+}
 
 interface Pending {
   work: Work<unknown>;
@@ -160,7 +174,11 @@ export class TransactionRunner {
     return this.runUnit(work);
   }
 
-  private runUnit<T>(work: Work<T>): Promise<T> {
+  private runUnit<T>(unitWork: Work<T>): Promise<T> {
+    // What the work held back (WriteBatch.holdUntilUnitEnds) goes last, after
+    // the commit hooks that `unitWork` includes: with their writes, as one
+    // statement on PostgreSQL.
+    const work = withHeldWrites(unitWork);
     if (!this.isSqlite) {
       // READ COMMITTED is each connection's default (PG_SESSION_OPTIONS), so
       // the transaction starts without a SET TRANSACTION round trip.

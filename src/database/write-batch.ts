@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { Sql, SqlParam } from './sql.js';
 
 /** Something that runs a write and needs no rows back: {@link Sql} itself, or a {@link WriteBatch}. */
@@ -37,6 +38,25 @@ export class WriteBatch implements SqlWriter {
     return Promise.resolve();
   }
 
+  /**
+   * PostgreSQL: leaves these writes unsent until the unit of work ends, so
+   * that the writes of its commit hooks (the request's access-log entry) go
+   * with them in the one statement that {@link flushHeld} sends after the
+   * hooks, right before COMMIT: a round trip fewer while a ledger append
+   * holds its chain's lock. Writes already held for the unit go first. The
+   * caller must read nothing these writes change before the unit ends (a
+   * second ledger append flushes them first, see {@link flushHeld}).
+   */
+  holdUntilUnitEnds(manager: EntityManager): void {
+    const held = HELD.get(manager);
+    if (!held) {
+      HELD.set(manager, this);
+    } else if (held !== this) {
+      held.writes.push(...this.writes);
+      this.writes = [];
+    }
+  }
+
   async flush(): Promise<void> {
     const writes = this.writes;
     if (writes.length === 0) return;
@@ -53,4 +73,33 @@ export class WriteBatch implements SqlWriter {
       writes.flatMap((write) => write.params),
     );
   }
+}
+
+/** Writes held back until their unit of work ends, by the unit's manager (one per transaction). */
+const HELD = new WeakMap<EntityManager, WriteBatch>();
+
+/**
+ * The writes held for the unit of `manager` ({@link WriteBatch.holdUntilUnitEnds}):
+ * a writer whose writes join them, or undefined when none are held (write
+ * right away then).
+ */
+export function heldWrites(manager: EntityManager): SqlWriter | undefined {
+  return HELD.get(manager);
+}
+
+/**
+ * Sends the writes held for the unit of `manager`, if any: the
+ * TransactionRunner at the end of every unit, after its commit hooks, and
+ * anything that must see them before.
+ */
+export async function flushHeld(manager: EntityManager): Promise<void> {
+  const held = HELD.get(manager);
+  if (!held) return;
+  HELD.delete(manager);
+  await held.flush();
+}
+
+/** Forgets what a unit that failed still held (its transaction rolls back). */
+export function dropHeld(manager: EntityManager): void {
+  HELD.delete(manager);
 }

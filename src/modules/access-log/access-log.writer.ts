@@ -10,6 +10,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { statementsSent } from '../../database/lock-watch.js';
 import { Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
+import { heldWrites } from '../../database/write-batch.js';
 import { type AccessLogRecordRow, RECORD_COLUMNS, recordFromRow } from './access-log-row.js';
 import { AppConfig } from '../../config/app-config.js';
 import {
@@ -163,9 +164,11 @@ export class AccessLogWriter
       await this.append(manager, records);
       return;
     }
-    const sql = new Sql(manager);
+    // With the write's own held writes when there are (a ledger append's):
+    // one statement for both.
+    const writer = heldWrites(manager) ?? new Sql(manager);
     for (const r of records) {
-      await sql.run(ENQUEUE_TEXT, [
+      await writer.run(ENQUEUE_TEXT, [
         r.recordedAt,
         r.userId,
         r.organizationId,

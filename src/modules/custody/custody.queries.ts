@@ -130,31 +130,64 @@ export class CustodyQueries {
    * A handover's sender and addressee, named as they are now, read in one
    * statement (an append reads them while it holds its contract's head).
    */
+  /**
+   * A handover's sender and addressee as its entries name them, in one
+   * statement; undefined for no such handover. Who sent a handover to whom
+   * never changes after its dispatch, and users are no ledger's: a receipt
+   * reads this before it locks its contract's chain.
+   */
+  async handoverParties(
+    contractId: string,
+    handoverId: string,
+  ): Promise<[PartyRef, PartyRef] | undefined> {
+    const rows = await this.sql.all<PartyRow & { from_user_id: string; to_user_id: string }>(
+      `SELECT u.id, u.login_id, u.display_name, o.id AS organization_id, o.name AS organization_name,
+              h.from_user_id, h.to_user_id
+         FROM handovers h
+         JOIN users u ON u.id IN (h.from_user_id, h.to_user_id)
+         JOIN organizations o ON o.id = u.organization_id
+        WHERE h.id = ? AND h.contract_id = ?`,
+      [handoverId, contractId],
+    );
+    const first = rows[0];
+    return first ? partiesOf(rows, first.from_user_id, first.to_user_id) : undefined;
+  }
+
   async parties(fromUserId: string, toUserId: string): Promise<[PartyRef, PartyRef]> {
-    const rows = await this.sql.all<{
-      id: string;
-      login_id: string;
-      display_name: string;
-      organization_id: string;
-      organization_name: string;
-    }>(
+    const rows = await this.sql.all<PartyRow>(
       `SELECT u.id, u.login_id, u.display_name, o.id AS organization_id, o.name AS organization_name
          FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.id IN (?, ?)`,
       [fromUserId, toUserId],
     );
-    const ref = (userId: string): PartyRef => {
-      const row = rows.find((r) => r.id === userId);
-      if (!row) throw new Error(`user ${userId} not found`);
-      return {
-        userId: row.id,
-        loginId: row.login_id,
-        displayName: row.display_name,
-        organizationId: row.organization_id,
-        organizationName: row.organization_name,
-      };
-    };
-    return [ref(fromUserId), ref(toUserId)];
+    return partiesOf(rows, fromUserId, toUserId);
   }
+}
+
+interface PartyRow {
+  id: string;
+  login_id: string;
+  display_name: string;
+  organization_id: string;
+  organization_name: string;
+}
+
+function partiesOf(
+  rows: readonly PartyRow[],
+  fromUserId: string,
+  toUserId: string,
+): [PartyRef, PartyRef] {
+  const ref = (userId: string): PartyRef => {
+    const row = rows.find((r) => r.id === userId);
+    if (!row) throw new Error(`user ${userId} not found`);
+    return {
+      userId: row.id,
+      loginId: row.login_id,
+      displayName: row.display_name,
+      organizationId: row.organization_id,
+      organizationName: row.organization_name,
+    };
+  };
+  return [ref(fromUserId), ref(toUserId)];
 }
 
 /** The columns of {@link MediumRow}, named (not `*`): the text is then a prepared statement on PostgreSQL. */

@@ -391,11 +391,11 @@ export class CustodyService {
     request: ReceiveRequest,
   ): Promise<ReceiptResult> {
     const given = this.checkFingerprintShape(request.sha256);
-    return this.command(
+    return this.command<ReceiptResult, [PartyRef, PartyRef] | undefined>(
       actor,
       contractId,
       request.occurredAt,
-      async ({ view, manager, chain, occurredAt }) => {
+      async ({ view, manager, chain, occurredAt, before: parties }) => {
         const q = queries(manager);
         const handover = await q.handover(contractId, handoverId);
         if (!handover) {
@@ -465,7 +465,7 @@ export class CustodyService {
             toWard,
           });
         }
-        const [from, to] = await q.parties(handover.fromUserId, handover.toUserId);
+        const [from, to] = parties ?? (await q.parties(handover.fromUserId, handover.toUserId));
         const payload: HandoverReceivedPayload = {
           handoverId,
           purpose: handover.purpose,
@@ -518,6 +518,8 @@ export class CustodyService {
           incidentIds,
         };
       },
+      // Who sent it to whom never changes, and users are no ledger's: before the lock.
+      (manager) => queries(manager).handoverParties(contractId, handoverId),
     );
   }
 
@@ -734,7 +736,9 @@ export class CustodyService {
         // is locked: every statement under the lock is time the contract's
         // other appends wait.
         const read = (before ? await before(manager, view) : undefined) as B;
-        const chain = await this.ledger.open(manager, contractId, actor);
+        // The work reads nothing after its appends: their writes may wait
+        // for the request's access-log entry and go with it.
+        const chain = await this.ledger.open(manager, contractId, actor, { holdWrites: true });
         return work({ view, manager, chain, occurredAt: given ?? chain.openedAt, before: read });
       }),
     );

@@ -5,7 +5,7 @@ import { Clock } from '../../common/time/clock.js';
 import { AppConfig } from '../../config/app-config.js';
 import { bool, Sql } from '../../database/sql.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
-import { WriteBatch } from '../../database/write-batch.js';
+import { flushHeld, WriteBatch } from '../../database/write-batch.js';
 import type { Actor } from '../identity/roles.js';
 import { LedgerEntryEntity } from './entities/ledger-entry.entity.js';
 import { LedgerHeadEntity } from './entities/ledger-head.entity.js';
@@ -112,6 +112,7 @@ export class LedgerChain {
     private readonly recordedAt: string,
     private readonly projectors: ProjectorRegistry,
     private readonly checkpoints: CheckpointPolicy,
+    private readonly holdWrites = false,
   ) {}
 
   get length(): number {
@@ -124,6 +125,8 @@ export class LedgerChain {
   }
 
   async append(event: NewLedgerEvent): Promise<LedgerEntry> {
+    // A previous append's held writes go first: this one's projectors may read them.
+    await flushHeld(this.manager);
     // Through JSON once, so that what is hashed is exactly what is stored and
     // served (an undefined field, say, is dropped before hashing, not after).
     const unhashed = JSON.parse(
@@ -149,7 +152,8 @@ export class LedgerChain {
     // The entry, its head, its checkpoint when one is due and the hot
     // projections go to the database as one statement on PostgreSQL: one
     // round trip while every other append to this contract waits.
-    const writes = new WriteBatch(new Sql(this.manager));
+    const sql = new Sql(this.manager);
+    const writes = new WriteBatch(sql);
     await writes.run(
       `INSERT INTO ledger_entries
          (contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash, tree_nodes)
@@ -193,7 +197,13 @@ export class LedgerChain {
       ],
     );
     await this.projectors.apply(this.manager, entry, writes);
-    await writes.flush();
+    if (this.holdWrites && sql.isPostgres && !this.projectors.reactsTo(entry.type)) {
+      // Sent with the unit's commit hooks' writes before COMMIT, one round
+      // trip for all of them (reactors read what the batch writes: not then).
+      writes.holdUntilUnitEnds(this.manager);
+    } else {
+      await writes.flush();
+    }
     this.head = {
       seq: entry.seq,
       hash: entry.hash,
@@ -249,7 +259,15 @@ export class LedgerService {
     manager: EntityManager,
     contractId: string,
     actor: Actor,
-    options: { allowClosed?: boolean } = {},
+    options: {
+      allowClosed?: boolean;
+      /**
+       * PostgreSQL: each append's writes wait for the unit of work's end and
+       * go with its commit hooks' writes in one statement. For callers that
+       * read nothing after an append but what they have in hand.
+       */
+      holdWrites?: boolean;
+    } = {},
   ): Promise<LedgerChain> {
     const head =
       (await this.lockHead(manager, contractId)) ?? (await this.createHead(manager, contractId));
@@ -274,6 +292,7 @@ export class LedgerService {
       this.clock.now().toISOString(),
       this.projectors,
       { key: this.checkpointKey, intervalMs: this.config.CHECKPOINT_INTERVAL_SECONDS * 1000 },
+      options.holdWrites === true,
     );
   }
 

@@ -47,6 +47,11 @@ export class ProjectorRegistry {
     this.reactors.push(reactor);
   }
 
+  /** Whether a reactor acts on entries of `type`. */
+  reactsTo(type: string): boolean {
+    return this.reactors.some((reactor) => reactor.types.includes(type as LedgerEventType));
+  }
+
   /** Runs the reactors of a live append (never during a rebuild). */
   async react(manager: EntityManager, entry: LedgerEntry): Promise<void> {
     for (const reactor of this.reactors) {
