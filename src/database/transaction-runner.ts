@@ -8,7 +8,7 @@ import {
   STATEMENT_COUNTER,
   UnitWatch,
 } from './lock-watch.js';
-import { dropHeld, flushHeld } from './write-batch.js';
+import { beginHolding, dropHeld, flushHeld } from './write-batch.js';
 
 /** A unit of work: everything it writes commits together or not at all. */
 export type Work<T> = (manager: EntityManager) => Promise<T>;
@@ -16,6 +16,7 @@ export type Work<T> = (manager: EntityManager) => Promise<T>;
 /** `work`, then whatever it held back; nothing of that outlives a failure. */
 function withHeldWrites<T>(work: Work<T>): Work<T> {
   return async (manager) => {
+    beginHolding(manager);
     try {
       const value = await work(manager);
       await flushHeld(manager);

@@ -48,6 +48,8 @@ export class WriteBatch implements SqlWriter {
    * second ledger append flushes them first, see {@link flushHeld}).
    */
   holdUntilUnitEnds(manager: EntityManager): void {
+    // Only a unit's end sends them: anywhere else they would be lost.
+    if (!HELD.has(manager)) throw new Error('writes can be held only in a unit of work');
     const held = HELD.get(manager);
     if (!held) {
       HELD.set(manager, this);
@@ -75,8 +77,17 @@ export class WriteBatch implements SqlWriter {
   }
 }
 
-/** Writes held back until their unit of work ends, by the unit's manager (one per transaction). */
-const HELD = new WeakMap<EntityManager, WriteBatch>();
+/**
+ * Writes held back until their unit of work ends, by the unit's manager (one
+ * per transaction; on SQLite one for the units that run one after another);
+ * null while a unit runs and holds nothing.
+ */
+const HELD = new WeakMap<EntityManager, WriteBatch | null>();
+
+/** A unit of work starts on `manager`: it may hold writes until it ends. */
+export function beginHolding(manager: EntityManager): void {
+  HELD.set(manager, null);
+}
 
 /**
  * The writes held for the unit of `manager` ({@link WriteBatch.holdUntilUnitEnds}):
@@ -84,7 +95,7 @@ const HELD = new WeakMap<EntityManager, WriteBatch>();
  * right away then).
  */
 export function heldWrites(manager: EntityManager): SqlWriter | undefined {
-  return HELD.get(manager);
+  return HELD.get(manager) ?? undefined;
 }
 
 /**
@@ -95,11 +106,11 @@ export function heldWrites(manager: EntityManager): SqlWriter | undefined {
 export async function flushHeld(manager: EntityManager): Promise<void> {
   const held = HELD.get(manager);
   if (!held) return;
-  HELD.delete(manager);
+  HELD.set(manager, null);
   await held.flush();
 }
 
-/** Forgets what a unit that failed still held (its transaction rolls back). */
+/** The unit of `manager` has ended: what it still held (it failed, and rolls back) is forgotten. */
 export function dropHeld(manager: EntityManager): void {
   HELD.delete(manager);
 }

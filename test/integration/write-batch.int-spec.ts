@@ -119,6 +119,14 @@ describe('WriteBatch', () => {
       expect(await names([a, b, c, d])).toEqual(['D after', 'Held A', 'Joined B', 'Sent C']);
     });
 
+    it('holds nothing outside a unit of work, where nothing would send it', () => {
+      const writes = new WriteBatch(new Sql(t.dataSource.manager));
+      expect(() => writes.holdUntilUnitEnds(t.dataSource.manager)).toThrow(
+        'writes can be held only in a unit of work',
+      );
+      expect(heldWrites(t.dataSource.manager)).toBeUndefined();
+    });
+
     it('a second flush, or a flush with nothing held, sends nothing', async () => {
       const a = randomUUID();
       const now = t.clock.now().toISOString();

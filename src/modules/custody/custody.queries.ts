@@ -127,11 +127,7 @@ export class CustodyQueries {
   }
 
   /**
-   * A handover's sender and addressee, named as they are now, read in one
-   * statement (an append reads them while it holds its contract's head).
-   */
-  /**
-   * A handover's sender and addressee as its entries name them, in one
+   * A handover's sender and addressee, named as they are now, in one
    * statement; undefined for no such handover. Who sent a handover to whom
    * never changes after its dispatch, and users are no ledger's: a receipt
    * reads this before it locks its contract's chain.
@@ -153,6 +149,7 @@ export class CustodyQueries {
     return first ? partiesOf(rows, first.from_user_id, first.to_user_id) : undefined;
   }
 
+  /** Two users, named as they are now, read in one statement. */
   async parties(fromUserId: string, toUserId: string): Promise<[PartyRef, PartyRef]> {
     const rows = await this.sql.all<PartyRow>(
       `SELECT u.id, u.login_id, u.display_name, o.id AS organization_id, o.name AS organization_name
