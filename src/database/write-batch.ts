@@ -25,6 +25,8 @@ export interface SqlWriter {
  */
 export class WriteBatch implements SqlWriter {
   private writes: Array<{ text: string; params: SqlParam[] }> = [];
+  /** Runs once, right before the batch's first write is sent. */
+  private beforeSend: (() => Promise<void>) | undefined;
 
   constructor(private readonly sql: Sql) {}
 
@@ -56,12 +58,33 @@ export class WriteBatch implements SqlWriter {
     } else if (held !== this) {
       held.writes.push(...this.writes);
       this.writes = [];
+      const [first, then] = [held.beforeSend, this.beforeSend];
+      this.beforeSend = undefined;
+      if (then) {
+        held.beforeSend = first
+          ? async () => {
+              await first();
+              await then();
+            }
+          : then;
+      }
     }
   }
 
+  /**
+   * `step` runs right before the first write of this batch is sent, however
+   * it is sent (a speculative ledger append takes its chain's lock there).
+   */
+  onFirstSend(step: () => Promise<void>): void {
+    this.beforeSend = step;
+  }
+
   async flush(): Promise<void> {
+    if (this.writes.length === 0) return;
+    const before = this.beforeSend;
+    this.beforeSend = undefined;
+    if (before) await before();
     const writes = this.writes;
-    if (writes.length === 0) return;
     this.writes = [];
     if (!this.sql.isPostgres || writes.length === 1) {
       for (const write of writes) await this.sql.run(write.text, write.params);

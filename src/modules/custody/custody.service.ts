@@ -28,7 +28,7 @@ import { copyPermissionFor } from '../copies/copies.guard.js';
 import { placeForStep, refuseWardPlace } from '../places/places.guard.js';
 import { placesOf } from '../places/places.queries.js';
 import type { PlaceStep } from '../places/places.rule.js';
-import { type LedgerChain, LedgerService } from '../ledger/ledger.service.js';
+import { ChainMovedOn, type LedgerChain, LedgerService } from '../ledger/ledger.service.js';
 import type {
   IncidentReportedPayload,
   MediumRegisteredPayload,
@@ -123,6 +123,9 @@ type Side = 'ward' | 'contractor';
  */
 @Injectable()
 export class CustodyService {
+  /** Custody commands of this process running now, by contract. */
+  private readonly running = new Map<string, number>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
@@ -711,7 +714,16 @@ export class CustodyService {
   /**
    * Runs a custody command: the contract as the caller may read it (404 for
    * strangers), then one transaction with its chain locked, and the event's
-   * time: as given, or the moment the lock was taken.
+   * time: as given, or the moment the chain was opened.
+   *
+   * PostgreSQL: when no other command of this process is running on the
+   * contract, the chain is opened speculatively: the command's reads run
+   * without the head lock, which is taken only to send its writes (with the
+   * request's access-log row) and COMMIT, if no append has moved the head on
+   * meanwhile; if one has, or a refusal was decided on reads since made
+   * stale, the command runs again, locked from the start. Commands queued on
+   * one contract in this process take the lock from the start, as one
+   * another's speculation would mostly fail.
    */
   private async command<T, B = undefined>(
     actor: Actor,
@@ -730,18 +742,52 @@ export class CustodyService {
     const given = this.occurredAt(occurredAt);
     // The custody routes are @ActorScoped: the request's entry commits with
     // this transaction through the caller, not the async context.
-    return inActorScope(actor, () =>
-      this.tx.run(async (manager) => {
-        // What no append to this contract changes is read before its chain
-        // is locked: every statement under the lock is time the contract's
-        // other appends wait.
-        const read = (before ? await before(manager, view) : undefined) as B;
-        // The work reads nothing after its appends: their writes may wait
-        // for the request's access-log entry and go with it.
-        const chain = await this.ledger.open(manager, contractId, actor, { holdWrites: true });
-        return work({ view, manager, chain, occurredAt: given ?? chain.openedAt, before: read });
-      }),
-    );
+    const attempt = (speculate: boolean): Promise<T> =>
+      inActorScope(actor, () =>
+        this.tx.run(async (manager) => {
+          // What no append to this contract changes is read before its chain
+          // is opened: every statement under the lock is time the contract's
+          // other appends wait.
+          const read = (before ? await before(manager, view) : undefined) as B;
+          // The work reads nothing after its appends: their writes may wait
+          // for the request's access-log entry and go with it.
+          const chain = await this.ledger.open(manager, contractId, actor, {
+            holdWrites: true,
+            speculate,
+          });
+          try {
+            return await work({
+              view,
+              manager,
+              chain,
+              occurredAt: given ?? chain.openedAt,
+              before: read,
+            });
+          } catch (error) {
+            // A refusal decided on reads made without the lock stands only if
+            // nothing was appended meanwhile (a failed statement has aborted
+            // the transaction: then the refusal came from the database).
+            const stale =
+              error instanceof DomainError && (await chain.movedOn().catch(() => false));
+            if (stale) {
+              throw new ChainMovedOn(contractId);
+            }
+            throw error;
+          }
+        }),
+      );
+    const others = this.running.get(contractId) ?? 0;
+    this.running.set(contractId, others + 1);
+    try {
+      return await attempt(others === 0);
+    } catch (error) {
+      if (!(error instanceof ChainMovedOn)) throw error;
+      return await attempt(false);
+    } finally {
+      const left = (this.running.get(contractId) ?? 1) - 1;
+      if (left === 0) this.running.delete(contractId);
+      else this.running.set(contractId, left);
+    }
   }
 
   /** `occurredAt` as given, not more than the clock skew ahead of the server; undefined for "now". */

@@ -99,7 +99,21 @@ export interface CheckpointPolicy {
 }
 
 /**
- * One contract's chain, locked for the transaction that opened it. Appends
+ * A speculative chain (its head read without the lock) found, on taking the
+ * lock, that another append had moved the head on since: what the unit read
+ * may be stale, so it fails, and its caller runs it again locked from the
+ * start. Nothing of it was written.
+ */
+export class ChainMovedOn extends Error {
+  constructor(readonly contractId: string) {
+    super(`the ledger of contract ${contractId} moved on while an append read it unlocked`);
+  }
+}
+
+/**
+ * One contract's chain, locked for the transaction that opened it (or, when
+ * speculative, locked before its first write is sent, if its head has not
+ * moved on meanwhile). Appends
  * made through it get consecutive seqs, and each extends the Merkle tree and
  * runs the projectors in the same transaction.
  */
@@ -113,7 +127,41 @@ export class LedgerChain {
     private readonly projectors: ProjectorRegistry,
     private readonly checkpoints: CheckpointPolicy,
     private readonly holdWrites = false,
-  ) {}
+    /** Speculative: takes the lock and checks the head has not moved on (once). */
+    private confirm?: (manager: EntityManager) => Promise<void>,
+  ) {
+    this.baseSeq = head.seq;
+  }
+
+  /** The head's seq when the chain was opened. */
+  private readonly baseSeq: number;
+
+  /** Whether the chain was opened without its lock and has not taken it yet. */
+  get speculative(): boolean {
+    return this.confirm !== undefined;
+  }
+
+  /** A speculative chain takes its lock now (ChainMovedOn if the head moved on); a locked one has it. */
+  async lock(): Promise<void> {
+    const confirm = this.confirm;
+    if (!confirm) return;
+    this.confirm = undefined;
+    await confirm(this.manager);
+  }
+
+  /**
+   * Whether the head has moved on since a speculative chain read it (always
+   * false once locked): a refusal decided on reads made without the lock
+   * stands only if nothing was appended meanwhile.
+   */
+  async movedOn(): Promise<boolean> {
+    if (!this.confirm) return false;
+    const row = await new Sql(this.manager).one<{ seq: number | string }>(
+      'SELECT seq FROM ledger_heads WHERE contract_id = ?',
+      [this.contractId],
+    );
+    return Number(row?.seq) !== this.baseSeq;
+  }
 
   get length(): number {
     return this.head.seq;
@@ -127,6 +175,10 @@ export class LedgerChain {
   async append(event: NewLedgerEvent): Promise<LedgerEntry> {
     // A previous append's held writes go first: this one's projectors may read them.
     await flushHeld(this.manager);
+    const sql = new Sql(this.manager);
+    const hold = this.holdWrites && sql.isPostgres && !this.projectors.reactsTo(event.type);
+    // Reactors read what the append writes: their appends are made locked.
+    if (!hold) await this.lock();
     // Through JSON once, so that what is hashed is exactly what is stored and
     // served (an undefined field, say, is dropped before hashing, not after).
     const unhashed = JSON.parse(
@@ -152,8 +204,10 @@ export class LedgerChain {
     // The entry, its head, its checkpoint when one is due and the hot
     // projections go to the database as one statement on PostgreSQL: one
     // round trip while every other append to this contract waits.
-    const sql = new Sql(this.manager);
     const writes = new WriteBatch(sql);
+    // However the writes leave (held to the unit's end, or flushed by a
+    // projector that must write directly), the lock is taken first.
+    if (this.confirm) writes.onFirstSend(() => this.lock());
     await writes.run(
       `INSERT INTO ledger_entries
          (contract_id, seq, type, occurred_at, recorded_at, actor, payload, prev_hash, hash, tree_nodes)
@@ -197,7 +251,7 @@ export class LedgerChain {
       ],
     );
     await this.projectors.apply(this.manager, entry, writes);
-    if (this.holdWrites && sql.isPostgres && !this.projectors.reactsTo(entry.type)) {
+    if (hold) {
       // Sent with the unit's commit hooks' writes before COMMIT, one round
       // trip for all of them (reactors read what the batch writes: not then).
       writes.holdUntilUnitEnds(this.manager);
@@ -267,10 +321,27 @@ export class LedgerService {
        * read nothing after an append but what they have in hand.
        */
       holdWrites?: boolean;
+      /**
+       * PostgreSQL, with holdWrites: the head is read without its lock, and
+       * the lock is taken right before the chain's first write is sent (for
+       * a custody command, at the unit's end, so that only that statement
+       * and COMMIT run under it). If another append moved the head on
+       * meanwhile, the write fails with {@link ChainMovedOn} and the caller
+       * runs its unit again, locked from the start. A chain not yet created
+       * is locked right away.
+       */
+      speculate?: boolean;
     } = {},
   ): Promise<LedgerChain> {
+    const speculate = options.speculate === true && options.holdWrites === true;
+    const unlocked =
+      speculate && new Sql(manager).isPostgres
+        ? await this.readHead(manager, contractId, false)
+        : undefined;
     const head =
-      (await this.lockHead(manager, contractId)) ?? (await this.createHead(manager, contractId));
+      unlocked ??
+      (await this.lockHead(manager, contractId)) ??
+      (await this.createHead(manager, contractId));
     // The closed flag comes with the locked row: the close is an append, so
     // one that committed while this waited for the lock is seen.
     if (!options.allowClosed) {
@@ -293,11 +364,34 @@ export class LedgerService {
       this.projectors,
       { key: this.checkpointKey, intervalMs: this.config.CHECKPOINT_INTERVAL_SECONDS * 1000 },
       options.holdWrites === true,
+      unlocked ? (locking) => this.confirmHead(locking, contractId, unlocked.seq) : undefined,
     );
   }
 
+  /** Locks a head read without its lock; ChainMovedOn if it is no longer at `seq`. */
+  private async confirmHead(
+    manager: EntityManager,
+    contractId: string,
+    seq: number,
+  ): Promise<void> {
+    const row = await new Sql(manager).one<{ seq: number | string }>(
+      `SELECT seq FROM ledger_heads WHERE contract_id = ? FOR UPDATE`,
+      [contractId],
+    );
+    this.tx.lockGranted();
+    if (Number(row?.seq) !== seq) throw new ChainMovedOn(contractId);
+  }
+
   /** Reads a chain's head row and locks it for the transaction (PostgreSQL: FOR UPDATE). */
-  async lockHead(manager: EntityManager, contractId: string): Promise<LockedHead | undefined> {
+  lockHead(manager: EntityManager, contractId: string): Promise<LockedHead | undefined> {
+    return this.readHead(manager, contractId, true);
+  }
+
+  private async readHead(
+    manager: EntityManager,
+    contractId: string,
+    lock: boolean,
+  ): Promise<LockedHead | undefined> {
     const sql = new Sql(manager);
     const head = await sql.one<{
       seq: number | string;
@@ -307,11 +401,11 @@ export class LedgerService {
       checkpoint_at: string | null;
       closed: unknown;
     }>(
-      `SELECT seq, hash, tree_frontier, checkpoint_size, checkpoint_at, closed FROM ledger_heads WHERE contract_id = ?${sql.forUpdate}`,
+      `SELECT seq, hash, tree_frontier, checkpoint_size, checkpoint_at, closed FROM ledger_heads WHERE contract_id = ?${lock ? sql.forUpdate : ''}`,
       [contractId],
     );
     // From here until the transaction ends, appends to this contract wait.
-    if (head) this.tx.lockGranted();
+    if (head && lock) this.tx.lockGranted();
     return head
       ? {
           seq: Number(head.seq),

@@ -1,0 +1,141 @@
+import { TransactionRunner } from '../../src/database/transaction-runner.js';
+import type { Actor } from '../../src/modules/identity/roles.js';
+import { ChainMovedOn, LedgerService } from '../../src/modules/ledger/ledger.service.js';
+import { aCustodyWorld, type CustodyWorld } from '../factories/custody.factory.js';
+import { TestApp } from '../support/test-app.js';
+
+/**
+ * PostgreSQL: a custody command reads without its contract's head lock and
+ * takes it only to send its writes and COMMIT, if no append has moved the
+ * head on meanwhile (issue 15). These tests move it on at the worst moment.
+ */
+const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;
+
+onPostgres('custody commands that read before the head lock (PostgreSQL)', () => {
+  let t: TestApp;
+  let c: CustodyWorld;
+  let ledger: LedgerService;
+  let tx: TransactionRunner;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    c = await aCustodyWorld(t);
+    ledger = t.app.get(LedgerService);
+    tx = t.app.get(TransactionRunner);
+  });
+  afterAll(() => t.close());
+
+  const officer = (): Actor => {
+    const user = c.w.officerA.user;
+    return {
+      userId: user.id,
+      organizationId: user.organizationId,
+      role: 'ward_officer',
+      loginId: user.loginId,
+      displayName: user.displayName,
+      tokenId: 'test',
+      mustChangePassword: false,
+    };
+  };
+  const stored = (mediumId: string, location: string) => ({
+    type: 'medium_stored' as const,
+    occurredAt: t.clock.now(),
+    payload: { mediumId, location },
+  });
+  const store = (mediumId: string, location: string) =>
+    t.post(`${c.base}/media/${mediumId}/store`, { location }, c.w.officerA.token);
+  /** Backends of this database waiting for a lock (a head row's). */
+  const lockWaiters = async () => {
+    const rows = await t.dataSource.query<Array<{ n: string }>>(
+      `SELECT count(*) AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    return Number(rows[0]!.n);
+  };
+  const entries = async (afterSeq: number) => {
+    const r = await t.get(`${c.base}/ledger?afterSeq=${afterSeq}`, c.w.auditor.token);
+    expect(r.status).toBe(200);
+    return r.body.items as Array<{ seq: number; type: string; payload: { location?: string } }>;
+  };
+  const verified = async () => {
+    const r = await t.get(`${c.base}/ledger/verify`, c.w.auditor.token);
+    return r.body.valid as boolean;
+  };
+
+  it('an append read without the lock fails whole, writing nothing, once another append has moved the head on', async () => {
+    const dvd = await c.dvd();
+    const before = await c.ledgerLength();
+    const outcome = await tx
+      .run(async (m) => {
+        const chain = await ledger.open(m, c.contractId, officer(), {
+          holdWrites: true,
+          speculate: true,
+        });
+        expect(chain.speculative).toBe(true);
+        // Another append to the contract commits meanwhile (through the API)...
+        expect((await store(dvd, 'Committed meanwhile')).status).toBe(201);
+        // ...and this one, made on the head as read, takes the lock to write.
+        await chain.append(stored(dvd, 'Read before the other append'));
+        await chain.lock();
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(outcome).toBeInstanceOf(ChainMovedOn);
+    expect(await c.ledgerLength()).toBe(before + 1);
+    expect((await c.medium(dvd)).custody.location).toBe('Committed meanwhile');
+    expect(await verified()).toBe(true);
+  });
+
+  it('a command whose head moved on while it waited for the lock runs again locked, after that append', async () => {
+    const dvd = await c.dvd();
+    const [head] = (await entries(0)).slice(-1);
+    let answer: ReturnType<typeof store> | undefined;
+    await tx.run(async (m) => {
+      // This unit holds the head lock with an append of its own...
+      const chain = await ledger.open(m, c.contractId, officer());
+      await chain.append(stored(dvd, 'Cabinet 1'));
+      // ...while the API's command reads without it (seeing the medium as it
+      // was) and comes to wait for the lock to send its writes.
+      answer = store(dvd, 'Cabinet 2');
+      await t.eventually(async () => (await lockWaiters()) > 0, 15_000, 'the command to wait');
+    });
+    const r = await answer!;
+    expect(r.status).toBe(201);
+    // It read again under the lock: its entry follows this unit's, nothing forked.
+    const after = await entries(head!.seq);
+    expect(after.map((e) => [e.seq - head!.seq, e.type, e.payload.location])).toEqual([
+      [1, 'medium_stored', 'Cabinet 1'],
+      [2, 'medium_stored', 'Cabinet 2'],
+    ]);
+    expect(r.body.seq).toBe(head!.seq + 2);
+    expect((await c.medium(dvd)).custody).toMatchObject({ location: 'Cabinet 2', seq: r.body.seq });
+    expect(await verified()).toBe(true);
+  });
+
+  it('tells a refusal decided on reads made without the lock whether another append has made them stale', async () => {
+    const dvd = await c.dvd();
+    const answers = await tx.run(async (m) => {
+      const chain = await ledger.open(m, c.contractId, officer(), {
+        holdWrites: true,
+        speculate: true,
+      });
+      const unmoved = await chain.movedOn();
+      expect((await store(dvd, 'Cabinet 3')).status).toBe(201);
+      const moved = await chain.movedOn();
+      return { unmoved, moved };
+    });
+    expect(answers).toEqual({ unmoved: false, moved: true });
+    // Once locked, what it reads is current: never stale.
+    const locked = await tx.run(async (m) => {
+      const chain = await ledger.open(m, c.contractId, officer(), {
+        holdWrites: true,
+        speculate: true,
+      });
+      await chain.lock();
+      return { speculative: chain.speculative, movedOn: await chain.movedOn() };
+    });
+    expect(locked).toEqual({ speculative: false, movedOn: false });
+  });
+});
