@@ -20,7 +20,8 @@
 // machine (its CPU is read from /proc); a database kanribo_bench_<random> is
 // created there and dropped afterwards. BENCH_CONNECTIONS (32),
 // BENCH_DURATION (10 s), BENCH_SCALE_CONTRACTS (4), BENCH_SCALE_ACCESS_LOG
-// (on). A script, not a test: its figures depend on the machine.
+// (on); LEDGER_READ_BEFORE_LOCK goes to the instances. A script, not a
+// test: its figures depend on the machine.
 import 'reflect-metadata';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -58,6 +59,8 @@ const ACCESS_LOG = process.env.BENCH_SCALE_ACCESS_LOG ?? 'on';
 const QUEUE_ENV = {
   QUEUE_PREFIX: `kanribo-bench-scale-${randomUUID().slice(0, 8)}`,
   REMINDER_SCAN_TIME: 'off',
+  // Passed on, so that both ways of taking the head lock can be measured.
+  LEDGER_READ_BEFORE_LOCK: process.env.LEDGER_READ_BEFORE_LOCK ?? 'off',
 };
 
 interface Party {

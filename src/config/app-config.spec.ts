@@ -62,6 +62,7 @@ const ALL_VARIABLES = [
   'MFA_ISSUER',
   'SESSION_IDLE_MINUTES',
   'ACCESS_LOG',
+  'LEDGER_READ_BEFORE_LOCK',
   'SMTP_URL',
   'MAIL_FROM',
   'PUBLIC_URL',
@@ -405,6 +406,7 @@ describe('trust-control settings', () => {
     ]);
     expect(config.SESSION_IDLE_MINUTES).toBe(30);
     expect(config.ACCESS_LOG).toBe('on');
+    expect(config.LEDGER_READ_BEFORE_LOCK).toBe('off');
     expect(config.ACCESS_LOG_RETENTION_DAYS).toBe(1826);
     expect(config.TRUST_PROXY).toBe('false');
   });
@@ -421,6 +423,7 @@ describe('trust-control settings', () => {
     ['MFA_REQUIRED_ROLES', 'admin,root'],
     ['LOGIN_MAX_FAILURES', '0'],
     ['ACCESS_LOG', 'maybe'],
+    ['LEDGER_READ_BEFORE_LOCK', 'yes'],
     ['ACCESS_LOG_FLUSH_MS', '5000'],
     ['TRUST_PROXY', 'yes please'],
     ['SESSION_IDLE_MINUTES', '-1'],

@@ -336,6 +336,16 @@ export class AppConfig {
   @Max(720, { message: 'must be an integer number of hours between 1 and 720' })
   IDEMPOTENCY_TTL_HOURS = 24;
 
+  /**
+   * PostgreSQL, `on`: a custody command with no other of this process on its
+   * contract reads without the contract's head lock and takes it only to
+   * send its writes and COMMIT (see CustodyService.command). One statement
+   * more per command; off by default, as that costs more here than the
+   * shorter hold gains (README, "Scaling out").
+   */
+  @IsIn(['on', 'off'], { message: 'must be on or off' })
+  LEDGER_READ_BEFORE_LOCK: 'on' | 'off' = 'off';
+
   /** `on`: every authenticated request and account event is kept in the access log. */
   @IsIn(['on', 'off'], { message: 'must be on or off' })
   ACCESS_LOG: 'on' | 'off' = 'on';

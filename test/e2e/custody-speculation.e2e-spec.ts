@@ -1,3 +1,4 @@
+import type { LockHold } from '../../src/database/lock-watch.js';
 import { TransactionRunner } from '../../src/database/transaction-runner.js';
 import type { Actor } from '../../src/modules/identity/roles.js';
 import { ChainMovedOn, LedgerService } from '../../src/modules/ledger/ledger.service.js';
@@ -5,9 +6,10 @@ import { aCustodyWorld, type CustodyWorld } from '../factories/custody.factory.j
 import { TestApp } from '../support/test-app.js';
 
 /**
- * PostgreSQL: a custody command reads without its contract's head lock and
- * takes it only to send its writes and COMMIT, if no append has moved the
- * head on meanwhile (issue 15). These tests move it on at the worst moment.
+ * PostgreSQL, LEDGER_READ_BEFORE_LOCK=on: a custody command reads without its
+ * contract's head lock and takes it only to send its writes and COMMIT, if
+ * no append has moved the head on meanwhile (issue 15). These tests move it
+ * on at the worst moments.
  */
 const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;
 
@@ -18,7 +20,7 @@ onPostgres('custody commands that read before the head lock (PostgreSQL)', () =>
   let tx: TransactionRunner;
 
   beforeAll(async () => {
-    t = await TestApp.start();
+    t = await TestApp.start({ env: { LEDGER_READ_BEFORE_LOCK: 'on' } });
     c = await aCustodyWorld(t);
     ledger = t.app.get(LedgerService);
     tx = t.app.get(TransactionRunner);
@@ -61,6 +63,28 @@ onPostgres('custody commands that read before the head lock (PostgreSQL)', () =>
     const r = await t.get(`${c.base}/ledger/verify`, c.w.auditor.token);
     return r.body.valid as boolean;
   };
+
+  it('a dispatch and its receipt, with no other append on the contract, each hold the head lock for their one write statement and COMMIT', async () => {
+    const holds: LockHold[] = [];
+    tx.onLockHold((hold) => holds.push(hold));
+    const dvd = await c.dvd();
+    holds.length = 0;
+    const sent = await c.provide([dvd]);
+    expect(sent.status).toBe(201);
+    const got = await c.receive(c.w.staffX.token, sent.body.id);
+    expect(got.status).toBe(201);
+    // 11 for both when their reads ran under the lock.
+    expect(holds.map((h) => [h.statements, h.committed])).toEqual([
+      [2, true],
+      [2, true],
+    ]);
+    // A receipt refused (received already) is decided on reads made without
+    // the lock, which the head's seq confirms: it never takes the lock.
+    const again = await c.receive(c.w.staffX.token, sent.body.id);
+    expect([again.status, again.body.code]).toEqual([409, 'HANDOVER_ALREADY_RECEIVED']);
+    expect(holds).toHaveLength(2);
+    expect(await verified()).toBe(true);
+  });
 
   it('an append read without the lock fails whole, writing nothing, once another append has moved the head on', async () => {
     const dvd = await c.dvd();

@@ -716,14 +716,15 @@ export class CustodyService {
    * strangers), then one transaction with its chain locked, and the event's
    * time: as given, or the moment the chain was opened.
    *
-   * PostgreSQL: when no other command of this process is running on the
-   * contract, the chain is opened speculatively: the command's reads run
-   * without the head lock, which is taken only to send its writes (with the
-   * request's access-log row) and COMMIT, if no append has moved the head on
-   * meanwhile; if one has, or a refusal was decided on reads since made
-   * stale, the command runs again, locked from the start. Commands queued on
-   * one contract in this process take the lock from the start, as one
-   * another's speculation would mostly fail.
+   * PostgreSQL, with LEDGER_READ_BEFORE_LOCK=on: when no other command of
+   * this process is running on the contract, the chain is opened
+   * speculatively: the command's reads run without the head lock, which is
+   * taken only to send its writes (with the request's access-log row) and
+   * COMMIT, if no append has moved the head on meanwhile; if one has, or a
+   * refusal was decided on reads since made stale, the command runs again,
+   * locked from the start. Commands queued on one contract in this process
+   * take the lock from the start, as one another's speculation would mostly
+   * fail.
    */
   private async command<T, B = undefined>(
     actor: Actor,
@@ -779,7 +780,7 @@ export class CustodyService {
     const others = this.running.get(contractId) ?? 0;
     this.running.set(contractId, others + 1);
     try {
-      return await attempt(others === 0);
+      return await attempt(others === 0 && this.config.LEDGER_READ_BEFORE_LOCK === 'on');
     } catch (error) {
       if (!(error instanceof ChainMovedOn)) throw error;
       return await attempt(false);
