@@ -13,6 +13,7 @@ import { Clock } from '../common/time/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { Sql } from './sql.js';
 import { type CommitHook, TransactionRunner } from './transaction-runner.js';
+import { flushHeld } from './write-batch.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -209,6 +210,10 @@ export class IdempotencyStore
   ): Promise<boolean> {
     const claim = this.claims.get(scope);
     if (!claim) return false;
+    // The unit's held writes first: a speculative ledger append takes its
+    // chain's lock there, and every append locks the head before the key's
+    // row, or two instances racing with one key could wait on each other.
+    await flushHeld(manager);
     const now = this.clock.now();
     const rows = await new Sql(manager).all<{ user_id: string }>(
       'INSERT INTO idempotency_records (user_id, idempotency_key, fingerprint, method, route,' +

@@ -115,6 +115,8 @@ onPostgres('custody commands that read before the head lock (PostgreSQL)', () =>
   it('a command whose head moved on while it waited for the lock runs again locked, after that append', async () => {
     const dvd = await c.dvd();
     const [head] = (await entries(0)).slice(-1);
+    const holds: LockHold[] = [];
+    tx.onLockHold((hold) => holds.push(hold));
     let answer: ReturnType<typeof store> | undefined;
     await tx.run(async (m) => {
       // This unit holds the head lock with an append of its own...
@@ -134,6 +136,9 @@ onPostgres('custody commands that read before the head lock (PostgreSQL)', () =>
       [2, 'medium_stored', 'Cabinet 2'],
     ]);
     expect(r.body.seq).toBe(head!.seq + 2);
+    // This unit's hold, then the command's: first found the head moved on
+    // (rolled back), then again locked from the start (committed).
+    expect(holds.map((h) => h.committed)).toEqual([true, false, true]);
     expect((await c.medium(dvd)).custody).toMatchObject({ location: 'Cabinet 2', seq: r.body.seq });
     expect(await verified()).toBe(true);
   });
@@ -161,5 +166,44 @@ onPostgres('custody commands that read before the head lock (PostgreSQL)', () =>
       return { speculative: chain.speculative, movedOn: await chain.movedOn() };
     });
     expect(locked).toEqual({ speculative: false, movedOn: false });
+  });
+
+  it('a checkpoint stored for a reader meanwhile (the head changed, its seq did not) makes the append read again', async () => {
+    const dvd = await c.dvd();
+    const before = await c.ledgerLength();
+    const outcome = await tx
+      .run(async (m) => {
+        const chain = await ledger.open(m, c.contractId, officer(), {
+          holdWrites: true,
+          speculate: true,
+        });
+        // A witness asks for the checkpoint: one is signed for the head as it is.
+        const checkpoint = await t.get(`${c.base}/ledger/checkpoint`, c.w.auditor.token);
+        expect(checkpoint.status).toBe(200);
+        await chain.append(stored(dvd, 'Over a stale checkpoint'));
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(outcome).toBeInstanceOf(ChainMovedOn);
+    expect(await c.ledgerLength()).toBe(before);
+    expect(await verified()).toBe(true);
+  });
+
+  it('a keyed command, reading before the lock, records its key with its write and replays its answer', async () => {
+    const dvd = await c.dvd();
+    const before = await c.ledgerLength();
+    const keyed = () =>
+      t.request('POST', `${c.base}/media/${dvd}/store`, {
+        token: c.w.officerA.token,
+        body: { location: 'Cabinet 5' },
+        headers: { 'Idempotency-Key': `store-${dvd}` },
+      });
+    const first = await keyed();
+    expect(first.status).toBe(201);
+    const again = await keyed();
+    expect([again.status, again.body]).toEqual([201, first.body]);
+    expect(await c.ledgerLength()).toBe(before + 1);
   });
 });

@@ -364,22 +364,31 @@ export class LedgerService {
       this.projectors,
       { key: this.checkpointKey, intervalMs: this.config.CHECKPOINT_INTERVAL_SECONDS * 1000 },
       options.holdWrites === true,
-      unlocked ? (locking) => this.confirmHead(locking, contractId, unlocked.seq) : undefined,
+      unlocked ? (locking) => this.confirmHead(locking, contractId, unlocked) : undefined,
     );
   }
 
-  /** Locks a head read without its lock; ChainMovedOn if it is no longer at `seq`. */
+  /**
+   * Locks a head read without its lock; ChainMovedOn if it is no longer as
+   * read: its seq (an append), its checkpoint (one stored for a reader of
+   * the checkpoint, which moves no seq), or its tree (a rebuild), all of
+   * which the append would otherwise write back as it read them.
+   */
   private async confirmHead(
     manager: EntityManager,
     contractId: string,
-    seq: number,
+    read: LockedHead,
   ): Promise<void> {
-    const row = await new Sql(manager).one<{ seq: number | string }>(
-      `SELECT seq FROM ledger_heads WHERE contract_id = ? FOR UPDATE`,
-      [contractId],
-    );
-    this.tx.lockGranted();
-    if (Number(row?.seq) !== seq) throw new ChainMovedOn(contractId);
+    const locked = await this.lockHead(manager, contractId);
+    const same =
+      locked !== undefined &&
+      locked.seq === read.seq &&
+      locked.hash === read.hash &&
+      frontierText(locked.frontier) === frontierText(read.frontier) &&
+      locked.checkpointSize === read.checkpointSize &&
+      String(locked.checkpointAt) === String(read.checkpointAt) &&
+      locked.closed === read.closed;
+    if (!same) throw new ChainMovedOn(contractId);
   }
 
   /** Reads a chain's head row and locks it for the transaction (PostgreSQL: FOR UPDATE). */
