@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { LockHold } from '../../src/database/lock-watch.js';
 import { TransactionRunner } from '../../src/database/transaction-runner.js';
 import type { Actor } from '../../src/modules/identity/roles.js';
@@ -39,6 +40,15 @@ onPostgres('custody commands that read before the head lock (PostgreSQL)', () =>
       mustChangePassword: false,
     };
   };
+  /** The contract's chain as a custody command opens it when it reads before the lock. */
+  const speculating = (m: EntityManager) =>
+    ledger.open(m, c.contractId, officer(), { holdWrites: true, speculate: true });
+  /** What a unit of work failed with (undefined when it committed). */
+  const failureOf = (work: (m: EntityManager) => Promise<void>) =>
+    tx.run(work).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
   const stored = (mediumId: string, location: string) => ({
     type: 'medium_stored' as const,
     occurredAt: t.clock.now(),
@@ -89,23 +99,15 @@ onPostgres('custody commands that read before the head lock (PostgreSQL)', () =>
   it('an append read without the lock fails whole, writing nothing, once another append has moved the head on', async () => {
     const dvd = await c.dvd();
     const before = await c.ledgerLength();
-    const outcome = await tx
-      .run(async (m) => {
-        const chain = await ledger.open(m, c.contractId, officer(), {
-          holdWrites: true,
-          speculate: true,
-        });
-        expect(chain.speculative).toBe(true);
-        // Another append to the contract commits meanwhile (through the API)...
-        expect((await store(dvd, 'Committed meanwhile')).status).toBe(201);
-        // ...and this one, made on the head as read, takes the lock to write.
-        await chain.append(stored(dvd, 'Read before the other append'));
-        await chain.lock();
-      })
-      .then(
-        () => undefined,
-        (error: unknown) => error,
-      );
+    const outcome = await failureOf(async (m) => {
+      const chain = await speculating(m);
+      expect(chain.speculative).toBe(true);
+      // Another append to the contract commits meanwhile (through the API)...
+      expect((await store(dvd, 'Committed meanwhile')).status).toBe(201);
+      // ...and this one, made on the head as read, takes the lock to write.
+      await chain.append(stored(dvd, 'Read before the other append'));
+      await chain.lock();
+    });
     expect(outcome).toBeInstanceOf(ChainMovedOn);
     expect(await c.ledgerLength()).toBe(before + 1);
     expect((await c.medium(dvd)).custody.location).toBe('Committed meanwhile');
@@ -146,10 +148,7 @@ onPostgres('custody commands that read before the head lock (PostgreSQL)', () =>
   it('tells a refusal decided on reads made without the lock whether another append has made them stale', async () => {
     const dvd = await c.dvd();
     const answers = await tx.run(async (m) => {
-      const chain = await ledger.open(m, c.contractId, officer(), {
-        holdWrites: true,
-        speculate: true,
-      });
+      const chain = await speculating(m);
       const unmoved = await chain.movedOn();
       expect((await store(dvd, 'Cabinet 3')).status).toBe(201);
       const moved = await chain.movedOn();
@@ -158,10 +157,7 @@ onPostgres('custody commands that read before the head lock (PostgreSQL)', () =>
     expect(answers).toEqual({ unmoved: false, moved: true });
     // Once locked, what it reads is current: never stale.
     const locked = await tx.run(async (m) => {
-      const chain = await ledger.open(m, c.contractId, officer(), {
-        holdWrites: true,
-        speculate: true,
-      });
+      const chain = await speculating(m);
       await chain.lock();
       return { speculative: chain.speculative, movedOn: await chain.movedOn() };
     });
@@ -171,21 +167,13 @@ onPostgres('custody commands that read before the head lock (PostgreSQL)', () =>
   it('a checkpoint stored for a reader meanwhile (the head changed, its seq did not) makes the append read again', async () => {
     const dvd = await c.dvd();
     const before = await c.ledgerLength();
-    const outcome = await tx
-      .run(async (m) => {
-        const chain = await ledger.open(m, c.contractId, officer(), {
-          holdWrites: true,
-          speculate: true,
-        });
-        // A witness asks for the checkpoint: one is signed for the head as it is.
-        const checkpoint = await t.get(`${c.base}/ledger/checkpoint`, c.w.auditor.token);
-        expect(checkpoint.status).toBe(200);
-        await chain.append(stored(dvd, 'Over a stale checkpoint'));
-      })
-      .then(
-        () => undefined,
-        (error: unknown) => error,
-      );
+    const outcome = await failureOf(async (m) => {
+      const chain = await speculating(m);
+      // A witness asks for the checkpoint: one is signed for the head as it is.
+      const checkpoint = await t.get(`${c.base}/ledger/checkpoint`, c.w.auditor.token);
+      expect(checkpoint.status).toBe(200);
+      await chain.append(stored(dvd, 'Over a stale checkpoint'));
+    });
     expect(outcome).toBeInstanceOf(ChainMovedOn);
     expect(await c.ledgerLength()).toBe(before);
     expect(await verified()).toBe(true);
