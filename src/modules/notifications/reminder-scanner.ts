@@ -16,8 +16,10 @@ import { MailOutbox } from './mail-outbox.js';
 import { NotificationWriter } from './notification-writer.js';
 import { WebhookOutbox } from './webhook-outbox.js';
 import {
-  auditReminders,
+  auditReminder,
+  type AuditDue,
   type ContractFacts,
+  dueAudits,
   incidentNotice,
   type ItemFacts,
   type OutstandingMediaFacts,
@@ -48,6 +50,13 @@ export interface ScanResult {
   durationMs: number;
 }
 
+/**
+ * What a scan finds due: a reminder, or an audit's, whose texts are written
+ * only when it is to be stored (most days, tens of thousands of audits are
+ * due that were stored on an earlier day).
+ */
+export type Due = Reminder | { key: string; contract: ContractFacts; audit: AuditDue };
+
 /** Reminders written per transaction, so that a big scan never holds the writer lock for long. */
 const WRITE_BATCH = 5000;
 
@@ -59,6 +68,11 @@ interface MediumRow {
   holder_organization_id: string;
   holder_user_id: string | null;
   unlocks_medium_id: string | null;
+}
+
+/** A reminder found due, with its texts written. */
+function written(due: Due, settings: ReminderSettings): Reminder {
+  return 'audit' in due ? auditReminder(due.contract, due.audit, settings) : due;
 }
 
 /**
@@ -113,7 +127,8 @@ export class ReminderScanner {
   async scan(asOf: IsoDate): Promise<ScanResult> {
     const started = performance.now();
     const at = instantAt(asOf, this.scanTime, this.config.BUSINESS_TIMEZONE);
-    const reminders = await this.dueReminders(asOf, at);
+    const settings = this.settings;
+    const due = await this.judge(asOf, at);
     const now = this.clock.now();
     const byKind: ScanResult['byKind'] = {};
     let raised = 0;
@@ -122,9 +137,11 @@ export class ReminderScanner {
     // settle a race with another worker's scan.
     const stored = await this.writer.stored(
       this.dataSource.manager,
-      reminders.map((r) => r.key),
+      due.map((d) => d.key),
     );
-    const fresh = stored.size === 0 ? reminders : reminders.filter((r) => !stored.has(r.key));
+    const fresh = (stored.size === 0 ? due : due.filter((d) => !stored.has(d.key))).map((d) =>
+      written(d, settings),
+    );
     const directory =
       fresh.length > 0 ? await this.writer.directory(this.dataSource.manager) : undefined;
     for (let start = 0; start < fresh.length; start += WRITE_BATCH) {
@@ -142,12 +159,12 @@ export class ReminderScanner {
     const durationMs = Math.round(performance.now() - started);
     this.metrics.reminderScan(durationMs / 1000);
     this.logger.log(
-      `reminder scan ${asOf}: ${reminders.length} due, ${raised} new, ${digests} digests, ${durationMs} ms`,
+      `reminder scan ${asOf}: ${due.length} due, ${raised} new, ${digests} digests, ${durationMs} ms`,
     );
     return {
       asOf,
       at: at.toISOString(),
-      due: reminders.length,
+      due: due.length,
       raised,
       digests,
       byKind,
@@ -197,11 +214,11 @@ export class ReminderScanner {
     return results;
   }
 
-  /** Everything due as of `asOf` (judged at `at`), sent before or not. */
-  async dueReminders(asOf: IsoDate, at: Date): Promise<Reminder[]> {
+  /** Everything due as of `asOf` (judged at `at`), sent before or not; an audit's texts not yet written. */
+  async judge(asOf: IsoDate, at: Date): Promise<Due[]> {
     const sql = new Sql(this.dataSource.manager);
     const settings = this.settings;
-    const reminders: Reminder[] = [];
+    const reminders: Due[] = [];
 
     // The two biggest reads (a row per contract) as raw rows: no object per row.
     const audited = new Map<string, Set<number>>();
@@ -225,7 +242,11 @@ export class ReminderScanner {
     )) {
       const text = leads as string;
       let parsed = leadDays.get(text);
-      if (!parsed) leadDays.set(text, (parsed = JSON.parse(text) as number[]));
+      // Ascending, as the rule wants them: sorted once per list, not per contract.
+      if (!parsed) {
+        parsed = [...new Set(JSON.parse(text) as number[])].sort((a, b) => a - b);
+        leadDays.set(text, parsed);
+      }
       const facts: ContractFacts = {
         id: id as string,
         title: title as string,
@@ -235,7 +256,9 @@ export class ReminderScanner {
         reminderLeadDays: parsed,
         auditedYears: audited.get(id as string) ?? none,
       };
-      for (const reminder of auditReminders(facts, asOf, settings)) reminders.push(reminder);
+      for (const audit of dueAudits(facts, asOf, settings)) {
+        reminders.push({ key: audit.key, contract: facts, audit });
+      }
     }
 
     const cutoff = new Date(at.getTime() - settings.receiptHours * 3_600_000).toISOString();

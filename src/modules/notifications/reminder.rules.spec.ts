@@ -54,6 +54,26 @@ describe('audit due reminders', () => {
     expect(keys(asOf)).toEqual(expected);
   });
 
+  it.each([
+    ['calendar', settings],
+    ['business', business],
+  ])(
+    'decides by lead days given in any order, repeated, as by the sorted ones (%s days)',
+    (_, counted) => {
+      const shuffled: ContractFacts = { ...seed000, reminderLeadDays: [7, 60, 30, 60, 7] };
+      const sorted: ContractFacts = { ...seed000, reminderLeadDays: [7, 30, 60] };
+      const leads: number[] = [];
+      for (let day = '2027-01-01'; day <= '2027-04-30'; day = addDays(day, 1)) {
+        const expected = auditReminders(sorted, day, counted);
+        expect(auditReminders(shuffled, day, counted)).toEqual(expected);
+        leads.push(...expected.map((r) => r.leadDays ?? 0));
+      }
+      // The sweep reached every lead and the overdue ones, so the comparison compared something.
+      expect(new Set(leads)).toEqual(new Set([60, 30, 7, 0]));
+      expect(shuffled.reminderLeadDays).toEqual([7, 60, 30, 60, 7]);
+    },
+  );
+
   it('fires each lead on its day and not the day before (the key changes that day)', () => {
     const sent = new Set<string>();
     const firstDay = new Map<string, string>();

@@ -191,8 +191,42 @@ export function auditReminders(
   asOf: IsoDate,
   settings: ReminderSettings,
 ): Reminder[] {
-  const reminders: Reminder[] = [];
-  const leads = [...new Set(contract.reminderLeadDays)].sort((a, b) => a - b);
+  return dueAudits(contract, asOf, settings).map((due) => auditReminder(contract, due, settings));
+}
+
+/**
+ * An audit reminder found due, before its texts are written: its key and
+ * what {@link auditReminder} needs to write them. The daily scan judges every
+ * contract but stores only what was not stored before, most days a few of
+ * tens of thousands due: it writes out only those.
+ */
+export type AuditDue = {
+  key: string;
+  fiscalYear: number;
+  dueOn: IsoDate;
+  /** The due date as reminded: the last business day on or before it, counted in business days. */
+  remindedDueOn: IsoDate;
+} & (
+  | { kind: 'audit_due'; leadDays: number; daysLeft: number }
+  | { kind: 'audit_overdue'; daysOverdue: number; occurrence: number }
+);
+
+/** The reminder lead days in ascending order without repeats: the same array when it is so already. */
+function ascendingLeads(leads: readonly number[]): readonly number[] {
+  for (let i = 1; i < leads.length; i++) {
+    if (!(leads[i - 1]! < leads[i]!)) return [...new Set(leads)].sort((a, b) => a - b);
+  }
+  return leads;
+}
+
+/** The audit reminders due for `contract` on `asOf` (see {@link auditReminders}), texts not yet written. */
+export function dueAudits(
+  contract: ContractFacts,
+  asOf: IsoDate,
+  settings: ReminderSettings,
+): AuditDue[] {
+  const due: AuditDue[] = [];
+  let leads: readonly number[] | undefined;
   const business = settings.dayCount === 'business';
   for (const fiscalYear of fiscalYearsOf(contract)) {
     if (contract.auditedYears.has(fiscalYear)) continue;
@@ -205,35 +239,21 @@ export function auditReminders(
         ? contract.startsOn
         : fiscalYearStart(fiscalYear);
     if (asOf <= remindedDueOn) {
+      if (asOf < windowStart) continue;
       const daysLeft = business
         ? businessDaysBetween(asOf, remindedDueOn)
         : daysBetween(asOf, remindedDueOn);
-      const lead = asOf >= windowStart ? leads.find((l) => l >= daysLeft) : undefined;
+      leads ??= ascendingLeads(contract.reminderLeadDays);
+      const lead = leads.find((l) => l >= daysLeft);
       if (lead !== undefined) {
-        const texts = auditTexts(
-          contract.title,
+        due.push({
+          kind: 'audit_due',
+          key: `audit_due:${contract.id}:${dueOn}:${lead}`,
           fiscalYear,
           dueOn,
           remindedDueOn,
-          settings.dayCount,
-        );
-        reminders.push({
-          key: `audit_due:${contract.id}:${dueOn}:${lead}`,
-          kind: 'audit_due',
-          contractId: contract.id,
-          subjectId: null,
-          dueOn,
           leadDays: lead,
-          title: texts.dueTitle(daysLeft),
-          message: texts.dueMessage,
-          data: {
-            fiscalYear,
-            dueOn,
-            daysLeft,
-            leadDays: lead,
-            ...(business ? { businessDueOn: remindedDueOn, dayCount: settings.dayCount } : {}),
-          },
-          audience: audience({ wardOfficersOf: [contract.wardOrganizationId] }),
+          daysLeft,
         });
       }
       continue;
@@ -244,30 +264,64 @@ export function auditReminders(
     // Business days: nothing on the closed days right after the business due date.
     if (daysOverdue === 0) continue;
     const occurrence = Math.floor((daysOverdue - 1) / settings.overdueRepeatDays);
-    const texts = auditTexts(contract.title, fiscalYear, dueOn, remindedDueOn, settings.dayCount);
-    reminders.push({
-      key: `audit_overdue:${contract.id}:${dueOn}:${occurrence}`,
+    due.push({
       kind: 'audit_overdue',
+      key: `audit_overdue:${contract.id}:${dueOn}:${occurrence}`,
+      fiscalYear,
+      dueOn,
+      remindedDueOn,
+      daysOverdue,
+      occurrence,
+    });
+  }
+  return due;
+}
+
+/** The reminder of an audit found due by {@link dueAudits}, with its texts. */
+export function auditReminder(
+  contract: ContractFacts,
+  due: AuditDue,
+  settings: ReminderSettings,
+): Reminder {
+  const { fiscalYear, dueOn, remindedDueOn } = due;
+  const business = settings.dayCount === 'business';
+  const texts = auditTexts(contract.title, fiscalYear, dueOn, remindedDueOn, settings.dayCount);
+  const counted = business ? { businessDueOn: remindedDueOn, dayCount: settings.dayCount } : {};
+  if (due.kind === 'audit_due') {
+    return {
+      key: due.key,
+      kind: 'audit_due',
       contractId: contract.id,
       subjectId: null,
       dueOn,
-      leadDays: null,
-      title: texts.overdueTitle(daysOverdue),
-      message: texts.overdueMessage,
-      data: {
-        fiscalYear,
-        dueOn,
-        daysOverdue,
-        occurrence,
-        ...(business ? { businessDueOn: remindedDueOn, dayCount: settings.dayCount } : {}),
-      },
-      audience: audience({
-        wardOfficersOf: [contract.wardOrganizationId],
-        auditorsOf: [contract.wardOrganizationId],
-      }),
-    });
+      leadDays: due.leadDays,
+      title: texts.dueTitle(due.daysLeft),
+      message: texts.dueMessage,
+      data: { fiscalYear, dueOn, daysLeft: due.daysLeft, leadDays: due.leadDays, ...counted },
+      audience: audience({ wardOfficersOf: [contract.wardOrganizationId] }),
+    };
   }
-  return reminders;
+  return {
+    key: due.key,
+    kind: 'audit_overdue',
+    contractId: contract.id,
+    subjectId: null,
+    dueOn,
+    leadDays: null,
+    title: texts.overdueTitle(due.daysOverdue),
+    message: texts.overdueMessage,
+    data: {
+      fiscalYear,
+      dueOn,
+      daysOverdue: due.daysOverdue,
+      occurrence: due.occurrence,
+      ...counted,
+    },
+    audience: audience({
+      wardOfficersOf: [contract.wardOrganizationId],
+      auditorsOf: [contract.wardOrganizationId],
+    }),
+  };
 }
 
 /**
