@@ -51,7 +51,11 @@ export class Sql {
    * outside a transaction and once {@link MAX_NAMED} texts have names (IN
    * lists of every length would otherwise name without end).
    */
-  private async preparedOnPostgres<T>(text: string, params: Param[]): Promise<T[] | undefined> {
+  private async preparedOnPostgres<T>(
+    text: string,
+    params: Param[],
+    rowMode?: 'array',
+  ): Promise<T[] | undefined> {
     const runner = this.manager.queryRunner;
     let client: PgClient | undefined;
     if (!runner) {
@@ -75,6 +79,7 @@ export class Sql {
         name: named.name,
         text: named.text,
         values: this.params(params),
+        ...(rowMode ? { rowMode } : {}),
       });
       return result.rows;
     } catch (error) {
@@ -98,9 +103,15 @@ export class Sql {
    */
   async rows(text: string, params: Param[] = []): Promise<unknown[][]> {
     if (this.postgres) {
-      return (await this.all<Record<string, unknown>>(text, params)).map((row) =>
-        Object.values(row),
-      );
+      // Straight from the driver as arrays, without an object per row, when sent by name.
+      const prepared = await this.preparedOnPostgres<unknown[]>(text, params, 'array');
+      if (prepared) return prepared;
+      return (
+        await this.manager.query<Array<Record<string, unknown>>>(
+          this.text(text),
+          this.params(params),
+        )
+      ).map((row) => Object.values(row));
     }
     const statement = this.prepared(text, true);
     // Past TypeORM, so past its query subscriber: counted here.
@@ -214,7 +225,12 @@ function statementName(text: string, generation: number): string {
 
 /** The part of a node-postgres client that {@link Sql} uses. */
 interface PgClient {
-  query<T>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }>;
+  query<T>(config: {
+    name: string;
+    text: string;
+    values: unknown[];
+    rowMode?: 'array';
+  }): Promise<{ rows: T[] }>;
 }
 
 /** Prepared statements of {@link Sql.rows} and {@link Sql.runEach}, per connection: a handful of texts. */

@@ -36,6 +36,32 @@ describe('Sql', () => {
     expect(await tx.run((m) => new Sql(m).one(readOrg, [randomUUID()]))).toBeUndefined();
   });
 
+  it('reads rows as arrays in the order selected, whether the text was read as objects before or not', async () => {
+    const id = randomUUID();
+    await tx.run((m) =>
+      new Sql(m).run(insertOrg, [id, 'Rows ward', 'ward', t.clock.now().toISOString()]),
+    );
+    const readBack = 'SELECT name, kind, id FROM organizations WHERE id = ?';
+    // The same text as objects, then as arrays (on PostgreSQL one prepared statement for both).
+    expect(await tx.run((m) => new Sql(m).all(readBack, [id]))).toEqual([
+      { name: 'Rows ward', kind: 'ward', id },
+    ]);
+    expect(await tx.run((m) => new Sql(m).rows(readBack, [id]))).toEqual([
+      ['Rows ward', 'ward', id],
+    ]);
+    expect(await new Sql(t.dataSource.manager).rows(readBack, [id])).toEqual([
+      ['Rows ward', 'ward', id],
+    ]);
+    // A text never prepared (SELECT *) comes through TypeORM, as arrays too.
+    const all = await new Sql(t.dataSource.manager).rows(
+      'SELECT * FROM organizations WHERE id = ?',
+      [id],
+    );
+    expect(all).toHaveLength(1);
+    expect(all[0]).toEqual(expect.arrayContaining([id, 'Rows ward', 'ward']));
+    expect(await new Sql(t.dataSource.manager).rows(readBack, [randomUUID()])).toEqual([]);
+  });
+
   it('a refused statement fails its transaction alone; the same text then works again', async () => {
     const id = randomUUID();
     const now = t.clock.now().toISOString();
