@@ -240,7 +240,6 @@ describe('account lifecycle and sessions', () => {
       ['blank', { displayName: '   ' }, 'displayName'],
       ['too long', { displayName: 'x'.repeat(201) }, 'displayName'],
       ['not a string', { displayName: 42 }, 'displayName'],
-      ['missing', {}, 'displayName'],
       ['with an unknown field', { displayName: 'Fine', role: 'admin' }, 'role'],
     ])('refuses a body %s with 400 and writes nothing', async (_case, body, field) => {
       const { user } = await aUser(t, w.contractorX, 'contractor_staff', { login: false });
@@ -252,6 +251,49 @@ describe('account lifecycle and sessions', () => {
       expect(response.status).toBe(400);
       expect(response.body.code).toBe('VALIDATION_FAILED');
       expect(response.body.details.fields.map((f: { field: string }) => f.field)).toContain(field);
+      expect(await userRow(user.id)).toEqual(before);
+    });
+
+    it('leaves the display name as it is when only the address is sent, and the address when only the name is', async () => {
+      const { user } = await aUser(t, w.contractorX, 'contractor_staff', { login: false });
+      const named = await t.request('PATCH', `/api/users/${user.id}`, {
+        token: w.admin.token,
+        body: { displayName: '伊藤 一郎', email: 'ito.ichiro@contractor.example.jp' },
+      });
+      expect(named.status).toBe(200);
+      const addressed = await t.request('PATCH', `/api/users/${user.id}`, {
+        token: w.admin.token,
+        body: { email: 'ichiro.ito@contractor.example.jp' },
+      });
+      expect(addressed.status).toBe(200);
+      expect(addressed.body).toMatchObject({
+        displayName: '伊藤 一郎',
+        email: 'ichiro.ito@contractor.example.jp',
+      });
+      const renamed = await t.request('PATCH', `/api/users/${user.id}`, {
+        token: w.admin.token,
+        body: { displayName: '伊藤 市郎', email: null },
+      });
+      expect(renamed.status).toBe(200);
+      expect(renamed.body).toMatchObject({
+        displayName: '伊藤 市郎',
+        email: 'ichiro.ito@contractor.example.jp',
+      });
+      expect(await userRow(user.id)).toMatchObject({
+        display_name: '伊藤 市郎',
+        email: 'ichiro.ito@contractor.example.jp',
+      });
+    });
+
+    it('answers a body with neither field with the account as it was, changing nothing', async () => {
+      const { user } = await aUser(t, w.contractorX, 'contractor_staff', { login: false });
+      const before = await userRow(user.id);
+      const response = await t.request('PATCH', `/api/users/${user.id}`, {
+        token: w.admin.token,
+        body: {},
+      });
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ id: user.id, displayName: user.displayName });
       expect(await userRow(user.id)).toEqual(before);
     });
 

@@ -110,14 +110,16 @@ export class AccountLifecycleService {
 
   /**
    * Edits what an admin may change of an account: its display name and its
-   * e-mail address (`""` removes it; absent leaves it).
+   * e-mail address (`""` removes it). A field absent is left as it is; a
+   * body with neither changes nothing.
    */
   async update(userId: string, request: UpdateUserRequest): Promise<UserEntity> {
     const user = await this.findUser(userId);
     const change: Partial<Pick<UserEntity, 'displayName' | 'email'>> = {
-      displayName: request.displayName.trim(),
+      ...(request.displayName !== undefined ? { displayName: request.displayName.trim() } : {}),
       ...(request.email !== undefined ? { email: request.email.trim() || null } : {}),
     };
+    if (Object.keys(change).length === 0) return user;
     noteAccountEvent('user.updated', { subject: subjectOf(user) });
     await this.tx.run((manager) => manager.update(UserEntity, { id: user.id }, change));
     return Object.assign(user, change);

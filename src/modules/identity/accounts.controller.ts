@@ -32,9 +32,9 @@ export class AccountsController {
 
   @Patch()
   @ApiOperation({
-    summary: "Edit a user's display name and e-mail address",
+    summary: "Edit a user's display name or e-mail address",
     description:
-      'Admins only. Sets the display name and, when `email` is sent, the address notifications are e-mailed to (`""` removes it; absent leaves it). The change is recorded in the access log.',
+      'Admins only. Sets the display name, the address notifications are e-mailed to (`""` removes it), or both: a field absent is left as it is, and a body with neither changes nothing. The change is recorded in the access log.',
   })
   @ApiJsonBody(
     UpdateUserRequest,
@@ -47,6 +47,11 @@ export class AccountsController {
       name: 'withEmail',
       summary: 'A display name and a new address',
       value: { displayName: '高橋 健太', email: 'takahashi.kenta@city.shinjuku.example.jp' },
+    },
+    {
+      name: 'emailOnly',
+      summary: 'A new address only; the display name stays',
+      value: { email: 'takahashi.kenta@city.shinjuku.example.jp' },
     },
   )
   @ApiOkResponse({ type: UserResponse, description: 'The account as edited' })

@@ -250,8 +250,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Edit a user's display name and e-mail address
-         * @description Admins only. Sets the display name and, when `email` is sent, the address notifications are e-mailed to (`""` removes it; absent leaves it). The change is recorded in the access log.
+         * Edit a user's display name or e-mail address
+         * @description Admins only. Sets the display name, the address notifications are e-mailed to (`""` removes it), or both: a field absent is left as it is, and a body with neither changes nothing. The change is recorded in the access log.
          */
         patch: operations["AccountsController_update"];
         trace?: never;
@@ -2123,8 +2123,11 @@ export interface components {
             items: components["schemas"]["UserResponse"][];
         };
         UpdateUserRequest: {
-            /** @example 佐藤 花子 */
-            displayName: string;
+            /**
+             * @description The name shown for the user; absent leaves it
+             * @example 佐藤 花子
+             */
+            displayName?: string | null;
             /**
              * @description Where notifications are e-mailed; `""` removes it; absent leaves it
              * @example sato.hanako@city.example.jp

@@ -5,11 +5,17 @@ import { IsMailAddress, MAX_EMAIL_LENGTH, UserResponse } from './user.dto.js';
 
 /** What an admin may edit of an account. */
 export class UpdateUserRequest {
-  @ApiProperty({ example: '佐藤 花子', minLength: 1, maxLength: 200 })
+  @ApiPropertyOptional({
+    example: '佐藤 花子',
+    minLength: 1,
+    maxLength: 200,
+    description: 'The name shown for the user; absent leaves it',
+  })
+  @OptionalField()
   @IsString()
   @Length(1, 200)
   @Matches(/\S/, { message: 'displayName must not be blank' })
-  displayName: string;
+  displayName?: string;
 
   @ApiPropertyOptional({
     example: 'sato.hanako@city.example.jp',
