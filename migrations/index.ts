@@ -25,6 +25,7 @@ import { DigestDueIndex1764790000000 } from './1764790000000-DigestDueIndex.js';
 import { AccessLogPending1764800000000 } from './1764800000000-AccessLogPending.js';
 import { HeadClosed1764810000000 } from './1764810000000-HeadClosed.js';
 import { WideAccessLogCounters1764820000000 } from './1764820000000-WideAccessLogCounters.js';
+import { DropNotificationContractIndex1764830000000 } from './1764830000000-DropNotificationContractIndex.js';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   AccessLogPending1764800000000,
   HeadClosed1764810000000,
   WideAccessLogCounters1764820000000,
+  DropNotificationContractIndex1764830000000,
 ];

@@ -25,7 +25,6 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
  */
 @Entity({ name: 'notifications' })
 @Index('uq_notifications_idempotency_key', ['idempotencyKey'], { unique: true })
-@Index('idx_notifications_contract', ['contractId'])
 export class NotificationEntity {
   @PrimaryColumn({ type: 'varchar', length: ID_LENGTH })
   id: string;
