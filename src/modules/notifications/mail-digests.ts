@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from '../../common/ids/time-ordered-uuid.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import type { IsoDate } from '../../common/time/business-date.js';
@@ -42,7 +42,8 @@ export class MailDigests {
         [true],
       );
       if (users.length === 0) return 0;
-      const createdAt = this.clock.now().toISOString();
+      const now = this.clock.now();
+      const createdAt = now.toISOString();
       // A user who has the day's digest already (a second scan) gets none.
       const made = await insertMany(
         sql,
@@ -58,7 +59,7 @@ export class MailDigests {
           ['status', "'pending'"],
           ['attempts', '0'],
         ],
-        users.map(({ user_id: userId }) => [randomUUID(), userId, day, createdAt] as const),
+        users.map(({ user_id: userId }) => [timeOrderedUuid(now), userId, day, createdAt] as const),
         'ON CONFLICT DO NOTHING',
         true,
       );

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { timeOrderedUuid } from '../../common/ids/time-ordered-uuid.js';
 import { AppConfig } from '../../config/app-config.js';
 import { insertMany } from '../../database/insert-many.js';
 import { Sql } from '../../database/sql.js';
@@ -141,7 +141,7 @@ export class NotificationWriter {
       reminders.map(
         (r) =>
           [
-            randomUUID(),
+            timeOrderedUuid(context.now),
             r.key,
             r.kind,
             r.contractId,
@@ -180,13 +180,18 @@ export class NotificationWriter {
       for (const org of reminder.audience.wardOfficersOf) organizations.add(org);
       for (const id of users) {
         const mail = directory.mailOf.get(id) ?? null;
-        recipientRows.push([notificationId, id, mail, mail === 'immediate' ? randomUUID() : null]);
+        recipientRows.push([
+          notificationId,
+          id,
+          mail,
+          mail === 'immediate' ? timeOrderedUuid(context.now) : null,
+        ]);
         const org = directory.organizationOf.get(id);
         if (org) organizations.add(org);
       }
       for (const org of organizations) {
         if (directory.webhookOrganizations.has(org)) {
-          deliveryRows.push([randomUUID(), notificationId, org]);
+          deliveryRows.push([timeOrderedUuid(context.now), notificationId, org]);
         }
       }
     }
