@@ -279,6 +279,16 @@ describe('account lifecycle and sessions', () => {
         displayName: '伊藤 市郎',
         email: 'ichiro.ito@contractor.example.jp',
       });
+      // null is "not given", as for the address.
+      const kept = await t.request('PATCH', `/api/users/${user.id}`, {
+        token: w.admin.token,
+        body: { displayName: null, email: 'ichiro.ito@contractor.example.jp' },
+      });
+      expect(kept.status).toBe(200);
+      expect(kept.body).toMatchObject({
+        displayName: '伊藤 市郎',
+        email: 'ichiro.ito@contractor.example.jp',
+      });
       expect(await userRow(user.id)).toMatchObject({
         display_name: '伊藤 市郎',
         email: 'ichiro.ito@contractor.example.jp',

@@ -60,6 +60,12 @@ describe('Sql', () => {
     expect(all).toHaveLength(1);
     expect(all[0]).toEqual(expect.arrayContaining([id, 'Rows ward', 'ward']));
     expect(await new Sql(t.dataSource.manager).rows(readBack, [randomUUID()])).toEqual([]);
+    // A column selected twice is there twice, as on SQLite (an object per row kept one).
+    expect(
+      await tx.run((m) =>
+        new Sql(m).rows('SELECT name, kind, name FROM organizations WHERE id = ?', [id]),
+      ),
+    ).toEqual([['Rows ward', 'ward', 'Rows ward']]);
   });
 
   it('a refused statement fails its transaction alone; the same text then works again', async () => {

@@ -34,4 +34,14 @@ describe('timeOrderedUuid', () => {
     // Once the clock is past what the ids carry, they carry the clock again.
     expect(millisecondsOf(made.at(-1)!)).toBe(later + 100_000);
   });
+
+  it('refuses an invalid date or one before 1970, and the order goes on after it', () => {
+    const at = base + 3 * 86_400_000;
+    const before = timeOrderedUuid(new Date(at));
+    expect(() => timeOrderedUuid(new Date(Number.NaN))).toThrow(RangeError);
+    expect(() => timeOrderedUuid(new Date(-1))).toThrow(RangeError);
+    const after = timeOrderedUuid(new Date(at - 60_000));
+    expect(after > before).toBe(true);
+    expect(millisecondsOf(after)).toBe(at);
+  });
 });

@@ -24,6 +24,8 @@ let counter = 0;
  */
 export function timeOrderedUuid(at: Date): string {
   const ms = at.getTime();
+  // An invalid date would be written as 0 and reset the order after it.
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`no time-ordered id for ${String(at)}`);
   if (!(ms <= lastMs)) {
     lastMs = ms;
     counter = POOL.readUInt16BE(draw(2)) & 0x7ff;

@@ -128,7 +128,7 @@ export class ReminderScanner {
     const started = performance.now();
     const at = instantAt(asOf, this.scanTime, this.config.BUSINESS_TIMEZONE);
     const settings = this.settings;
-    const due = await this.judge(asOf, at);
+    const due = await this.judge(asOf, at, settings);
     const now = this.clock.now();
     const byKind: ScanResult['byKind'] = {};
     let raised = 0;
@@ -146,11 +146,11 @@ export class ReminderScanner {
       fresh.length > 0 ? await this.writer.directory(this.dataSource.manager) : undefined;
     for (let start = 0; start < fresh.length; start += WRITE_BATCH) {
       const batch = fresh.slice(start, start + WRITE_BATCH);
-      const written = await this.tx.run((manager) =>
+      const result = await this.tx.run((manager) =>
         this.writer.write(manager, batch, { asOf, now, directory }),
       );
-      raised += written.raised.length;
-      for (const r of written.raised) byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
+      raised += result.raised.length;
+      for (const r of result.raised) byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
     }
     if (raised > 0) this.outbox.kick();
     // The day's digest goes out with its scan, listing what waits unread.
@@ -215,9 +215,8 @@ export class ReminderScanner {
   }
 
   /** Everything due as of `asOf` (judged at `at`), sent before or not; an audit's texts not yet written. */
-  async judge(asOf: IsoDate, at: Date): Promise<Due[]> {
+  async judge(asOf: IsoDate, at: Date, settings = this.settings): Promise<Due[]> {
     const sql = new Sql(this.dataSource.manager);
-    const settings = this.settings;
     const reminders: Due[] = [];
 
     // The two biggest reads (a row per contract) as raw rows: no object per row.

@@ -2124,7 +2124,7 @@ export interface components {
         };
         UpdateUserRequest: {
             /**
-             * @description The name shown for the user; absent leaves it
+             * @description The name shown for the user; absent or null leaves it
              * @example 佐藤 花子
              */
             displayName?: string | null;

@@ -9,7 +9,7 @@ export class UpdateUserRequest {
     example: '佐藤 花子',
     minLength: 1,
     maxLength: 200,
-    description: 'The name shown for the user; absent leaves it',
+    description: 'The name shown for the user; absent or null leaves it',
   })
   @OptionalField()
   @IsString()
