@@ -1,7 +1,14 @@
 import { threadId } from 'node:worker_threads';
 import { TREE_MISMATCH } from '../../src/modules/ledger/chain-range.js';
 import { ChainVerifyPool } from '../../src/modules/ledger/chain-verify-pool.js';
-import type { ChainVerdict } from '../../src/modules/ledger/hash-chain.js';
+import {
+  type ChainVerdict,
+  storedEntryHash,
+  storedEntryParts,
+  storedFromRow,
+  type StoredRow,
+} from '../../src/modules/ledger/hash-chain.js';
+import { entryLeafHex } from '../../src/modules/ledger/transparency/tree-store.js';
 import { LedgerService } from '../../src/modules/ledger/ledger.service.js';
 import { aCustodyWorld, type CustodyWorld } from '../factories/custody.factory.js';
 import { sql } from '../support/ledger-kit.js';
@@ -212,6 +219,87 @@ describe('…/ledger/verify on worker threads', () => {
         }),
     );
   });
+
+  // SQLite keeps whatever bytes it is given as text, and a value of any type
+  // in any column: the workers read actor and payload there as bytes, the
+  // main thread as strings, and both must see the same entry.
+  const onSqlite = process.env.DATABASE_URL ? it.skip : it;
+
+  onSqlite(
+    'a payload rewritten as text that is not UTF-8, hashed as it reads: the same verdict from bytes as from strings',
+    async () => {
+      const seq = firsts()[1]! + 1;
+      await tampered(
+        seq,
+        seq,
+        async () => {
+          // {"a":"<a lead byte alone>","b":"<a stray continuation byte>"}
+          const bytes = Buffer.concat([
+            Buffer.from('{"a":"'),
+            Buffer.from([0xe6, 0x80]),
+            Buffer.from('","b":"'),
+            Buffer.from([0x80]),
+            Buffer.from('"}'),
+          ]);
+          await sql(
+            t,
+            'UPDATE ledger_entries SET payload = CAST(? AS TEXT) WHERE contract_id = ? AND seq = ?',
+            [bytes, c.contractId, seq],
+          );
+          // Its hash and its leaf recomputed from the string it reads as (each
+          // bad sequence a U+FFFD): the entry matches both, and only the next
+          // entry, which links to the old hash, breaks.
+          const [row] = await sql<StoredRow & { tree_nodes: string }>(
+            t,
+            'SELECT * FROM ledger_entries WHERE contract_id = ? AND seq = ?',
+            [c.contractId, seq],
+          );
+          const entry = storedFromRow(row!);
+          expect(entry.payload).toBe('{"a":"\ufffd","b":"\ufffd"}');
+          const hash = storedEntryHash(entry);
+          const leaf = entryLeafHex(storedEntryParts(entry), hash);
+          await sql(
+            t,
+            'UPDATE ledger_entries SET hash = ?, tree_nodes = ? WHERE contract_id = ? AND seq = ?',
+            [hash, leaf + row!.tree_nodes.slice(64), c.contractId, seq],
+          );
+        },
+        () =>
+          sameVerdict({
+            valid: false,
+            length: seq,
+            firstInvalidSeq: seq + 1,
+            reason: 'prevHash does not match the previous entry',
+          }),
+      );
+    },
+  );
+
+  onSqlite(
+    'actor and payload stored as blobs of their own text: read as that text, the chain is intact both ways',
+    async () => {
+      const seq = firsts()[2]! + 1;
+      await tampered(
+        seq,
+        seq,
+        () =>
+          sql(
+            t,
+            'UPDATE ledger_entries SET actor = CAST(actor AS BLOB), payload = CAST(payload AS BLOB) WHERE contract_id = ? AND seq = ?',
+            [c.contractId, seq],
+          ),
+        async () => {
+          const [types] = await sql<{ a: string; p: string }>(
+            t,
+            'SELECT typeof(actor) AS a, typeof(payload) AS p FROM ledger_entries WHERE contract_id = ? AND seq = ?',
+            [c.contractId, seq],
+          );
+          expect(types).toEqual({ a: 'blob', p: 'blob' });
+          await sameVerdict({ valid: true, length, head: expect.stringMatching(/^[0-9a-f]{64}$/) });
+        },
+      );
+    },
+  );
 
   it('a short chain stays on the main thread', async () => {
     const other = await aCustodyWorld(t);

@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import {
   canonicalJson,
   ChainVerifier,
+  EntryHasher,
   entryHash,
   GENESIS_HASH,
   type LedgerEntry,
   storedEntryHash,
   type StoredEntry,
+  storedEntryJson,
   type UnhashedEntry,
 } from './hash-chain.js';
 
@@ -246,5 +248,93 @@ describe('storedEntryJson', () => {
         payload: canonicalJson(entry.payload),
       }),
     ).toBe(canonicalJson(entry));
+  });
+});
+
+describe('EntryHasher', () => {
+  /** What a walk of text columns computes: the chain's hash and the Merkle leaf's, from the strings. */
+  const fromStrings = (entry: StoredEntry) => ({
+    hash: storedEntryHash(entry),
+    leaf: createHash('sha256')
+      .update(Buffer.from([0]))
+      .update(storedEntryJson(entry), 'utf8')
+      .digest('hex'),
+  });
+
+  /** An entry whose strings hold what canonical JSON and UTF-8 make hard: quotes, controls, non-BMP, lone surrogates. */
+  const awkward = (payload: string, type = 'handover_dispatched'): StoredEntry => ({
+    contractId: 'c-"\\-1',
+    seq: 42,
+    type,
+    occurredAt: '2026-03-31T15:00:00.000Z\u0007',
+    recordedAt: '2026-04-01T00:00:00.000Z',
+    actor: canonicalJson({ ...actor, displayName: '髙橋 "𠮷" \\ \u2028' }),
+    payload,
+    prevHash: 'b'.repeat(64),
+    hash: 'whatever is stored',
+  });
+
+  it('gives the hashes of the string form, from strings and from the stored bytes', () => {
+    const hasher = new EntryHasher();
+    const entries = [
+      ...chain(5).map(stored),
+      awkward(canonicalJson({ label: '個人情報 DVD-R', emoji: '😀', tab: '\t', nul: '\u0000' })),
+      awkward('{"x":1}', 'type with a lone surrogate \ud800 and \udfff'),
+    ];
+    for (const entry of entries) {
+      const expected = fromStrings(entry);
+      expect(hasher.hashes(entry)).toEqual(expected);
+      // As SQLite's walk reads them: both texts' bytes in one buffer, each a view into it.
+      const texts = Buffer.from(`${entry.actor}${entry.payload}`, 'utf8');
+      const split = Buffer.byteLength(entry.actor, 'utf8');
+      expect(
+        hasher.hashes({
+          ...entry,
+          actor: texts.subarray(0, split),
+          payload: texts.subarray(split),
+        }),
+      ).toEqual(expected);
+    }
+  });
+
+  it('grows its buffers for an entry larger than they are, and hashes the next small one right', () => {
+    const hasher = new EntryHasher();
+    const big = awkward(canonicalJson({ note: '保'.repeat(40_000) }));
+    expect(hasher.hashes({ ...big, payload: Buffer.from(big.payload) })).toEqual(fromStrings(big));
+    const [small] = chain(1).map(stored);
+    expect(hasher.hashes(small!)).toEqual(fromStrings(small!));
+  });
+
+  it('hashes stored bytes that are not UTF-8 as the string they decode to', () => {
+    // A lead byte with no continuation, a stray continuation byte, an overlong form.
+    const bad = Buffer.from([
+      0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xe6, 0x80, 0x22, 0x80, 0xc0, 0xaf, 0x22, 0x7d,
+    ]);
+    const entry = awkward(bad.toString('utf8'));
+    expect(entry.payload).toContain('\ufffd');
+    expect(new EntryHasher().hashes({ ...entry, payload: bad })).toEqual(fromStrings(entry));
+  });
+
+  it('takes a value stored as other than text as a template literal takes it, as the string form does', () => {
+    const hasher = new EntryHasher();
+    for (const payload of [null, 12.5, 7]) {
+      const asText = awkward(`${payload}`);
+      expect(hasher.hashes({ ...asText, payload })).toEqual(fromStrings(asText));
+    }
+  });
+
+  it('changes both hashes with any byte of the entry', () => {
+    const hasher = new EntryHasher();
+    const [entry] = chain(1).map(stored);
+    const base = hasher.hashes(entry!);
+    const bytes = Buffer.from(entry!.payload);
+    bytes[bytes.length - 2] ^= 1;
+    const changed = hasher.hashes({ ...entry!, payload: bytes });
+    expect(changed.hash).not.toBe(base.hash);
+    expect(changed.leaf).not.toBe(base.leaf);
+    // The leaf covers the stored hash; the chain's hash does not.
+    const rehashed = hasher.hashes({ ...entry!, hash: 'f'.repeat(64) });
+    expect(rehashed.hash).toBe(base.hash);
+    expect(rehashed.leaf).not.toBe(base.leaf);
   });
 });

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
@@ -92,6 +93,101 @@ export function withHash(head: string, hash: string, tail: string): string {
   return `${head},"hash":${JSON.stringify(hash)}${tail}`;
 }
 
+/**
+ * An entry as a walk reads it: `actor` and `payload` as stored text, or, from
+ * SQLite, as the UTF-8 bytes of that text (a Buffer: no decoding into a
+ * JavaScript string and encoding back for the hash). Any other value (a
+ * forged row's number, null, blob) is taken as a template literal would
+ * take it, so that both forms hash alike.
+ */
+export type WalkedEntry = Omit<StoredEntry, 'actor' | 'payload'> & {
+  actor: unknown;
+  payload: unknown;
+};
+
+/** Bytes reserved per JavaScript character written as UTF-8 (a UTF-16 unit takes at most 3). */
+const UTF8_PER_UNIT = 3;
+
+/**
+ * Both hashes of each entry of a walk, the chain's ({@link storedEntryHash})
+ * and its Merkle leaf's (SHA-256 of 0x00 ‖ {@link storedEntryJson}), in hex:
+ * the same bytes assembled in two buffers kept from entry to entry, and
+ * hashed from there. Hashing a string makes Node encode it to UTF-8 first,
+ * which for an entry with Japanese text cost more than the SHA-256 itself;
+ * given the stored bytes, this does not. A stored text that is not valid
+ * UTF-8 is hashed as the string it reads as (each bad sequence a U+FFFD),
+ * as the string form is.
+ */
+export class EntryHasher {
+  private chain = Buffer.allocUnsafe(16 * 1024);
+  private leaf = Buffer.allocUnsafe(16 * 1024);
+
+  hashes(entry: WalkedEntry): { hash: string; leaf: string } {
+    const actor = asUtf8(entry.actor);
+    const payload = asUtf8(entry.payload);
+    const contract = `,"contractId":${JSON.stringify(entry.contractId)}`;
+    const beforePayload = `,"occurredAt":${JSON.stringify(entry.occurredAt)},"payload":`;
+    const end =
+      `,"prevHash":${JSON.stringify(entry.prevHash)},"recordedAt":${JSON.stringify(entry.recordedAt)}` +
+      `,"seq":${entry.seq},"type":${JSON.stringify(entry.type)}}`;
+    const withHashText = `,"hash":${JSON.stringify(entry.hash)}`;
+    const bound =
+      1 +
+      byteBound(actor) +
+      byteBound(payload) +
+      UTF8_PER_UNIT *
+        (ACTOR_KEY.length +
+          contract.length +
+          beforePayload.length +
+          end.length +
+          withHashText.length);
+    if (bound > this.chain.length) {
+      const size = 2 ** Math.ceil(Math.log2(bound));
+      this.chain = Buffer.allocUnsafe(size);
+      this.leaf = Buffer.allocUnsafe(size);
+    }
+    const chain = this.chain;
+    let at = chain.write(ACTOR_KEY, 0, 'latin1');
+    at += put(chain, actor, at);
+    at += chain.write(contract, at);
+    const headEnd = at;
+    at += chain.write(beforePayload, at);
+    at += put(chain, payload, at);
+    at += chain.write(end, at);
+    const leaf = this.leaf;
+    leaf[0] = 0;
+    chain.copy(leaf, 1, 0, headEnd);
+    let leafAt = 1 + headEnd;
+    leafAt += leaf.write(withHashText, leafAt);
+    leafAt += chain.copy(leaf, leafAt, headEnd, at);
+    return {
+      hash: hash('sha256', chain.subarray(0, at), 'hex'),
+      leaf: hash('sha256', leaf.subarray(0, leafAt), 'hex'),
+    };
+  }
+}
+
+const ACTOR_KEY = '{"actor":';
+
+/** Stored bytes as they are when valid UTF-8, else as the string they decode to; any other value as its text. */
+function asUtf8(value: unknown): Uint8Array | string {
+  if (value instanceof Uint8Array) {
+    const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    return isUtf8(bytes) ? bytes : bytes.toString('utf8');
+  }
+  return typeof value === 'string' ? value : `${value as string}`;
+}
+
+function byteBound(value: Uint8Array | string): number {
+  return typeof value === 'string' ? UTF8_PER_UNIT * value.length : value.byteLength;
+}
+
+function put(target: Buffer, value: Uint8Array | string, at: number): number {
+  if (typeof value === 'string') return target.write(value, at);
+  target.set(value, at);
+  return value.byteLength;
+}
+
 /** An entry as stored: actor and payload as canonical JSON text. */
 export interface StoredEntry {
   contractId: string;
@@ -157,14 +253,16 @@ export class ChainVerifier {
   }
 
   /** `computed` is the entry's hash recomputed from its content, when the caller already has it. */
-  push(row: StoredEntry, computed?: string): void {
+  push(row: StoredEntry): void;
+  push(row: WalkedEntry, computed: string): void;
+  push(row: StoredEntry | WalkedEntry, computed?: string): void {
     if (this.failure) return;
     const expected = this.seq + 1;
     if (row.seq !== expected) {
       this.failure = { seq: expected, reason: missingEntry(expected) };
     } else if (row.prevHash !== this.previous) {
       this.failure = { seq: expected, reason: PREV_HASH_MISMATCH };
-    } else if ((computed ?? storedEntryHash(row)) !== row.hash) {
+    } else if ((computed ?? storedEntryHash(row as StoredEntry)) !== row.hash) {
       this.failure = { seq: expected, reason: 'hash does not match the entry' };
     } else {
       this.seq = expected;

@@ -1,7 +1,13 @@
 import { threadId } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { type ChainRange, RangeCheck, type RangeWalk, WALK_COLUMNS } from './chain-range.js';
+import {
+  type ChainRange,
+  RangeCheck,
+  type RangeWalk,
+  WALK_COLUMNS,
+  WALK_COLUMNS_SQLITE_BYTES,
+} from './chain-range.js';
 
 /**
  * The entry point of a verify worker thread (run by piscina, see
@@ -46,7 +52,8 @@ export default async function verifyRange(task: VerifyRangeTask): Promise<Verify
   const { last } = task.range;
   const page = task.pageSize ?? (task.source.kind === 'sqlite' ? SQLITE_PAGE : PG_PAGE);
   const bound = last === null ? '' : ' AND seq <= ?';
-  const text = `SELECT ${WALK_COLUMNS} FROM ledger_entries WHERE contract_id = ? AND seq > ?${bound} ORDER BY seq LIMIT ${page}`;
+  const columns = task.source.kind === 'sqlite' ? WALK_COLUMNS_SQLITE_BYTES : WALK_COLUMNS;
+  const text = `SELECT ${columns} FROM ledger_entries WHERE contract_id = ? AND seq > ?${bound} ORDER BY seq LIMIT ${page}`;
   const params = (after: number) =>
     last === null ? [task.contractId, after] : [task.contractId, after, last];
   const reader =
