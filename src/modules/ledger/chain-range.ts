@@ -54,19 +54,9 @@ export const TEXTS_SPLIT = 11;
 /** Where a row of {@link WALK_COLUMNS} has the stored hash of the entry's leaf (level 0 of its `tree_nodes`), or null. */
 export const LEAF = 9;
 
-/** An entry from a row of {@link WALK_COLUMNS}. */
+/** An entry from a row of {@link WALK_COLUMNS}, whose actor and payload are the stored texts. */
 export function entryOfRow(row: readonly unknown[]): StoredEntry {
-  return {
-    contractId: row[0] as string,
-    seq: Number(row[1]),
-    type: row[2] as string,
-    occurredAt: row[3] as string,
-    recordedAt: row[4] as string,
-    actor: row[5] as string,
-    payload: row[6] as string,
-    prevHash: row[7] as string,
-    hash: row[8] as string,
-  };
+  return walkedOfRow(row) as StoredEntry;
 }
 
 /** An entry from a row of {@link WALK_COLUMNS} or {@link WALK_COLUMNS_SQLITE_BYTES}: `actor` and `payload` as read, as text or as bytes. */

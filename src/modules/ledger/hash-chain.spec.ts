@@ -323,15 +323,18 @@ describe('EntryHasher', () => {
     }
   });
 
-  it('changes both hashes with any byte of the entry', () => {
+  it('changes both hashes with any byte of the stored payload, and only the leaf with the stored hash', () => {
     const hasher = new EntryHasher();
     const [entry] = chain(1).map(stored);
     const base = hasher.hashes(entry!);
-    const bytes = Buffer.from(entry!.payload);
-    bytes[bytes.length - 2] ^= 1;
-    const changed = hasher.hashes({ ...entry!, payload: bytes });
-    expect(changed.hash).not.toBe(base.hash);
-    expect(changed.leaf).not.toBe(base.leaf);
+    const original = Buffer.from(entry!.payload);
+    for (let at = 0; at < original.length; at++) {
+      const bytes = Buffer.from(original);
+      bytes.writeUInt8(original.readUInt8(at) ^ 1, at);
+      const changed = hasher.hashes({ ...entry!, payload: bytes });
+      expect(changed.hash).not.toBe(base.hash);
+      expect(changed.leaf).not.toBe(base.leaf);
+    }
     // The leaf covers the stored hash; the chain's hash does not.
     const rehashed = hasher.hashes({ ...entry!, hash: 'f'.repeat(64) });
     expect(rehashed.hash).toBe(base.hash);
