@@ -164,6 +164,91 @@ onPostgres('custody commands that read before the head lock (PostgreSQL)', () =>
     expect(locked).toEqual({ speculative: false, movedOn: false });
   });
 
+  /**
+   * Makes the next custody command that reads before the lock meet an append
+   * between its reads and its refusal's check: when it asks whether its
+   * reads are stale, `meanwhile` commits first (another request's append
+   * landing just then). Through the service's own LedgerService instance:
+   * the chain it opens gets the extra step, once.
+   */
+  const appendBeforeStaleCheck = (meanwhile: () => Promise<void>): void => {
+    const open = ledger.open.bind(ledger);
+    (ledger as Partial<Pick<LedgerService, 'open'>>).open = async (...args) => {
+      const chain = await open(...args);
+      if (chain.speculative) {
+        disarm();
+        const movedOn = chain.movedOn.bind(chain);
+        chain.movedOn = async () => {
+          await meanwhile();
+          return movedOn();
+        };
+      }
+      return chain;
+    };
+  };
+  /** Back to the class's own open (a test that failed before its command opened a chain leaves none armed). */
+  const disarm = () => delete (ledger as Partial<Pick<LedgerService, 'open'>>).open;
+  afterEach(disarm);
+
+  it('a refusal decided on reads that an append made stale runs again locked, and succeeds on what is now true', async () => {
+    const dvd = await c.dvd();
+    const sent = await c.provide([dvd]);
+    expect(sent.status).toBe(201);
+    const before = await c.ledgerLength();
+    // X's handler files the medium away while it is still in transit to them
+    // (refused: IN_TRANSIT); just then their receipt commits.
+    appendBeforeStaleCheck(async () => {
+      const got = await c.receive(c.w.staffX.token, sent.body.id);
+      expect(got.status).toBe(201);
+    });
+    const holds: LockHold[] = [];
+    tx.onLockHold((hold) => holds.push(hold));
+    const r = await t.post(
+      `${c.base}/media/${dvd}/store`,
+      { location: 'Contractor safe' },
+      c.w.staffX.token,
+    );
+    expect([r.status, r.body.code]).toEqual([201, undefined]);
+    // The receipt's hold, then the store's second attempt, locked from the
+    // start; the refused first attempt never took the lock.
+    expect(holds.map((h) => h.committed)).toEqual([true, true]);
+    const after = await entries(before);
+    expect(after.map((e) => [e.seq - before, e.type, e.payload.location])).toEqual([
+      [1, 'handover_received', undefined],
+      [2, 'medium_stored', 'Contractor safe'],
+    ]);
+    expect(r.body.seq).toBe(before + 2);
+    expect((await c.medium(dvd)).custody).toMatchObject({ location: 'Contractor safe' });
+    expect(await verified()).toBe(true);
+  });
+
+  it('a refusal on stale reads that the append did not touch stands, decided again under the lock, with nothing written', async () => {
+    const [mine, other] = [await c.dvd(), await c.dvd()];
+    const sent = await c.provide([mine]);
+    expect(sent.status).toBe(201);
+    const before = await c.ledgerLength();
+    // The ward's officer stores another medium meanwhile: the head moves,
+    // the medium in transit stays in transit.
+    appendBeforeStaleCheck(async () => {
+      expect((await store(other, 'Cabinet 6')).status).toBe(201);
+    });
+    const holds: LockHold[] = [];
+    tx.onLockHold((hold) => holds.push(hold));
+    const r = await t.post(
+      `${c.base}/media/${mine}/store`,
+      { location: 'Contractor safe' },
+      c.w.staffX.token,
+    );
+    expect([r.status, r.body.code]).toEqual([409, 'IN_TRANSIT']);
+    // The officer's store, then the refusal decided again with the lock held, rolled back.
+    expect(holds.map((h) => h.committed)).toEqual([true, false]);
+    const after = await entries(before);
+    expect(after.map((e) => [e.type, e.payload.location])).toEqual([
+      ['medium_stored', 'Cabinet 6'],
+    ]);
+    expect(await verified()).toBe(true);
+  });
+
   it('a checkpoint stored for a reader meanwhile (the head changed, its seq did not) makes the append read again', async () => {
     const dvd = await c.dvd();
     const before = await c.ledgerLength();
