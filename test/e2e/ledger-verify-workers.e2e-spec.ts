@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { threadId } from 'node:worker_threads';
 import { TREE_MISMATCH } from '../../src/modules/ledger/chain-range.js';
 import { ChainVerifyPool } from '../../src/modules/ledger/chain-verify-pool.js';
@@ -112,10 +113,13 @@ describe('…/ledger/verify on worker threads', () => {
     expect(workers).toEqual({ valid: true, length, head: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(workers).toEqual(here);
     const walked = pool.rangesWalked;
+    const asBytes = pool.rangesReadAsBytes;
     const served = await t.get(`${c.base}/ledger/verify`, c.w.officerA.token);
     expect(served.status).toBe(200);
     expect(served.body).toEqual(workers);
     expect(pool.rangesWalked - walked).toBe(4);
+    // On SQLite (UTF-8) the threads read actor and payload as bytes; PostgreSQL's, as text.
+    expect(pool.rangesReadAsBytes - asBytes).toBe(t.database.kind === 'postgres' ? 0 : 4);
     expect(pool.walkerThreads.size).toBeGreaterThan(0);
     expect(pool.walkerThreads.has(threadId)).toBe(false);
   });
@@ -300,6 +304,17 @@ describe('…/ledger/verify on worker threads', () => {
       );
     },
   );
+
+  it("an error piscina reports outside any walk (a called-off range's late answer) is logged, not thrown", async () => {
+    expect((await ledger.verify(c.contractId)).valid).toBe(true);
+    const threads = (pool as unknown as { pool: EventEmitter | undefined }).pool;
+    expect(threads).toBeDefined();
+    // An EventEmitter with no 'error' listener throws what it emits.
+    expect(() =>
+      threads!.emit('error', new Error('Unexpected message from Worker: { taskId: 7 }')),
+    ).not.toThrow();
+    expect((await ledger.verify(c.contractId)).valid).toBe(true);
+  });
 
   it('a short chain stays on the main thread', async () => {
     const other = await aCustodyWorld(t);

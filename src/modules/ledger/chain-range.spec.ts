@@ -105,23 +105,45 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/**
+ * Bytes a forged row stores as text, valid UTF-8 or not (SQLite keeps them
+ * as given). In a row, its string is what better-sqlite3 reads back: the
+ * bytes decoded, each ill-formed sequence a U+FFFD (which the e2e test of
+ * the worker checks against better-sqlite3 itself).
+ */
+class TextBytes {
+  constructor(readonly bytes: Buffer) {}
+  toString(): string {
+    return this.bytes.toString('utf8');
+  }
+}
+
 /** The rows as the only ledger of a SQLite file, in the columns of the real table (a seq as the row has it: 3.5 stays 3.5). */
-function store(rows: readonly Row[]): void {
+function store(rows: readonly Row[], encoding = 'UTF-8'): void {
+  rmSync(file, { force: true });
   const db = new Database(file);
   try {
-    db.exec(`DROP TABLE IF EXISTS ledger_entries;
-      CREATE TABLE ledger_entries (contract_id varchar NOT NULL, seq integer NOT NULL,
+    db.pragma(`encoding = '${encoding}'`);
+    db.exec(`CREATE TABLE ledger_entries (contract_id varchar NOT NULL, seq integer NOT NULL,
         type varchar NOT NULL, occurred_at varchar NOT NULL, recorded_at varchar NOT NULL,
         actor text NOT NULL, payload text NOT NULL, prev_hash varchar NOT NULL,
         hash varchar NOT NULL, tree_nodes text, PRIMARY KEY (contract_id, seq))`);
-    const insert = db.prepare('INSERT INTO ledger_entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     db.transaction(() => {
-      for (const row of rows) insert.run(...(row as Array<string | number | null>));
+      for (const row of rows) {
+        const places = row.map((v) => (v instanceof TextBytes ? 'CAST(? AS TEXT)' : '?'));
+        db.prepare(`INSERT INTO ledger_entries VALUES (${places.join(', ')})`).run(
+          ...row.map((v) => (v instanceof TextBytes ? v.bytes : (v as string | number | null))),
+        );
+      }
     })();
   } finally {
     db.close();
   }
 }
+
+/** Bytes from strings and byte values, joined. */
+const bytesOf = (...parts: Array<string | number[]>) =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
 
 /** Each range walked by the worker's own code over the SQLite file, `pageSize` rows a query, then joined. */
 async function byRanges(
@@ -129,17 +151,20 @@ async function byRanges(
   ranges: readonly ChainRange[],
   heads: { before?: RecordedHead; after?: RecordedHead },
   pageSize: number,
+  encoding = 'UTF-8',
 ): Promise<ChainVerdict> {
-  store(rows);
+  store(rows, encoding);
   const walks: RangeWalk[] = [];
   for (const range of ranges) {
-    const { walk, threadId } = await verifyRange({
+    const { walk, threadId, bytes } = await verifyRange({
       source: { kind: 'sqlite', file },
       contractId: 'c1',
       range,
       pageSize,
     });
     expect(threadId).toBe(0);
+    // A UTF-8 file is read as bytes; any other as text.
+    expect(bytes).toBe(encoding === 'UTF-8');
     walks.push(walk);
   }
   return joinRanges(walks, heads);
@@ -210,6 +235,33 @@ const TAMPERINGS: Record<string, (rows: Row[], at: number) => void> = {
     }
   },
   'the last entries cut off': (rows, at) => void rows.splice(at),
+  'a payload stored as text that is not UTF-8': (rows, at) => {
+    rows[at]![6] = new TextBytes(
+      bytesOf('{"a":"', [0xe6, 0x80], '","b":"', [0x80, 0xc0, 0xaf], '"}'),
+    );
+  },
+  'an entry rewritten with a payload that is not UTF-8, its hash and leaf recomputed from the text it reads as':
+    (rows, at) => {
+      const payload = new TextBytes(
+        bytesOf('{"x":"', [0xf0, 0x80, 0x80, 0x80, 0xed, 0xa0, 0x80], '"}'),
+      );
+      const entry = { ...entryOf(rows[at]!), payload: String(payload) };
+      entry.hash = storedEntryHash(entry);
+      rows[at] = [...rowOf(entry).slice(0, 6), payload, ...rowOf(entry).slice(7)];
+    },
+  'an actor ending in half a character the payload completes': (rows, at) => {
+    const entry = entryOf(rows[at]!);
+    rows[at]![5] = new TextBytes(bytesOf(entry.actor, [0xe6, 0x80]));
+    rows[at]![6] = new TextBytes(bytesOf([0x80], entry.payload));
+  },
+  'actor and payload stored as blobs of their own text': (rows, at) => {
+    const entry = entryOf(rows[at]!);
+    rows[at]![5] = Buffer.from(entry.actor);
+    rows[at]![6] = Buffer.from(entry.payload);
+  },
+  'a payload stored as a blob that is not UTF-8': (rows, at) => {
+    rows[at]![6] = bytesOf('{"a":"', [0xff, 0xfe], '"}');
+  },
 };
 
 describe('a chain verified in ranges', () => {
@@ -252,6 +304,25 @@ describe('a chain verified in ranges', () => {
           verdict: oneWalk(rows, heads),
         });
       }
+    }
+  });
+
+  it('walks a UTF-16 file as text, with the verdicts of one walk', async () => {
+    // A blob cast from its text would hold UTF-16 there, not the UTF-8 that is hashed.
+    const rows = chain(12);
+    const head = entryOf(rows[11]!);
+    const heads = { before: head, after: head };
+    for (const encoding of ['UTF-16le', 'UTF-16be']) {
+      expect(await byRanges(rows, rangesCutAt([5], [12]), heads, 3, encoding)).toEqual({
+        valid: true,
+        length: 12,
+        head: head.hash,
+      });
+      const tampered = rows.map((row) => [...row]);
+      TAMPERINGS['a payload changed']!(tampered, 7);
+      expect(await byRanges(tampered, rangesCutAt([5], [12]), heads, 3, encoding)).toEqual(
+        oneWalk(tampered, heads),
+      );
     }
   });
 

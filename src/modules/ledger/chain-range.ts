@@ -30,7 +30,8 @@ export const WALK_COLUMNS =
 const BOTH_TEXT = "typeof(actor) = 'text' AND typeof(payload) = 'text'";
 
 /**
- * {@link WALK_COLUMNS} for a walk of SQLite. `actor` and `payload` are read
+ * {@link WALK_COLUMNS} for a walk of a SQLite file whose text is UTF-8 (the
+ * default; a UTF-16 file is walked as text). `actor` and `payload` are read
  * as one Buffer, the UTF-8 bytes of the two texts one after the other, at
  * {@link TEXTS}, with the byte length of `actor` at {@link TEXTS_SPLIT}; the
  * columns of their own are then null. {@link EntryHasher} hashes those bytes
@@ -51,12 +52,12 @@ export const WALK_COLUMNS_SQLITE_BYTES =
 export const TEXTS = 10;
 export const TEXTS_SPLIT = 11;
 
-/** Where a row of {@link WALK_COLUMNS} has the stored hash of the entry's leaf (level 0 of its `tree_nodes`), or null. */
+/** Where a row of {@link WALK_COLUMNS} (and of the bytes query) has the stored hash of the entry's leaf (level 0 of its `tree_nodes`), or null. */
 export const LEAF = 9;
 
-/** An entry from a row of {@link WALK_COLUMNS}, whose actor and payload are the stored texts. */
+/** An entry from a row of {@link WALK_COLUMNS} (not of the bytes query): actor and payload as the stored texts. */
 export function entryOfRow(row: readonly unknown[]): StoredEntry {
-  return walkedOfRow(row) as StoredEntry;
+  return { ...walkedOfRow(row), actor: row[5] as string, payload: row[6] as string };
 }
 
 /** An entry from a row of {@link WALK_COLUMNS} or {@link WALK_COLUMNS_SQLITE_BYTES}: `actor` and `payload` as read, as text or as bytes. */
@@ -122,7 +123,7 @@ export interface RangeWalk extends ChainWalk {
 
 /**
  * Walks one range: feed it, in seq order, the rows of {@link WALK_COLUMNS}
- * with a seq above {@link after} (from its anchor, entry `first − 1`; none
+ * (or, from SQLite, of {@link WALK_COLUMNS_SQLITE_BYTES}) with a seq above {@link after} (from its anchor, entry `first − 1`; none
  * for the first range) and up to `last`.
  * {@link push} says whether more rows are wanted.
  */

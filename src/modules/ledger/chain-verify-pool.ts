@@ -27,6 +27,7 @@ export class ChainVerifyPool implements OnApplicationShutdown {
   private pool: Piscina<VerifyRangeTask, VerifyRangeResult> | undefined;
   private closed = false;
   private walked = 0;
+  private walkedAsBytes = 0;
   private readonly threads = new Set<number>();
 
   /**
@@ -47,6 +48,11 @@ export class ChainVerifyPool implements OnApplicationShutdown {
   /** Ranges walked by worker threads since start (for tests and diagnostics). */
   get rangesWalked(): number {
     return this.walked;
+  }
+
+  /** Of those, the ranges whose actor and payload were read as their stored bytes (SQLite in UTF-8). */
+  get rangesReadAsBytes(): number {
+    return this.walkedAsBytes;
   }
 
   /** The worker threads that walked them (never the main thread's 0). */
@@ -94,6 +100,7 @@ export class ChainVerifyPool implements OnApplicationShutdown {
         pool.run({ source, contractId, range }, { signal: stops[i]!.signal }).then(
           (result) => {
             this.walked++;
+            if (result.bytes) this.walkedAsBytes++;
             this.threads.add(result.threadId);
             if (result.walk.failure) for (const later of stops.slice(i + 1)) later.abort();
             return result.walk;
@@ -137,13 +144,23 @@ export class ChainVerifyPool implements OnApplicationShutdown {
 
   private workerPool(): Piscina<VerifyRangeTask, VerifyRangeResult> {
     if (this.closed) throw new Error('The verify workers have been shut down');
-    this.pool ??= new Piscina<VerifyRangeTask, VerifyRangeResult>({
-      filename: compiledWorker(import.meta.url, 'verify.worker-entry.cjs'),
-      name: 'default',
-      minThreads: 0,
-      maxThreads: this.config.VERIFY_WORKERS,
-      idleTimeout: IDLE_MS,
-    });
+    if (!this.pool) {
+      this.pool = new Piscina<VerifyRangeTask, VerifyRangeResult>({
+        filename: compiledWorker(import.meta.url, 'verify.worker-entry.cjs'),
+        name: 'default',
+        minThreads: 0,
+        maxThreads: this.config.VERIFY_WORKERS,
+        idleTimeout: IDLE_MS,
+      });
+      // An error of no task's: piscina emits it, for one, when a range called
+      // off (another range failed first) had already sent its answer. The
+      // verdict does not depend on it; unheard, it would take the process down.
+      this.pool.on('error', (error: unknown) =>
+        this.logger.warn(
+          `a verify worker reported an error outside any walk: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
+    }
     return this.pool;
   }
 }

@@ -305,6 +305,27 @@ describe('EntryHasher', () => {
     expect(hasher.hashes(small!)).toEqual(fromStrings(small!));
   });
 
+  it('sizes its buffers for what the text becomes in UTF-8, around their 16 KiB and past it', () => {
+    // Text that takes three bytes a character in UTF-8, and stored bytes that
+    // decode to three times their length (each 0xFF a U+FFFD): a buffer sized
+    // by characters or by stored bytes would cut them off, and Buffer.write
+    // says nothing of it.
+    for (const characters of [5_000, 5_460, 5_500, 11_000, 22_000]) {
+      const hasher = new EntryHasher();
+      const wide = awkward(canonicalJson({ note: '保'.repeat(characters) }));
+      expect(hasher.hashes(wide)).toEqual(fromStrings(wide));
+      const bad = Buffer.alloc(characters, 0xff);
+      const decoded = awkward(bad.toString('utf8'));
+      expect(decoded.payload).toHaveLength(characters);
+      expect(hasher.hashes({ ...decoded, payload: bad })).toEqual(fromStrings(decoded));
+      const actorWide = {
+        ...awkward('{}'),
+        actor: canonicalJson({ name: '髙'.repeat(characters) }),
+      };
+      expect(hasher.hashes(actorWide)).toEqual(fromStrings(actorWide));
+    }
+  });
+
   it('hashes stored bytes that are not UTF-8 as the string they decode to', () => {
     // A lead byte with no continuation, a stray continuation byte, an overlong form.
     const bad = Buffer.from([

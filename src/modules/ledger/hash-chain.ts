@@ -96,9 +96,11 @@ export function withHash(head: string, hash: string, tail: string): string {
 /**
  * An entry as a walk reads it: `actor` and `payload` as stored text, or, from
  * SQLite, as the UTF-8 bytes of that text (a Buffer: no decoding into a
- * JavaScript string and encoding back for the hash). Any other value (a
- * forged row's number, null, blob) is taken as a template literal would
- * take it, so that both forms hash alike.
+ * JavaScript string and encoding back for the hash). A value a forged row
+ * stored as a blob is a Buffer in both forms, and its text is its bytes
+ * decoded as UTF-8, as better-sqlite3's Buffer gives it to a template
+ * literal in {@link storedEntryParts}; any other value is its template
+ * literal text.
  */
 export type WalkedEntry = Omit<StoredEntry, 'actor' | 'payload'> & {
   actor: unknown;
@@ -114,9 +116,12 @@ const UTF8_PER_UNIT = 3;
  * the same bytes assembled in two buffers kept from entry to entry, and
  * hashed from there. Hashing a string makes Node encode it to UTF-8 first,
  * which for an entry with Japanese text cost more than the SHA-256 itself;
- * given the stored bytes, this does not. A stored text that is not valid
- * UTF-8 is hashed as the string it reads as (each bad sequence a U+FFFD),
- * as the string form is.
+ * given the stored bytes, this does not. Stored bytes that are not valid
+ * UTF-8 are hashed as the string they decode to (ill-formed sequences
+ * replaced by U+FFFD, as better-sqlite3 decodes text), as the string form
+ * is. The buffers are sized from a bound on the UTF-8 length of what is
+ * written (3 bytes a UTF-16 unit): Buffer.write would cut off what did not
+ * fit without a word.
  */
 export class EntryHasher {
   private chain = Buffer.allocUnsafe(16 * 1024);

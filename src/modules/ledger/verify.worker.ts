@@ -34,6 +34,8 @@ export interface VerifyRangeResult {
   walk: RangeWalk;
   /** The worker thread that walked it (never the main thread's 0). */
   threadId: number;
+  /** Whether actor and payload were read as their stored bytes (SQLite in UTF-8), not as text. */
+  bytes: boolean;
 }
 
 /** Rows per query on SQLite: small pages die young (see LedgerService's rowsWithLeaves). */
@@ -52,14 +54,15 @@ export default async function verifyRange(task: VerifyRangeTask): Promise<Verify
   const { last } = task.range;
   const page = task.pageSize ?? (task.source.kind === 'sqlite' ? SQLITE_PAGE : PG_PAGE);
   const bound = last === null ? '' : ' AND seq <= ?';
-  const columns = task.source.kind === 'sqlite' ? WALK_COLUMNS_SQLITE_BYTES : WALK_COLUMNS;
-  const text = `SELECT ${columns} FROM ledger_entries WHERE contract_id = ? AND seq > ?${bound} ORDER BY seq LIMIT ${page}`;
+  const query = (columns: string) =>
+    `SELECT ${columns} FROM ledger_entries WHERE contract_id = ? AND seq > ?${bound} ORDER BY seq LIMIT ${page}`;
   const params = (after: number) =>
     last === null ? [task.contractId, after] : [task.contractId, after, last];
   const reader =
     task.source.kind === 'sqlite'
-      ? sqliteReader(task.source.file, text)
-      : await postgresReader(task.source, text);
+      ? sqliteReader(task.source.file, query)
+      : await postgresReader(task.source, query(WALK_COLUMNS));
+  const done = (): VerifyRangeResult => ({ walk: check.result(), threadId, bytes: reader.bytes });
   try {
     // Keyset pages past the last seq read, never from "that seq + 1": a row
     // forged with a seq between two (SQLite keeps 500.5 in an integer
@@ -68,9 +71,9 @@ export default async function verifyRange(task: VerifyRangeTask): Promise<Verify
     for (;;) {
       const rows = await reader.page(params(after));
       for (const row of rows) {
-        if (!check.push(row)) return { walk: check.result(), threadId };
+        if (!check.push(row)) return done();
       }
-      if (rows.length < page) return { walk: check.result(), threadId };
+      if (rows.length < page) return done();
       after = Number(rows[rows.length - 1]![1]);
     }
   } finally {
@@ -82,16 +85,23 @@ export default async function verifyRange(task: VerifyRangeTask): Promise<Verify
 interface PageReader {
   page(params: readonly unknown[]): unknown[][] | Promise<unknown[][]>;
   close(): void | Promise<void>;
+  /** Whether it reads actor and payload as bytes ({@link WALK_COLUMNS_SQLITE_BYTES}). */
+  bytes: boolean;
 }
 
-function sqliteReader(file: string, text: string): PageReader {
+function sqliteReader(file: string, query: (columns: string) => string): PageReader {
   const db = new Database(file, { readonly: true, fileMustExist: true });
+  // A blob cast from text holds the text in the file's encoding: the bytes
+  // that are hashed must be UTF-8, so a UTF-16 file (one restored from a
+  // dump made so) is read as text.
+  const bytes = db.pragma('encoding', { simple: true }) === 'UTF-8';
   // Pages through .all(): one call into SQLite a page instead of one a row
   // (iterate()), a sixth less time a row.
-  const statement = db.prepare(text).raw(true);
+  const statement = db.prepare(query(bytes ? WALK_COLUMNS_SQLITE_BYTES : WALK_COLUMNS)).raw(true);
   return {
     page: (params) => statement.all(...params) as unknown[][],
     close: () => void db.close(),
+    bytes,
   };
 }
 
@@ -118,5 +128,6 @@ async function postgresReader(
       (await client.query<unknown[]>({ text: numbered, values: [...params], rowMode: 'array' }))
         .rows,
     close: () => client.end(),
+    bytes: false,
   };
 }
