@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { AuditsModule } from '../audits/audits.module.js';
+import { ImmediateNotice } from './immediate-notice.js';
 import { IncidentReactor } from './incident.reactor.js';
 import { LedgerTamperingReactor } from './ledger-tampering.reactor.js';
 import { NotificationWriter } from './notification-writer.js';
@@ -74,6 +75,7 @@ export class NotificationsModule {
         WebhookSender,
         NotificationsService,
         WebhooksService,
+        ImmediateNotice,
         IncidentReactor,
         LedgerTamperingReactor,
         ...(options.runsWorkers
