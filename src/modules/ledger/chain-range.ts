@@ -123,8 +123,9 @@ export interface RangeWalk extends ChainWalk {
 
 /**
  * Walks one range: feed it, in seq order, the rows of {@link WALK_COLUMNS}
- * (or, from SQLite, of {@link WALK_COLUMNS_SQLITE_BYTES}) with a seq above {@link after} (from its anchor, entry `first − 1`; none
- * for the first range) and up to `last`.
+ * (or, from SQLite, of {@link WALK_COLUMNS_SQLITE_BYTES}) with a seq above
+ * {@link after} (from its anchor, entry `first − 1`; none for the first
+ * range) and up to `last`.
  * {@link push} says whether more rows are wanted.
  */
 export class RangeCheck {

@@ -80,17 +80,44 @@ export function storedEntryJson(row: StoredEntry): string {
  * ({@link withHash}). Verify builds them once for both hashes of an entry.
  */
 export function storedEntryParts(row: StoredEntry): { head: string; tail: string } {
+  const text = canonicalText(row);
   return {
-    head: `{"actor":${row.actor},"contractId":${JSON.stringify(row.contractId)}`,
-    tail:
-      `,"occurredAt":${JSON.stringify(row.occurredAt)},"payload":${row.payload}` +
+    head: `${ACTOR_KEY}${row.actor}${text.afterActor}`,
+    tail: `${text.beforePayload}${row.payload}${text.afterPayload}`,
+  };
+}
+
+export function withHash(head: string, hash: string, tail: string): string {
+  return `${head}${hashMember(hash)}${tail}`;
+}
+
+/** Where an entry's canonical JSON starts: its first key, `actor` (JCS order). */
+const ACTOR_KEY = '{"actor":';
+
+/**
+ * The canonical JSON of an entry between and after its two JSON columns,
+ * keys in JCS order (UTF-16 code units): `{"actor":` ‖ actor ‖ afterActor
+ * (where `,"hash":…` goes, see {@link hashMember}) ‖ beforePayload ‖ payload
+ * ‖ afterPayload. The one place that order is written: {@link storedEntryParts}
+ * puts strings between these, {@link EntryHasher} stored bytes.
+ */
+function canonicalText(row: WalkedEntry): {
+  afterActor: string;
+  beforePayload: string;
+  afterPayload: string;
+} {
+  return {
+    afterActor: `,"contractId":${JSON.stringify(row.contractId)}`,
+    beforePayload: `,"occurredAt":${JSON.stringify(row.occurredAt)},"payload":`,
+    afterPayload:
       `,"prevHash":${JSON.stringify(row.prevHash)},"recordedAt":${JSON.stringify(row.recordedAt)}` +
       `,"seq":${row.seq},"type":${JSON.stringify(row.type)}}`,
   };
 }
 
-export function withHash(head: string, hash: string, tail: string): string {
-  return `${head},"hash":${JSON.stringify(hash)}${tail}`;
+/** The `hash` member of an entry as served, which goes right after `contractId`. */
+function hashMember(hash: string): string {
+  return `,"hash":${JSON.stringify(hash)}`;
 }
 
 /**
@@ -130,21 +157,17 @@ export class EntryHasher {
   hashes(entry: WalkedEntry): { hash: string; leaf: string } {
     const actor = asUtf8(entry.actor);
     const payload = asUtf8(entry.payload);
-    const contract = `,"contractId":${JSON.stringify(entry.contractId)}`;
-    const beforePayload = `,"occurredAt":${JSON.stringify(entry.occurredAt)},"payload":`;
-    const end =
-      `,"prevHash":${JSON.stringify(entry.prevHash)},"recordedAt":${JSON.stringify(entry.recordedAt)}` +
-      `,"seq":${entry.seq},"type":${JSON.stringify(entry.type)}}`;
-    const withHashText = `,"hash":${JSON.stringify(entry.hash)}`;
+    const { afterActor, beforePayload, afterPayload } = canonicalText(entry);
+    const withHashText = hashMember(entry.hash);
     const bound =
       1 +
       byteBound(actor) +
       byteBound(payload) +
       UTF8_PER_UNIT *
         (ACTOR_KEY.length +
-          contract.length +
+          afterActor.length +
           beforePayload.length +
-          end.length +
+          afterPayload.length +
           withHashText.length);
     if (bound > this.chain.length) {
       const size = 2 ** Math.ceil(Math.log2(bound));
@@ -154,11 +177,11 @@ export class EntryHasher {
     const chain = this.chain;
     let at = chain.write(ACTOR_KEY, 0, 'latin1');
     at += put(chain, actor, at);
-    at += chain.write(contract, at);
+    at += chain.write(afterActor, at);
     const headEnd = at;
     at += chain.write(beforePayload, at);
     at += put(chain, payload, at);
-    at += chain.write(end, at);
+    at += chain.write(afterPayload, at);
     const leaf = this.leaf;
     leaf[0] = 0;
     chain.copy(leaf, 1, 0, headEnd);
@@ -171,8 +194,6 @@ export class EntryHasher {
     };
   }
 }
-
-const ACTOR_KEY = '{"actor":';
 
 /** Stored bytes as they are when valid UTF-8, else as the string they decode to; any other value as its text. */
 function asUtf8(value: unknown): Uint8Array | string {
