@@ -50,6 +50,7 @@ const ALL_VARIABLES = [
   'REMINDER_RETURN_DAYS',
   'REMINDER_OVERDUE_REPEAT_DAYS',
   'REMINDER_CATCH_UP_DAYS',
+  'REMINDER_SCAN_PARTS',
   'REMINDER_DAY_COUNT',
   'WEBHOOK_ATTEMPTS',
   'WEBHOOK_BACKOFF_MS',
@@ -266,6 +267,9 @@ describe('loadConfig', () => {
       ['REMINDER_DAY_COUNT', 'Business'],
       ['VERIFY_WORKERS', '0'],
       ['VERIFY_WORKERS', '17'],
+      ['REMINDER_SCAN_PARTS', '0'],
+      ['REMINDER_SCAN_PARTS', '65'],
+      ['REMINDER_SCAN_PARTS', 'Auto'],
     ])('rejects %s=%j, naming the variable', (name, value) => {
       const error = configErrorOf({ [name]: value });
       expect(error.problems).toHaveLength(1);
@@ -276,6 +280,12 @@ describe('loadConfig', () => {
       const config = loadConfig({ REMINDER_SCAN_TIME: 'off', QUEUE_WORKERS: 'off' });
       expect(config.REMINDER_SCAN_TIME).toBe('off');
       expect(config.QUEUE_WORKERS).toBe('off');
+    });
+
+    it('takes REMINDER_SCAN_PARTS as auto by default, or a number of parts', () => {
+      expect(loadConfig({}).REMINDER_SCAN_PARTS).toBe('auto');
+      expect(loadConfig({ REMINDER_SCAN_PARTS: '1' }).REMINDER_SCAN_PARTS).toBe('1');
+      expect(loadConfig({ REMINDER_SCAN_PARTS: '64' }).REMINDER_SCAN_PARTS).toBe('64');
     });
 
     it('takes VERIFY_WORKERS as a number of threads', () => {

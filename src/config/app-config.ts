@@ -130,6 +130,16 @@ export class AppConfig {
   REMINDER_CATCH_UP_DAYS = 31;
 
   /**
+   * Parts a day's reminder scan is split into, by ward, each a job any worker
+   * takes: `auto` is one part per worker process listening to the reminder
+   * queue (one part, the whole scan in one job, when one runs).
+   */
+  @Matches(/^(auto|[1-9]|[1-5]\d|6[0-4])$/, {
+    message: 'must be auto or an integer between 1 and 64',
+  })
+  REMINDER_SCAN_PARTS = 'auto';
+
+  /**
    * How reminders count days: `calendar` (every day) or `business` (開庁日: no
    * weekend, national holiday or 29 December – 3 January). Under `business` the
    * audit lead days, REMINDER_PASSWORD_NOTICE_DAYS, REMINDER_RETURN_DAYS and

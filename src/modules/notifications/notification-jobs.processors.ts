@@ -1,12 +1,21 @@
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { type BeforeApplicationShutdown, Logger } from '@nestjs/common';
-import { DelayedError, type Job } from 'bullmq';
+import { DelayedError, FlowProducer, type Job, type Queue } from 'bullmq';
+import type { IsoDate } from '../../common/time/business-date.js';
 import { Clock } from '../../common/time/clock.js';
+import { AppConfig } from '../../config/app-config.js';
 import { Metrics } from '../metrics/metrics.js';
 import type { AttemptOutcome } from './delivery-attempts.js';
 import type { DeliveryJob } from './delivery-outbox.js';
 import { MailSender } from './mail-sender.js';
-import { MAIL_QUEUE, REMINDER_QUEUE, WEBHOOK_QUEUE } from './queue.constants.js';
+import {
+  MAIL_QUEUE,
+  REMINDER_QUEUE,
+  SCAN_DAY_JOB,
+  SCAN_JOB_OPTIONS,
+  SCAN_PART_JOB,
+  WEBHOOK_QUEUE,
+} from './queue.constants.js';
 import { QueueShutdown } from './queue-shutdown.js';
 import { ReminderScanner } from './reminder-scanner.js';
 import { WebhookSender } from './webhook-sender.js';
@@ -33,31 +42,127 @@ abstract class StoppableWorker extends WorkerHost implements BeforeApplicationSh
   }
 }
 
+/** A part of a day's scan that fails is tried again; after its last try the day fails, to be scanned by a later catch-up. */
+const PART_JOB_OPTIONS = {
+  ...SCAN_JOB_OPTIONS,
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 2000 },
+  failParentOnFailure: true,
+};
+
+interface ScanPartData {
+  asOf: IsoDate;
+  part: number;
+  parts: number;
+}
+
 /**
  * The daily scan (from the job scheduler at REMINDER_SCAN_TIME) and catch-up
  * runs: both scan every day since the last recorded scan. One at a time per
  * worker; concurrent workers are harmless because notifications are
  * idempotent.
+ *
+ * When several workers listen (REMINDER_SCAN_PARTS, `auto` by default), a
+ * day is scanned in parts by ward instead: the run queues a flow of one
+ * `scan-part` job per part, which any worker takes, under one `scan-day`
+ * job that BullMQ runs once every part is done. That one writes the day's
+ * digest, records the day, and queues the scan of the next missed day.
  */
 @Processor(REMINDER_QUEUE, { concurrency: 1 })
 export class ReminderJobsProcessor extends StoppableWorker {
   private readonly logger = new Logger('ReminderJobs');
   private readonly errors = new QuietErrors(this.logger);
+  private flows: FlowProducer | undefined;
 
   constructor(
     private readonly scanner: ReminderScanner,
+    @InjectQueue(REMINDER_QUEUE) private readonly reminders: Queue,
+    private readonly config: AppConfig,
     shutdown: QueueShutdown,
   ) {
     super(shutdown);
   }
 
-  async process(job: Job): Promise<{ scanned: string[]; raised: number }> {
-    const results = await this.scanner.catchUp();
-    this.logger.log(`${job.name}: scanned ${results.length} day(s)`);
-    return {
-      scanned: results.map((r) => r.asOf),
-      raised: results.reduce((n, r) => n + r.raised, 0),
-    };
+  async process(job: Job): Promise<unknown> {
+    if (job.name === SCAN_PART_JOB) {
+      const { asOf, part, parts } = job.data as ScanPartData;
+      const result = await this.scanner.scan(asOf, { part, parts });
+      return { asOf, part, parts, due: result.due, raised: result.raised };
+    }
+    if (job.name === SCAN_DAY_JOB) return this.finishDay(job);
+    const parts = await this.parts();
+    if (parts === 1) {
+      const results = await this.scanner.catchUp();
+      this.logger.log(`${job.name}: scanned ${results.length} day(s)`);
+      return {
+        scanned: results.map((r) => r.asOf),
+        raised: results.reduce((n, r) => n + r.raised, 0),
+      };
+    }
+    return this.queueParts(job, parts);
+  }
+
+  /** How many parts a day's scan is split into: REMINDER_SCAN_PARTS, or one per worker listening. */
+  async parts(): Promise<number> {
+    const setting = this.config.REMINDER_SCAN_PARTS;
+    if (setting !== 'auto') return Number(setting);
+    try {
+      return Math.min(64, Math.max(1, await this.reminders.getWorkersCount()));
+    } catch (error) {
+      // A Redis that refuses CLIENT LIST (some managed ones do): one worker scans the day whole.
+      this.logger.warn(
+        `cannot count the reminder workers (${String(error)}): scanning in one part`,
+      );
+      return 1;
+    }
+  }
+
+  /** Queues the first day not scanned as a flow of `parts` jobs, unless a day's parts are still running. */
+  private async queueParts(
+    job: Job,
+    parts: number,
+  ): Promise<{ queued: IsoDate | null; parts: number }> {
+    const [day] = await this.scanner.pendingDays();
+    // A day still waiting for its parts queues the next one itself when it is done.
+    if (!day || (await this.reminders.getWaitingChildrenCount()) > 0) {
+      return { queued: null, parts };
+    }
+    if (!this.flows) {
+      this.flows = new FlowProducer({
+        // The queue's own connection: nothing more to open, or to close at a stop.
+        connection: await this.reminders.backend.client,
+        prefix: this.config.QUEUE_PREFIX,
+      });
+      // Without a listener, Redis going away would take the process down.
+      this.flows.on('error', (error) => this.errors.log(error));
+    }
+    await this.flows.add({
+      name: SCAN_DAY_JOB,
+      queueName: REMINDER_QUEUE,
+      data: { asOf: day, parts },
+      opts: SCAN_JOB_OPTIONS,
+      children: Array.from({ length: parts }, (_, part) => ({
+        name: SCAN_PART_JOB,
+        queueName: REMINDER_QUEUE,
+        data: { asOf: day, part, parts } satisfies ScanPartData,
+        opts: PART_JOB_OPTIONS,
+      })),
+    });
+    this.logger.log(`${job.name}: scanning ${day} in ${parts} parts by ward`);
+    return { queued: day, parts };
+  }
+
+  private async finishDay(
+    job: Job,
+  ): Promise<{ scanned: IsoDate[]; raised: number; digests: number }> {
+    const { asOf } = job.data as { asOf: IsoDate };
+    const done = Object.values(await job.getChildrenValues<{ raised: number }>());
+    const raised = done.reduce((n, r) => n + r.raised, 0);
+    const digests = await this.scanner.finishDay(asOf, raised);
+    if ((await this.scanner.pendingDays()).length > 0) {
+      await this.reminders.add('catch-up', {}, SCAN_JOB_OPTIONS);
+    }
+    return { scanned: [asOf], raised, digests };
   }
 
   @OnWorkerEvent('error')

@@ -12,15 +12,13 @@ import {
   dailyPattern,
   MAIL_QUEUE,
   REMINDER_QUEUE,
+  SCAN_JOB_OPTIONS,
   WEBHOOK_QUEUE,
 } from './queue.constants.js';
 import { QueueState, withTimeout } from './queue-state.js';
 import { MailOutbox } from './mail-outbox.js';
 import { ReminderScanner } from './reminder-scanner.js';
 import { WebhookOutbox } from './webhook-outbox.js';
-
-/** The job options of the daily scan's runs and of catch-up runs. */
-const SCAN_JOB_OPTIONS = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
 
 /**
  * Watches Redis. The service never waits for it: handovers and every other
@@ -155,7 +153,14 @@ export class QueueSupervisor implements OnApplicationBootstrap, OnApplicationShu
         await this.installDailyScan(time);
       }
       if (await this.scanner.behind()) {
-        const counts = await this.reminders.getJobCounts('waiting', 'active', 'prioritized');
+        // A day scanned in parts waits for them ('waiting-children'), or for a part's retry ('delayed').
+        const counts = await this.reminders.getJobCounts(
+          'waiting',
+          'active',
+          'prioritized',
+          'waiting-children',
+          'delayed',
+        );
         if (Object.values(counts).every((n) => n === 0)) {
           this.logger.warn('a due reminder scan has not run: queueing a catch-up scan');
           await this.reminders.add('catch-up', {}, SCAN_JOB_OPTIONS);

@@ -6,6 +6,12 @@ export const REMINDER_QUEUE = 'reminders';
 export const WEBHOOK_QUEUE = 'webhooks';
 /** One job per e-mail; its job id is the mail delivery's id. */
 export const MAIL_QUEUE = 'mails';
+/** The job options of the daily scan's runs, catch-up runs and the jobs of a day scanned in parts. */
+export const SCAN_JOB_OPTIONS = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
+/** One part of a day's scan (REMINDER_SCAN_PARTS): the wards of that part. */
+export const SCAN_PART_JOB = 'scan-part';
+/** A day scanned in parts: runs once its parts have, for the digest and the day's record. */
+export const SCAN_DAY_JOB = 'scan-day';
 /** The repeatable job of the daily scan. */
 export const DAILY_SCAN_SCHEDULER = 'daily-reminder-scan';
 

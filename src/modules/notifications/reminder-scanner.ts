@@ -15,6 +15,7 @@ import { MailDigests } from './mail-digests.js';
 import { MailOutbox } from './mail-outbox.js';
 import { NotificationWriter } from './notification-writer.js';
 import { WebhookOutbox } from './webhook-outbox.js';
+import { type WardPart, WardScope } from './ward-parts.js';
 import {
   auditReminder,
   type AuditDue,
@@ -38,13 +39,19 @@ import type { NotificationKind } from './entities/notification.entity.js';
 
 export interface ScanResult {
   asOf: IsoDate;
+  /** The part of the day's wards this run scanned (REMINDER_SCAN_PARTS); absent for the whole day. */
+  part?: WardPart;
   /** The instant the scan judged by: the scan time of that day in BUSINESS_TIMEZONE. */
   at: string;
   /** Reminders due that day, including those already sent by an earlier run. */
   due: number;
   /** Notifications this run stored. */
   raised: number;
-  /** Daily digest mails this run wrote (one per user with unread notifications waiting). */
+  /**
+   * Daily digest mails this run wrote (one per user with unread notifications
+   * waiting); a part writes none, the day's are written once all its parts
+   * are stored ({@link ReminderScanner.finishDay}).
+   */
   digests: number;
   byKind: Partial<Record<NotificationKind, number>>;
   durationMs: number;
@@ -123,12 +130,13 @@ export class ReminderScanner {
     return this.clock.now() >= due ? today : addDays(today, -1);
   }
 
-  /** Runs the scan of one business day; safe to repeat. */
-  async scan(asOf: IsoDate): Promise<ScanResult> {
+  /** Runs the scan of one business day, or of one part of its wards; safe to repeat. */
+  async scan(asOf: IsoDate, part?: WardPart): Promise<ScanResult> {
     const started = performance.now();
     const at = instantAt(asOf, this.scanTime, this.config.BUSINESS_TIMEZONE);
     const settings = this.settings;
-    const due = await this.judge(asOf, at, settings);
+    const scope = part ? await this.scopeOf(part) : WardScope.ALL;
+    const due = await this.judge(asOf, at, settings, scope);
     const now = this.clock.now();
     const byKind: ScanResult['byKind'] = {};
     let raised = 0;
@@ -153,16 +161,19 @@ export class ReminderScanner {
       for (const r of result.raised) byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
     }
     if (raised > 0) this.outbox.kick();
-    // The day's digest goes out with its scan, listing what waits unread.
-    const digests = await this.digests.compose(asOf);
+    // The day's digest goes out with its scan, listing what waits unread: a
+    // part's, once every part of the day is stored (finishDay).
+    const digests = part ? 0 : await this.digests.compose(asOf);
     if (raised > 0 || digests > 0) this.mailOutbox.kick();
     const durationMs = Math.round(performance.now() - started);
     this.metrics.reminderScan(durationMs / 1000);
+    const of = part ? ` part ${part.part + 1}/${part.parts} (${scope.size} wards)` : '';
     this.logger.log(
-      `reminder scan ${asOf}: ${due.length} due, ${raised} new, ${digests} digests, ${durationMs} ms`,
+      `reminder scan ${asOf}${of}: ${due.length} due, ${raised} new, ${digests} digests, ${durationMs} ms`,
     );
     return {
       asOf,
+      ...(part ? { part } : {}),
       at: at.toISOString(),
       due: due.length,
       raised,
@@ -181,11 +192,37 @@ export class ReminderScanner {
   }
 
   /**
-   * Scans every day from the one after the last recorded scan up to the last
-   * day whose scan time has come (at most REMINDER_CATCH_UP_DAYS back), and
-   * records each. What the scheduler runs, daily and when Redis comes back.
+   * Scans every day {@link pendingDays} lists, in order, and records each.
+   * What the scheduler runs, daily and when Redis comes back, when one worker
+   * scans a day whole.
    */
   async catchUp(): Promise<ScanResult[]> {
+    const results: ScanResult[] = [];
+    for (const day of await this.pendingDays()) {
+      const result = await this.scan(day);
+      await this.record(day, result.raised);
+      results.push(result);
+    }
+    return results;
+  }
+
+  /**
+   * After every part of a day's scan is stored: the day's digest, and the
+   * day recorded as scanned. Returns the digests written.
+   */
+  async finishDay(asOf: IsoDate, raised: number): Promise<number> {
+    const digests = await this.digests.compose(asOf);
+    if (digests > 0) this.mailOutbox.kick();
+    await this.record(asOf, raised);
+    this.logger.log(`reminder scan ${asOf}: every part stored, ${digests} digests`);
+    return digests;
+  }
+
+  /**
+   * The days not scanned yet: from the one after the last recorded scan up
+   * to the last day whose scan time has come, at most REMINDER_CATCH_UP_DAYS.
+   */
+  async pendingDays(): Promise<IsoDate[]> {
     const lastDue = this.lastDueDay();
     const row = await new Sql(this.dataSource.manager).one<{ last: string | null }>(
       'SELECT MAX(as_of) AS last FROM reminder_scans',
@@ -198,24 +235,42 @@ export class ReminderScanner {
       );
       day = earliest;
     }
-    const results: ScanResult[] = [];
-    for (; day <= lastDue; day = addDays(day, 1)) {
-      const result = await this.scan(day);
-      const asOf = day;
-      await this.tx.run(async (manager) => {
-        await new Sql(manager).run(
-          `INSERT INTO reminder_scans (as_of, completed_at, raised) VALUES (?, ?, ?)
-           ON CONFLICT (as_of) DO NOTHING`,
-          [asOf, this.clock.now().toISOString(), result.raised],
-        );
-      });
-      results.push(result);
-    }
-    return results;
+    const days: IsoDate[] = [];
+    for (; day <= lastDue; day = addDays(day, 1)) days.push(day);
+    return days;
   }
 
-  /** Everything due as of `asOf` (judged at `at`), sent before or not; an audit's texts not yet written. */
-  async judge(asOf: IsoDate, at: Date, settings = this.settings): Promise<Due[]> {
+  private async record(asOf: IsoDate, raised: number): Promise<void> {
+    await this.tx.run(async (manager) => {
+      await new Sql(manager).run(
+        `INSERT INTO reminder_scans (as_of, completed_at, raised) VALUES (?, ?, ?)
+         ON CONFLICT (as_of) DO NOTHING`,
+        [asOf, this.clock.now().toISOString(), raised],
+      );
+    });
+  }
+
+  /** The wards of one part of a scan: of every contract's ward, those {@link partOfWard} places there. */
+  private async scopeOf(part: WardPart): Promise<WardScope> {
+    const wards = await new Sql(this.dataSource.manager).rows(
+      'SELECT DISTINCT ward_organization_id FROM contracts',
+    );
+    return WardScope.of(
+      part,
+      wards.map(([id]) => id as string),
+    );
+  }
+
+  /**
+   * Everything due as of `asOf` (judged at `at`) on the contracts of the
+   * wards in `scope`, sent before or not; an audit's texts not yet written.
+   */
+  async judge(
+    asOf: IsoDate,
+    at: Date,
+    settings = this.settings,
+    scope = WardScope.ALL,
+  ): Promise<Due[]> {
     const sql = new Sql(this.dataSource.manager);
     const reminders: Due[] = [];
 
@@ -224,7 +279,9 @@ export class ReminderScanner {
     for (const [contractId, fiscalYear] of await sql.rows(
       // The ward's own audits: a contractor's audit of its subcontractor is not the ward's.
       // No DISTINCT: the sets drop a second audit of a year without the database sorting them all.
-      'SELECT contract_id, fiscal_year FROM audits WHERE subcontractor_organization_id IS NULL',
+      `SELECT contract_id, fiscal_year FROM audits
+        WHERE subcontractor_organization_id IS NULL${scope.andContract('contract_id')}`,
+      scope.params,
     )) {
       const id = contractId as string;
       let years = audited.get(id);
@@ -236,8 +293,8 @@ export class ReminderScanner {
     const leadDays = new Map<string, number[]>();
     for (const [id, title, ward, startsOn, endsOn, leads] of await sql.rows(
       `SELECT id, title, ward_organization_id, starts_on, ends_on, reminder_lead_days
-         FROM contracts WHERE starts_on <= ?`,
-      [asOf],
+         FROM contracts WHERE starts_on <= ?${scope.and('ward_organization_id')}`,
+      [asOf, ...scope.params],
     )) {
       const text = leads as string;
       let parsed = leadDays.get(text);
@@ -272,8 +329,8 @@ export class ReminderScanner {
     }>(
       `SELECT id, contract_id, from_user_id, from_organization_id, to_user_id,
               to_organization_id, dispatched_at
-         FROM handovers WHERE status = 'dispatched' AND dispatched_at <= ?`,
-      [cutoff],
+         FROM handovers WHERE status = 'dispatched' AND dispatched_at <= ?${scope.andContract('contract_id')}`,
+      [cutoff, ...scope.params],
     );
     if (open.length > 0) {
       const labels = new Map<string, string[]>();
@@ -281,9 +338,9 @@ export class ReminderScanner {
         `SELECT hi.handover_id, m.label FROM handover_items hi
            JOIN handovers h ON h.id = hi.handover_id
            JOIN media m ON m.id = hi.medium_id
-          WHERE h.status = 'dispatched' AND h.dispatched_at <= ?
+          WHERE h.status = 'dispatched' AND h.dispatched_at <= ?${scope.andContract('h.contract_id')}
           ORDER BY m.label`,
-        [cutoff],
+        [cutoff, ...scope.params],
       )) {
         const list = labels.get(row.handover_id) ?? [];
         list.push(row.label);
@@ -308,8 +365,8 @@ export class ReminderScanner {
       }
     }
 
-    reminders.push(...(await this.splitPairs(sql, at, settings)));
-    reminders.push(...(await this.unreturned(sql, asOf, settings)));
+    reminders.push(...(await this.splitPairs(sql, at, settings, scope)));
+    reminders.push(...(await this.unreturned(sql, asOf, settings, scope)));
 
     for (const row of await sql.all<{
       id: string;
@@ -324,8 +381,8 @@ export class ReminderScanner {
               i.occurred_at, i.medium_ids
          FROM incidents i JOIN contracts c ON c.id = i.contract_id
         WHERE i.recorded_at <= ?
-          AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.idempotency_key = 'incident:' || i.id)`,
-      [at.toISOString()],
+          AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.idempotency_key = 'incident:' || i.id)${scope.and('c.ward_organization_id')}`,
+      [at.toISOString(), ...scope.params],
     )) {
       reminders.push(
         incidentNotice(
@@ -343,10 +400,10 @@ export class ReminderScanner {
         ),
       );
     }
-    reminders.push(...(await this.pendingTakeouts(sql, asOf, at, settings)));
-    reminders.push(...(await this.openFindings(sql, asOf, at, settings)));
-    reminders.push(...(await this.unansweredStatusReports(sql, asOf, at, settings)));
-    reminders.push(...(await this.lapsingTrainings(sql, asOf, at)));
+    reminders.push(...(await this.pendingTakeouts(sql, asOf, at, settings, scope)));
+    reminders.push(...(await this.openFindings(sql, asOf, at, settings, scope)));
+    reminders.push(...(await this.unansweredStatusReports(sql, asOf, at, settings, scope)));
+    reminders.push(...(await this.lapsingTrainings(sql, asOf, at, scope)));
     return reminders;
   }
 
@@ -355,7 +412,12 @@ export class ReminderScanner {
    * with their latest training given by `asOf` and the contract's
    * responsible persons (取扱責任者) on the roster then.
    */
-  private async lapsingTrainings(sql: Sql, asOf: IsoDate, at: Date): Promise<Reminder[]> {
+  private async lapsingTrainings(
+    sql: Sql,
+    asOf: IsoDate,
+    at: Date,
+    scope: WardScope,
+  ): Promise<Reminder[]> {
     const rostered = await sql.all<{
       contract_id: string;
       title: string;
@@ -372,9 +434,9 @@ export class ReminderScanner {
          JOIN users u ON u.id = r.user_id
         WHERE c.require_training = ? AND c.status <> 'closed' AND u.active = ?
           AND r.valid_from <= ? AND (r.valid_to IS NULL OR r.valid_to >= ?)
-          AND (r.removed_at IS NULL OR r.removed_at > ?)
+          AND (r.removed_at IS NULL OR r.removed_at > ?)${scope.and('c.ward_organization_id')}
         ORDER BY r.contract_id, r.user_id`,
-      [true, true, asOf, asOf, at.toISOString()],
+      [true, true, asOf, asOf, at.toISOString(), ...scope.params],
     );
     if (rostered.length === 0) return [];
     const latest = new Map<string, string>();
@@ -423,6 +485,7 @@ export class ReminderScanner {
     asOf: IsoDate,
     at: Date,
     settings: ReminderSettings,
+    scope: WardScope,
   ): Promise<Reminder[]> {
     const reports = await sql.all<{
       id: string;
@@ -435,8 +498,8 @@ export class ReminderScanner {
       `SELECT s.id, s.contract_id, c.title, c.ward_organization_id,
               c.contractor_organization_id, s.requested_at
          FROM status_reports s JOIN contracts c ON c.id = s.contract_id
-        WHERE s.state = 'requested' AND s.requested_at <= ? AND c.status <> 'closed'`,
-      [at.toISOString()],
+        WHERE s.state = 'requested' AND s.requested_at <= ? AND c.status <> 'closed'${scope.and('c.ward_organization_id')}`,
+      [at.toISOString(), ...scope.params],
     );
     if (reports.length === 0) return [];
     const responsible = await this.rosteredStaff(sql, asOf, 'responsible');
@@ -465,6 +528,7 @@ export class ReminderScanner {
     asOf: IsoDate,
     at: Date,
     settings: ReminderSettings,
+    scope: WardScope,
   ): Promise<Reminder[]> {
     const findings = await sql.all<{
       id: string;
@@ -485,8 +549,8 @@ export class ReminderScanner {
               f.owner_organization_id, f.auditor_organization_id
          FROM audit_findings f JOIN contracts c ON c.id = f.contract_id
         -- closed contracts too: a close-out audit's findings are reminded until verified
-        WHERE f.state <> 'verified' AND f.state_changed_at <= ?`,
-      [at.toISOString()],
+        WHERE f.state <> 'verified' AND f.state_changed_at <= ?${scope.and('c.ward_organization_id')}`,
+      [at.toISOString(), ...scope.params],
     );
     if (findings.length === 0) return [];
     const rostered = await this.rosteredStaff(sql, asOf);
@@ -548,6 +612,7 @@ export class ReminderScanner {
     asOf: IsoDate,
     at: Date,
     settings: ReminderSettings,
+    scope: WardScope,
   ): Promise<Reminder[]> {
     const pending = await sql.all<{
       id: string;
@@ -563,8 +628,8 @@ export class ReminderScanner {
          FROM takeout_requests t
          JOIN contracts c ON c.id = t.contract_id
          LEFT JOIN users u ON u.id = t.applicant_user_id
-        WHERE t.status = 'requested' AND t.requested_at <= ? AND c.status <> 'closed'`,
-      [at.toISOString()],
+        WHERE t.status = 'requested' AND t.requested_at <= ? AND c.status <> 'closed'${scope.and('c.ward_organization_id')}`,
+      [at.toISOString(), ...scope.params],
     );
     if (pending.length === 0) return [];
     const approvers = new Map<string, string[]>();
@@ -595,14 +660,20 @@ export class ReminderScanner {
     });
   }
 
-  private async splitPairs(sql: Sql, at: Date, settings: ReminderSettings): Promise<Reminder[]> {
+  private async splitPairs(
+    sql: Sql,
+    at: Date,
+    settings: ReminderSettings,
+    scope: WardScope,
+  ): Promise<Reminder[]> {
     const media = await sql.all<MediumRow>(
       `SELECT id, contract_id, label, state, holder_organization_id, holder_user_id, unlocks_medium_id
          FROM media
         WHERE state NOT IN ('erased', 'destroyed', 'lost')
           AND (kind = 'password_notice'
                OR id IN (SELECT unlocks_medium_id FROM media
-                          WHERE kind = 'password_notice' AND unlocks_medium_id IS NOT NULL))`,
+                          WHERE kind = 'password_notice' AND unlocks_medium_id IS NOT NULL))${scope.andContract('contract_id')}`,
+      scope.params,
     );
     if (media.length === 0) return [];
     const receipts = new Map<string, ItemFacts['lastReceipt']>();
@@ -659,6 +730,7 @@ export class ReminderScanner {
     sql: Sql,
     asOf: IsoDate,
     settings: ReminderSettings,
+    scope: WardScope,
   ): Promise<Reminder[]> {
     const rows = await sql.all<
       MediumRow & { title: string; ward_organization_id: string; ends_on: string }
@@ -668,9 +740,9 @@ export class ReminderScanner {
          FROM media m JOIN contracts c ON c.id = m.contract_id
         WHERE c.ends_on <= ?
           AND m.state NOT IN ('erased', 'destroyed', 'lost')
-          AND (m.state = 'in_transit' OR m.holder_organization_id <> c.ward_organization_id)
+          AND (m.state = 'in_transit' OR m.holder_organization_id <> c.ward_organization_id)${scope.and('c.ward_organization_id')}
         ORDER BY m.contract_id, m.label`,
-      [addDays(asOf, -settings.returnDays)],
+      [addDays(asOf, -settings.returnDays), ...scope.params],
     );
     const byContract = new Map<string, OutstandingMediaFacts>();
     for (const row of rows) {
