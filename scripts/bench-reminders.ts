@@ -20,6 +20,7 @@ import { Sql } from '../src/database/sql.js';
 import { TransactionRunner } from '../src/database/transaction-runner.js';
 import { MAIL_QUEUE, WEBHOOK_QUEUE } from '../src/modules/notifications/queue.constants.js';
 import { QueueState } from '../src/modules/notifications/queue-state.js';
+import { WardScope } from '../src/modules/notifications/ward-parts.js';
 import { ReminderScanner, type ScanResult } from '../src/modules/notifications/reminder-scanner.js';
 import { deleteKeys } from './redis-keys.js';
 
@@ -328,6 +329,25 @@ export async function benchReminders(out: (line: string) => void): Promise<boole
     out(
       `    of which reading the facts and judging them: ${secs(performance.now() - judging)} s\n`,
     );
+    // What each worker reads and judges when two share the day (REMINDER_SCAN_PARTS).
+    const partTimes: string[] = [];
+    for (let part = 0; part < 2; part++) {
+      const scope = WardScope.of(
+        { part, parts: 2 },
+        wards.map((w) => w.id),
+      );
+      const begun = performance.now();
+      const due = await scanner.judge(
+        '2027-01-31',
+        new Date('2027-01-31T00:00:00.000Z'),
+        scanner.settings,
+        scope,
+      );
+      partTimes.push(
+        `${secs(performance.now() - begun)} s (${scope.size} wards, ${due.length} due)`,
+      );
+    }
+    out(`    the same, each of two parts by ward: ${partTimes.join(', ')}\n`);
     ok =
       second.raised === 0 &&
       next.raised === 0 &&
@@ -366,7 +386,8 @@ export async function benchReminders(out: (line: string) => void): Promise<boole
     receiver.closeAllConnections();
     receiver.close();
     await deleteKeys(config.REDIS_URL, prefix);
-    rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP_DIR) out(`kept ${dataDir}\n`);
+    else rmSync(dataDir, { recursive: true, force: true });
     await postgres?.drop();
   }
 }

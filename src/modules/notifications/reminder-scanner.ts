@@ -279,9 +279,9 @@ export class ReminderScanner {
     for (const [contractId, fiscalYear] of await sql.rows(
       // The ward's own audits: a contractor's audit of its subcontractor is not the ward's.
       // No DISTINCT: the sets drop a second audit of a year without the database sorting them all.
-      `SELECT contract_id, fiscal_year FROM audits
-        WHERE subcontractor_organization_id IS NULL${scope.andContract('contract_id')}`,
-      scope.params,
+      // Every contract's, even for a part of the wards: a lookup by contract, it
+      // costs less to read whole than to filter by ward.
+      'SELECT contract_id, fiscal_year FROM audits WHERE subcontractor_organization_id IS NULL',
     )) {
       const id = contractId as string;
       let years = audited.get(id);
