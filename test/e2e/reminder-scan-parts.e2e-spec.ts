@@ -101,7 +101,11 @@ describe('the reminder scan in parts by ward', () => {
             `SELECT as_of, raised FROM reminder_scans WHERE as_of > '2027-01-28' ORDER BY as_of`,
           )
         ).map((r) => [r.as_of, Number(r.raised)]);
-      await a.eventually(async () => (await scanned()).length === 2, 30_000, 'both days scanned');
+      // Done once both days' own jobs are: each records its day before it completes.
+      const daysDone = async () =>
+        (await queue.getJobs(['completed'])).filter((j) => j.name === 'scan-day').length;
+      await a.eventually(async () => (await daysDone()) === 2, 30_000, 'both days scanned');
+      expect(await scanned()).toHaveLength(2);
 
       const completed = await queue.getJobs(['completed']);
       const parts = completed.filter((j) => j.name === 'scan-part');

@@ -42,13 +42,15 @@ abstract class StoppableWorker extends WorkerHost implements BeforeApplicationSh
   }
 }
 
-/** A part of a day's scan that fails is tried again; after its last try the day fails, to be scanned by a later catch-up. */
-const PART_JOB_OPTIONS = {
+/** A day scanned in parts, its digest and record: tried again on a passing error. */
+const DAY_JOB_OPTIONS = {
   ...SCAN_JOB_OPTIONS,
   attempts: 3,
   backoff: { type: 'exponential', delay: 2000 },
-  failParentOnFailure: true,
 };
+
+/** A part of a day's scan that fails is tried again; after its last try the day fails, to be scanned by a later catch-up. */
+const PART_JOB_OPTIONS = { ...DAY_JOB_OPTIONS, failParentOnFailure: true };
 
 interface ScanPartData {
   asOf: IsoDate;
@@ -58,13 +60,13 @@ interface ScanPartData {
 
 /**
  * The daily scan (from the job scheduler at REMINDER_SCAN_TIME) and catch-up
- * runs: both scan every day since the last recorded scan. One at a time per
- * worker; concurrent workers are harmless because notifications are
- * idempotent.
+ * runs: with one worker listening, both scan every day since the last
+ * recorded scan. One at a time per worker; concurrent workers are harmless
+ * because notifications are idempotent.
  *
- * When several workers listen (REMINDER_SCAN_PARTS, `auto` by default), a
- * day is scanned in parts by ward instead: the run queues a flow of one
- * `scan-part` job per part, which any worker takes, under one `scan-day`
+ * When several workers listen (REMINDER_SCAN_PARTS, `auto` by default), the
+ * run queues the first day not scanned as a flow instead: one `scan-part`
+ * job per part of its wards, which any worker takes, under one `scan-day`
  * job that BullMQ runs once every part is done. That one writes the day's
  * digest, records the day, and queues the scan of the next missed day.
  */
@@ -123,24 +125,21 @@ export class ReminderJobsProcessor extends StoppableWorker {
     parts: number,
   ): Promise<{ queued: IsoDate | null; parts: number }> {
     const [day] = await this.scanner.pendingDays();
-    // A day still waiting for its parts queues the next one itself when it is done.
-    if (!day || (await this.reminders.getWaitingChildrenCount()) > 0) {
-      return { queued: null, parts };
-    }
+    // A day whose parts or digest are still to run queues the next one itself when it is done.
+    if (!day || (await this.dayUnderWay())) return { queued: null, parts };
     if (!this.flows) {
       this.flows = new FlowProducer({
         // The queue's own connection: nothing more to open, or to close at a stop.
         connection: await this.reminders.backend.client,
         prefix: this.config.QUEUE_PREFIX,
       });
-      // Without a listener, Redis going away would take the process down.
       this.flows.on('error', (error) => this.errors.log(error));
     }
     await this.flows.add({
       name: SCAN_DAY_JOB,
       queueName: REMINDER_QUEUE,
       data: { asOf: day, parts },
-      opts: SCAN_JOB_OPTIONS,
+      opts: DAY_JOB_OPTIONS,
       children: Array.from({ length: parts }, (_, part) => ({
         name: SCAN_PART_JOB,
         queueName: REMINDER_QUEUE,
@@ -152,11 +151,18 @@ export class ReminderJobsProcessor extends StoppableWorker {
     return { queued: day, parts };
   }
 
+  /** Whether a day queued in parts has not finished: its parts or its own job wait, run or wait to be tried again. */
+  private async dayUnderWay(): Promise<boolean> {
+    if ((await this.reminders.getWaitingChildrenCount()) > 0) return true;
+    const jobs = await this.reminders.getJobs(['waiting', 'prioritized', 'active', 'delayed']);
+    return jobs.some((j) => j?.name === SCAN_DAY_JOB);
+  }
+
   private async finishDay(
     job: Job,
   ): Promise<{ scanned: IsoDate[]; raised: number; digests: number }> {
     const { asOf } = job.data as { asOf: IsoDate };
-    const done = Object.values(await job.getChildrenValues<{ raised: number }>());
+    const done = Object.values((await job.getChildrenValues<{ raised: number }>()) ?? {});
     const raised = done.reduce((n, r) => n + r.raised, 0);
     const digests = await this.scanner.finishDay(asOf, raised);
     if ((await this.scanner.pendingDays()).length > 0) {

@@ -153,13 +153,13 @@ export class QueueSupervisor implements OnApplicationBootstrap, OnApplicationShu
         await this.installDailyScan(time);
       }
       if (await this.scanner.behind()) {
-        // A day scanned in parts waits for them ('waiting-children'), or for a part's retry ('delayed').
+        // A day scanned in parts waits for them, a part's retry among them ('waiting-children').
+        // Not 'delayed': the scheduler's next daily scan always waits there.
         const counts = await this.reminders.getJobCounts(
           'waiting',
           'active',
           'prioritized',
           'waiting-children',
-          'delayed',
         );
         if (Object.values(counts).every((n) => n === 0)) {
           this.logger.warn('a due reminder scan has not run: queueing a catch-up scan');

@@ -185,10 +185,7 @@ export class ReminderScanner {
 
   /** Whether a day whose scan time has come has no recorded scan (catchUp would scan it). */
   async behind(): Promise<boolean> {
-    const row = await new Sql(this.dataSource.manager).one<{ last: string | null }>(
-      'SELECT MAX(as_of) AS last FROM reminder_scans',
-    );
-    return !row?.last || row.last < this.lastDueDay();
+    return (await this.pendingDays()).length > 0;
   }
 
   /**
