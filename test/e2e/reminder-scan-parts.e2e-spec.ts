@@ -3,7 +3,8 @@ import { redisOptions } from '../../src/modules/notifications/queue.constants.js
 import { ReminderScanner } from '../../src/modules/notifications/reminder-scanner.js';
 import { WardScope, partOfWard } from '../../src/modules/notifications/ward-parts.js';
 import { aCustodyWorld, type CustodyWorld } from '../factories/custody.factory.js';
-import { contractBody } from '../factories/contract.factory.js';
+import { aTraining, contractBody } from '../factories/contract.factory.js';
+import { aUser } from '../factories/identity.factory.js';
 import { TestApp } from '../support/test-app.js';
 
 /**
@@ -12,7 +13,8 @@ import { TestApp } from '../support/test-app.js';
  * workers listen: a day is scanned in two parts, any worker taking either,
  * and the day's digest and record come once both are stored. The facts span
  * eight wards: each of four worlds has a contract in its Ward A with media in
- * transit and a password notice, and one in its Ward B.
+ * transit or received without its password notice, a handler whose training
+ * lapses and a status report never answered, and one in its Ward B.
  */
 describe('the reminder scan in parts by ward', () => {
   let a: TestApp;
@@ -24,11 +26,27 @@ describe('the reminder scan in parts by ward', () => {
     a = await TestApp.start({ at: '2026-11-25T01:00:00.000Z' });
     b = await TestApp.start({ at: '2026-11-25T01:00:00.000Z', sharing: a });
     for (let i = 0; i < 4; i++) {
-      const c = await aCustodyWorld(a);
+      const c = await aCustodyWorld(a, { handlingPolicy: { requireTraining: true } });
       const dvd = await c.dvd(`DVD-R ${i}`);
       await c.notice(dvd);
       const sent = await c.provide([dvd]);
       expect(sent.status).toBe(201);
+      // Half the DVDs arrive without their password notice; the rest stay in transit.
+      if (i % 2 === 0) expect((await c.receive(c.w.staffX.token, sent.body.id)).status).toBe(201);
+      // A handler whose training lapses on 20 December, and a status report never answered.
+      const lapsing = await aUser(a, c.w.contractorX, 'contractor_staff');
+      const rostered = await a.post(
+        `${c.base}/roster`,
+        { userId: lapsing.user.id, role: 'handler', training: aTraining('2025-12-20') },
+        c.w.officerA.token,
+      );
+      expect(rostered.status).toBe(201);
+      const report = await a.post(
+        `${c.base}/status-reports`,
+        { note: '取扱状況の報告' },
+        c.w.officerA.token,
+      );
+      expect(report.status).toBe(201);
       const inB = await a.post('/api/contracts', contractBody(c.w), c.w.officerB.token);
       expect(inB.status).toBe(201);
       worlds.push(c);
@@ -42,10 +60,10 @@ describe('the reminder scan in parts by ward', () => {
 
   const scanner = () => a.app.get(ReminderScanner);
   /** The keys due on `day`, judged at its 09:00 in Tokyo, of the wards in `scope`. */
+  const due = (day: string, scope?: WardScope) =>
+    scanner().judge(day, new Date(`${day}T00:00:00.000Z`), scanner().settings, scope);
   const dueKeys = async (day: string, scope?: WardScope) =>
-    (await scanner().judge(day, new Date(`${day}T00:00:00.000Z`), scanner().settings, scope)).map(
-      (d) => d.key,
-    );
+    (await due(day, scope)).map((d) => d.key);
   const wards = () => worlds.flatMap((c) => [c.w.wardA.id, c.w.wardB.id]);
 
   it('places each ward in one part, the same in every worker', () => {
@@ -64,8 +82,16 @@ describe('the reminder scan in parts by ward', () => {
   });
 
   it('judges in parts exactly what the whole scan judges, each reminder in one part', async () => {
-    // Receipts overdue (28 Nov), audits due (30 Jan), overdue audits and media not returned (14 Apr).
-    for (const day of ['2026-11-28', '2027-01-30', '2027-04-14']) {
+    // Receipts overdue (28 Nov); notices apart, reports unanswered, trainings lapsing (3 Dec);
+    // audits due (30 Jan); overdue audits and media not returned (14 Apr).
+    const kinds = new Set((await due('2026-12-03')).map((d) => ('audit' in d ? 'audit' : d.kind)));
+    expect([...kinds].sort()).toEqual([
+      'handover_not_received',
+      'password_notice_outstanding',
+      'status_report_unanswered',
+      'training_lapsing',
+    ]);
+    for (const day of ['2026-11-28', '2026-12-03', '2027-01-30', '2027-04-14']) {
       const whole = await dueKeys(day);
       expect(whole.length).toBeGreaterThanOrEqual(4);
       for (const parts of [2, 3, 7]) {
