@@ -105,7 +105,7 @@ export class ReminderJobsProcessor extends StoppableWorker {
   }
 
   /** How many parts a day's scan is split into: REMINDER_SCAN_PARTS, or one per worker listening. */
-  async parts(): Promise<number> {
+  private async parts(): Promise<number> {
     const setting = this.config.REMINDER_SCAN_PARTS;
     if (setting !== 'auto') return Number(setting);
     try {

@@ -39,8 +39,6 @@ import type { NotificationKind } from './entities/notification.entity.js';
 
 export interface ScanResult {
   asOf: IsoDate;
-  /** The part of the day's wards this run scanned (REMINDER_SCAN_PARTS); absent for the whole day. */
-  part?: WardPart;
   /** The instant the scan judged by: the scan time of that day in BUSINESS_TIMEZONE. */
   at: string;
   /** Reminders due that day, including those already sent by an earlier run. */
@@ -173,7 +171,6 @@ export class ReminderScanner {
     );
     return {
       asOf,
-      ...(part ? { part } : {}),
       at: at.toISOString(),
       due: due.length,
       raised,
