@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { FlowProducer, Queue } from 'bullmq';
 import { redisOptions } from '../../src/modules/notifications/queue.constants.js';
 import { ReminderScanner } from '../../src/modules/notifications/reminder-scanner.js';
 import { WardScope, partOfWard } from '../../src/modules/notifications/ward-parts.js';
@@ -170,6 +170,71 @@ describe('the reminder scan in parts by ward', () => {
       expect(done?.returnvalue).toEqual({ queued: null, parts: 2 });
       expect(await a.count('notifications')).toBe(expected.size);
     } finally {
+      await queue.close();
+    }
+  });
+
+  it('scans on the day’s own job a part whose job was removed from the queue, then records the day', async () => {
+    // 14 April: a new fiscal year, so every contract has an audit reminder not stored before.
+    const day = '2027-04-14';
+    for (const t of [a, b]) t.clock.set(`${day}T01:00:00.000Z`);
+    await a.dataSource.query(
+      `INSERT INTO reminder_scans (as_of, completed_at, raised) VALUES ('2027-04-13', '2027-04-13T00:00:00.000Z', 0)`,
+    );
+    const storedKeys = async () =>
+      (
+        await a.dataSource.query<Array<{ idempotency_key: string }>>(
+          'SELECT idempotency_key FROM notifications',
+        )
+      ).map((r) => r.idempotency_key);
+    const before = new Set(await storedKeys());
+    const fresh = (await dueKeys(day)).filter((k) => !before.has(k));
+    const secondPart = WardScope.of(
+      { part: 1, parts: 2 },
+      wards().filter((w) => partOfWard(w, 2) === 1),
+    );
+    const freshOfSecond = (await dueKeys(day, secondPart)).filter((k) => !before.has(k));
+    // The removed part has reminders of its own to raise, and so has the part that runs.
+    expect(freshOfSecond.length).toBeGreaterThan(0);
+    expect(fresh.length).toBeGreaterThan(freshOfSecond.length);
+
+    const connection = redisOptions(a.config.REDIS_URL);
+    const flows = new FlowProducer({ connection, prefix: a.config.QUEUE_PREFIX });
+    const queue = new Queue('reminders', { connection, prefix: a.config.QUEUE_PREFIX });
+    try {
+      // The day's flow as the processor queues it, its parts held back an hour.
+      const tree = await flows.add({
+        name: 'scan-day',
+        queueName: 'reminders',
+        data: { asOf: day, parts: 2 },
+        children: [0, 1].map((part) => ({
+          name: 'scan-part',
+          queueName: 'reminders',
+          data: { asOf: day, part, parts: 2 },
+          opts: { delay: 3_600_000 },
+        })),
+      });
+      const child = (part: number) => tree.children!.find((c) => c.job.data.part === part)!.job;
+      await child(1).remove();
+      await child(0).promote();
+      await a.eventually(
+        async () => (await tree.job.getState()) === 'completed',
+        30_000,
+        'the day’s job',
+      );
+      // Every reminder due that day is stored once, and the day's record counts both parts'.
+      const after = await storedKeys();
+      expect(after.sort()).toEqual([...before, ...fresh].sort());
+      const [record] = await a.dataSource.query<Array<{ raised: number | string }>>(
+        `SELECT raised FROM reminder_scans WHERE as_of = '${day}'`,
+      );
+      expect(Number(record?.raised)).toBe(fresh.length);
+      // The day's job ran with one part's result, and scanned the other itself.
+      const finished = await queue.getJob(tree.job.id!);
+      expect(Object.values(await finished!.getChildrenValues())).toHaveLength(1);
+      expect(finished?.returnvalue).toMatchObject({ scanned: [day], rescanned: [1] });
+    } finally {
+      await flows.close();
       await queue.close();
     }
   });

@@ -58,6 +58,12 @@ interface ScanPartData {
   parts: number;
 }
 
+/** What a part job returns, which its day's job reads. */
+interface PartResult extends ScanPartData {
+  due: number;
+  raised: number;
+}
+
 /**
  * The daily scan (from the job scheduler at REMINDER_SCAN_TIME) and catch-up
  * runs: with one worker listening, both scan every day since the last
@@ -89,7 +95,7 @@ export class ReminderJobsProcessor extends StoppableWorker {
     if (job.name === SCAN_PART_JOB) {
       const { asOf, part, parts } = job.data as ScanPartData;
       const result = await this.scanner.scan(asOf, { part, parts });
-      return { asOf, part, parts, due: result.due, raised: result.raised };
+      return { asOf, part, parts, due: result.due, raised: result.raised } satisfies PartResult;
     }
     if (job.name === SCAN_DAY_JOB) return this.finishDay(job);
     const parts = await this.parts();
@@ -158,17 +164,29 @@ export class ReminderJobsProcessor extends StoppableWorker {
     return jobs.some((j) => j?.name === SCAN_DAY_JOB);
   }
 
+  /**
+   * Once the day's parts are done: any part whose result is missing is scanned
+   * here (a part job removed from the queue, by hand or by a dashboard, lets
+   * the day go on without it), then the digest and the day's record.
+   */
   private async finishDay(
     job: Job,
-  ): Promise<{ scanned: IsoDate[]; raised: number; digests: number }> {
-    const { asOf } = job.data as { asOf: IsoDate };
-    const done = Object.values((await job.getChildrenValues<{ raised: number }>()) ?? {});
-    const raised = done.reduce((n, r) => n + r.raised, 0);
+  ): Promise<{ scanned: IsoDate[]; raised: number; digests: number; rescanned: number[] }> {
+    const { asOf, parts } = job.data as { asOf: IsoDate; parts: number };
+    const done = Object.values((await job.getChildrenValues<PartResult>()) ?? {});
+    let raised = done.reduce((n, r) => n + r.raised, 0);
+    const rescanned: number[] = [];
+    for (let part = 0; part < parts; part++) {
+      if (done.some((r) => r.part === part && r.parts === parts)) continue;
+      this.logger.warn(`scan-day ${asOf}: part ${part}/${parts} left no result; scanning it now`);
+      raised += (await this.scanner.scan(asOf, { part, parts })).raised;
+      rescanned.push(part);
+    }
     const digests = await this.scanner.finishDay(asOf, raised);
     if ((await this.scanner.pendingDays()).length > 0) {
       await this.reminders.add('catch-up', {}, SCAN_JOB_OPTIONS);
     }
-    return { scanned: [asOf], raised, digests };
+    return { scanned: [asOf], raised, digests, rescanned };
   }
 
   @OnWorkerEvent('error')
