@@ -166,8 +166,13 @@ export class ReminderJobsProcessor extends StoppableWorker {
 
   /**
    * Once the day's parts are done: any part whose result is missing is scanned
-   * here (a part job removed from the queue, by hand or by a dashboard, lets
-   * the day go on without it), then the digest and the day's record.
+   * here (removing one waiting part job, `Job.remove()`, drops it from the
+   * day's dependencies and lets the day go on without it), then the digest and
+   * the day's record. A bulk clean or drain that takes a day's last waiting
+   * part deletes the day's job with it: the day stays unrecorded, and the next
+   * catch-up queues it again. `raised` counts what this run stored, so a
+   * part scanned here on a retry of this job, after its rows were stored by
+   * the failed try, adds nothing to the day's count.
    */
   private async finishDay(
     job: Job,
