@@ -2,7 +2,10 @@
 // was built from it, so that `npm start`, `npm run seed:demo` and `npm run
 // kanribo -- …` start in seconds on a current build instead of rebuilding
 // everything (about a minute here). A plain .mjs: it must run before anything
-// is compiled. `npm test` and CI keep the full build.
+// is compiled. `npm test` and CI keep the full build. With `--check` it builds
+// nothing: it says which build is current or stale and exits 1 when one is
+// stale (the tests use it, so that a source saved during a run cannot start a
+// build under another test file's feet).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,13 +66,21 @@ const parts = [
   },
 ];
 
+const checkOnly = process.argv.includes('--check');
+let stale = false;
 for (const part of parts) {
   const made = builtAt(part.output);
   if (made > 0 && newest(part.inputs) <= made) {
     process.stderr.write(`kanribo: the ${part.name} build is current\n`);
     continue;
   }
+  if (checkOnly) {
+    process.stderr.write(`kanribo: the ${part.name} build is stale\n`);
+    stale = true;
+    continue;
+  }
   process.stderr.write(`kanribo: building the ${part.name}\n`);
   const result = spawnSync('npm', part.script, { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
+if (stale) process.exit(1);

@@ -1,5 +1,15 @@
 import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app-config.js';
 import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
@@ -327,18 +337,52 @@ describe('the kanribo command line', () => {
 });
 
 describe('npm scripts on a current build', () => {
-  it('build nothing when no source is newer than the build (npm test has just built both)', async () => {
-    const result = await new Promise<{ code: number | null; stderr: string }>((done) => {
-      const child = spawn(process.execPath, ['scripts/build-if-stale.mjs'], {
+  /** build-if-stale.mjs as `npm start` runs it, from the given checkout. */
+  const buildIfStale = (root: string, args: string[]) =>
+    new Promise<{ code: number | null; stderr: string }>((done) => {
+      const child = spawn(process.execPath, [join(root, 'scripts/build-if-stale.mjs'), ...args], {
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       child.on('close', (code) => done({ code, stderr }));
     });
+
+  // With --check: the other test files run side by side, so a real build here could
+  // rewrite dist/ under them if a source were saved during the run.
+  it('build nothing when no source is newer than the build (npm test has just built both)', async () => {
+    const result = await buildIfStale(process.cwd(), ['--check']);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe(
       'kanribo: the service build is current\nkanribo: the web app build is current\n',
     );
+  });
+
+  it('say which build a newer source made stale, and with --check build nothing', async () => {
+    // A checkout of its own: the script, a service source saved after its build, a current web app.
+    const root = mkdtempSync(join(tmpdir(), 'kanribo-stale-'));
+    try {
+      const file = (path: string, at: number) => {
+        mkdirSync(dirname(join(root, path)), { recursive: true });
+        writeFileSync(join(root, path), 'x');
+        utimesSync(join(root, path), at, at);
+      };
+      mkdirSync(join(root, 'scripts'));
+      copyFileSync('scripts/build-if-stale.mjs', join(root, 'scripts/build-if-stale.mjs'));
+      utimesSync(join(root, 'scripts/build-if-stale.mjs'), 1_000, 1_000);
+      file('dist/src/main.js', 2_000);
+      file('src/main.ts', 3_000);
+      file('web/src/main.tsx', 1_000);
+      file('web/dist/index.html', 2_000);
+      const result = await buildIfStale(root, ['--check']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        'kanribo: the service build is stale\nkanribo: the web app build is current\n',
+      );
+      // Nothing was built: the service's output is as it was.
+      expect(statSync(join(root, 'dist/src/main.js')).mtimeMs).toBe(2_000_000);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
