@@ -65,6 +65,13 @@ describe('the reminder scan in parts by ward', () => {
   const dueKeys = async (day: string, scope?: WardScope) =>
     (await due(day, scope)).map((d) => d.key);
   const wards = () => worlds.flatMap((c) => [c.w.wardA.id, c.w.wardB.id]);
+  /** The keys of every reminder stored. */
+  const storedKeys = async () =>
+    (
+      await a.dataSource.query<Array<{ idempotency_key: string }>>(
+        'SELECT idempotency_key FROM notifications',
+      )
+    ).map((r) => r.idempotency_key);
 
   it('places each ward in one part, the same in every worker', () => {
     for (const parts of [1, 2, 3, 7]) {
@@ -149,10 +156,7 @@ describe('the reminder scan in parts by ward', () => {
       });
 
       // Every reminder due on either day stored once; each day's record counts its parts' reminders.
-      const stored = await a.dataSource.query<Array<{ idempotency_key: string }>>(
-        'SELECT idempotency_key FROM notifications',
-      );
-      expect(stored.map((r) => r.idempotency_key).sort()).toEqual([...expected].sort());
+      expect((await storedKeys()).sort()).toEqual([...expected].sort());
       const raised = (await scanned()).reduce((n, [, r]) => n + Number(r), 0);
       expect(raised).toBe(expected.size);
       const audits = await a.dataSource.query<Array<{ contract_id: string }>>(
@@ -181,12 +185,6 @@ describe('the reminder scan in parts by ward', () => {
     await a.dataSource.query(
       `INSERT INTO reminder_scans (as_of, completed_at, raised) VALUES ('2027-04-13', '2027-04-13T00:00:00.000Z', 0)`,
     );
-    const storedKeys = async () =>
-      (
-        await a.dataSource.query<Array<{ idempotency_key: string }>>(
-          'SELECT idempotency_key FROM notifications',
-        )
-      ).map((r) => r.idempotency_key);
     const before = new Set(await storedKeys());
     const fresh = (await dueKeys(day)).filter((k) => !before.has(k));
     const secondPart = WardScope.of(
