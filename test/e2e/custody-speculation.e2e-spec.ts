@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EntityManager } from 'typeorm';
 import type { LockHold } from '../../src/database/lock-watch.js';
 import { TransactionRunner } from '../../src/database/transaction-runner.js';
@@ -117,18 +118,27 @@ onPostgres('custody commands that read before the head lock (PostgreSQL)', () =>
   it('a command whose head moved on while it waited for the lock runs again locked, after that append', async () => {
     const dvd = await c.dvd();
     const [head] = (await entries(0)).slice(-1);
-    const holds: LockHold[] = [];
-    tx.onLockHold((hold) => holds.push(hold));
+    // Whose hold is whose: this unit's report comes in this test's async
+    // context, the command's in the server's. Their order is not fixed: the
+    // command's backend is granted the lock when this unit's COMMIT releases
+    // it, and may have rolled back before this unit's COMMIT answer is read.
+    const thisUnit = new AsyncLocalStorage<true>();
+    const holds: Array<{ unit: 'this' | 'command'; committed: boolean }> = [];
+    tx.onLockHold(({ committed }) =>
+      holds.push({ unit: thisUnit.getStore() ? 'this' : 'command', committed }),
+    );
     let answer: ReturnType<typeof store> | undefined;
-    await tx.run(async (m) => {
-      // This unit holds the head lock with an append of its own...
-      const chain = await ledger.open(m, c.contractId, officer());
-      await chain.append(stored(dvd, 'Cabinet 1'));
-      // ...while the API's command reads without it (seeing the medium as it
-      // was) and comes to wait for the lock to send its writes.
-      answer = store(dvd, 'Cabinet 2');
-      await t.eventually(async () => (await lockWaiters()) > 0, 15_000, 'the command to wait');
-    });
+    await thisUnit.run(true, () =>
+      tx.run(async (m) => {
+        // This unit holds the head lock with an append of its own...
+        const chain = await ledger.open(m, c.contractId, officer());
+        await chain.append(stored(dvd, 'Cabinet 1'));
+        // ...while the API's command reads without it (seeing the medium as it
+        // was) and comes to wait for the lock to send its writes.
+        answer = store(dvd, 'Cabinet 2');
+        await t.eventually(async () => (await lockWaiters()) > 0, 15_000, 'the command to wait');
+      }),
+    );
     const r = await answer!;
     expect(r.status).toBe(201);
     // It read again under the lock: its entry follows this unit's, nothing forked.
@@ -138,9 +148,12 @@ onPostgres('custody commands that read before the head lock (PostgreSQL)', () =>
       [2, 'medium_stored', 'Cabinet 2'],
     ]);
     expect(r.body.seq).toBe(head!.seq + 2);
-    // This unit's hold, then the command's: first found the head moved on
-    // (rolled back), then again locked from the start (committed).
-    expect(holds.map((h) => h.committed)).toEqual([true, false, true]);
+    // This unit's hold, committed; the command's two: first found the head
+    // moved on (rolled back), then again locked from the start (committed).
+    const of = (unit: 'this' | 'command') =>
+      holds.filter((h) => h.unit === unit).map((h) => h.committed);
+    expect(of('this')).toEqual([true]);
+    expect(of('command')).toEqual([false, true]);
     expect((await c.medium(dvd)).custody).toMatchObject({ location: 'Cabinet 2', seq: r.body.seq });
     expect(await verified()).toBe(true);
   });
