@@ -18,6 +18,8 @@ export class WebhookReceiver {
   status = 204;
   /** How long to wait before answering a request, by its delivery id and attempt header. */
   delayFor: (deliveryId: string, attempt: number) => number = () => 0;
+  /** While set, no request is answered before it settles (and its delay has passed). */
+  private held: { released: Promise<void>; release: () => void } | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -48,14 +50,39 @@ export class WebhookReceiver {
           res.statusCode = status;
           res.end();
         };
-        if (delay > 0) setTimeout(answer, delay).unref();
-        else answer();
+        // The delay counts from the request's arrival, held or not.
+        const due = arrivedAt + delay;
+        const answerWhenDue = () => {
+          const left = due - Date.now();
+          if (left > 0) setTimeout(answer, left).unref();
+          else answer();
+        };
+        const held = receiver?.held?.released;
+        if (held) void held.then(answerWhenDue);
+        else answerWhenDue();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     self.receiver = new WebhookReceiver(server, port, `http://127.0.0.1:${port}/hooks/kanribo`);
     return self.receiver;
+  }
+
+  /**
+   * Answers no request until {@link release}: what a test must see while
+   * requests are still out does not depend on how fast the machine is.
+   */
+  hold(): void {
+    if (this.held) return;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.held = { released, release };
+  }
+
+  /** Lets the held requests be answered, each once its delay has passed. */
+  release(): void {
+    this.held?.release();
+    this.held = undefined;
   }
 
   /** The receiver's URL with another host written in it (the receiver still listens on 127.0.0.1). */
@@ -69,6 +96,7 @@ export class WebhookReceiver {
   }
 
   async close(): Promise<void> {
+    this.release();
     this.server.closeAllConnections();
     await new Promise((resolve) => this.server.close(resolve));
   }
