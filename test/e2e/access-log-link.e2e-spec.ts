@@ -119,7 +119,7 @@ describe('access log: write entries linked after the commit', () => {
             Promise.resolve(
               t.logLines.some((line) => line.includes('waiting write entries failed')),
             ),
-          2000,
+          10_000,
           'the failed link in the log',
         );
       } finally {
@@ -131,7 +131,7 @@ describe('access log: write entries linked after the commit', () => {
           const rows = await entriesOf(write.requestId);
           return rows.length === 1 ? rows : undefined;
         },
-        5000,
+        15_000,
         'the retried link',
       );
       expect(entry).toMatchObject({ action: 'media.register' });

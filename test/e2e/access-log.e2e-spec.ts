@@ -41,9 +41,14 @@ async function entryOf(t: TestApp, requestId: string): Promise<Row | undefined> 
   return row && { ...row, seq: Number(row.seq), status_code: Number(row.status_code) };
 }
 
-/** Waits (up to 1.5 s: reads are flushed at least every second) for a request's entry. */
+/**
+ * Waits for a request's entry: reads are flushed every ACCESS_LOG_FLUSH_MS,
+ * but a flush queues behind other writers, and a loaded machine (two test
+ * files at once) can take well over a second. How soon is the bench's
+ * business, not this test's.
+ */
 function flushedEntry(t: TestApp, requestId: string): Promise<Row> {
-  return t.eventually(() => entryOf(t, requestId), 1500, `the entry of ${requestId}`);
+  return t.eventually(() => entryOf(t, requestId), 10_000, `the entry of ${requestId}`);
 }
 
 /** A request with its own request id and user agent. */

@@ -195,7 +195,7 @@ describe('login lockout (LOGIN_MAX_FAILURES=5, LOGIN_LOCK_MINUTES=15)', () => {
             .from('access_log_entries', 'e')
             .where('e.request_id = :id', { id: response.headers.get('x-request-id') })
             .getRawOne<{ action: string; user_id: string | null; status: number | string }>(),
-        1500,
+        10_000,
         'the access log entry',
       );
     const failures = [];
