@@ -17,6 +17,26 @@ import { built, childEnv, runNode, startNode } from '../support/run-node.js';
 import { freePort } from '../support/server-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
+/**
+ * The child's health, polled until `ready` accepts its body or 40 s pass (a
+ * built server boots in seconds, slower with another test file beside it):
+ * the last answer's status and body, undefined when none came.
+ */
+async function healthUntil(
+  port: number,
+  ready: (body: any) => boolean,
+): Promise<{ status?: number; body?: any }> {
+  const deadline = Date.now() + 40_000;
+  let last: { status?: number; body?: any } = {};
+  while (Date.now() < deadline) {
+    const health = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined);
+    last = { status: health?.status, body: health?.ok ? await health.json() : undefined };
+    if (last.body !== undefined && ready(last.body)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return last;
+}
+
 describe('the server entry point', () => {
   it.each([
     ['PORT', { PORT: 'abc' }, /PORT must be an integer/],
@@ -71,15 +91,8 @@ describe('the server entry point', () => {
       );
       try {
         // Up once the database answers; ok once the queue's first check saw Redis.
-        let health: Response | undefined;
-        let body: unknown;
-        for (let i = 0; i < 150; i++) {
-          health = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined);
-          body = health?.ok ? await health.json() : undefined;
-          if ((body as { status?: string } | undefined)?.status === 'ok') break;
-          await new Promise((r) => setTimeout(r, 100));
-        }
-        expect(health?.status).toBe(200);
+        const { status, body } = await healthUntil(port, (b) => b.status === 'ok');
+        expect(status).toBe(200);
         expect(body).toMatchObject({
           status: 'ok',
           database: { status: 'up' },
@@ -106,13 +119,7 @@ describe('the server entry point', () => {
         }),
       );
       try {
-        let body: any;
-        for (let i = 0; i < 200; i++) {
-          const health = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined);
-          body = health?.ok ? await health.json() : undefined;
-          if (body?.queue?.status === 'down') break;
-          await new Promise((r) => setTimeout(r, 100));
-        }
+        const { body } = await healthUntil(port, (b) => b.queue?.status === 'down');
         expect(body).toMatchObject({
           status: 'degraded',
           database: { status: 'up' },
@@ -213,12 +220,7 @@ describe('npm run seed:demo', () => {
       childEnv({ ...db.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }),
     );
     try {
-      let up = false;
-      for (let i = 0; i < 150 && !up; i++) {
-        up =
-          (await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined))?.ok ?? false;
-        if (!up) await new Promise((r) => setTimeout(r, 100));
-      }
+      expect((await healthUntil(port, () => true)).status).toBe(200);
       const officer = logins.find((l) => l.loginId === 'demo.officer')!;
       const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
         method: 'POST',
