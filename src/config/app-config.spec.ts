@@ -59,6 +59,7 @@ const ALL_VARIABLES = [
   'LOGIN_MAX_FAILURES',
   'LOGIN_LOCK_MINUTES',
   'AUTH_RATE_LIMIT_PER_MINUTE',
+  'AUTH_RATE_LIMIT_TIMEOUT_MS',
   'MFA_REQUIRED_ROLES',
   'MFA_ISSUER',
   'SESSION_IDLE_MINUTES',
@@ -408,6 +409,7 @@ describe('trust-control settings', () => {
     expect(config.LOGIN_MAX_FAILURES).toBe(5);
     expect(config.LOGIN_LOCK_MINUTES).toBe(15);
     expect(config.AUTH_RATE_LIMIT_PER_MINUTE).toBe(60);
+    expect(config.AUTH_RATE_LIMIT_TIMEOUT_MS).toBe(250);
     expect([...config.mfaRequiredRoles].sort()).toEqual([
       'admin',
       'auditor',
@@ -437,7 +439,9 @@ describe('trust-control settings', () => {
     ['ACCESS_LOG_FLUSH_MS', '5000'],
     ['TRUST_PROXY', 'yes please'],
     ['SESSION_IDLE_MINUTES', '-1'],
-  ])('refuse a bad %s', (name, value) => {
+    ['AUTH_RATE_LIMIT_TIMEOUT_MS', '0'],
+    ['AUTH_RATE_LIMIT_TIMEOUT_MS', '20000'],
+  ])('refuse a bad %s (%s)', (name, value) => {
     const error = configErrorOf({ [name]: value });
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toMatch(new RegExp(`^${name} `));

@@ -314,6 +314,17 @@ export class AppConfig {
   AUTH_RATE_LIMIT_PER_MINUTE = 60;
 
   /**
+   * How long the per-address limit waits for Redis to count a request before
+   * it counts it in this process's memory instead (a Redis that is down is
+   * not waited for at all). Short, since every login waits for it.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds between 10 and 10000' })
+  @Min(10, { message: 'must be an integer number of milliseconds between 10 and 10000' })
+  @Max(10_000, { message: 'must be an integer number of milliseconds between 10 and 10000' })
+  AUTH_RATE_LIMIT_TIMEOUT_MS = 250;
+
+  /**
    * Roles that must enroll a second factor (TOTP) before anything else:
    * a comma-separated list of roles, or `none`. Default: every role.
    */

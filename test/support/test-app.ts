@@ -71,6 +71,9 @@ export class TestApp {
       MFA_REQUIRED_ROLES: 'none',
       SESSION_IDLE_MINUTES: '43200',
       AUTH_RATE_LIMIT_PER_MINUTE: '0',
+      // Where a test turns the limit on, a stalled event loop (two test files
+      // at once) must not count a request in memory instead of in Redis.
+      AUTH_RATE_LIMIT_TIMEOUT_MS: '2000',
       WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
       WEBHOOK_ALLOW_HTTP: 'true',
       ...database.env,

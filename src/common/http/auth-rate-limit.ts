@@ -37,7 +37,8 @@ const RedisStore = load('@fastify/rate-limit/store/RedisStore.js') as new (
  * Counts in Redis while Redis answers, so that every instance of the service
  * shares one count per address; in this process's memory while it does not,
  * so that an outage neither stops logins nor lifts the limit. A Redis that
- * is down fails at once (no offline queue) and a slow one within 250 ms.
+ * is down fails at once (no offline queue) and a slow one within
+ * AUTH_RATE_LIMIT_TIMEOUT_MS.
  */
 function redisOrMemoryStore(redis: Redis, keyPrefix: string): FastifyRateLimitStoreCtor {
   const shared = new RedisStore(false, false, redis, keyPrefix);
@@ -80,7 +81,7 @@ export async function registerAuthRateLimit(
     connectionName: authRateLimitConnectionName(config),
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: 250,
+    commandTimeout: config.AUTH_RATE_LIMIT_TIMEOUT_MS,
     connectTimeout: 2_000,
     retryStrategy: (times: number) => Math.min(200 * times, 5_000),
   });
