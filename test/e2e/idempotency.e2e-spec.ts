@@ -479,9 +479,14 @@ describe('Idempotency-Key', () => {
     client.on('error', () => undefined);
     client.end(body);
     // Hang up once the server is inside the handler, waiting for the chain.
+    // (On SQLite: a unit queued behind the blocker, which holds the drain.)
+    const runner = t.app.get(TransactionRunner);
     await t.eventually(
-      async () => (t.app.get(TransactionRunner).isSqlite ? true : (await waitingOnLock(t)) || null),
-      5000,
+      async () =>
+        runner.isSqlite
+          ? (runner as unknown as { queue: unknown[] }).queue.length > 0 || null
+          : (await waitingOnLock(t)) || null,
+      15_000,
       'the write waiting on the chain',
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
