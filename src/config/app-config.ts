@@ -321,7 +321,7 @@ export class AppConfig {
   @Transform(toInt)
   @IsInt({ message: 'must be an integer number of milliseconds between 10 and 10000' })
   @Min(10, { message: 'must be an integer number of milliseconds between 10 and 10000' })
-  @Max(10_000, { message: 'must be an integer number of milliseconds between 10 and 10000' })
+  @Max(10000, { message: 'must be an integer number of milliseconds between 10 and 10000' })
   AUTH_RATE_LIMIT_TIMEOUT_MS = 250;
 
   /**

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import {
   copyFileSync,
   mkdirSync,
@@ -18,18 +18,22 @@ import { freePort } from '../support/server-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /**
- * The child's health, polled until `ready` accepts its body or 40 s pass (a
- * built server boots in seconds, slower with another test file beside it):
- * the last answer's status and body, undefined when none came.
+ * The child's health, polled until `ready` accepts its body, the child
+ * exits, or 40 s pass (a built server boots in seconds, slower with another
+ * test file beside it): the last answer's status and body, undefined when
+ * none came.
  */
 async function healthUntil(
+  child: ChildProcess,
   port: number,
   ready: (body: any) => boolean,
 ): Promise<{ status?: number; body?: any }> {
   const deadline = Date.now() + 40_000;
   let last: { status?: number; body?: any } = {};
-  while (Date.now() < deadline) {
-    const health = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined);
+  while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
+    const health = await fetch(`http://127.0.0.1:${port}/api/health`, {
+      signal: AbortSignal.timeout(5000),
+    }).catch(() => undefined);
     last = { status: health?.status, body: health?.ok ? await health.json() : undefined };
     if (last.body !== undefined && ready(last.body)) break;
     await new Promise((r) => setTimeout(r, 100));
@@ -91,7 +95,7 @@ describe('the server entry point', () => {
       );
       try {
         // Up once the database answers; ok once the queue's first check saw Redis.
-        const { status, body } = await healthUntil(port, (b) => b.status === 'ok');
+        const { status, body } = await healthUntil(child, port, (b) => b.status === 'ok');
         expect(status).toBe(200);
         expect(body).toMatchObject({
           status: 'ok',
@@ -100,10 +104,10 @@ describe('the server entry point', () => {
         });
       } finally {
         child.kill('SIGTERM');
-        await new Promise((r) => child.once('close', r));
+        await child.closed;
       }
       expect(child.output()).not.toMatch(/error/i);
-    });
+    }, 90_000);
 
     it('starts without Redis, reports the queue down, and stops promptly', async () => {
       const port = await freePort();
@@ -119,7 +123,7 @@ describe('the server entry point', () => {
         }),
       );
       try {
-        const { body } = await healthUntil(port, (b) => b.queue?.status === 'down');
+        const { body } = await healthUntil(child, port, (b) => b.queue?.status === 'down');
         expect(body).toMatchObject({
           status: 'degraded',
           database: { status: 'up' },
@@ -128,11 +132,11 @@ describe('the server entry point', () => {
       } finally {
         const started = Date.now();
         child.kill('SIGTERM');
-        await new Promise((r) => child.once('close', r));
+        await child.closed;
         expect(Date.now() - started).toBeLessThan(10_000);
       }
       expect(child.output()).toMatch(/queue down/);
-    });
+    }, 90_000);
 
     it('migration:run then finds nothing left to apply', async () => {
       const result = await runNode(built('src/database/migrate.js'), childEnv(db.env));
@@ -220,7 +224,7 @@ describe('npm run seed:demo', () => {
       childEnv({ ...db.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }),
     );
     try {
-      expect((await healthUntil(port, () => true)).status).toBe(200);
+      expect((await healthUntil(child, port, () => true)).status).toBe(200);
       const officer = logins.find((l) => l.loginId === 'demo.officer')!;
       const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
         method: 'POST',
@@ -269,9 +273,9 @@ describe('npm run seed:demo', () => {
       expect(list.items[0]!.subcontractorOrganizationIds).toHaveLength(1);
     } finally {
       child.kill('SIGTERM');
-      await new Promise((r) => child.once('close', r));
+      await child.closed;
     }
-  });
+  }, 150_000);
 });
 
 describe('the kanribo command line', () => {

@@ -450,6 +450,8 @@ describe('Idempotency-Key', () => {
     // The write is held at the contract's chain until the client has gone:
     // SQLite's runner serializes units, PostgreSQL waits on the head's row lock.
     const newcomer = await aUser(t, c.w.contractorX, 'contractor_staff');
+    // No read entry left to flush behind the blocker (see the SQLite wait below).
+    await t.app.get(AccessLogWriter).flush();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let held!: () => void;
@@ -477,15 +479,15 @@ describe('Idempotency-Key', () => {
       },
     });
     client.on('error', () => undefined);
+    // On SQLite, units queue behind the blocker, which holds the drain: one
+    // more than now is the request's.
+    const runner = t.app.get(TransactionRunner);
+    const queued = () => (runner as unknown as { queue: unknown[] }).queue.length;
+    const before = queued();
     client.end(body);
     // Hang up once the server is inside the handler, waiting for the chain.
-    // (On SQLite: a unit queued behind the blocker, which holds the drain.)
-    const runner = t.app.get(TransactionRunner);
     await t.eventually(
-      async () =>
-        runner.isSqlite
-          ? (runner as unknown as { queue: unknown[] }).queue.length > 0 || null
-          : (await waitingOnLock(t)) || null,
+      async () => (runner.isSqlite ? queued() > before || null : (await waitingOnLock(t)) || null),
       15_000,
       'the write waiting on the chain',
     );

@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { redisOptions } from '../../src/modules/notifications/queue.constants.js';
 import { WebhookSender } from '../../src/modules/notifications/webhook-sender.js';
 import { aCustodyWorld, type CustodyWorld } from '../factories/custody.factory.js';
@@ -130,8 +131,9 @@ describe('webhook deliveries when Redis loses their jobs', () => {
         tooSlow ??= id;
         return id === tooSlow && attempt === 1 ? TOO_SLOW_MS : SLOW_MS;
       };
-      // No answer before the kill, however long the burst takes to be
-      // queued: the worker's 16 slots stay busy, and jobs are left waiting.
+      // No answer before the kill, however long (within WEBHOOK_TIMEOUT_MS)
+      // the burst takes to be queued: the worker's 16 slots stay busy, and
+      // jobs are left waiting.
       receiver.hold();
       const ids = await burstOfIncidents(pending);
       expect(ids).toHaveLength(BURST);
@@ -224,7 +226,8 @@ describe('webhook deliveries when Redis loses their jobs', () => {
 
   it('starts no second request while an attempt is in flight, even when Redis is flushed under it', async () => {
     receiver.delayFor = () => SLOW_MS;
-    // In flight until released, however slow the checks below are.
+    // In flight until released (within WEBHOOK_TIMEOUT_MS), however slow
+    // the checks below are.
     receiver.hold();
     const [id] = await burstOfIncidents(await handovers(1));
     await t.eventually(
@@ -248,6 +251,18 @@ describe('webhook deliveries when Redis loses their jobs', () => {
     // Redis loses everything while the request is out: the supervisor
     // recovers at once, and leaves the delivery in flight alone.
     await redis.flushAll();
+    // Answered only once the supervisor has seen the flush and recovered
+    // (its marker is back in Redis), with the request still out.
+    const marker = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    try {
+      await t.eventually(
+        async () => (await marker.exists(`${t.config.QUEUE_PREFIX}:supervisor:marker`)) === 1,
+        15_000,
+        'the supervisor to recover from the flush',
+      );
+    } finally {
+      marker.disconnect();
+    }
     receiver.release();
     const [done] = await allDelivered([id!], 15_000);
     expect(done).toMatchObject({ attempts: 1, attempt_deadline: null });

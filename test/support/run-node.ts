@@ -67,10 +67,12 @@ export function runNode(
 export function startNode(
   script: string,
   env: NodeJS.ProcessEnv,
-): ChildProcess & { output: () => string } {
+): ChildProcess & { output: () => string; closed: Promise<void> } {
   const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  return Object.assign(child, { output: () => output });
+  // Settles once it has ended, whether before or after the test awaits it.
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  return Object.assign(child, { output: () => output, closed });
 }
