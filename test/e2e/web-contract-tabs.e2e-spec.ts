@@ -75,12 +75,13 @@ describe('the contract tabs in a browser', () => {
       .getByRole('table', { name: /取扱者名簿/ })
       .getByRole('row', { name: named(c.w.staffX.user.displayName) })
       .waitFor();
-    expect(
-      await page
-        .getByRole('table', { name: /取扱者名簿/ })
-        .getByRole('row', { name: named(c.w.staffX2.user.displayName) })
-        .textContent(),
-    ).toMatch(/取扱責任者.*有効.*受講済み（2027\/11\/24まで有効）/);
+    // The roster and the trainings are two requests: the row says 確認中…
+    // until the trainings have come.
+    await page
+      .getByRole('table', { name: /取扱者名簿/ })
+      .getByRole('row', { name: named(c.w.staffX2.user.displayName) })
+      .filter({ hasText: /取扱責任者.*有効.*受講済み（2027\/11\/24まで有効）/ })
+      .waitFor();
     await expectAccessible(page, '40-roster');
 
     const form = page.getByRole('form', { name: '名簿に追加する' });
@@ -108,13 +109,13 @@ describe('the contract tabs in a browser', () => {
       .getByRole('status')
       .filter({ hasText: `${newcomer.user.displayName} を名簿に追加しました。` })
       .waitFor();
+    // The roster is read again before the trainings: wait for both.
     const row = page
       .getByRole('table', { name: /取扱者名簿/ })
       .getByRole('row', { name: named(newcomer.user.displayName) });
-    await row.waitFor();
-    expect(await row.textContent()).toMatch(
-      /受託者.*取扱者.*有効.*受講済み（2027\/11\/19まで有効）/,
-    );
+    await row
+      .filter({ hasText: /受託者.*取扱者.*有効.*受講済み（2027\/11\/19まで有効）/ })
+      .waitFor();
     const roster = await t.get(`${c.base}/roster`, c.w.officerA.token);
     const entry = roster.body.items.find((e: { userId: string }) => e.userId === newcomer.user.id);
     expect(entry).toMatchObject({ role: 'handler', validTo: null, removedAt: null });
@@ -358,7 +359,7 @@ describe('the contract tabs in a browser', () => {
       .getByRole('row', { name: /2026\/11\/20.*指摘事項あり.*区 監査一郎、区 監査二郎/ })
       .waitFor();
     const findingRow = officer.getByRole('row', { name: /鍵の貸出簿を作り/ });
-    expect(await findingRow.textContent()).toContain('是正待ち');
+    await findingRow.filter({ hasText: '是正待ち' }).waitFor();
     const audits = await t.get(`${c.base}/audits`, c.w.officerA.token);
     expect(audits.body.items).toEqual([
       expect.objectContaining({

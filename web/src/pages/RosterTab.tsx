@@ -137,7 +137,14 @@ export function RosterTab({ contract }: { contract: Contract }) {
                       ? '有効'
                       : '期間外'}
                 </td>
-                <td>{trainingStatus(latestTraining(records, e.userId), today)}</td>
+                <td>
+                  {/* Never "記録なし" before the trainings have been read. */}
+                  {trainings.data
+                    ? trainingStatus(latestTraining(records, e.userId), today)
+                    : trainings.isError
+                      ? '不明'
+                      : '確認中…'}
+                </td>
                 {ward && active && (
                   <td>{e.removedAt === null && <RemoveAction contract={contract} entry={e} />}</td>
                 )}
