@@ -470,6 +470,7 @@ describe('the story of a contract in the browser', () => {
     // The ledger on screen shows the same entries at the same times.
     for (const r of rows) {
       const shown = officer.getByRole('row', { name: new RegExp(`^${r[col('連番')]} `) });
+      await shown.waitFor(); // the entries are another request than the verdict waited for
       expect(await shown.getByRole('cell').allTextContents()).toEqual([
         r[col('連番')],
         r[col('日時')],
